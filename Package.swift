@@ -1,0 +1,43 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let strict: [SwiftSetting] = [.enableUpcomingFeature("ExistentialAny")]
+
+let package = Package(
+    name: "vfio-mc",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "vfio-mc", targets: ["VfioMC"]),
+        .library(name: "ModelLanguage", targets: ["ModelLanguage"]),
+        .library(name: "PackedSystem", targets: ["PackedSystem"]),
+        .library(name: "Explorer", targets: ["Explorer"]),
+        .library(name: "Reports", targets: ["Reports"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // Front end: lexer, parser, AST, type checker, diagnostics.
+        .target(name: "ModelLanguage", swiftSettings: strict),
+        // The packed transition system every engine consumes: bit layout, lowering, compiled programs, results.
+        .target(name: "PackedSystem", dependencies: ["ModelLanguage"], swiftSettings: strict),
+        // The explicit-state engine.
+        .target(name: "Explorer", dependencies: ["PackedSystem"], swiftSettings: strict),
+        // Renderers: terminal text, JSON.
+        .target(name: "Reports", dependencies: ["PackedSystem"], swiftSettings: strict),
+        // The executable: argument parsing and wiring only.
+        .executableTarget(
+            name: "VfioMC",
+            dependencies: [
+                "ModelLanguage", "PackedSystem", "Explorer", "Reports",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strict),
+        .testTarget(name: "ModelLanguageTests", dependencies: ["ModelLanguage"],
+                    resources: [.copy("Malformed")], swiftSettings: strict),
+        .testTarget(name: "PackedSystemTests", dependencies: ["PackedSystem", "ModelLanguage"], swiftSettings: strict),
+        .testTarget(name: "ExplorerTests", dependencies: ["Explorer", "PackedSystem", "ModelLanguage"], swiftSettings: strict),
+        .testTarget(name: "CLITests", dependencies: ["VfioMC"], swiftSettings: strict),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,218 @@
+import ModelLanguage
+import PackedSystem
+
+/// The explicit-state engine: breadth-first search over packed states with an exact visited set, so every
+/// counterexample is a shortest one and the same model gives the same trace on every run.
+public final class ExplicitExplorer {
+    /// The system explored.
+    public let system: TransitionSystem
+    /// Limits.
+    public let options: ExplorerOptions
+    /// The file name reported in results.
+    public let file: String
+
+    let store: StateStore
+    private let machine: Machine
+
+    /// A violation found during the search: the state, and the failing action when an action failed.
+    struct Finding {
+        let state: Int
+        let action: Int?
+        let failure: ActionFailure?
+        let address: Int32
+    }
+
+    private var findings: [Int: Finding] = [:]
+    private var transitions = 0
+    private var depth = 0
+    private var stopReason: String?
+    private var startTime = 0.0
+
+    /// Creates an explorer for a system.
+    public init(system: TransitionSystem, options: ExplorerOptions = ExplorerOptions(), file: String) {
+        self.system = system
+        self.options = options
+        self.file = file
+        store = StateStore(wordCount: system.wordCount)
+        machine = system.makeMachine()
+    }
+
+    private var deadlockProperty: Int? { system.properties.firstIndex { $0.info.kind == .deadlock } }
+    private var boundsProperty: Int? { system.properties.firstIndex { $0.info.kind == .bounds } }
+
+    /// Runs the search and every check; `progress` is called about once per `progressInterval` seconds.
+    public func run(progress: ((ExplorerProgress) -> Void)? = nil) -> CheckResult {
+        startTime = ResourceUsage.now()
+        explore(progress: progress)
+        let livenessResults = stopReason == nil ? LivenessChecker(system: system, store: store, machine: machine).check() : [:]
+        return makeResult(liveness: livenessResults)
+    }
+
+    // MARK: Search
+
+    private func record(_ property: Int, _ finding: Finding) {
+        if findings[property] == nil { findings[property] = finding }
+    }
+
+    /// Evaluates the state properties on a newly stored state.
+    private func checkState(_ index: Int, _ stateChecks: [(property: Int, program: Int32, goal: Bool)]) {
+        let state = store.state(index)
+        for check in stateChecks where findings[check.property] == nil {
+            let value = machine.evaluate(check.program, state)
+            if let failure = machine.failure {
+                if let bounds = boundsProperty { record(bounds, Finding(state: index, action: nil, failure: failure, address: machine.failureAddress)) }
+                continue
+            }
+            if (value != 0) == check.goal { record(check.property, Finding(state: index, action: nil, failure: nil, address: 0)) }
+        }
+    }
+
+    private func explore(progress: ((ExplorerProgress) -> Void)?) {
+        let wordCount = system.wordCount
+        var stateChecks: [(property: Int, program: Int32, goal: Bool)] = []
+        for (index, property) in system.properties.enumerated() {
+            guard let program = property.predicateProgram else { continue }
+            if property.info.kind == .invariant { stateChecks.append((index, program, false)) }
+            if property.info.kind == .reachable { stateChecks.append((index, program, true)) }
+        }
+        let programs = system.actions.map(\.program)
+        let current = UnsafeMutablePointer<UInt64>.allocate(capacity: wordCount)
+        defer { current.deallocate() }
+
+        for initial in system.initialStates {
+            let inserted = initial.withUnsafeBufferPointer { buffer -> (index: Int, inserted: Bool)? in
+                guard let base = buffer.baseAddress else { return nil }
+                return admit(base, parent: StateStore.noParent, action: 0)
+            }
+            if let inserted, inserted.inserted { checkState(inserted.index, stateChecks) }
+            if stopReason != nil { return }
+        }
+        var levelStart = 0
+        var levelEnd = store.count
+        var nextProgress = startTime + options.progressInterval
+        var expanded = 0
+        while levelStart < levelEnd {
+            for index in levelStart..<levelEnd {
+                current.update(from: store.state(index), count: wordCount)
+                var enabled = false
+                for (actionIndex, program) in programs.enumerated() {
+                    guard machine.fire(program, current) else { continue }
+                    enabled = true
+                    if let failure = machine.failure {
+                        let property: Int?
+                        switch failure {
+                        case .assertion(let assertion): property = assertion
+                        case .bounds: property = boundsProperty
+                        }
+                        if let property {
+                            record(property, Finding(state: index, action: actionIndex, failure: failure, address: machine.failureAddress))
+                        }
+                        continue
+                    }
+                    for successor in 0..<machine.successorCount {
+                        transitions += 1
+                        guard let added = admit(machine.successors + successor * wordCount, parent: UInt32(index), action: UInt32(actionIndex)) else {
+                            return
+                        }
+                        if added.inserted { checkState(added.index, stateChecks) }
+                    }
+                }
+                if !enabled, let deadlock = deadlockProperty, findings[deadlock] == nil,
+                   machine.evaluate(system.terminalProgram, current) == 0 {
+                    record(deadlock, Finding(state: index, action: nil, failure: nil, address: 0))
+                }
+                expanded += 1
+                if expanded & 1023 == 0 {
+                    let now = ResourceUsage.now()
+                    if let timeout = options.timeoutSeconds, now - startTime > timeout {
+                        stopReason = "time limit of \(Self.format(timeout)) s reached"
+                        return
+                    }
+                    if let progress, now >= nextProgress {
+                        progress(ExplorerProgress(states: store.count, depth: depth, seconds: now - startTime))
+                        nextProgress = now + options.progressInterval
+                    }
+                }
+            }
+            levelStart = levelEnd
+            levelEnd = store.count
+            if levelEnd > levelStart { depth += 1 }
+        }
+    }
+
+    /// Inserts a state, enforcing the state and memory limits. Returns nil when a limit stops the search.
+    private func admit(_ state: UnsafePointer<UInt64>, parent: UInt32, action: UInt32) -> (index: Int, inserted: Bool)? {
+        if let limit = options.maxStates, store.count >= limit, store.find(state) == nil {
+            stopReason = "state limit of \(limit) reached"
+            return nil
+        }
+        if store.isFull, let limit = options.maxMemoryBytes, store.bytesAfterGrowth > limit, store.find(state) == nil {
+            stopReason = "memory limit of \(limit) bytes reached"
+            return nil
+        }
+        if store.count >= Int(UInt32.max - 1), store.find(state) == nil {
+            stopReason = "the explorer's limit of \(UInt32.max - 1) states reached"
+            return nil
+        }
+        return store.insert(state, parent: parent, action: action)
+    }
+
+    static func format(_ seconds: Double) -> String {
+        seconds == seconds.rounded() ? String(Int(seconds)) : String(seconds)
+    }
+
+    // MARK: Results
+
+    private func makeResult(liveness: [Int: LivenessOutcome]) -> CheckResult {
+        let builder = TraceBuilder(system: system, store: store)
+        let complete = stopReason == nil
+        var results: [PropertyResult] = []
+        for (index, property) in system.properties.enumerated() {
+            let info = property.info
+            var result = PropertyResult(name: info.name, kind: info.kind, expected: info.expected, verdict: .unknown, engine: "explicit")
+            switch info.kind {
+            case .invariant, .assertion, .bounds, .deadlock:
+                if let finding = findings[index] {
+                    result.verdict = .violated
+                    if let action = finding.action, let failure = finding.failure {
+                        result.trace = builder.failingTrace(to: finding.state, action: action, failure: failure, address: finding.address)
+                    } else {
+                        result.trace = builder.trace(to: finding.state)
+                        if info.kind == .bounds, case .bounds(let detail) = finding.failure {
+                            result.note = "while evaluating a property: \(detail)"
+                        }
+                    }
+                } else if complete {
+                    result.verdict = .holds
+                }
+            case .reachable:
+                if let finding = findings[index] {
+                    result.verdict = .reachable
+                    result.trace = builder.trace(to: finding.state)
+                } else if complete {
+                    result.verdict = .unreachable
+                }
+            case .eventually, .leadsto:
+                if let outcome = liveness[index] {
+                    result.verdict = outcome.trace == nil ? .holds : .violated
+                    result.trace = outcome.trace.map { builder.lasso(states: $0.states, actions: $0.actions, loopStart: $0.loopStart) }
+                    result.note = outcome.note
+                }
+            }
+            if result.verdict == .unknown, let stopReason { result.note = stopReason }
+            results.append(result)
+        }
+        var statistics = RunStatistics()
+        statistics.states = store.count
+        statistics.transitions = transitions
+        statistics.depth = depth
+        statistics.seconds = ResourceUsage.now() - startTime
+        statistics.peakMemoryBytes = ResourceUsage.peakResidentBytes()
+        statistics.engineBytes = store.bytes
+        statistics.complete = complete
+        statistics.stopReason = stopReason
+        return CheckResult(file: file, model: system.name, cellNames: system.cellNames,
+                           cellTypes: system.layout.fields.map(\.type), properties: results, statistics: statistics,
+                           engine: "explicit")
+    }
+}

@@ -1,0 +1,27 @@
+/// Limits and switches for an explicit-state run.
+public struct ExplorerOptions: Sendable {
+    /// Stop (without a verdict for undecided properties) once this many distinct states are stored.
+    public var maxStates: Int?
+    /// Stop before the engine's structures would exceed this many bytes.
+    public var maxMemoryBytes: Int?
+    /// Stop after this many seconds.
+    public var timeoutSeconds: Double?
+    /// Seconds between progress reports.
+    public var progressInterval: Double = 1
+
+    /// Default options: no limits.
+    public init() {}
+}
+
+/// A progress report during a run.
+public struct ExplorerProgress: Sendable {
+    /// Distinct states so far.
+    public let states: Int
+    /// Current breadth-first depth.
+    public let depth: Int
+    /// Seconds since the start.
+    public let seconds: Double
+
+    /// States per second so far.
+    public var statesPerSecond: Double { seconds > 0 ? Double(states) / seconds : 0 }
+}

@@ -1,0 +1,367 @@
+import ModelLanguage
+import PackedSystem
+
+/// The result of one liveness property: nil trace when it holds.
+struct LivenessOutcome {
+    /// The lasso: stem and loop, when the property is violated.
+    var trace: (states: [Int], actions: [Int?], loopStart: Int)?
+    /// A remark for the reader.
+    var note: String?
+}
+
+/// Checks `eventually` and `leadsto` under weak fairness of the `fair` ground actions, on a fully explored graph.
+///
+/// `eventually P` fails when, from an initial state, a fair execution avoids `P` forever; `P ~> Q` fails when,
+/// from a reachable `P` state, a fair execution avoids `Q` forever. Such an execution ends in a state without
+/// successors (it stutters there) or cycles in a strongly connected component C of the region where it avoids
+/// the goal, such that every fair action is either disabled in some state of C or taken on some edge inside C.
+/// For weak fairness it is enough to test maximal components: removing states or edges never makes an unfair
+/// component fair.
+struct LivenessChecker {
+    let system: TransitionSystem
+    let store: StateStore
+    let machine: Machine
+
+    /// Successors of every state: `targets[offsets[i]..<offsets[i+1]]`, with the producing ground actions.
+    private struct Graph {
+        var offsets: [Int] = [0]
+        var targets: [Int32] = []
+        var actions: [Int32] = []
+
+        func edges(_ state: Int) -> Range<Int> { offsets[state]..<offsets[state + 1] }
+    }
+
+    func check() -> [Int: LivenessOutcome] {
+        let liveness = system.properties.enumerated().filter { $0.element.info.kind == .eventually || $0.element.info.kind == .leadsto }
+        guard !liveness.isEmpty else { return [:] }
+        let graph = buildGraph()
+        var outcomes: [Int: LivenessOutcome] = [:]
+        for (index, property) in liveness {
+            outcomes[index] = check(property, graph)
+        }
+        return outcomes
+    }
+
+    private func buildGraph() -> Graph {
+        var graph = Graph()
+        let wordCount = system.wordCount
+        let current = UnsafeMutablePointer<UInt64>.allocate(capacity: wordCount)
+        defer { current.deallocate() }
+        for state in 0..<store.count {
+            current.update(from: store.state(state), count: wordCount)
+            for (actionIndex, action) in system.actions.enumerated() {
+                guard machine.fire(action.program, current), machine.failure == nil else { continue }
+                for successor in 0..<machine.successorCount {
+                    if let target = store.find(machine.successors + successor * wordCount) {
+                        graph.targets.append(Int32(target))
+                        graph.actions.append(Int32(actionIndex))
+                    }
+                }
+            }
+            graph.offsets.append(graph.targets.count)
+        }
+        return graph
+    }
+
+    /// Evaluates a predicate on every state.
+    private func mark(_ program: Int32) -> [Bool] {
+        (0..<store.count).map { machine.evaluate(program, store.state($0)) != 0 }
+    }
+
+    private func check(_ property: PropertySpec, _ graph: Graph) -> LivenessOutcome {
+        guard let predicateProgram = property.predicateProgram else { return LivenessOutcome() }
+        let isEventually = property.info.kind == .eventually
+        let goal = isEventually ? mark(predicateProgram) : mark(property.targetProgram ?? predicateProgram)
+        var region = goal.map { !$0 }
+        let initials = (0..<store.count).filter { store.parent($0) == StateStore.noParent }
+        if isEventually {
+            // Only the part of the region reachable from initial states without meeting P matters.
+            region = reachableWithin(region, from: initials.filter { region[$0] }, graph)
+        }
+        let accepting = acceptingStates(region, graph)
+        guard accepting.contains(true) else { return LivenessOutcome() }
+        // The start of the violating execution.
+        let start: Int
+        var stem: [Int]
+        var stemActions: [Int?]
+        if isEventually {
+            guard let found = nearest(from: initials.filter { region[$0] }, to: accepting, within: region, graph) else { return LivenessOutcome() }
+            stem = found.states
+            stemActions = found.actions
+            start = stem[0]
+            _ = start
+        } else {
+            let trigger = mark(predicateProgram)
+            let bad = canReach(accepting, within: region, graph)
+            guard let origin = (0..<store.count).first(where: { trigger[$0] && region[$0] && bad[$0] }) else { return LivenessOutcome() }
+            let prefix = store.path(to: origin)
+            stem = prefix
+            stemActions = prefix.map { store.parent($0) == StateStore.noParent ? nil : Int(store.action($0)) }
+            guard let rest = nearest(from: [origin], to: accepting, within: region, graph) else { return LivenessOutcome() }
+            stem += rest.states.dropFirst()
+            stemActions += rest.actions.dropFirst()
+        }
+        guard let last = stem.last else { return LivenessOutcome() }
+        let loopStart = stem.count - 1
+        if graph.edges(last).isEmpty {
+            return LivenessOutcome(trace: (stem, stemActions, loopStart),
+                                   note: "the execution ends in a state with no successor and stays there forever")
+        }
+        let loop = fairLoop(from: last, region: region, graph)
+        return LivenessOutcome(trace: (stem + loop.states, stemActions + loop.actions.map { Optional($0) }, loopStart), note: nil)
+    }
+
+    // MARK: Graph algorithms
+
+    private func reachableWithin(_ region: [Bool], from sources: [Int], _ graph: Graph) -> [Bool] {
+        var seen = Array(repeating: false, count: region.count)
+        var queue = sources
+        for source in sources { seen[source] = true }
+        var head = 0
+        while head < queue.count {
+            let state = queue[head]
+            head += 1
+            for edge in graph.edges(state) {
+                let target = Int(graph.targets[edge])
+                if region[target], !seen[target] {
+                    seen[target] = true
+                    queue.append(target)
+                }
+            }
+        }
+        return seen
+    }
+
+    /// States of the region from which an accepting state is reachable inside the region.
+    private func canReach(_ accepting: [Bool], within region: [Bool], _ graph: Graph) -> [Bool] {
+        var predecessors = Array(repeating: [Int32](), count: region.count)
+        for state in 0..<region.count where region[state] {
+            for edge in graph.edges(state) where region[Int(graph.targets[edge])] {
+                predecessors[Int(graph.targets[edge])].append(Int32(state))
+            }
+        }
+        var seen = accepting
+        var queue = (0..<accepting.count).filter { accepting[$0] }
+        var head = 0
+        while head < queue.count {
+            let state = queue[head]
+            head += 1
+            for predecessor in predecessors[state] where !seen[Int(predecessor)] {
+                seen[Int(predecessor)] = true
+                queue.append(Int(predecessor))
+            }
+        }
+        return seen
+    }
+
+    /// States in the region that are dead ends (no successor at all) or belong to a fair non-trivial component.
+    private func acceptingStates(_ region: [Bool], _ graph: Graph) -> [Bool] {
+        var accepting = Array(repeating: false, count: region.count)
+        for state in 0..<region.count where region[state] && graph.edges(state).isEmpty { accepting[state] = true }
+        for component in stronglyConnectedComponents(region, graph) where isFair(component, region, graph) {
+            for state in component { accepting[state] = true }
+        }
+        return accepting
+    }
+
+    /// Tarjan's algorithm, iterative, over the subgraph induced by the region; only non-trivial components.
+    private func stronglyConnectedComponents(_ region: [Bool], _ graph: Graph) -> [[Int]] {
+        let count = region.count
+        var index = Array(repeating: -1, count: count)
+        var low = Array(repeating: 0, count: count)
+        var onStack = Array(repeating: false, count: count)
+        var stack: [Int] = []
+        var components: [[Int]] = []
+        var nextIndex = 0
+        var work: [(state: Int, edge: Int)] = []
+        for root in 0..<count where region[root] && index[root] < 0 {
+            work.append((root, graph.offsets[root]))
+            index[root] = nextIndex
+            low[root] = nextIndex
+            nextIndex += 1
+            stack.append(root)
+            onStack[root] = true
+            while let top = work.last {
+                let state = top.state
+                if top.edge < graph.offsets[state + 1] {
+                    work[work.count - 1].edge += 1
+                    let target = Int(graph.targets[top.edge])
+                    guard region[target] else { continue }
+                    if index[target] < 0 {
+                        index[target] = nextIndex
+                        low[target] = nextIndex
+                        nextIndex += 1
+                        stack.append(target)
+                        onStack[target] = true
+                        work.append((target, graph.offsets[target]))
+                    } else if onStack[target] {
+                        low[state] = min(low[state], index[target])
+                    }
+                    continue
+                }
+                work.removeLast()
+                if let parent = work.last { low[parent.state] = min(low[parent.state], low[state]) }
+                if low[state] == index[state] {
+                    var component: [Int] = []
+                    while let member = stack.popLast() {
+                        onStack[member] = false
+                        component.append(member)
+                        if member == state { break }
+                    }
+                    let selfLoop = graph.edges(state).contains { Int(graph.targets[$0]) == state }
+                    if component.count > 1 || selfLoop { components.append(component.sorted()) }
+                }
+            }
+        }
+        return components
+    }
+
+    /// Whether every fair ground action is disabled somewhere in the component or taken on an edge inside it.
+    private func isFair(_ component: [Int], _ region: [Bool], _ graph: Graph) -> Bool {
+        let members = Set(component)
+        for (actionIndex, action) in system.actions.enumerated() where action.fair {
+            if takenInside(actionIndex, members, graph) { continue }
+            if component.contains(where: { !isEnabled(actionIndex, $0, graph) }) { continue }
+            return false
+        }
+        return true
+    }
+
+    private func takenInside(_ action: Int, _ members: Set<Int>, _ graph: Graph) -> Bool {
+        for state in members {
+            for edge in graph.edges(state) where Int(graph.actions[edge]) == action && members.contains(Int(graph.targets[edge])) {
+                return true
+            }
+        }
+        return false
+    }
+
+    private func isEnabled(_ action: Int, _ state: Int, _ graph: Graph) -> Bool {
+        graph.edges(state).contains { Int(graph.actions[$0]) == action }
+    }
+
+    /// Shortest path inside the region from any source to an accepting state (sources tried in order).
+    private func nearest(from sources: [Int], to accepting: [Bool], within region: [Bool], _ graph: Graph)
+        -> (states: [Int], actions: [Int?])? {
+        var parent = [Int: (state: Int, action: Int)]()
+        var seen = Set(sources)
+        var queue = sources
+        var head = 0
+        while head < queue.count {
+            let state = queue[head]
+            head += 1
+            if accepting[state] {
+                var states = [state]
+                var actions: [Int?] = []
+                var current = state
+                while let link = parent[current] {
+                    actions.append(link.action)
+                    states.append(link.state)
+                    current = link.state
+                }
+                actions.append(store.parent(current) == StateStore.noParent ? nil : Int(store.action(current)))
+                return (states.reversed(), actions.reversed())
+            }
+            for edge in graph.edges(state) {
+                let target = Int(graph.targets[edge])
+                if region[target], seen.insert(target).inserted {
+                    parent[target] = (state, Int(graph.actions[edge]))
+                    queue.append(target)
+                }
+            }
+        }
+        return nil
+    }
+
+    /// A cycle from `start` back to `start` inside its component, taking every fair action the component
+    /// enables everywhere and visiting a disabling state for every other fair action the cycle would starve.
+    private func fairLoop(from start: Int, region: [Bool], _ graph: Graph) -> (states: [Int], actions: [Int]) {
+        let component = componentMembers(of: start, region: region, graph)
+        var states: [Int] = []
+        var actions: [Int] = []
+        var position = start
+        func walk(to target: Int) {
+            guard let path = shortestPath(from: position, to: target, within: component, graph) else { return }
+            states += path.states
+            actions += path.actions
+            position = target
+        }
+        for (actionIndex, action) in system.actions.enumerated() where action.fair {
+            if component.contains(where: { !isEnabled(actionIndex, $0, graph) }) { continue }
+            // Enabled everywhere: take one of its edges inside the component.
+            guard let edge = component.sorted().lazy.flatMap({ state in graph.edges(state).map { (state, $0) } })
+                .first(where: { Int(graph.actions[$0.1]) == actionIndex && component.contains(Int(graph.targets[$0.1])) }) else { continue }
+            walk(to: edge.0)
+            states.append(Int(graph.targets[edge.1]))
+            actions.append(actionIndex)
+            position = Int(graph.targets[edge.1])
+        }
+        // Every fair action the loop keeps enabled but never takes must be disabled somewhere on the loop.
+        for (actionIndex, action) in system.actions.enumerated() where action.fair && !actions.contains(actionIndex) {
+            let visited = [start] + states
+            if visited.contains(where: { !isEnabled(actionIndex, $0, graph) }) { continue }
+            if let disabling = component.sorted().first(where: { !isEnabled(actionIndex, $0, graph) }) { walk(to: disabling) }
+        }
+        if position != start || states.isEmpty {
+            if position == start {
+                // Leave and come back: the shortest cycle through start.
+                if let cycle = shortestCycle(through: start, within: component, graph) {
+                    states += cycle.states
+                    actions += cycle.actions
+                }
+            } else {
+                walk(to: start)
+            }
+        }
+        return (states, actions)
+    }
+
+    private func componentMembers(of state: Int, region: [Bool], _ graph: Graph) -> Set<Int> {
+        for component in stronglyConnectedComponents(region, graph) where component.contains(state) { return Set(component) }
+        return [state]
+    }
+
+    /// Shortest path (excluding `from`, including `to`) inside a set of states.
+    private func shortestPath(from: Int, to: Int, within members: Set<Int>, _ graph: Graph) -> (states: [Int], actions: [Int])? {
+        if from == to { return ([], []) }
+        var parent = [Int: (state: Int, action: Int)]()
+        var queue = [from]
+        var seen: Set<Int> = [from]
+        var head = 0
+        while head < queue.count {
+            let state = queue[head]
+            head += 1
+            for edge in graph.edges(state) {
+                let target = Int(graph.targets[edge])
+                guard members.contains(target), seen.insert(target).inserted else { continue }
+                parent[target] = (state, Int(graph.actions[edge]))
+                if target == to {
+                    var states: [Int] = []
+                    var actions: [Int] = []
+                    var current = to
+                    while current != from, let link = parent[current] {
+                        states.append(current)
+                        actions.append(link.action)
+                        current = link.state
+                    }
+                    return (states.reversed(), actions.reversed())
+                }
+                queue.append(target)
+            }
+        }
+        return nil
+    }
+
+    private func shortestCycle(through start: Int, within members: Set<Int>, _ graph: Graph) -> (states: [Int], actions: [Int])? {
+        var best: (states: [Int], actions: [Int])?
+        for edge in graph.edges(start) {
+            let target = Int(graph.targets[edge])
+            guard members.contains(target) else { continue }
+            if target == start { return ([start], [Int(graph.actions[edge])]) }
+            guard let back = shortestPath(from: target, to: start, within: members, graph) else { continue }
+            let candidate = ([target] + back.states, [Int(graph.actions[edge])] + back.actions)
+            if best == nil || candidate.0.count < (best?.states.count ?? Int.max) { best = candidate }
+        }
+        return best
+    }
+}

@@ -1,0 +1,167 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Every distinct state found, numbered in discovery (breadth-first) order, with the index of its parent and
+/// the ground action that produced it, plus an exact hash index over the packed words.
+/// Memory per state: `8 * wordCount` (words) + 8 (parent, action) + 8 to 16 (index slots at load 1/4 to 1/2).
+public final class StateStore {
+    /// Parent index of an initial state.
+    public static let noParent = UInt32.max
+
+    /// Words per state.
+    public let wordCount: Int
+    /// Number of states stored.
+    public private(set) var count = 0
+    private var capacity = 0
+    private var words: UnsafeMutablePointer<UInt64>
+    private var parents: UnsafeMutablePointer<UInt32>
+    private var actions: UnsafeMutablePointer<UInt32>
+    private var slots: UnsafeMutablePointer<UInt32>
+    private var slotMask = 0
+
+    /// Creates an empty store.
+    public init(wordCount: Int, initialCapacity: Int = 1 << 12) {
+        self.wordCount = wordCount
+        capacity = max(16, initialCapacity)
+        words = Self.allocate(UInt64.self, capacity * wordCount)
+        parents = Self.allocate(UInt32.self, capacity)
+        actions = Self.allocate(UInt32.self, capacity)
+        let slotCount = capacity * 2
+        slots = Self.allocateZeroed(UInt32.self, slotCount)
+        slotMask = slotCount - 1
+    }
+
+    deinit {
+        free(words)
+        free(parents)
+        free(actions)
+        free(slots)
+    }
+
+    private static func allocate<T>(_ type: T.Type, _ count: Int) -> UnsafeMutablePointer<T> {
+        guard let raw = malloc(max(1, count) * MemoryLayout<T>.stride) else { fatalError("out of memory") }
+        return raw.bindMemory(to: T.self, capacity: count)
+    }
+
+    private static func allocateZeroed<T>(_ type: T.Type, _ count: Int) -> UnsafeMutablePointer<T> {
+        guard let raw = calloc(max(1, count), MemoryLayout<T>.stride) else { fatalError("out of memory") }
+        return raw.bindMemory(to: T.self, capacity: count)
+    }
+
+    private static func reallocate<T>(_ pointer: UnsafeMutablePointer<T>, _ count: Int) -> UnsafeMutablePointer<T> {
+        guard let raw = realloc(pointer, count * MemoryLayout<T>.stride) else { fatalError("out of memory") }
+        return raw.bindMemory(to: T.self, capacity: count)
+    }
+
+    /// Bytes held by the store's arrays.
+    public var bytes: Int { capacity * (wordCount * 8 + 8) + (slotMask + 1) * 4 }
+
+    /// Bytes the store would hold after its next growth.
+    public var bytesAfterGrowth: Int { 2 * bytes }
+
+    /// Whether the next insertion of a new state will grow the arrays.
+    public var isFull: Bool { count >= capacity }
+
+    /// The packed words of state `index`.
+    @inline(__always)
+    public func state(_ index: Int) -> UnsafeMutablePointer<UInt64> { words + index * wordCount }
+
+    /// The state as an array.
+    public func stateArray(_ index: Int) -> [UInt64] { Array(UnsafeBufferPointer(start: state(index), count: wordCount)) }
+
+    /// The parent of state `index`, or `noParent`.
+    @inline(__always)
+    public func parent(_ index: Int) -> UInt32 { parents[index] }
+
+    /// The ground action that produced state `index` (undefined for initial states).
+    @inline(__always)
+    public func action(_ index: Int) -> UInt32 { actions[index] }
+
+    @inline(__always)
+    static func hash(_ state: UnsafePointer<UInt64>, _ wordCount: Int) -> UInt64 {
+        var h: UInt64 = 0x243F_6A88_85A3_08D3
+        for k in 0..<wordCount { h = mix(h ^ state[k]) }
+        return h
+    }
+
+    @inline(__always)
+    static func mix(_ x: UInt64) -> UInt64 {
+        var z = x &+ 0x9E37_79B9_7F4A_7C15
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+
+    @inline(__always)
+    private func equals(_ index: Int, _ other: UnsafePointer<UInt64>) -> Bool {
+        let stored = words + index * wordCount
+        if wordCount == 1 { return stored[0] == other[0] }
+        for k in 0..<wordCount where stored[k] != other[k] { return false }
+        return true
+    }
+
+    /// The index of `state`, if stored.
+    public func find(_ state: UnsafePointer<UInt64>) -> Int? {
+        var slot = Int(truncatingIfNeeded: Self.hash(state, wordCount)) & slotMask
+        while true {
+            let entry = slots[slot]
+            if entry == 0 { return nil }
+            if equals(Int(entry - 1), state) { return Int(entry - 1) }
+            slot = (slot + 1) & slotMask
+        }
+    }
+
+    /// Inserts `state` unless present. Returns its index and whether it was new.
+    /// The caller must not hold pointers into the store across this call: it may move the arrays.
+    @inline(__always)
+    public func insert(_ state: UnsafePointer<UInt64>, parent: UInt32, action: UInt32) -> (index: Int, inserted: Bool) {
+        var slot = Int(truncatingIfNeeded: Self.hash(state, wordCount)) & slotMask
+        while true {
+            let entry = slots[slot]
+            if entry == 0 { break }
+            if equals(Int(entry - 1), state) { return (Int(entry - 1), false) }
+            slot = (slot + 1) & slotMask
+        }
+        if count >= capacity {
+            grow()
+            return insert(state, parent: parent, action: action)
+        }
+        let index = count
+        (words + index * wordCount).update(from: state, count: wordCount)
+        parents[index] = parent
+        actions[index] = action
+        slots[slot] = UInt32(index + 1)
+        count += 1
+        return (index, true)
+    }
+
+    private func grow() {
+        capacity *= 2
+        words = Self.reallocate(words, capacity * wordCount)
+        parents = Self.reallocate(parents, capacity)
+        actions = Self.reallocate(actions, capacity)
+        free(slots)
+        let slotCount = capacity * 2
+        slots = Self.allocateZeroed(UInt32.self, slotCount)
+        slotMask = slotCount - 1
+        for index in 0..<count {
+            var slot = Int(truncatingIfNeeded: Self.hash(words + index * wordCount, wordCount)) & slotMask
+            while slots[slot] != 0 { slot = (slot + 1) & slotMask }
+            slots[slot] = UInt32(index + 1)
+        }
+    }
+
+    /// The indices from an initial state to `index`, in order.
+    public func path(to index: Int) -> [Int] {
+        var path = [index]
+        var current = index
+        while parents[current] != Self.noParent {
+            current = Int(parents[current])
+            path.append(current)
+        }
+        return path.reversed()
+    }
+}

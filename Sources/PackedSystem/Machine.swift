@@ -1,0 +1,284 @@
+/// Why an action failed in a state.
+public enum ActionFailure: Sendable, Hashable {
+    /// An `assert` with this property index was false.
+    case assertion(property: Int)
+    /// A value was stored outside its domain, an index was out of range, or a division by zero happened.
+    case bounds(detail: String)
+}
+
+/// Field placement as the machine reads it.
+struct PackedField: Sendable {
+    var word: Int32
+    var shift: UInt8
+    var width: UInt8
+    var lowerBound: Int64
+    var count: Int64
+}
+
+/// Executes compiled programs on packed states. Not thread-safe: use one machine per thread.
+/// Successors of the last `fire` are in `successors`, `successorCount` states of `wordCount` words each.
+public final class Machine {
+    /// Words per state.
+    public let wordCount: Int
+    private let code: UnsafeMutablePointer<Instruction>
+    private let codeCount: Int
+    private let dimensions: UnsafeMutablePointer<Dimension>
+    private let cellFields: UnsafeMutablePointer<PackedField>
+    private let tableEntries: UnsafeMutablePointer<Int64>
+    private let constantLists: UnsafeMutablePointer<Int64>
+    private let forkTargets: UnsafeMutablePointer<Int32>
+    private let stack: UnsafeMutablePointer<Int64>
+    private let scratch: UnsafeMutablePointer<UInt64>
+    private let scratchDepth: Int
+    /// Successor states produced by the last `fire`, back to back.
+    public private(set) var successors: UnsafeMutablePointer<UInt64>
+    /// How many successors the last `fire` produced.
+    public private(set) var successorCount = 0
+    private var successorCapacity = 16
+    /// Set when the last `fire` or `evaluate` failed.
+    public private(set) var failure: ActionFailure?
+    /// Address of the instruction that failed.
+    public private(set) var failureAddress: Int32 = 0
+
+    init(wordCount: Int, code: [Instruction], dimensions: [Dimension], cellFields: [PackedField], tableEntries: [Int64],
+         constantLists: [Int64], forkTargets: [Int32], forkCount: Int) {
+        self.wordCount = wordCount
+        func copy<T>(_ array: [T]) -> UnsafeMutablePointer<T> {
+            let pointer = UnsafeMutablePointer<T>.allocate(capacity: max(1, array.count))
+            if !array.isEmpty { pointer.initialize(from: array, count: array.count) }
+            return pointer
+        }
+        self.code = copy(code)
+        self.codeCount = code.count
+        self.dimensions = copy(dimensions)
+        self.cellFields = copy(cellFields)
+        self.tableEntries = copy(tableEntries)
+        self.constantLists = copy(constantLists)
+        self.forkTargets = copy(forkTargets)
+        self.stack = UnsafeMutablePointer<Int64>.allocate(capacity: code.count + 64)
+        // Fork nesting never exceeds the number of forks, so the scratch states never move while in use.
+        self.scratchDepth = forkCount + 2
+        self.scratch = UnsafeMutablePointer<UInt64>.allocate(capacity: wordCount * scratchDepth)
+        self.successors = UnsafeMutablePointer<UInt64>.allocate(capacity: wordCount * successorCapacity)
+    }
+
+    deinit {
+        code.deallocate()
+        dimensions.deallocate()
+        cellFields.deallocate()
+        tableEntries.deallocate()
+        constantLists.deallocate()
+        forkTargets.deallocate()
+        stack.deallocate()
+        scratch.deallocate()
+        successors.deallocate()
+    }
+
+    /// Evaluates an expression program on a state. On failure returns 0 and sets `failure`.
+    @inline(__always)
+    public func evaluate(_ program: Int32, _ state: UnsafePointer<UInt64>) -> Int64 {
+        failure = nil
+        return run(program, state, nil, depth: 0)
+    }
+
+    /// Runs an action program on a state. Returns true when the action was enabled (its guard held and some
+    /// execution emitted a successor or failed). Successors are in `successors`; a failure is in `failure`.
+    @inline(__always)
+    public func fire(_ program: Int32, _ state: UnsafePointer<UInt64>) -> Bool {
+        failure = nil
+        successorCount = 0
+        _ = run(program, state, scratch, depth: 0)
+        return successorCount > 0 || failure != nil
+    }
+
+    private func growSuccessors() {
+        let bigger = UnsafeMutablePointer<UInt64>.allocate(capacity: wordCount * successorCapacity * 2)
+        bigger.update(from: successors, count: wordCount * successorCount)
+        successors.deallocate()
+        successors = bigger
+        successorCapacity *= 2
+    }
+
+    private func scratchState(depth: Int) -> UnsafeMutablePointer<UInt64> {
+        scratch + min(depth, scratchDepth - 1) * wordCount
+    }
+
+    private func fail(_ failure: ActionFailure, at pc: Int) {
+        if self.failure == nil {
+            self.failure = failure
+            failureAddress = Int32(pc)
+        }
+    }
+
+    /// The flat cell index of the `count` indices on top of the stack, or nil (and a failure) when out of range.
+    @inline(__always)
+    private func flatIndex(_ sp: Int, count: Int, dimensionBase: Int, pc: Int) -> Int? {
+        var flat: Int64 = 0
+        for k in 0..<count {
+            let dimension = dimensions[dimensionBase + k]
+            let ordinal = stack[sp - count + k] - dimension.lowerBound
+            if ordinal < 0 || ordinal >= dimension.count {
+                fail(.bounds(detail: "index \(stack[sp - count + k]) is outside \(dimension.lowerBound)..\(dimension.lowerBound + dimension.count - 1)"), at: pc)
+                return nil
+            }
+            flat = flat * dimension.count + ordinal
+        }
+        return Int(flat)
+    }
+
+    /// The interpreter. `dst` is the successor under construction (nil for expressions); `depth` its scratch level.
+    private func run(_ start: Int32, _ src: UnsafePointer<UInt64>, _ dst: UnsafeMutablePointer<UInt64>?, depth: Int) -> Int64 {
+        var pc = Int(start)
+        var sp = 0
+        let stack = self.stack
+        while true {
+            let instruction = code[pc]
+            pc += 1
+            switch instruction.op {
+            case .constant:
+                stack[sp] = instruction.imm
+                sp += 1
+            case .field:
+                let mask = (UInt64(1) << UInt64(instruction.width)) &- 1
+                stack[sp] = Int64((src[Int(instruction.word)] >> UInt64(instruction.shift)) & mask) &+ instruction.imm
+                sp += 1
+            case .fieldEquals:
+                let mask = (UInt64(1) << UInt64(instruction.width)) &- 1
+                stack[sp] = Int64((src[Int(instruction.word)] >> UInt64(instruction.shift)) & mask) == instruction.imm ? 1 : 0
+                sp += 1
+            case .fieldIn:
+                let mask = (UInt64(1) << UInt64(instruction.width)) &- 1
+                let ordinal = (src[Int(instruction.word)] >> UInt64(instruction.shift)) & mask
+                stack[sp] = ordinal < 64 && (instruction.bits >> ordinal) & 1 != 0 ? 1 : 0
+                sp += 1
+            case .cell:
+                let count = Int(instruction.word)
+                guard let flat = flatIndex(sp, count: count, dimensionBase: Int(instruction.arg), pc: pc - 1) else { return 0 }
+                sp -= count
+                let field = cellFields[Int(instruction.imm) + flat]
+                let mask = (UInt64(1) << UInt64(field.width)) &- 1
+                stack[sp] = Int64((src[Int(field.word)] >> UInt64(field.shift)) & mask) &+ field.lowerBound
+                sp += 1
+            case .table:
+                let count = Int(instruction.word)
+                guard let flat = flatIndex(sp, count: count, dimensionBase: Int(instruction.arg), pc: pc - 1) else { return 0 }
+                sp -= count
+                stack[sp] = tableEntries[Int(instruction.imm) + flat]
+                sp += 1
+            case .not:
+                stack[sp - 1] = stack[sp - 1] == 0 ? 1 : 0
+            case .negate:
+                stack[sp - 1] = 0 &- stack[sp - 1]
+            case .add:
+                sp -= 1
+                stack[sp - 1] = stack[sp - 1] &+ stack[sp]
+            case .subtract:
+                sp -= 1
+                stack[sp - 1] = stack[sp - 1] &- stack[sp]
+            case .multiply:
+                sp -= 1
+                stack[sp - 1] = stack[sp - 1] &* stack[sp]
+            case .divide, .remainder:
+                sp -= 1
+                let divisor = stack[sp]
+                if divisor == 0 || (divisor == -1 && stack[sp - 1] == Int64.min) {
+                    fail(.bounds(detail: "division by zero"), at: pc - 1)
+                    return 0
+                }
+                stack[sp - 1] = instruction.op == .divide ? stack[sp - 1] / divisor : stack[sp - 1] % divisor
+            case .equal:
+                sp -= 1
+                stack[sp - 1] = stack[sp - 1] == stack[sp] ? 1 : 0
+            case .notEqual:
+                sp -= 1
+                stack[sp - 1] = stack[sp - 1] != stack[sp] ? 1 : 0
+            case .less:
+                sp -= 1
+                stack[sp - 1] = stack[sp - 1] < stack[sp] ? 1 : 0
+            case .lessEqual:
+                sp -= 1
+                stack[sp - 1] = stack[sp - 1] <= stack[sp] ? 1 : 0
+            case .greater:
+                sp -= 1
+                stack[sp - 1] = stack[sp - 1] > stack[sp] ? 1 : 0
+            case .greaterEqual:
+                sp -= 1
+                stack[sp - 1] = stack[sp - 1] >= stack[sp] ? 1 : 0
+            case .inBits:
+                let offset = stack[sp - 1] &- instruction.imm
+                stack[sp - 1] = offset >= 0 && offset < 64 && (instruction.bits >> UInt64(offset)) & 1 != 0 ? 1 : 0
+            case .inList:
+                let value = stack[sp - 1]
+                var found: Int64 = 0
+                for k in 0..<Int(instruction.word) where constantLists[Int(instruction.arg) + k] == value {
+                    found = 1
+                    break
+                }
+                stack[sp - 1] = found
+            case .jump:
+                pc = Int(instruction.arg)
+            case .jumpIfFalse:
+                sp -= 1
+                if stack[sp] == 0 { pc = Int(instruction.arg) }
+            case .andJump:
+                if stack[sp - 1] == 0 { pc = Int(instruction.arg) } else { sp -= 1 }
+            case .orJump:
+                if stack[sp - 1] != 0 { pc = Int(instruction.arg) } else { sp -= 1 }
+            case .result:
+                return stack[sp - 1]
+            case .copyState:
+                guard let dst else { return 0 }
+                dst.update(from: src, count: wordCount)
+            case .store:
+                sp -= 1
+                guard let dst else { return 0 }
+                let ordinal = stack[sp] &- instruction.imm
+                if ordinal < 0 || ordinal >= Int64(instruction.bits) {
+                    fail(.bounds(detail: "value \(stack[sp]) is outside \(instruction.imm)..\(instruction.imm + Int64(instruction.bits) - 1)"), at: pc - 1)
+                    return 0
+                }
+                let mask = ((UInt64(1) << UInt64(instruction.width)) &- 1) << UInt64(instruction.shift)
+                let word = Int(instruction.word)
+                dst[word] = (dst[word] & ~mask) | (UInt64(ordinal) << UInt64(instruction.shift))
+            case .storeCell:
+                sp -= 1
+                let value = stack[sp]
+                let count = Int(instruction.word)
+                guard let dst, let flat = flatIndex(sp, count: count, dimensionBase: Int(instruction.arg), pc: pc - 1) else { return 0 }
+                sp -= count
+                let field = cellFields[Int(instruction.imm) + flat]
+                let ordinal = value &- field.lowerBound
+                if ordinal < 0 || ordinal >= field.count {
+                    fail(.bounds(detail: "value \(value) is outside \(field.lowerBound)..\(field.lowerBound + field.count - 1)"), at: pc - 1)
+                    return 0
+                }
+                let mask = ((UInt64(1) << UInt64(field.width)) &- 1) << UInt64(field.shift)
+                let word = Int(field.word)
+                dst[word] = (dst[word] & ~mask) | (UInt64(ordinal) << UInt64(field.shift))
+            case .assert:
+                sp -= 1
+                if stack[sp] == 0 {
+                    fail(.assertion(property: Int(instruction.arg)), at: pc - 1)
+                    return 0
+                }
+            case .fork:
+                guard let dst else { return 0 }
+                for k in 0..<Int(instruction.word) {
+                    let copy = scratchState(depth: depth + 1)
+                    copy.update(from: dst, count: wordCount)
+                    _ = run(forkTargets[Int(instruction.arg) + k], src, copy, depth: depth + 1)
+                    if failure != nil { return 0 }
+                }
+                return 0
+            case .emit:
+                guard let dst else { return 0 }
+                if successorCount == successorCapacity { growSuccessors() }
+                (successors + successorCount * wordCount).update(from: dst, count: wordCount)
+                successorCount += 1
+                return 0
+            case .abandon:
+                return 0
+            }
+        }
+    }
+}

@@ -1,0 +1,126 @@
+import ModelLanguage
+
+/// Builds a `TransitionSystem` from a checked model: layout, initial states, grounding, lowering, compilation.
+public enum SystemBuilder {
+    /// The most initial states a model may have.
+    public static let maximumInitialStates = 1_000_000
+
+    /// Builds the system, or reports the limits the model exceeds as diagnostics.
+    public static func build(_ model: CheckedModel) -> Result<TransitionSystem, ModelErrors> {
+        LargeStack.run { buildOnLargeStack(model) }
+    }
+
+    private static func buildOnLargeStack(_ model: CheckedModel) -> Result<TransitionSystem, ModelErrors> {
+        var diagnostics = DiagnosticBag(source: model.source)
+        guard let layout = StateLayout(variables: model.variables) else {
+            let bits = model.variables.reduce(0) { $0 + $1.cellCount * $1.elementType.bitWidth }
+            diagnostics.error("the state needs \(bits) bits; the limit is \(StateLayout.maximumBits)", at: model.variables.last?.range.start ?? 0)
+            return .failure(ModelErrors(diagnostics.diagnostics))
+        }
+        guard let initialStates = makeInitialStates(model, layout) else {
+            diagnostics.error("the model has more than \(maximumInitialStates) initial states", at: model.variables.first?.range.start ?? 0)
+            return .failure(ModelErrors(diagnostics.diagnostics))
+        }
+        var lowering = Lowering(model: model, layout: layout)
+        var builder = CodeBuilder(layout: layout, tables: model.tables)
+        var actions: [GroundAction] = []
+        var properties: [PropertySpec] = []
+        var terminal: LoweredExpression = .constant(0)
+        do {
+            for (index, action) in model.actions.enumerated() {
+                try ground(action, index: index, lowering: &lowering, builder: &builder, into: &actions)
+            }
+            for info in model.properties {
+                let predicate = try info.predicate.map { try lowering.predicate($0, blame: info.range) }
+                let target = try info.target.map { try lowering.predicate($0, blame: info.range) }
+                properties.append(PropertySpec(info: info, predicate: predicate, target: target,
+                                               predicateProgram: predicate.map { builder.expressionProgram($0, at: info.range) },
+                                               targetProgram: target.map { builder.expressionProgram($0, at: info.range) }))
+            }
+            for predicate in model.terminals {
+                terminal = Folding.binary(.or, terminal, try lowering.predicate(predicate, blame: SourceRange(0, 0)))
+            }
+        } catch let problem as LoweringProblem {
+            diagnostics.error(problem.message, at: problem.range)
+            return .failure(ModelErrors(diagnostics.diagnostics))
+        } catch {
+            diagnostics.error("internal error while lowering: \(error)", at: 0)
+            return .failure(ModelErrors(diagnostics.diagnostics))
+        }
+        let terminalProgram = builder.expressionProgram(terminal, at: SourceRange(0, 0))
+        let code = CompiledCode(
+            instructions: builder.instructions, locations: builder.locations, dimensions: builder.dimensions,
+            cellFields: builder.cellFields.map { index in
+                let field = layout.fields[Int(index)]
+                return PackedField(word: Int32(field.word), shift: UInt8(field.shift), width: UInt8(field.width),
+                                   lowerBound: field.type.lowerBound, count: Int64(field.type.cardinality))
+            },
+            tableEntries: builder.tableEntries, constantLists: builder.constantLists, forkTargets: builder.forkTargets)
+        return .success(TransitionSystem(name: model.name, model: model, layout: layout, initialStates: initialStates, actions: actions,
+                                         properties: properties, terminal: terminal, terminalProgram: terminalProgram, code: code))
+    }
+
+    private static func ground(_ action: ActionInfo, index: Int, lowering: inout Lowering, builder: inout CodeBuilder,
+                               into actions: inout [GroundAction]) throws {
+        var combinations = 1
+        for parameter in action.parameters {
+            combinations = combinations.multipliedReportingOverflow(by: parameter.type.cardinality).partialValue
+            if combinations > Lowering.maximumGroundActions || combinations <= 0 || actions.count + combinations > Lowering.maximumGroundActions {
+                throw LoweringProblem(message: "action '\(action.name)' has too many instances (the limit is \(Lowering.maximumGroundActions) ground actions)", range: action.range)
+            }
+        }
+        for combination in 0..<combinations {
+            var remainder = combination
+            var environment: Lowering.Environment = [:]
+            var arguments: [ActionArgument] = []
+            for parameter in action.parameters.reversed() {
+                let value = parameter.type.value(ordinal: remainder % parameter.type.cardinality)
+                remainder /= parameter.type.cardinality
+                environment[parameter.id] = .constant(value)
+                arguments.append(ActionArgument(name: parameter.name, value: value, formatted: parameter.type.format(value)))
+            }
+            arguments.reverse()
+            let guardExpression = try lowering.expression(action.guardExpression, environment, blame: action.range)
+            if guardExpression.constantValue == 0 { continue }
+            let body = try lowering.statements(action.body, environment, blame: action.range)
+            let program = builder.actionProgram(guard: guardExpression, body: body, at: action.range)
+            actions.append(GroundAction(name: action.name, actionIndex: index, arguments: arguments, fair: action.fair,
+                                        guardExpression: guardExpression, body: body, program: program, range: action.range))
+        }
+    }
+
+    /// Every combination of initial cell values, first cell slowest; nil when there are too many.
+    private static func makeInitialStates(_ model: CheckedModel, _ layout: StateLayout) -> [[UInt64]]? {
+        var choices: [[Int64]] = []
+        var total = 1
+        for variable in model.variables {
+            let values: [Int64]
+            switch variable.initial {
+            case .value(let value): values = [value]
+            case .oneOf(let list): values = list
+            case .any: values = variable.elementType.values
+            }
+            for _ in 0..<variable.cellCount {
+                choices.append(values)
+                total = total.multipliedReportingOverflow(by: values.count).partialValue
+                if total > maximumInitialStates || total <= 0 { return nil }
+            }
+        }
+        var states: [[UInt64]] = []
+        states.reserveCapacity(total)
+        var counters = Array(repeating: 0, count: choices.count)
+        for _ in 0..<total {
+            var words = Array(repeating: UInt64(0), count: layout.wordCount)
+            for (cell, counter) in counters.enumerated() { layout.fields[cell].write(choices[cell][counter], into: &words) }
+            states.append(words)
+            var position = choices.count - 1
+            while position >= 0 {
+                counters[position] += 1
+                if counters[position] < choices[position].count { break }
+                counters[position] = 0
+                position -= 1
+            }
+        }
+        return states
+    }
+}

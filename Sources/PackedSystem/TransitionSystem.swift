@@ -1,0 +1,114 @@
+import ModelLanguage
+
+/// One value of an action parameter in a ground action.
+public struct ActionArgument: Sendable, Hashable {
+    /// The parameter's name.
+    public let name: String
+    /// The value.
+    public let value: Int64
+    /// The value as shown to people.
+    public let formatted: String
+}
+
+/// An action instantiated for one combination of parameter values.
+public struct GroundAction: Sendable {
+    /// The action's name.
+    public let name: String
+    /// Index of the action in the checked model.
+    public let actionIndex: Int
+    /// Parameter values.
+    public let arguments: [ActionArgument]
+    /// Whether the action is weakly fair.
+    public let fair: Bool
+    /// The grounded guard.
+    public let guardExpression: LoweredExpression
+    /// The grounded body.
+    public let body: [LoweredStatement]
+    /// Address of the compiled action program.
+    public let program: Int32
+    /// Declaration position.
+    public let range: SourceRange
+
+    /// `name(arg, arg)`, or `name` without parameters.
+    public var label: String {
+        arguments.isEmpty ? name : name + "(" + arguments.map(\.formatted).joined(separator: ", ") + ")"
+    }
+}
+
+/// A property, lowered and compiled.
+public struct PropertySpec: Sendable {
+    /// The checked property.
+    public let info: PropertyInfo
+    /// The lowered predicate (P of `leadsto`), if the property has one.
+    public let predicate: LoweredExpression?
+    /// The lowered Q of `leadsto`.
+    public let target: LoweredExpression?
+    /// Address of the compiled predicate.
+    public let predicateProgram: Int32?
+    /// Address of the compiled Q.
+    public let targetProgram: Int32?
+}
+
+/// The compiled machine code of a system, shared by all machines.
+public struct CompiledCode: Sendable {
+    let instructions: [Instruction]
+    let locations: [SourceRange]
+    let dimensions: [Dimension]
+    let cellFields: [PackedField]
+    let tableEntries: [Int64]
+    let constantLists: [Int64]
+    let forkTargets: [Int32]
+
+    /// Number of instructions.
+    public var instructionCount: Int { instructions.count }
+}
+
+
+/// The immutable, Sendable contract between the front end and every engine: packed layout, initial states,
+/// ground actions, properties and compiled code.
+public struct TransitionSystem: Sendable {
+    /// The model's name.
+    public let name: String
+    /// The checked model it was built from.
+    public let model: CheckedModel
+    /// How states are packed.
+    public let layout: StateLayout
+    /// The initial states, deduplicated, in a fixed order.
+    public let initialStates: [[UInt64]]
+    /// Ground actions in declaration and parameter order.
+    public let actions: [GroundAction]
+    /// Properties in model order.
+    public let properties: [PropertySpec]
+    /// The disjunction of the `terminal` predicates.
+    public let terminal: LoweredExpression
+    /// Address of the compiled terminal predicate.
+    public let terminalProgram: Int32
+    /// The compiled code.
+    public let code: CompiledCode
+
+    /// Words per state.
+    public var wordCount: Int { layout.wordCount }
+
+    /// A new machine to run this system's programs (one per thread).
+    public func makeMachine() -> Machine {
+        Machine(wordCount: layout.wordCount, code: code.instructions, dimensions: code.dimensions, cellFields: code.cellFields,
+                tableEntries: code.tableEntries, constantLists: code.constantLists, forkTargets: code.forkTargets,
+                forkCount: code.instructions.reduce(0) { $0 + ($1.op == .fork ? 1 : 0) })
+    }
+
+    /// Where the instruction at `address` came from.
+    public func location(ofInstruction address: Int32) -> SourceRange {
+        let index = Int(address)
+        return index >= 0 && index < code.locations.count ? code.locations[index] : SourceRange(0, 0)
+    }
+
+    /// The value of every cell of a state, formatted, in layout order.
+    public func formattedCells(_ state: [UInt64]) -> [String] {
+        layout.fields.map { $0.type.format($0.read(state)) }
+    }
+
+    /// The name of every cell, in layout order.
+    public var cellNames: [String] {
+        layout.variables.flatMap { variable in (0..<variable.info.cellCount).map { variable.cellName($0) } }
+    }
+}

@@ -1,0 +1,104 @@
+import Foundation
+import ModelLanguage
+import PackedSystem
+
+/// Renders check results for a terminal: a property table per model, then each counterexample as numbered
+/// steps listing only the cells that changed.
+public struct TextRenderer: Sendable {
+    /// Also print witnesses of reachable goals.
+    public var showWitnesses: Bool
+
+    /// Creates a renderer.
+    public init(showWitnesses: Bool = false) { self.showWitnesses = showWitnesses }
+
+    /// The whole report for one model.
+    public func render(_ result: CheckResult) -> String {
+        var lines: [String] = []
+        let statistics = result.statistics
+        lines.append("\(result.file) (model \(result.model), engine \(result.engine))")
+        var summary = "  \(statistics.states) states, \(statistics.transitions) transitions, depth \(statistics.depth), "
+            + "\(Self.seconds(statistics.seconds)) s, \(Self.grouped(Int(statistics.statesPerSecond.rounded()))) states/s"
+        if !statistics.reductions.isEmpty { summary += ", reductions: " + statistics.reductions.joined(separator: ", ") }
+        lines.append(summary)
+        if let reason = statistics.stopReason { lines.append("  search stopped early: \(reason)") }
+        lines.append("")
+        lines += propertyTable(result.properties)
+        for property in result.properties {
+            guard let trace = property.trace else { continue }
+            if property.verdict == .reachable && !showWitnesses { continue }
+            lines.append("")
+            let what = property.verdict == .reachable ? "Witness" : "Counterexample"
+            let shape = trace.loopStart != nil ? "lasso" : "\(trace.length) step\(trace.length == 1 ? "" : "s")"
+            lines.append("\(what) for \(property.name) (\(property.kind.rawValue), \(shape)):")
+            lines += renderTrace(trace, cellNames: result.cellNames)
+            if let note = property.note { lines.append("  (\(note))") }
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// The property table: name, kind, expected, verdict and whether it meets the expectation.
+    public func propertyTable(_ properties: [PropertyResult]) -> [String] {
+        let header = ["property", "kind", "expected", "verdict", ""]
+        var rows = [header]
+        for property in properties {
+            let status = property.meetsExpectation ? "ok" : property.verdict == .unknown ? "UNKNOWN" : "FAIL"
+            rows.append([property.name, property.kind.rawValue, property.expected.rawValue, property.verdict.rawValue, status])
+        }
+        var widths = Array(repeating: 0, count: header.count)
+        for row in rows { for (column, cell) in row.enumerated() { widths[column] = max(widths[column], cell.count) } }
+        return rows.map { row in
+            "  " + row.enumerated().map { column, cell in
+                column == row.count - 1 ? cell : cell.padding(toLength: widths[column], withPad: " ", startingAt: 0)
+            }.joined(separator: "  ").trimmingTrailingSpaces()
+        }
+    }
+
+    /// Numbered steps; the first lists every cell, later ones only the cells that changed.
+    public func renderTrace(_ trace: Trace, cellNames: [String]) -> [String] {
+        var lines: [String] = []
+        var previous: [String]?
+        for (number, step) in trace.steps.enumerated() {
+            var title = "  \(number). \(step.label)"
+            if let loopStart = trace.loopStart, number == loopStart { title += "   <- loop starts here" }
+            if let loopStart = trace.loopStart, number == trace.steps.count - 1, number != loopStart {
+                title += "   (back to the state of step \(loopStart))"
+            }
+            lines.append(title)
+            for (cell, value) in step.values.enumerated() where previous?[cell] != value {
+                lines.append("       \(cellNames[cell]) = \(value)")
+            }
+            if let previous, previous == step.values { lines.append("       (no change)") }
+            previous = step.values
+        }
+        if let failure = trace.failure {
+            lines.append("  \(trace.steps.count). \(failure.label) fails at line \(failure.line):\(failure.column): \(failure.message)")
+        }
+        if let loopStart = trace.loopStart, loopStart == trace.steps.count - 1 {
+            lines.append("  (the execution stays in the state of step \(loopStart) forever)")
+        }
+        return lines
+    }
+
+    static func seconds(_ value: Double) -> String {
+        let hundredths = Int((value * 100).rounded())
+        return "\(hundredths / 100).\(String(format: "%02d", hundredths % 100))"
+    }
+
+    static func grouped(_ value: Int) -> String {
+        let digits = String(value)
+        var result = ""
+        for (offset, character) in digits.enumerated() {
+            if offset > 0, (digits.count - offset) % 3 == 0 { result += "," }
+            result.append(character)
+        }
+        return result
+    }
+}
+
+extension String {
+    func trimmingTrailingSpaces() -> String {
+        var copy = self
+        while copy.last == " " { copy.removeLast() }
+        return copy
+    }
+}

@@ -1,0 +1,24 @@
+import ArgumentParser
+import PackedSystem
+
+/// `vfio-mc dump`: show the layout and the ground actions the checker builds from a model.
+struct DumpCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "dump",
+        abstract: "Print a model's bit layout (cell, word, offset, width) and its ground actions.")
+
+    @Argument(help: "A model file.")
+    var file: String
+
+    @OptionGroup var model: ModelOptions
+
+    func run() throws {
+        switch ModelLoading.load(file, overrides: try model.overrides()) {
+        case .failure(let failure):
+            printError(failure.messages.joined(separator: "\n"))
+            throw ExitCode(2)
+        case .success(let system):
+            print(SystemDescription(system).text, terminator: "")
+        }
+    }
+}
