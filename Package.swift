@@ -12,6 +12,7 @@ let package = Package(
         .library(name: "PackedSystem", targets: ["PackedSystem"]),
         .library(name: "Explorer", targets: ["Explorer"]),
         .library(name: "Reports", targets: ["Reports"]),
+        .library(name: "SMT", targets: ["SMT"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -23,13 +24,17 @@ let package = Package(
         .target(name: "PackedSystem", dependencies: ["ModelLanguage"], swiftSettings: strict),
         // The explicit-state engine.
         .target(name: "Explorer", dependencies: ["PackedSystem"], swiftSettings: strict),
-        // Renderers: terminal text, JSON.
+        // Z3's C API, found through pkg-config (Debian: libz3-dev).
+        .systemLibrary(name: "CZ3", pkgConfig: "z3", providers: [.apt(["libz3-dev"])]),
+        // The symbolic engine: bounded model checking and k-induction with Z3.
+        .target(name: "SMT", dependencies: ["PackedSystem", "CZ3"], swiftSettings: strict),
+        // Renderers: terminal text, JSON, HTML, Markdown, SVG, ITF, JUnit.
         .target(name: "Reports", dependencies: ["PackedSystem"], swiftSettings: strict),
         // The executable: argument parsing and wiring only.
         .executableTarget(
             name: "VfioMC",
             dependencies: [
-                "ModelLanguage", "PackedSystem", "Explorer", "Reports",
+                "ModelLanguage", "PackedSystem", "Explorer", "Reports", "SMT",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict),
@@ -37,6 +42,8 @@ let package = Package(
                     resources: [.copy("Malformed")], swiftSettings: strict),
         .testTarget(name: "PackedSystemTests", dependencies: ["PackedSystem", "ModelLanguage"], swiftSettings: strict),
         .testTarget(name: "ExplorerTests", dependencies: ["Explorer", "PackedSystem", "ModelLanguage"], swiftSettings: strict),
+        .testTarget(name: "SMTTests", dependencies: ["SMT", "Explorer", "PackedSystem", "ModelLanguage"], swiftSettings: strict),
+        .testTarget(name: "ReportsTests", dependencies: ["Reports", "Explorer", "PackedSystem", "ModelLanguage"], swiftSettings: strict),
         .testTarget(name: "CLITests", dependencies: ["VfioMC"], swiftSettings: strict),
     ],
     swiftLanguageModes: [.v6]

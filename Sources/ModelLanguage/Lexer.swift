@@ -146,22 +146,44 @@ struct Lexer {
     }
 
     private mutating func lexSymbol() -> Symbol? {
-        // Longest match first.
-        let candidates: [(String, Symbol)] = [
-            ("<->", .equivalence), ("..", .dotDot), (":=", .assign), ("==", .equalEqual), ("!=", .notEqual),
-            ("<=", .lessEqual), (">=", .greaterEqual), ("&&", .andAnd), ("||", .orOr), ("->", .arrow),
-            ("~>", .leadsTo), ("(", .leftParen), (")", .rightParen), ("{", .leftBrace), ("}", .rightBrace),
-            ("[", .leftBracket), ("]", .rightBracket), (",", .comma), (":", .colon), (";", .semicolon),
-            (".", .dot), ("=", .equal), ("<", .less), (">", .greater), ("+", .plus), ("-", .minus), ("*", .star),
-            ("/", .slash), ("%", .percent), ("!", .bang),
-        ]
-        for (text, symbol) in candidates {
-            let utf8 = Array(text.utf8)
-            if index + utf8.count <= bytes.count, Array(bytes[index..<(index + utf8.count)]) == utf8 {
-                index += utf8.count
-                return symbol
-            }
+        let next = peek(1)
+        func two(_ symbol: Symbol) -> Symbol {
+            index += 2
+            return symbol
         }
-        return nil
+        func one(_ symbol: Symbol) -> Symbol {
+            index += 1
+            return symbol
+        }
+        switch bytes[index] {
+        case UInt8(ascii: "<"):
+            if next == UInt8(ascii: "-"), peek(2) == UInt8(ascii: ">") {
+                index += 3
+                return .equivalence
+            }
+            return next == UInt8(ascii: "=") ? two(.lessEqual) : one(.less)
+        case UInt8(ascii: "."): return next == UInt8(ascii: ".") ? two(.dotDot) : one(.dot)
+        case UInt8(ascii: ":"): return next == UInt8(ascii: "=") ? two(.assign) : one(.colon)
+        case UInt8(ascii: "="): return next == UInt8(ascii: "=") ? two(.equalEqual) : one(.equal)
+        case UInt8(ascii: "!"): return next == UInt8(ascii: "=") ? two(.notEqual) : one(.bang)
+        case UInt8(ascii: ">"): return next == UInt8(ascii: "=") ? two(.greaterEqual) : one(.greater)
+        case UInt8(ascii: "&"): return next == UInt8(ascii: "&") ? two(.andAnd) : nil
+        case UInt8(ascii: "|"): return next == UInt8(ascii: "|") ? two(.orOr) : nil
+        case UInt8(ascii: "-"): return next == UInt8(ascii: ">") ? two(.arrow) : one(.minus)
+        case UInt8(ascii: "~"): return next == UInt8(ascii: ">") ? two(.leadsTo) : nil
+        case UInt8(ascii: "("): return one(.leftParen)
+        case UInt8(ascii: ")"): return one(.rightParen)
+        case UInt8(ascii: "{"): return one(.leftBrace)
+        case UInt8(ascii: "}"): return one(.rightBrace)
+        case UInt8(ascii: "["): return one(.leftBracket)
+        case UInt8(ascii: "]"): return one(.rightBracket)
+        case UInt8(ascii: ","): return one(.comma)
+        case UInt8(ascii: ";"): return one(.semicolon)
+        case UInt8(ascii: "+"): return one(.plus)
+        case UInt8(ascii: "*"): return one(.star)
+        case UInt8(ascii: "/"): return one(.slash)
+        case UInt8(ascii: "%"): return one(.percent)
+        default: return nil
+        }
     }
 }

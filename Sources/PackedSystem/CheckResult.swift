@@ -160,6 +160,8 @@ public struct CheckResult: Sendable {
     public var statistics: RunStatistics
     /// The engine's name.
     public let engine: String
+    /// Set when two engines were run and reached different verdicts on some property.
+    public var disagreement = false
 
     /// Creates a result.
     public init(file: String, model: String, cellNames: [String], cellTypes: [FiniteType], properties: [PropertyResult],

@@ -4,6 +4,7 @@ import Foundation
 import ModelLanguage
 import PackedSystem
 import Reports
+import SMT
 
 /// Options shared by the commands that load models.
 struct ModelOptions: ParsableArguments {
@@ -51,6 +52,15 @@ struct CheckCommand: ParsableCommand {
     @Flag(help: "Also print witnesses for reachable goals.")
     var witnesses = false
 
+    @Option(help: "The engine: explicit (breadth-first search), smt (Z3: BMC and k-induction) or both (cross-checked).")
+    var engine: EngineChoice = .explicit
+
+    @Option(help: "Deepest bound for the SMT engine's BMC and k-induction.")
+    var smtDepth: Int = 40
+
+    @Option(help: ArgumentHelp("Also write JUnit XML (one test case per property) to this file.", valueName: "FILE"))
+    var junit: String?
+
     func validate() throws {
         if let maxStates, maxStates < 1 { throw ValidationError("--max-states must be at least 1") }
         if let timeout, !(timeout > 0) { throw ValidationError("--timeout must be a positive number of seconds") }
@@ -87,12 +97,17 @@ struct CheckCommand: ParsableCommand {
                 failures.append(failure)
                 if !json { printError(failure.messages.joined(separator: "\n")) }
             case .success(let system):
-                let explorer = ExplicitExplorer(system: system, options: options, file: file)
-                let progress: ((ExplorerProgress) -> Void)? = showProgress ? { ProgressLine.show($0) } : nil
-                let result = explorer.run(progress: progress)
-                if showProgress { ProgressLine.clear() }
+                let result = checkOne(system, file: file, options: options, showProgress: showProgress)
                 results.append(result)
                 if !json { print(renderer.render(result)) }
+            }
+        }
+        if let junit {
+            do {
+                try AtomicFile.write(JUnitRenderer.render(results: results, loadFailures: failures.map { ($0.file, $0.messages) }), to: junit)
+            } catch {
+                printError("error: cannot write \(junit): \(error.localizedDescription)")
+                throw ExitCode(2)
             }
         }
         if json {
@@ -106,11 +121,67 @@ struct CheckCommand: ParsableCommand {
     }
 }
 
+extension CheckCommand {
+    /// Runs the chosen engine (or both, cross-checked) on one system.
+    func checkOne(_ system: TransitionSystem, file: String, options: ExplorerOptions, showProgress: Bool) -> CheckResult {
+        var explicitResult: CheckResult?
+        if engine != .smt {
+            let explorer = ExplicitExplorer(system: system, options: options, file: file)
+            let progress: ((ExplorerProgress) -> Void)? = showProgress ? { ProgressLine.show($0) } : nil
+            explicitResult = explorer.run(progress: progress)
+            if showProgress { ProgressLine.clear() }
+        }
+        var smtResult: CheckResult?
+        if engine != .explicit {
+            var smtOptions = SMTOptions()
+            smtOptions.maxDepth = smtDepth
+            smtOptions.timeoutSeconds = options.timeoutSeconds
+            smtOptions.maxMemoryBytes = options.maxMemoryBytes
+            smtResult = SMTEngine(system: system, options: smtOptions, file: file).run()
+        }
+        switch (explicitResult, smtResult) {
+        case (let explicit?, let smt?): return EngineComparison.merge(explicit: explicit, smt: smt)
+        case (let explicit?, nil): return explicit
+        case (nil, let smt?): return smt
+        case (nil, nil): preconditionFailure("at least one engine runs")
+        }
+    }
+}
+
+/// The engines `check` can run.
+enum EngineChoice: String, ExpressibleByArgument, CaseIterable {
+    case explicit, smt, both
+}
+
+/// Cross-checking the two engines' verdicts.
+enum EngineComparison {
+    /// The explicit result, with each property marked as a disagreement when both engines decided it differently.
+    /// A property only one engine decides keeps that engine's verdict.
+    static func merge(explicit: CheckResult, smt: CheckResult) -> CheckResult {
+        var merged = explicit
+        for (index, property) in explicit.properties.enumerated() {
+            guard index < smt.properties.count else { continue }
+            let other = smt.properties[index]
+            if property.verdict == .unknown, other.verdict != .unknown {
+                merged.properties[index] = other
+            } else if property.verdict != .unknown, other.verdict != .unknown, property.verdict != other.verdict {
+                merged.properties[index].note = "ENGINES DISAGREE: explicit says \(property.verdict.rawValue), smt says \(other.verdict.rawValue)"
+                merged.properties[index].engine = "both"
+                merged.disagreement = true
+            } else {
+                merged.properties[index].engine = other.verdict == .unknown ? property.engine : "both"
+            }
+        }
+        return merged
+    }
+}
+
 /// How a run's results map to an exit code.
 enum ExitStatus {
     /// 2 for a model error, else 1 for a missed expectation, else 3 for a missing verdict, else 0.
     static func code(results: [CheckResult], loadFailures: Int) -> Int32 {
         if loadFailures > 0 { return 2 }
+        if results.contains(where: \.disagreement) { return 1 }
         if results.contains(where: { result in result.properties.contains { !$0.meetsExpectation && $0.verdict != .unknown } }) { return 1 }
         if results.contains(where: \.hasUnknown) { return 3 }
         return 0
