@@ -75,8 +75,8 @@ public final class ExplicitExplorer {
             if property.info.kind == .invariant { stateChecks.append((index, program, false)) }
             if property.info.kind == .reachable { stateChecks.append((index, program, true)) }
         }
-        let programs = system.actions.map(\.program)
-        let current = UnsafeMutablePointer<UInt64>.allocate(capacity: wordCount)
+        let actionCount = system.actions.count
+        let current = UnsafeMutablePointer<UInt64>.allocate(capacity: max(1, wordCount))
         defer { current.deallocate() }
 
         for initial in system.initialStates {
@@ -90,48 +90,25 @@ public final class ExplicitExplorer {
         var levelStart = 0
         var levelEnd = store.count
         var nextProgress = startTime + options.progressInterval
-        var expanded = 0
+        let batch = SuccessorBatch(wordCount: wordCount)
         while levelStart < levelEnd {
-            for index in levelStart..<levelEnd {
-                current.update(from: store.state(index), count: wordCount)
-                var enabled = false
-                for (actionIndex, program) in programs.enumerated() {
-                    guard machine.fire(program, current) else { continue }
-                    enabled = true
-                    if let failure = machine.failure {
-                        let property: Int?
-                        switch failure {
-                        case .assertion(let assertion): property = assertion
-                        case .bounds: property = boundsProperty
-                        }
-                        if let property {
-                            record(property, Finding(state: index, action: actionIndex, failure: failure, address: machine.failureAddress))
-                        }
-                        continue
-                    }
-                    for successor in 0..<machine.successorCount {
-                        transitions += 1
-                        guard let added = admit(machine.successors + successor * wordCount, parent: UInt32(index), action: UInt32(actionIndex)) else {
-                            return
-                        }
-                        if added.inserted { checkState(added.index, stateChecks) }
-                    }
+            var chunkStart = levelStart
+            while chunkStart < levelEnd {
+                let chunkEnd = min(levelEnd, chunkStart + Self.chunkSize)
+                batch.removeAll()
+                for index in chunkStart..<chunkEnd {
+                    expand(index, into: batch, current: current, actionCount: actionCount)
                 }
-                if !enabled, let deadlock = deadlockProperty, findings[deadlock] == nil,
-                   machine.evaluate(system.terminalProgram, current) == 0 {
-                    record(deadlock, Finding(state: index, action: nil, failure: nil, address: 0))
+                guard insertBatch(batch, stateChecks) else { return }
+                chunkStart = chunkEnd
+                let now = ResourceUsage.now()
+                if let timeout = options.timeoutSeconds, now - startTime > timeout {
+                    stopReason = "time limit of \(Self.format(timeout)) s reached"
+                    return
                 }
-                expanded += 1
-                if expanded & 1023 == 0 {
-                    let now = ResourceUsage.now()
-                    if let timeout = options.timeoutSeconds, now - startTime > timeout {
-                        stopReason = "time limit of \(Self.format(timeout)) s reached"
-                        return
-                    }
-                    if let progress, now >= nextProgress {
-                        progress(ExplorerProgress(states: store.count, depth: depth, seconds: now - startTime))
-                        nextProgress = now + options.progressInterval
-                    }
+                if let progress, now >= nextProgress {
+                    progress(ExplorerProgress(states: store.count, depth: depth, seconds: now - startTime))
+                    nextProgress = now + options.progressInterval
                 }
             }
             levelStart = levelEnd
@@ -140,8 +117,65 @@ public final class ExplicitExplorer {
         }
     }
 
+    /// States expanded before their successors are inserted together.
+    static let chunkSize = 256
+
+    /// Fires every action on state `index`, records failures and deadlock, and collects the successors.
+    @inline(__always)
+    private func expand(_ index: Int, into batch: SuccessorBatch, current: UnsafeMutablePointer<UInt64>, actionCount: Int) {
+        current.update(from: store.state(index), count: system.wordCount)
+        var enabled = false
+        let machine = self.machine
+        machine.forEachEnabled(current) { actionIndex in
+            enabled = true
+            if let failure = machine.failure {
+                let property: Int?
+                switch failure {
+                case .assertion(let assertion): property = assertion
+                case .bounds: property = boundsProperty
+                }
+                if let property {
+                    record(property, Finding(state: index, action: actionIndex, failure: failure, address: machine.failureAddress))
+                }
+                return
+            }
+            transitions += machine.successorCount
+            batch.append(machine.successors, number: machine.successorCount, parent: UInt32(index), action: UInt32(actionIndex))
+        }
+        if !enabled, let deadlock = deadlockProperty, findings[deadlock] == nil,
+           machine.evaluate(system.terminalProgram, current) == 0 {
+            record(deadlock, Finding(state: index, action: nil, failure: nil, address: 0))
+        }
+    }
+
+    /// How far ahead of the insertion the hash slots and the stored states they point to are prefetched.
+    static let slotPrefetchDistance = 32
+    static let candidatePrefetchDistance = 16
+
+    /// Inserts a batch in order, prefetching slots and candidate states a fixed distance ahead, so that their
+    /// cache misses overlap. False when a limit stops the search.
+    private func insertBatch(_ batch: SuccessorBatch, _ stateChecks: [(property: Int, program: Int32, goal: Bool)]) -> Bool {
+        let count = batch.count
+        let hashes = batch.hashes
+        for k in 0..<min(count, Self.slotPrefetchDistance) { store.prefetchSlot(hashes[k]) }
+        for k in 0..<count {
+            if k + Self.slotPrefetchDistance < count { store.prefetchSlot(hashes[k + Self.slotPrefetchDistance]) }
+            if k + Self.candidatePrefetchDistance < count { store.prefetchCandidate(hashes[k + Self.candidatePrefetchDistance]) }
+            guard let added = admit(batch.state(k), hash: batch.hashes[k], parent: batch.parents[k], action: batch.actions[k]) else {
+                return false
+            }
+            if added.inserted { checkState(added.index, stateChecks) }
+        }
+        return true
+    }
+
     /// Inserts a state, enforcing the state and memory limits. Returns nil when a limit stops the search.
     private func admit(_ state: UnsafePointer<UInt64>, parent: UInt32, action: UInt32) -> (index: Int, inserted: Bool)? {
+        admit(state, hash: StateStore.hash(state, system.wordCount), parent: parent, action: action)
+    }
+
+    @inline(__always)
+    private func admit(_ state: UnsafePointer<UInt64>, hash: UInt64, parent: UInt32, action: UInt32) -> (index: Int, inserted: Bool)? {
         if let limit = options.maxStates, store.count >= limit, store.find(state) == nil {
             stopReason = "state limit of \(limit) reached"
             return nil
@@ -154,7 +188,7 @@ public final class ExplicitExplorer {
             stopReason = "the explorer's limit of \(UInt32.max - 1) states reached"
             return nil
         }
-        return store.insert(state, parent: parent, action: action)
+        return store.insert(state, hash: hash, parent: parent, action: action)
     }
 
     static func format(_ seconds: Double) -> String {

@@ -49,8 +49,8 @@ struct LivenessChecker {
         defer { current.deallocate() }
         for state in 0..<store.count {
             current.update(from: store.state(state), count: wordCount)
-            for (actionIndex, action) in system.actions.enumerated() {
-                guard machine.fire(action.program, current), machine.failure == nil else { continue }
+            for actionIndex in system.actions.indices {
+                guard machine.fire(actionIndex, current), machine.failure == nil else { continue }
                 for successor in 0..<machine.successorCount {
                     if let target = store.find(machine.successors + successor * wordCount) {
                         graph.targets.append(Int32(target))

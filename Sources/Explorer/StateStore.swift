@@ -1,3 +1,4 @@
+import CPrefetch
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -43,17 +44,34 @@ public final class StateStore {
 
     private static func allocate<T>(_ type: T.Type, _ count: Int) -> UnsafeMutablePointer<T> {
         guard let raw = malloc(max(1, count) * MemoryLayout<T>.stride) else { fatalError("out of memory") }
+        adviseHugePages(raw, max(1, count) * MemoryLayout<T>.stride)
         return raw.bindMemory(to: T.self, capacity: count)
     }
 
     private static func allocateZeroed<T>(_ type: T.Type, _ count: Int) -> UnsafeMutablePointer<T> {
         guard let raw = calloc(max(1, count), MemoryLayout<T>.stride) else { fatalError("out of memory") }
+        adviseHugePages(raw, max(1, count) * MemoryLayout<T>.stride)
         return raw.bindMemory(to: T.self, capacity: count)
     }
 
     private static func reallocate<T>(_ pointer: UnsafeMutablePointer<T>, _ count: Int) -> UnsafeMutablePointer<T> {
         guard let raw = realloc(pointer, count * MemoryLayout<T>.stride) else { fatalError("out of memory") }
+        adviseHugePages(raw, count * MemoryLayout<T>.stride)
         return raw.bindMemory(to: T.self, capacity: count)
+    }
+
+    /// Asks Linux to back a large array with 2 MiB pages: random probes into a table of gigabytes otherwise
+    /// miss the TLB on almost every access. A hint only; ignored where unsupported.
+    private static func adviseHugePages(_ raw: UnsafeMutableRawPointer, _ bytes: Int) {
+        #if os(Linux)
+        let hugePage = 2 << 20
+        guard bytes >= 2 * hugePage else { return }
+        let start = (Int(bitPattern: raw) + hugePage - 1) & ~(hugePage - 1)
+        let end = (Int(bitPattern: raw) + bytes) & ~(hugePage - 1)
+        if end > start, let aligned = UnsafeMutableRawPointer(bitPattern: start) {
+            _ = madvise(aligned, end - start, 14) // MADV_HUGEPAGE
+        }
+        #endif
     }
 
     /// Bytes held by the store's arrays.
@@ -80,8 +98,9 @@ public final class StateStore {
     @inline(__always)
     public func action(_ index: Int) -> UInt32 { actions[index] }
 
+    /// The hash of a packed state.
     @inline(__always)
-    static func hash(_ state: UnsafePointer<UInt64>, _ wordCount: Int) -> UInt64 {
+    public static func hash(_ state: UnsafePointer<UInt64>, _ wordCount: Int) -> UInt64 {
         var h: UInt64 = 0x243F_6A88_85A3_08D3
         for k in 0..<wordCount { h = mix(h ^ state[k]) }
         return h
@@ -114,11 +133,30 @@ public final class StateStore {
         }
     }
 
+    /// Starts loading the hash slot of a state whose hash is `hash`.
+    @inline(__always)
+    public func prefetchSlot(_ hash: UInt64) {
+        vmc_prefetch(slots + (Int(truncatingIfNeeded: hash) & slotMask))
+    }
+
+    /// Starts loading the stored state that the hash slot of `hash` points to, if any.
+    @inline(__always)
+    public func prefetchCandidate(_ hash: UInt64) {
+        let entry = slots[Int(truncatingIfNeeded: hash) & slotMask]
+        if entry != 0 { vmc_prefetch(words + Int(entry - 1) * wordCount) }
+    }
+
     /// Inserts `state` unless present. Returns its index and whether it was new.
     /// The caller must not hold pointers into the store across this call: it may move the arrays.
     @inline(__always)
     public func insert(_ state: UnsafePointer<UInt64>, parent: UInt32, action: UInt32) -> (index: Int, inserted: Bool) {
-        var slot = Int(truncatingIfNeeded: Self.hash(state, wordCount)) & slotMask
+        insert(state, hash: Self.hash(state, wordCount), parent: parent, action: action)
+    }
+
+    /// Inserts `state`, whose hash (from `hash(_:_:)`) is `hash`, unless present.
+    @inline(__always)
+    public func insert(_ state: UnsafePointer<UInt64>, hash: UInt64, parent: UInt32, action: UInt32) -> (index: Int, inserted: Bool) {
+        var slot = Int(truncatingIfNeeded: hash) & slotMask
         while true {
             let entry = slots[slot]
             if entry == 0 { break }
@@ -127,7 +165,7 @@ public final class StateStore {
         }
         if count >= capacity {
             grow()
-            return insert(state, parent: parent, action: action)
+            return insert(state, hash: hash, parent: parent, action: action)
         }
         let index = count
         (words + index * wordCount).update(from: state, count: wordCount)

@@ -142,8 +142,14 @@ struct CodeBuilder {
     private mutating func compileAssign(_ target: LoweredTarget, _ value: LoweredExpression) {
         switch target {
         case .field(let index):
-            compile(value)
             let field = layout.fields[index]
+            if let constant = value.constantValue, field.type.contains(constant) {
+                let ordinal = UInt64(constant - field.type.lowerBound)
+                emit(Instruction(.storeConstant, word: Int32(field.word), imm: Int64(bitPattern: ordinal << UInt64(field.shift)),
+                                 bits: field.mask << UInt64(field.shift)))
+                return
+            }
+            compile(value)
             emit(Instruction(.store, shift: UInt8(field.shift), width: UInt8(field.width), word: Int32(field.word),
                              imm: field.type.lowerBound, bits: UInt64(field.type.cardinality)))
         case .cell(let variable, let indices):

@@ -34,6 +34,8 @@ public enum Opcode: UInt8, Sendable {
     /// Pop a value and store it into the field (word, shift, width) of the successor; `imm` is the lower bound,
     /// `bits` the number of values; out of range violates `bounds`.
     case store
+    /// Store a constant into a field of the successor: `dst[word] = dst[word] & ~bits | imm` (bits: the shifted mask).
+    case storeConstant
     /// Pop a value, then `word` indices; store into that cell of variable (`arg` dimension arena, `imm` cell arena).
     case storeCell
     /// Pop a condition; if false, the assertion property `arg` is violated.

@@ -6,6 +6,33 @@ public enum ActionFailure: Sendable, Hashable {
     case bounds(detail: String)
 }
 
+/// A constant change of one word: `word = word & ~clear | set`.
+struct WordUpdate: Sendable {
+    var word: Int32
+    var clear: UInt64
+    var set: UInt64
+
+    /// The word updates of an action whose residual guard is true and whose body only stores constants into
+    /// fixed cells, or nil for any other action.
+    static func constantUpdates(of action: GroundAction, fields: [FieldSlot]) -> [WordUpdate]? {
+        guard action.residualGuard.constantValue == 1 else { return nil }
+        var byWord: [Int32: (clear: UInt64, set: UInt64)] = [:]
+        var order: [Int32] = []
+        for statement in action.body {
+            guard case .assign(.field(let index), let value, _) = statement, let constant = value.constantValue,
+                  fields[index].type.contains(constant) else { return nil }
+            let slot = fields[index]
+            let mask = slot.mask << UInt64(slot.shift)
+            let bits = UInt64(constant - slot.type.lowerBound) << UInt64(slot.shift)
+            let word = Int32(slot.word)
+            if byWord[word] == nil { order.append(word) }
+            let previous = byWord[word] ?? (0, 0)
+            byWord[word] = (previous.clear | mask, (previous.set & ~mask) | bits)
+        }
+        return order.map { WordUpdate(word: $0, clear: byWord[$0]?.clear ?? 0, set: byWord[$0]?.set ?? 0) }
+    }
+}
+
 /// Field placement as the machine reads it.
 struct PackedField: Sendable {
     var word: Int32
@@ -28,6 +55,17 @@ public final class Machine {
     private let constantLists: UnsafeMutablePointer<Int64>
     private let forkTargets: UnsafeMutablePointer<Int32>
     private let stack: UnsafeMutablePointer<Int64>
+    private let actionPrograms: UnsafeMutablePointer<Int32>
+    private let actionTestStart: UnsafeMutablePointer<Int32>
+    private let tests: UnsafeMutablePointer<FieldTest>
+    /// Number of ground actions.
+    public let actionCount: Int
+    /// Per action: the first action after it that does not share its first guard test (for skipping runs).
+    private let skipTarget: UnsafeMutablePointer<Int32>
+    /// Per action: start of its constant word updates in `updates`, or -1 when the action needs the machine.
+    private let simpleStart: UnsafeMutablePointer<Int32>
+    /// Constant updates of simple actions: (word, clear mask, set bits), terminated per action by word -1.
+    private let updates: UnsafeMutablePointer<WordUpdate>
     private let scratch: UnsafeMutablePointer<UInt64>
     private let scratchDepth: Int
     /// Successor states produced by the last `fire`, back to back.
@@ -41,7 +79,7 @@ public final class Machine {
     public private(set) var failureAddress: Int32 = 0
 
     init(wordCount: Int, code: [Instruction], dimensions: [Dimension], cellFields: [PackedField], tableEntries: [Int64],
-         constantLists: [Int64], forkTargets: [Int32], forkCount: Int) {
+         constantLists: [Int64], forkTargets: [Int32], forkCount: Int, actions: [GroundAction], fields: [FieldSlot]) {
         self.wordCount = wordCount
         func copy<T>(_ array: [T]) -> UnsafeMutablePointer<T> {
             let pointer = UnsafeMutablePointer<T>.allocate(capacity: max(1, array.count))
@@ -56,6 +94,35 @@ public final class Machine {
         self.constantLists = copy(constantLists)
         self.forkTargets = copy(forkTargets)
         self.stack = UnsafeMutablePointer<Int64>.allocate(capacity: code.count + 64)
+        self.actionCount = actions.count
+        self.actionPrograms = copy(actions.map(\.program))
+        var starts: [Int32] = [0]
+        for action in actions { starts.append(starts[starts.count - 1] + Int32(action.guardTests.count)) }
+        self.actionTestStart = copy(starts)
+        self.tests = copy(actions.flatMap(\.guardTests))
+        var skips: [Int32] = Array(repeating: 0, count: actions.count)
+        for index in actions.indices.reversed() {
+            let first = actions[index].guardTests.first
+            if let first, index + 1 < actions.count, actions[index + 1].guardTests.first == first {
+                skips[index] = skips[index + 1]
+            } else {
+                skips[index] = Int32(index + 1)
+            }
+        }
+        self.skipTarget = copy(skips)
+        var simpleStarts: [Int32] = []
+        var allUpdates: [WordUpdate] = []
+        for action in actions {
+            if let simple = WordUpdate.constantUpdates(of: action, fields: fields) {
+                simpleStarts.append(Int32(allUpdates.count))
+                allUpdates += simple
+                allUpdates.append(WordUpdate(word: -1, clear: 0, set: 0))
+            } else {
+                simpleStarts.append(-1)
+            }
+        }
+        self.simpleStart = copy(simpleStarts)
+        self.updates = copy(allUpdates)
         // Fork nesting never exceeds the number of forks, so the scratch states never move while in use.
         self.scratchDepth = forkCount + 2
         self.scratch = UnsafeMutablePointer<UInt64>.allocate(capacity: wordCount * scratchDepth)
@@ -70,6 +137,12 @@ public final class Machine {
         constantLists.deallocate()
         forkTargets.deallocate()
         stack.deallocate()
+        skipTarget.deallocate()
+        simpleStart.deallocate()
+        updates.deallocate()
+        actionPrograms.deallocate()
+        actionTestStart.deallocate()
+        tests.deallocate()
         scratch.deallocate()
         successors.deallocate()
     }
@@ -81,14 +154,71 @@ public final class Machine {
         return run(program, state, nil, depth: 0)
     }
 
-    /// Runs an action program on a state. Returns true when the action was enabled (its guard held and some
+    /// Runs ground action `action` on a state. Returns true when the action was enabled (its guard held and some
     /// execution emitted a successor or failed). Successors are in `successors`; a failure is in `failure`.
     @inline(__always)
-    public func fire(_ program: Int32, _ state: UnsafePointer<UInt64>) -> Bool {
+    public func fire(_ action: Int, _ state: UnsafePointer<UInt64>) -> Bool {
+        let end = Int(actionTestStart[action + 1])
+        var test = Int(actionTestStart[action])
+        while test < end {
+            if !tests[test].passes(state) { return false }
+            test += 1
+        }
+        return fireAfterTests(action, state)
+    }
+
+    /// Runs an action whose guard tests passed.
+    @inline(__always)
+    private func fireAfterTests(_ action: Int, _ state: UnsafePointer<UInt64>) -> Bool {
         failure = nil
+        var update = Int(simpleStart[action])
+        if update >= 0 {
+            // Constant updates only: no machine needed.
+            successors.update(from: state, count: wordCount)
+            while updates[update].word >= 0 {
+                let change = updates[update]
+                successors[Int(change.word)] = (successors[Int(change.word)] & ~change.clear) | change.set
+                update += 1
+            }
+            successorCount = 1
+            return true
+        }
         successorCount = 0
-        _ = run(program, state, scratch, depth: 0)
+        _ = run(actionPrograms[action], state, scratch, depth: 0)
         return successorCount > 0 || failure != nil
+    }
+
+    /// Calls `body` with each ground action enabled in `state`, in order, after firing it (so `successors` and
+    /// `failure` describe it). Runs of actions sharing a failing first guard test are skipped together.
+    @inline(__always)
+    public func forEachEnabled(_ state: UnsafePointer<UInt64>, _ body: (Int) -> Void) {
+        var action = 0
+        let count = actionCount
+        while action < count {
+            var test = Int(actionTestStart[action])
+            let end = Int(actionTestStart[action + 1])
+            if test < end {
+                if !tests[test].passes(state) {
+                    action = Int(skipTarget[action])
+                    continue
+                }
+                test += 1
+                var passed = true
+                while test < end {
+                    if !tests[test].passes(state) {
+                        passed = false
+                        break
+                    }
+                    test += 1
+                }
+                if !passed {
+                    action += 1
+                    continue
+                }
+            }
+            if fireAfterTests(action, state) { body(action) }
+            action += 1
+        }
     }
 
     private func growSuccessors() {
@@ -240,6 +370,10 @@ public final class Machine {
                 let mask = ((UInt64(1) << UInt64(instruction.width)) &- 1) << UInt64(instruction.shift)
                 let word = Int(instruction.word)
                 dst[word] = (dst[word] & ~mask) | (UInt64(ordinal) << UInt64(instruction.shift))
+            case .storeConstant:
+                guard let dst else { return 0 }
+                let word = Int(instruction.word)
+                dst[word] = (dst[word] & ~instruction.bits) | UInt64(bitPattern: instruction.imm)
             case .storeCell:
                 sp -= 1
                 let value = stack[sp]

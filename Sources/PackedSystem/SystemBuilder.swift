@@ -83,9 +83,13 @@ public enum SystemBuilder {
             let guardExpression = try lowering.expression(action.guardExpression, environment, blame: action.range)
             if guardExpression.constantValue == 0 { continue }
             let body = try lowering.statements(action.body, environment, blame: action.range)
-            let program = builder.actionProgram(guard: guardExpression, body: body, at: action.range)
+            let split = GuardSplitter.split(guardExpression, layout: lowering.layout)
+            if split.tests.contains(where: { $0.allowed == 0 }) { continue }
+            let program = builder.actionProgram(guard: split.residual, body: body, at: action.range)
             actions.append(GroundAction(name: action.name, actionIndex: index, arguments: arguments, fair: action.fair,
-                                        guardExpression: guardExpression, body: body, program: program, range: action.range))
+                                        guardExpression: guardExpression, body: body, program: program, guardTests: split.tests,
+                                        residualGuard: split.residual,
+                                        range: action.range))
         }
     }
 

@@ -24,8 +24,12 @@ public struct GroundAction: Sendable {
     public let guardExpression: LoweredExpression
     /// The grounded body.
     public let body: [LoweredStatement]
-    /// Address of the compiled action program.
+    /// Address of the compiled action program (which evaluates only the residual guard).
     public let program: Int32
+    /// The guard's conjuncts that test single fields; the explorer checks them before running the program.
+    public let guardTests: [FieldTest]
+    /// The rest of the guard, evaluated by the program.
+    public let residualGuard: LoweredExpression
     /// Declaration position.
     public let range: SourceRange
 
@@ -93,7 +97,7 @@ public struct TransitionSystem: Sendable {
     public func makeMachine() -> Machine {
         Machine(wordCount: layout.wordCount, code: code.instructions, dimensions: code.dimensions, cellFields: code.cellFields,
                 tableEntries: code.tableEntries, constantLists: code.constantLists, forkTargets: code.forkTargets,
-                forkCount: code.instructions.reduce(0) { $0 + ($1.op == .fork ? 1 : 0) })
+                forkCount: code.instructions.reduce(0) { $0 + ($1.op == .fork ? 1 : 0) }, actions: actions, fields: layout.fields)
     }
 
     /// Where the instruction at `address` came from.

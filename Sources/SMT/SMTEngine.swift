@@ -1,5 +1,10 @@
 import ModelLanguage
 import PackedSystem
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// Limits for the symbolic engine.
 public struct SMTOptions: Sendable {
@@ -15,7 +20,7 @@ public struct SMTOptions: Sendable {
 }
 
 /// The symbolic engine: bounded model checking finds shortest violations and witnesses; k-induction proves
-/// invariants. (Implementation in progress: every property is reported unknown.)
+/// invariants. Results use the explorer's types; liveness (`eventually`, `leadsto`) is left to the explorer.
 public final class SMTEngine {
     /// The system checked.
     public let system: TransitionSystem
@@ -31,15 +36,298 @@ public final class SMTEngine {
         self.file = file
     }
 
-    /// Checks every property.
+    /// Checks every property. Never throws: a Z3 error leaves the undecided properties unknown, with the error
+    /// as their note.
     public func run() -> CheckResult {
-        let properties = system.properties.map {
-            PropertyResult(name: $0.info.name, kind: $0.info.kind, expected: $0.info.expected, verdict: .unknown, engine: "smt",
-                           note: "the SMT engine is not implemented yet")
+        let system = self.system
+        let options = self.options
+        let file = self.file
+        // Encoding recurses over expressions as deep as the model's: run where the stack is large.
+        return LargeStack.run { SymbolicRun(system: system, options: options, file: file).run() }
+    }
+}
+
+/// What is known about one property during a run.
+private enum Finding {
+    case undecided
+    case decided(Verdict, Trace?, note: String?)
+}
+
+/// One run of the symbolic engine. Owns the Z3 context; not Sendable.
+private final class SymbolicRun {
+    let system: TransitionSystem
+    let options: SMTOptions
+    let file: String
+    let start = Clock.now()
+    private var findings: [Finding]
+    private var depthReached = -1
+    private var inductionReached = -1
+    private var stopReason: String?
+
+    init(system: TransitionSystem, options: SMTOptions, file: String) {
+        self.system = system
+        self.options = options
+        self.file = file
+        findings = Array(repeating: .undecided, count: system.properties.count)
+    }
+
+    private var memoryMegabytes: Int? { options.maxMemoryBytes.map { max(1, $0 >> 20) } }
+
+    /// Milliseconds left before the time limit (nil: no limit); zero or less means it has passed.
+    private var remainingMilliseconds: Int? {
+        guard let timeout = options.timeoutSeconds else { return nil }
+        return Int(((timeout - (Clock.now() - start)) * 1000).rounded(.down))
+    }
+
+    private var timedOut: Bool { (remainingMilliseconds ?? 1) <= 0 }
+
+    /// Whether the engine decides this kind of property.
+    private static func isSafety(_ kind: CheckedPropertyKind) -> Bool {
+        switch kind {
+        case .invariant, .reachable, .assertion, .deadlock, .bounds: return true
+        case .eventually, .leadsto: return false
+        }
+    }
+
+    private func isUndecided(_ index: Int) -> Bool {
+        if case .undecided = findings[index] { return true }
+        return false
+    }
+
+    func run() -> CheckResult {
+        do {
+            try check()
+        } catch {
+            stopReason = "\(error)"
+        }
+        return result()
+    }
+
+    // MARK: The search
+
+    private func check() throws {
+        let z3 = try Z3Context(memoryMegabytes: memoryMegabytes)
+        let encoding = try SystemEncoding(z3: z3, system: system)
+        let decoder = TraceDecoder(system: system)
+        let bmc = try BoundedModelChecker(encoding: encoding, memoryMegabytes: memoryMegabytes)
+        let induction = try KInduction(encoding: encoding, memoryMegabytes: memoryMegabytes)
+        let safety = system.properties.indices.filter { Self.isSafety(system.properties[$0].info.kind) }
+        let properties = PropertyEncodings(encoding: encoding)
+        if safety.isEmpty { return }
+
+        for k in 0...max(0, options.maxDepth) {
+            if timedOut { return stop("time limit of \(Self.format(options.timeoutSeconds ?? 0)) s reached") }
+            if k > 0 { try bmc.extend() }
+            // Base: the shortest violations (and witnesses) have exactly k transitions.
+            let pending = safety.filter(isUndecided)
+            var bad: [(property: Int, condition: Term)] = []
+            for index in pending {
+                bad.append((index, try properties.bmcBad(index, k: k, frames: bmc.frames, undecided: pending)))
+            }
+            let (any, _) = try bmc.check(try z3.or(bad.map(\.condition)), timeoutMilliseconds: remainingMilliseconds)
+            switch any {
+            case .unknown(let reason): return stop(Self.describe(reason))
+            case .unsatisfiable: break
+            case .satisfiable:
+                for (index, condition) in bad {
+                    let (outcome, model) = try bmc.check(condition, timeoutMilliseconds: remainingMilliseconds)
+                    switch outcome {
+                    case .unknown(let reason): return stop(Self.describe(reason))
+                    case .unsatisfiable: continue
+                    case .satisfiable:
+                        guard let model else { continue }
+                        findings[index] = counterexample(index, k: k, model: model, frames: bmc.frames, decoder: decoder, undecided: pending)
+                    }
+                }
+            }
+            depthReached = k
+            // Step: prove what is left by induction at depth k.
+            for index in safety where isUndecided(index) {
+                let good = try properties.good(index)
+                let outcome = try induction.step(k: k, good: good, bad: try z3.not(good), timeoutMilliseconds: remainingMilliseconds)
+                switch outcome {
+                case .unknown(let reason): return stop(Self.describe(reason))
+                case .satisfiable: continue
+                case .unsatisfiable:
+                    if system.properties[index].info.kind == .bounds {
+                        // The base so far covered the explorer's (narrower) notion of bounds; check the full one.
+                        let clean = try bmc.frames.map { try encoding.instantiate(try z3.not(good), at: $0) }
+                        let (base, _) = try bmc.check(try z3.or(clean), timeoutMilliseconds: remainingMilliseconds)
+                        if case .unknown(let reason) = base { return stop(Self.describe(reason)) }
+                        if case .satisfiable = base { continue }
+                    }
+                    let kind = system.properties[index].info.kind
+                    findings[index] = .decided(kind == .reachable ? .unreachable : .holds, nil,
+                                               note: "proved by \(k)-induction")
+                    try induction.addLemma(good)
+                }
+            }
+            inductionReached = k
+            if !safety.contains(where: isUndecided) { return }
+        }
+    }
+
+    private func stop(_ reason: String) {
+        stopReason = reason
+    }
+
+    private static func describe(_ reason: String) -> String {
+        switch reason {
+        case "timeout", "canceled": return "Z3 reached the time limit"
+        case "max. memory exceeded", "memout": return "Z3 reached the memory limit"
+        default: return "Z3 gave up: \(reason)"
+        }
+    }
+
+    static func format(_ seconds: Double) -> String {
+        seconds == seconds.rounded() ? String(Int(seconds)) : String(seconds)
+    }
+
+    /// The finding for a property violated (or a goal reached) at depth k in the model.
+    private func counterexample(_ index: Int, k: Int, model: Z3Model, frames: [Frame], decoder: TraceDecoder, undecided: [Int]) -> Finding {
+        let kind = system.properties[index].info.kind
+        do {
+            let states = try frames[0...k].map { try decoder.state($0, in: model) }
+            switch kind {
+            case .invariant, .reachable:
+                let (value, _) = try decoder.evaluate(property: index, in: states[k])
+                guard let value, value == (kind == .reachable) else {
+                    throw SMTError("internal error: the last state of the SMT trace does not \(kind == .reachable ? "reach" : "violate") \(system.properties[index].info.name)")
+                }
+                return .decided(kind == .reachable ? .reachable : .violated, Trace(steps: try decoder.steps(states)), note: nil)
+            case .deadlock:
+                guard try decoder.isDeadlock(states[k]) else { throw SMTError("internal error: the last state of the SMT trace is not a deadlock") }
+                return .decided(.violated, Trace(steps: try decoder.steps(states)), note: nil)
+            case .assertion:
+                let failure = try decoder.failure(in: states[k], kind: .assertion(index))
+                return .decided(.violated, Trace(steps: try decoder.steps(states), failure: failure), note: nil)
+            case .bounds:
+                // Either a property's predicate fails in state k, or an action fails in state k - 1.
+                for other in undecided {
+                    let kind = system.properties[other].info.kind
+                    guard kind == .invariant || kind == .reachable else { continue }
+                    if case (nil, let detail?) = try decoder.evaluate(property: other, in: states[k]) {
+                        return .decided(.violated, Trace(steps: try decoder.steps(states)), note: "while evaluating a property: \(detail)")
+                    }
+                }
+                guard k > 0 else { throw SMTError("internal error: no bounds violation in the SMT trace") }
+                let failure = try decoder.failure(in: states[k - 1], kind: .bounds)
+                return .decided(.violated, Trace(steps: try decoder.steps(Array(states[0..<k])), failure: failure), note: nil)
+            case .eventually, .leadsto:
+                return .undecided
+            }
+        } catch {
+            return .decided(.unknown, nil, note: "\(error)")
+        }
+    }
+
+    // MARK: Results
+
+    private func result() -> CheckResult {
+        var results: [PropertyResult] = []
+        for (index, property) in system.properties.enumerated() {
+            let info = property.info
+            var result = PropertyResult(name: info.name, kind: info.kind, expected: info.expected, verdict: .unknown, engine: "smt")
+            if !Self.isSafety(info.kind) {
+                result.note = "liveness is checked by the explicit engine"
+            } else {
+                switch findings[index] {
+                case .decided(let verdict, let trace, let note):
+                    result.verdict = verdict
+                    result.trace = trace
+                    result.note = note
+                case .undecided:
+                    result.note = undecidedNote()
+                }
+            }
+            results.append(result)
         }
         var statistics = RunStatistics()
-        statistics.complete = false
+        statistics.depth = max(0, depthReached)
+        statistics.seconds = Clock.now() - start
+        statistics.peakMemoryBytes = Clock.peakResidentBytes()
+        statistics.reductions = ["bmc", "k-induction"]
+        statistics.complete = !results.contains { $0.verdict == .unknown && Self.isSafety($0.kind) }
+        statistics.stopReason = stopReason
         return CheckResult(file: file, model: system.name, cellNames: system.cellNames, cellTypes: system.layout.fields.map(\.type),
-                           properties: properties, statistics: statistics, engine: "smt")
+                           properties: results, statistics: statistics, engine: "smt")
+    }
+
+    private func undecidedNote() -> String {
+        var note: String
+        if depthReached < 0 {
+            note = "no verdict"
+        } else {
+            note = "no violation within \(depthReached) step\(depthReached == 1 ? "" : "s") and not proved by k-induction up to k = \(max(0, inductionReached))"
+        }
+        if let stopReason { note += " (\(stopReason))" } else { note += " (the bound is --smt-depth \(options.maxDepth))" }
+        return note
+    }
+}
+
+/// The state predicates of each property, as templates over `x`.
+private struct PropertyEncodings {
+    let encoding: SystemEncoding
+    var z3: Z3Context { encoding.z3 }
+    var system: TransitionSystem { encoding.system }
+
+    /// The property is not violated in `x` (for a goal: `x` does not reach it). For `bounds`: no action fails
+    /// with a bounds violation and no invariant or goal predicate fails to evaluate.
+    func good(_ index: Int) throws -> Term {
+        let kind = system.properties[index].info.kind
+        switch kind {
+        case .invariant, .reachable:
+            guard let value = encoding.predicateValue[index], let failure = encoding.predicateFailure[index] else { return try z3.trueTerm }
+            return try z3.not(try z3.and([try z3.not(failure), kind == .reachable ? value : try z3.not(value)]))
+        case .assertion:
+            return try z3.not(encoding.assertionFailure[index] ?? z3.falseTerm)
+        case .deadlock:
+            return try z3.not(encoding.deadlock)
+        case .bounds:
+            let failures = [encoding.actionBoundsFailure] + encoding.predicateFailure.keys.sorted().compactMap { encoding.predicateFailure[$0] }
+            return try z3.not(try z3.or(failures))
+        case .eventually, .leadsto:
+            return try z3.trueTerm
+        }
+    }
+
+    /// The condition that a shortest violation (or witness) of property `index` has exactly k transitions, as the
+    /// explorer counts them: a bad state at depth k, or an action failing in the state at depth k - 1 for
+    /// `bounds` (assertions: an action failing at depth k, whose trace has k + 1 transitions, all found in
+    /// depth order). A predicate that fails to evaluate counts for `bounds` only while its own property is
+    /// undecided, as the explorer stops evaluating a property once it has a verdict.
+    func bmcBad(_ index: Int, k: Int, frames: [Frame], undecided: [Int]) throws -> Term {
+        let kind = system.properties[index].info.kind
+        switch kind {
+        case .bounds:
+            var conditions: [Term] = []
+            for other in undecided {
+                if let failure = encoding.predicateFailure[other] { conditions.append(try encoding.instantiate(failure, at: frames[k])) }
+            }
+            if k > 0 { conditions.append(try encoding.instantiate(encoding.actionBoundsFailure, at: frames[k - 1])) }
+            return try z3.or(conditions)
+        default:
+            return try encoding.instantiate(try z3.not(try good(index)), at: frames[k])
+        }
+    }
+}
+
+/// Wall-clock time and peak memory, without Foundation.
+enum Clock {
+    static func now() -> Double {
+        var spec = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &spec)
+        return Double(spec.tv_sec) + Double(spec.tv_nsec) / 1e9
+    }
+
+    static func peakResidentBytes() -> Int {
+        var usage = rusage()
+        #if canImport(Darwin)
+        guard getrusage(RUSAGE_SELF, &usage) == 0 else { return 0 }
+        return Int(usage.ru_maxrss)
+        #else
+        guard getrusage(RUSAGE_SELF.rawValue, &usage) == 0 else { return 0 }
+        return Int(usage.ru_maxrss) * 1024
+        #endif
     }
 }

@@ -1,10 +1,20 @@
 import ArgumentParser
+import Explorer
+import Foundation
+import PackedSystem
+import Reports
 
-/// `vfio-mc report`: check models and write HTML and Markdown reports. (Implementation in progress.)
+/// `vfio-mc report`: check models and write HTML and Markdown reports, ITF traces and SVG pictures.
 struct ReportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "report",
-        abstract: "Check models and write a self-contained HTML page and a Markdown twin per model, plus an index.")
+        abstract: "Check models and write a self-contained HTML page and a Markdown twin per model, plus an index.",
+        discussion: """
+            Writes DIR/index.html and DIR/README.md, DIR/MODEL.html and DIR/MODEL.md per model, every trace as \
+            DIR/itf/MODEL.PROPERTY.itf.json, and the pictures of the Markdown pages under DIR/svg/ (see docs/reports.md). \
+            Only files the generator wrote are replaced or removed. The output is deterministic unless --timings is given. \
+            Exit codes as for check.
+            """)
 
     @Argument(help: "Model files or directories.")
     var paths: [String]
@@ -14,8 +24,97 @@ struct ReportCommand: ParsableCommand {
 
     @OptionGroup var model: ModelOptions
 
+    @Flag(help: "Include run times, rates and memory figures (the output then differs from run to run).")
+    var timings = false
+
+    @Option(help: "Stop each search after this many distinct states.")
+    var maxStates: Int?
+
+    @Option(help: "Stop each search after this many seconds.")
+    var timeout: Double?
+
+    func validate() throws {
+        if let maxStates, maxStates <= 0 { throw ValidationError("--max-states must be positive") }
+        if let timeout, !(timeout > 0) { throw ValidationError("--timeout must be positive") }
+        _ = try model.overrides()
+    }
+
     func run() throws {
-        printError("error: report is not implemented yet")
-        throw ExitCode(2)
+        let overrides = try model.overrides()
+        var explorerOptions = ExplorerOptions()
+        explorerOptions.maxStates = maxStates
+        explorerOptions.timeoutSeconds = timeout
+        let files: [String]
+        do {
+            files = try ModelLoading.modelFiles(paths)
+        } catch {
+            printError("error: \(error)")
+            throw ExitCode(2)
+        }
+        if files.isEmpty {
+            printError("error: no *.vmc models found in \(paths.joined(separator: " "))")
+            throw ExitCode(2)
+        }
+        let shown = files.map(Self.displayPath)
+        let slugs = ReportGenerator.slugs(forFiles: shown)
+        var reports: [ModelReport] = []
+        var failures: [ReportLoadFailure] = []
+        for (index, file) in files.enumerated() {
+            switch ModelLoading.load(file, overrides: overrides) {
+            case .failure(let failure):
+                let messages = failure.messages.map { $0.replacingOccurrences(of: file, with: shown[index]) }
+                printError(messages.joined(separator: "\n"))
+                failures.append(ReportLoadFailure(file: shown[index], messages: messages))
+            case .success(let system):
+                reports.append(Self.report(system: system, file: shown[index], slug: slugs[index], options: explorerOptions))
+            }
+        }
+        var reportOptions = ReportOptions()
+        reportOptions.timings = timings
+        let outputs = ReportGenerator.files(models: reports, failures: failures, options: reportOptions)
+        do {
+            let written = try ReportGenerator.write(outputs, to: out)
+            print("\(out): \(outputs.count) files, \(written.count) changed; \(reports.count) models reported, \(failures.count) failed to load")
+        } catch {
+            printError("error: cannot write the report to \(out): \(error.localizedDescription)")
+            throw ExitCode(2)
+        }
+        let code = ExitStatus.code(results: reports.map(\.result), loadFailures: failures.count)
+        if code != 0 { throw ExitCode(code) }
+    }
+
+    /// Checks one system with the explicit engine and projects its reachable graph on the device state variables.
+    static func report(system: TransitionSystem, file: String, slug: String, options: ExplorerOptions) -> ModelReport {
+        let explorer = ExplicitExplorer(system: system, options: options, file: file)
+        let result = explorer.run()
+        let projection = DeviceProjection.detect(system)
+        var graphs: [ProjectedStateGraph] = []
+        var note: String?
+        if !projection.stateVariables.isEmpty {
+            var projector = StateGraphProjector(system: system, projection: projection)
+            for state in 0..<explorer.stateCount {
+                projector.addState(explorer.stateWords(state), initial: explorer.isInitialState(state))
+            }
+            let skipped = explorer.forEachEdge { projector.addEdge(from: $0.from, to: $0.to, action: $0.action) }
+            graphs = projector.graphs()
+            if !result.statistics.complete {
+                note = "The search stopped early (\(result.statistics.stopReason ?? "budget")): the graphs show the part explored."
+            } else if skipped > 0 {
+                note = "\(skipped) transitions led to states the explorer stores in another form (reductions) and are not drawn."
+            }
+        }
+        return ModelReport(slug: slug, result: result, system: system, projection: projection, stateGraphs: graphs, graphNote: note)
+    }
+
+    /// A path as shown in reports: relative to the current directory when below it, else the file name alone, so
+    /// that no absolute path reaches committed output.
+    static func displayPath(_ file: String) -> String {
+        var path = file
+        while path.hasPrefix("./") { path.removeFirst(2) }
+        guard path.hasPrefix("/") else { return path.replacingOccurrences(of: "//", with: "/") }
+        let current = FileManager.default.currentDirectoryPath
+        let prefix = current.hasSuffix("/") ? current : current + "/"
+        if path.hasPrefix(prefix) { return String(path.dropFirst(prefix.count)) }
+        return URL(fileURLWithPath: path).lastPathComponent
     }
 }

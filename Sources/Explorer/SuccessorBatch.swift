@@ -1,0 +1,62 @@
+/// Successors collected from a chunk of expanded states, inserted together so that their hash-table and
+/// stored-state cache misses overlap (prefetched) instead of stalling one after the other.
+final class SuccessorBatch {
+    let wordCount: Int
+    private(set) var count = 0
+    private var capacity = 1024
+    private(set) var words: UnsafeMutablePointer<UInt64>
+    private(set) var parents: UnsafeMutablePointer<UInt32>
+    private(set) var actions: UnsafeMutablePointer<UInt32>
+    private(set) var hashes: UnsafeMutablePointer<UInt64>
+
+    init(wordCount: Int) {
+        self.wordCount = wordCount
+        words = .allocate(capacity: capacity * wordCount)
+        parents = .allocate(capacity: capacity)
+        actions = .allocate(capacity: capacity)
+        hashes = .allocate(capacity: capacity)
+    }
+
+    deinit {
+        words.deallocate()
+        parents.deallocate()
+        actions.deallocate()
+        hashes.deallocate()
+    }
+
+    /// Empties the batch.
+    @inline(__always)
+    func removeAll() { count = 0 }
+
+    /// Appends `number` states stored back to back at `states`, all with the same parent and action.
+    @inline(__always)
+    func append(_ states: UnsafePointer<UInt64>, number: Int, parent: UInt32, action: UInt32) {
+        while count + number > capacity { grow() }
+        (words + count * wordCount).update(from: states, count: number * wordCount)
+        for k in 0..<number {
+            parents[count + k] = parent
+            actions[count + k] = action
+            hashes[count + k] = StateStore.hash(states + k * wordCount, wordCount)
+        }
+        count += number
+    }
+
+    /// The k-th state.
+    @inline(__always)
+    func state(_ k: Int) -> UnsafeMutablePointer<UInt64> { words + k * wordCount }
+
+    private func grow() {
+        let bigger = capacity * 2
+        func move<T>(_ old: UnsafeMutablePointer<T>, _ size: Int) -> UnsafeMutablePointer<T> {
+            let fresh = UnsafeMutablePointer<T>.allocate(capacity: bigger * size)
+            fresh.update(from: old, count: count * size)
+            old.deallocate()
+            return fresh
+        }
+        words = move(words, wordCount)
+        parents = move(parents, 1)
+        actions = move(actions, 1)
+        hashes = move(hashes, 1)
+        capacity = bigger
+    }
+}

@@ -1,0 +1,95 @@
+import ModelLanguage
+import PackedSystem
+
+/// Renders traces in the Informal Trace Format (ITF) of Apalache and Quint.
+///
+/// - top level: `#meta` (tool, model, source file, property, kind, verdict, and the failing action if any),
+///   `vars` (the model's variables in declaration order), `states`, and `loop` for lassos;
+/// - each state: `#meta` with its `index` (and the `action` that produced it), then every variable;
+/// - values: booleans as JSON booleans, integers as `{"#bigint": "N"}`, enum constants and scalarset values as
+///   strings (`RUNNING`, `Dev#0`), arrays as `{"#map": [[key, value], ...]}` with keys typed like values
+///   (nested maps for several dimensions).
+///
+/// A lasso's last step repeats the state where the loop starts; that repeated state is dropped and `loop` is the
+/// index of the state the last one steps back to. A trace that stays forever in its last state has `loop` equal
+/// to the last index.
+public enum ITFRenderer {
+    /// The ITF document of one trace.
+    public static func document(trace: Trace, property: PropertyResult, result: CheckResult, layout: StateLayout) -> JSONValue {
+        var steps = trace.steps
+        var loop: Int?
+        if let loopStart = trace.loopStart {
+            if loopStart < steps.count - 1 { steps.removeLast() }
+            loop = loopStart
+        }
+        var meta: [(String, JSONValue)] = [
+            ("format", .string("ITF")),
+            ("tool", .string("vfio-mc")),
+            ("source", .string(result.file)),
+            ("model", .string(result.model)),
+            ("property", .string(property.name)),
+            ("kind", .string(property.kind.rawValue)),
+            ("verdict", .string(property.verdict.rawValue)),
+            ("expected", .string(property.expected.rawValue)),
+            ("engine", .string(property.engine)),
+        ]
+        if let failure = trace.failure {
+            meta.append(("failure", .object([
+                ("action", .string(failure.label)),
+                ("message", .string(failure.message)),
+                ("line", .int(failure.line)),
+                ("column", .int(failure.column)),
+            ])))
+        }
+        var members: [(String, JSONValue)] = [
+            ("#meta", .object(meta)),
+            ("vars", .array(layout.variables.map { .string($0.info.name) })),
+            ("states", .array(steps.enumerated().map { index, step in state(step, index: index, layout: layout) })),
+        ]
+        if let loop { members.append(("loop", .int(loop))) }
+        return .object(members)
+    }
+
+    /// The ITF text of one trace (indented JSON and a final newline).
+    public static func render(trace: Trace, property: PropertyResult, result: CheckResult, layout: StateLayout) -> String {
+        document(trace: trace, property: property, result: result, layout: layout).serialized() + "\n"
+    }
+
+    /// One state: `#meta` then each variable's value.
+    static func state(_ step: TraceStep, index: Int, layout: StateLayout) -> JSONValue {
+        var meta: [(String, JSONValue)] = [("index", .int(index))]
+        if step.action != nil { meta.append(("action", .string(step.label))) }
+        var members: [(String, JSONValue)] = [("#meta", .object(meta))]
+        for variable in layout.variables {
+            let info = variable.info
+            let cells = (0..<info.cellCount).map { cell -> JSONValue in
+                let field = variable.firstField + cell
+                return value(field < step.values.count ? step.values[field] : "", type: info.elementType)
+            }
+            members.append((info.name, nest(cells[...], indexTypes: info.indexTypes[...])))
+        }
+        return .object(members)
+    }
+
+    /// Row-major cells as nested `#map`s over the index types.
+    private static func nest(_ cells: ArraySlice<JSONValue>, indexTypes: ArraySlice<FiniteType>) -> JSONValue {
+        guard let outer = indexTypes.first else { return cells.first ?? .null }
+        let inner = indexTypes.dropFirst()
+        let stride = inner.reduce(1) { $0 * $1.cardinality }
+        let entries = outer.values.enumerated().map { ordinal, key -> JSONValue in
+            let start = cells.startIndex + ordinal * stride
+            let slice = cells[start..<min(cells.endIndex, start + stride)]
+            return .array([value(outer.format(key), type: outer), nest(slice, indexTypes: inner)])
+        }
+        return .object([("#map", .array(entries))])
+    }
+
+    /// A formatted value as ITF.
+    static func value(_ formatted: String, type: FiniteType) -> JSONValue {
+        switch type {
+        case .bool: return .bool(formatted == "true")
+        case .range: return .object([("#bigint", .string(formatted))])
+        case .enumeration, .scalarset: return .string(formatted)
+        }
+    }
+}

@@ -1,0 +1,178 @@
+import ModelLanguage
+import PackedSystem
+
+/// The state variables of one time frame: an ordinal bit-vector per cell (nil for a single-valued cell).
+struct Frame {
+    let cells: [Term?]
+}
+
+/// The whole system as templates over a pre-state `x` and a post-state `x'`, instantiated per time frame by
+/// substitution: initial states, domain constraints, the transition relation and the "bad state" predicates.
+final class SystemEncoding {
+    let z3: Z3Context
+    let system: TransitionSystem
+    let pre: Frame
+    let post: Frame
+
+    /// `x'` is a successor of `x`.
+    let transition: Term
+    /// Per property index: the predicate of a property as a state predicate, where it has one.
+    private(set) var predicateValue: [Int: Term] = [:]
+    /// Per property index: the condition that evaluating the predicate fails.
+    private(set) var predicateFailure: [Int: Term] = [:]
+    /// Per assertion property: some action's first failure in `x` is this assertion.
+    private(set) var assertionFailure: [Int: Term] = [:]
+    /// Some action's first failure in `x` is a `bounds` violation.
+    let actionBoundsFailure: Term
+    /// `x` is a deadlock: no action enabled and no `terminal` predicate true.
+    let deadlock: Term
+    init(z3: Z3Context, system: TransitionSystem) throws {
+        self.z3 = z3
+        self.system = system
+        pre = try Self.makeFrame(z3, system, name: "x")
+        post = try Self.makeFrame(z3, system, name: "x'")
+        let expressions = ExpressionEncoder(z3: z3, system: system, cells: pre.cells)
+
+        var transitions: [Term] = []
+        var enabled: [Term] = []
+        var bounds: [Term] = []
+        var assertions: [Int: [Term]] = [:]
+        for action in system.actions {
+            let encoding = try ActionEncoder.encode(action, expressions: expressions, next: post.cells)
+            transitions.append(encoding.transition)
+            enabled.append(encoding.enabled)
+            for (kind, condition) in encoding.firstFailure.sorted(by: { Self.order($0.key) < Self.order($1.key) }) {
+                switch kind {
+                case .bounds: bounds.append(condition)
+                case .assertion(let property): assertions[property, default: []].append(condition)
+                }
+            }
+        }
+        transition = try z3.or(transitions)
+        actionBoundsFailure = try z3.or(bounds)
+        let terminal = try expressions.encode(system.terminal)
+        var terminalHolds = try z3.boolean(terminal.value)
+        if let failure = terminal.failure { terminalHolds = try z3.and(terminalHolds, try z3.not(failure)) }
+        deadlock = try z3.and(try z3.not(try z3.or(enabled)), try z3.not(terminalHolds))
+        for (index, property) in system.properties.enumerated() {
+            switch property.info.kind {
+            case .invariant, .reachable:
+                guard let predicate = property.predicate else { continue }
+                let encoded = try expressions.encode(predicate)
+                predicateValue[index] = try z3.boolean(encoded.value)
+                predicateFailure[index] = try encoded.failure ?? z3.falseTerm
+            case .assertion:
+                assertionFailure[index] = try z3.or(assertions[index] ?? [])
+            default:
+                break
+            }
+        }
+    }
+
+    private static func order(_ kind: FailureKind) -> Int {
+        switch kind {
+        case .bounds: return -1
+        case .assertion(let property): return property
+        }
+    }
+
+    static func makeFrame(_ z3: Z3Context, _ system: TransitionSystem, name: String) throws -> Frame {
+        var cells: [Term?] = []
+        for (index, field) in system.layout.fields.enumerated() {
+            cells.append(field.width == 0 ? nil : try z3.constant("\(name)\(index)", width: field.width))
+        }
+        return Frame(cells: cells)
+    }
+
+    /// A fresh frame of state variables.
+    func makeFrame(_ name: String) throws -> Frame { try Self.makeFrame(z3, system, name: name) }
+
+    /// A template over `x` instantiated on `frame`.
+    func instantiate(_ template: Term, at frame: Frame) throws -> Term {
+        var from: [Term] = []
+        var to: [Term] = []
+        for (a, b) in zip(pre.cells, frame.cells) {
+            if let a, let b {
+                from.append(a)
+                to.append(b)
+            }
+        }
+        return try z3.substitute(template, from: from, to: to)
+    }
+
+    /// The transition relation from `a` to `b`.
+    func transition(from a: Frame, to b: Frame) throws -> Term {
+        var from: [Term] = []
+        var to: [Term] = []
+        for (template, frame) in [(pre, a), (post, b)] {
+            for (x, y) in zip(template.cells, frame.cells) {
+                if let x, let y {
+                    from.append(x)
+                    to.append(y)
+                }
+            }
+        }
+        return try z3.substitute(transition, from: from, to: to)
+    }
+
+    /// Every cell of `frame` holds an ordinal of its type.
+    func domain(_ frame: Frame) throws -> Term {
+        var conjuncts: [Term] = []
+        for (field, cell) in zip(system.layout.fields, frame.cells) {
+            guard let cell else { continue }
+            let cardinality = field.type.cardinality
+            if cardinality < 1 << field.width {
+                conjuncts.append(try z3.unsignedLess(cell, try z3.number(Int64(cardinality), width: field.width)))
+            }
+        }
+        return try z3.and(conjuncts)
+    }
+
+    /// `frame` is an initial state: per-cell choices when the initial states are a product of them (they
+    /// always are for models built by `SystemBuilder`), else the disjunction of the listed states.
+    func initial(_ frame: Frame) throws -> Term {
+        let fields = system.layout.fields
+        var choices: [[Int64]] = Array(repeating: [], count: fields.count)
+        var seen: [Set<Int64>] = Array(repeating: [], count: fields.count)
+        for state in system.initialStates {
+            for (index, field) in fields.enumerated() {
+                let ordinal = field.read(state) - field.type.lowerBound
+                if seen[index].insert(ordinal).inserted { choices[index].append(ordinal) }
+            }
+        }
+        var product = 1.0
+        for choice in choices { product *= Double(choice.count) }
+        let distinct = Set(system.initialStates).count
+        if product == Double(distinct) {
+            var conjuncts: [Term] = []
+            for (index, cell) in frame.cells.enumerated() {
+                guard let cell else { continue }
+                let width = fields[index].width
+                if choices[index].count == fields[index].type.cardinality { continue }
+                conjuncts.append(try z3.or(choices[index].sorted().map { try z3.eq(cell, try z3.number($0, width: width)) }))
+            }
+            return try z3.and(conjuncts)
+        }
+        var states: [Term] = []
+        for state in system.initialStates {
+            var conjuncts: [Term] = []
+            for (index, cell) in frame.cells.enumerated() {
+                guard let cell else { continue }
+                let field = fields[index]
+                conjuncts.append(try z3.eq(cell, try z3.number(field.read(state) - field.type.lowerBound, width: field.width)))
+            }
+            states.append(try z3.and(conjuncts))
+        }
+        return try z3.or(states)
+    }
+
+    /// All cells of a frame as one bit-vector (nil when the state has no bits), for simple-path constraints.
+    func stateVector(_ frame: Frame) throws -> Term? {
+        var result: Term?
+        for cell in frame.cells {
+            guard let cell else { continue }
+            result = try result.map { try z3.concat($0, cell) } ?? cell
+        }
+        return result
+    }
+}

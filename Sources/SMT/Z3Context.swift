@@ -1,0 +1,291 @@
+import CZ3
+
+/// An error reported by Z3 or found while encoding a system, turned into a Swift error (Z3 never aborts the
+/// process: the context has no error handler and every call's error code is checked).
+public struct SMTError: Error, Sendable, CustomStringConvertible {
+    /// What went wrong.
+    public let message: String
+
+    /// Creates an error.
+    public init(_ message: String) { self.message = message }
+
+    /// The message.
+    public var description: String { message }
+}
+
+/// A Z3 term (expression) of the owning context. Only valid while its `Z3Context` lives.
+struct Term {
+    let raw: OpaquePointer
+}
+
+/// The outcome of a satisfiability check.
+enum SolverOutcome {
+    case satisfiable, unsatisfiable
+    /// Z3 gave up: time or memory limit, or incompleteness. Carries Z3's reason.
+    case unknown(String)
+}
+
+/// One Z3 context and the term constructors the encoder needs. Not Sendable: one per engine run, used from
+/// one thread. Terms are never reference-counted individually (the context is not an `_rc` context): they
+/// live until the context is deleted.
+final class Z3Context {
+    let raw: OpaquePointer
+    private let boolSort: OpaquePointer
+    private var bitVectorSorts: [Int: OpaquePointer] = [:]
+    private var fresh = 0
+
+    /// Creates a context. `memoryMegabytes` also sets Z3's process-wide `memory_max_size`.
+    init(memoryMegabytes: Int?) throws {
+        if let memoryMegabytes { Z3_global_param_set("memory_max_size", String(max(1, memoryMegabytes))) }
+        guard let config = Z3_mk_config() else { throw SMTError("Z3: cannot create a configuration") }
+        Z3_set_param_value(config, "model", "true")
+        guard let context = Z3_mk_context(config) else {
+            Z3_del_config(config)
+            throw SMTError("Z3: cannot create a context")
+        }
+        Z3_del_config(config)
+        Z3_set_error_handler(context, nil)
+        raw = context
+        guard let sort = Z3_mk_bool_sort(context) else {
+            Z3_del_context(context)
+            throw SMTError("Z3: cannot create the Boolean sort")
+        }
+        boolSort = sort
+    }
+
+    deinit { Z3_del_context(raw) }
+
+    /// Throws when the last Z3 call failed.
+    func checkError() throws {
+        let code = Z3_get_error_code(raw)
+        if code != Z3_OK {
+            let message = Z3_get_error_msg(raw, code).map { String(cString: $0) } ?? "error \(code.rawValue)"
+            throw SMTError("Z3: \(message)")
+        }
+    }
+
+    @inline(__always)
+    private func term(_ ast: OpaquePointer?) throws -> Term {
+        try checkError()
+        guard let ast else { throw SMTError("Z3 returned no term") }
+        return Term(raw: ast)
+    }
+
+    private func bitVectorSort(_ width: Int) throws -> OpaquePointer {
+        if let sort = bitVectorSorts[width] { return sort }
+        guard width >= 1, width <= 64 else { throw SMTError("internal error: bit-vector width \(width)") }
+        let sort = Z3_mk_bv_sort(raw, UInt32(width))
+        try checkError()
+        guard let sort else { throw SMTError("Z3 returned no sort") }
+        bitVectorSorts[width] = sort
+        return sort
+    }
+
+    // MARK: Constants
+
+    /// A fresh Boolean or bit-vector constant (`width` nil for Boolean). Names are unique per context.
+    func constant(_ name: String, width: Int?) throws -> Term {
+        fresh += 1
+        let symbol = Z3_mk_string_symbol(raw, "\(name)!\(fresh)")
+        try checkError()
+        let sort = try width.map(bitVectorSort) ?? boolSort
+        return try term(Z3_mk_const(raw, symbol, sort))
+    }
+
+    var trueTerm: Term { get throws { try term(Z3_mk_true(raw)) } }
+    var falseTerm: Term { get throws { try term(Z3_mk_false(raw)) } }
+
+    /// A Boolean constant.
+    func boolean(_ value: Bool) throws -> Term { value ? try trueTerm : try falseTerm }
+
+    /// The `width`-bit two's complement representation of `value` (truncated).
+    func number(_ value: Int64, width: Int) throws -> Term {
+        let bits = UInt64(bitPattern: value)
+        let masked = width >= 64 ? bits : bits & ((UInt64(1) << UInt64(width)) - 1)
+        return try term(Z3_mk_unsigned_int64(raw, masked, try bitVectorSort(width)))
+    }
+
+    // MARK: Boolean connectives
+
+    func not(_ a: Term) throws -> Term { try term(Z3_mk_not(raw, a.raw)) }
+
+    func and(_ terms: [Term]) throws -> Term {
+        if terms.isEmpty { return try trueTerm }
+        if terms.count == 1 { return terms[0] }
+        let raws: [OpaquePointer?] = terms.map(\.raw)
+        return try term(raws.withUnsafeBufferPointer { Z3_mk_and(raw, UInt32($0.count), $0.baseAddress) })
+    }
+
+    func or(_ terms: [Term]) throws -> Term {
+        if terms.isEmpty { return try falseTerm }
+        if terms.count == 1 { return terms[0] }
+        let raws: [OpaquePointer?] = terms.map(\.raw)
+        return try term(raws.withUnsafeBufferPointer { Z3_mk_or(raw, UInt32($0.count), $0.baseAddress) })
+    }
+
+    func and(_ a: Term, _ b: Term) throws -> Term { try and([a, b]) }
+    func or(_ a: Term, _ b: Term) throws -> Term { try or([a, b]) }
+    func iff(_ a: Term, _ b: Term) throws -> Term { try term(Z3_mk_iff(raw, a.raw, b.raw)) }
+    func implies(_ a: Term, _ b: Term) throws -> Term { try term(Z3_mk_implies(raw, a.raw, b.raw)) }
+    func ite(_ c: Term, _ a: Term, _ b: Term) throws -> Term { try term(Z3_mk_ite(raw, c.raw, a.raw, b.raw)) }
+    func eq(_ a: Term, _ b: Term) throws -> Term { try term(Z3_mk_eq(raw, a.raw, b.raw)) }
+
+    func distinct(_ terms: [Term]) throws -> Term {
+        let raws: [OpaquePointer?] = terms.map(\.raw)
+        return try term(raws.withUnsafeBufferPointer { Z3_mk_distinct(raw, UInt32($0.count), $0.baseAddress) })
+    }
+
+    // MARK: Bit-vectors
+
+    func add(_ a: Term, _ b: Term) throws -> Term { try term(Z3_mk_bvadd(raw, a.raw, b.raw)) }
+    func subtract(_ a: Term, _ b: Term) throws -> Term { try term(Z3_mk_bvsub(raw, a.raw, b.raw)) }
+    func multiply(_ a: Term, _ b: Term) throws -> Term { try term(Z3_mk_bvmul(raw, a.raw, b.raw)) }
+    func divide(_ a: Term, _ b: Term) throws -> Term { try term(Z3_mk_bvsdiv(raw, a.raw, b.raw)) }
+    func remainder(_ a: Term, _ b: Term) throws -> Term { try term(Z3_mk_bvsrem(raw, a.raw, b.raw)) }
+    func negate(_ a: Term) throws -> Term { try term(Z3_mk_bvneg(raw, a.raw)) }
+    func signedLess(_ a: Term, _ b: Term) throws -> Term { try term(Z3_mk_bvslt(raw, a.raw, b.raw)) }
+    func signedLessEqual(_ a: Term, _ b: Term) throws -> Term { try term(Z3_mk_bvsle(raw, a.raw, b.raw)) }
+    func unsignedLess(_ a: Term, _ b: Term) throws -> Term { try term(Z3_mk_bvult(raw, a.raw, b.raw)) }
+    func unsignedLessEqual(_ a: Term, _ b: Term) throws -> Term { try term(Z3_mk_bvule(raw, a.raw, b.raw)) }
+    func extract(_ a: Term, high: Int, low: Int) throws -> Term { try term(Z3_mk_extract(raw, UInt32(high), UInt32(low), a.raw)) }
+    func zeroExtend(_ a: Term, by bits: Int) throws -> Term { bits == 0 ? a : try term(Z3_mk_zero_ext(raw, UInt32(bits), a.raw)) }
+    func signExtend(_ a: Term, by bits: Int) throws -> Term { bits == 0 ? a : try term(Z3_mk_sign_ext(raw, UInt32(bits), a.raw)) }
+    func concat(_ a: Term, _ b: Term) throws -> Term { try term(Z3_mk_concat(raw, a.raw, b.raw)) }
+
+    /// The width of a bit-vector term.
+    func width(of a: Term) throws -> Int {
+        let sort = Z3_get_sort(raw, a.raw)
+        try checkError()
+        let size = Z3_get_bv_sort_size(raw, sort)
+        try checkError()
+        return Int(size)
+    }
+
+    /// Replaces every `from[i]` by `to[i]` in `a`.
+    func substitute(_ a: Term, from: [Term], to: [Term]) throws -> Term {
+        if from.isEmpty { return a }
+        let sources: [OpaquePointer?] = from.map(\.raw)
+        let targets: [OpaquePointer?] = to.map(\.raw)
+        return try term(sources.withUnsafeBufferPointer { source in
+            targets.withUnsafeBufferPointer { target in
+                Z3_substitute(raw, a.raw, UInt32(source.count), source.baseAddress, target.baseAddress)
+            }
+        })
+    }
+
+    /// Z3's simplifier.
+    func simplify(_ a: Term) throws -> Term { try term(Z3_simplify(raw, a.raw)) }
+}
+
+/// A Z3 solver, used incrementally with push and pop.
+final class Z3Solver {
+    private let context: Z3Context
+    private let raw: OpaquePointer
+    /// Z3's `max_memory` in megabytes, when limited.
+    private let memoryMegabytes: Int?
+    private var lastTimeout: Int?
+
+    init(_ context: Z3Context, memoryMegabytes: Int?) throws {
+        self.context = context
+        self.memoryMegabytes = memoryMegabytes
+        let solver = Z3_mk_solver(context.raw)
+        try context.checkError()
+        guard let solver else { throw SMTError("Z3 returned no solver") }
+        Z3_solver_inc_ref(context.raw, solver)
+        raw = solver
+        try setParameters(timeoutMilliseconds: nil)
+    }
+
+    deinit { Z3_solver_dec_ref(context.raw, raw) }
+
+    private func setParameters(timeoutMilliseconds: Int?) throws {
+        guard let params = Z3_mk_params(context.raw) else { throw SMTError("Z3 returned no parameters") }
+        Z3_params_inc_ref(context.raw, params)
+        defer { Z3_params_dec_ref(context.raw, params) }
+        if let timeoutMilliseconds {
+            Z3_params_set_uint(context.raw, params, Z3_mk_string_symbol(context.raw, "timeout"), UInt32(clamping: max(1, timeoutMilliseconds)))
+        }
+        if let memoryMegabytes {
+            Z3_params_set_uint(context.raw, params, Z3_mk_string_symbol(context.raw, "max_memory"), UInt32(clamping: max(1, memoryMegabytes)))
+        }
+        Z3_solver_set_params(context.raw, raw, params)
+        try context.checkError()
+    }
+
+    func assert(_ a: Term) throws {
+        Z3_solver_assert(context.raw, raw, a.raw)
+        try context.checkError()
+    }
+
+    func push() throws {
+        Z3_solver_push(context.raw, raw)
+        try context.checkError()
+    }
+
+    func pop() throws {
+        Z3_solver_pop(context.raw, raw, 1)
+        try context.checkError()
+    }
+
+    /// Checks the assertions, giving Z3 at most `timeoutMilliseconds` (nil: no limit).
+    func check(timeoutMilliseconds: Int?) throws -> SolverOutcome {
+        if timeoutMilliseconds != lastTimeout {
+            try setParameters(timeoutMilliseconds: timeoutMilliseconds)
+            lastTimeout = timeoutMilliseconds
+        }
+        let result = Z3_solver_check(context.raw, raw)
+        try context.checkError()
+        if result == Z3_L_TRUE { return .satisfiable }
+        if result == Z3_L_FALSE { return .unsatisfiable }
+        let reason = Z3_solver_get_reason_unknown(context.raw, raw).map { String(cString: $0) } ?? "unknown"
+        try context.checkError()
+        return .unknown(reason)
+    }
+
+    /// The model of the last satisfiable check.
+    func model() throws -> Z3Model {
+        let model = Z3_solver_get_model(context.raw, raw)
+        try context.checkError()
+        guard let model else { throw SMTError("Z3 returned no model") }
+        return Z3Model(context, model)
+    }
+}
+
+/// A model of a satisfiable check.
+final class Z3Model {
+    private let context: Z3Context
+    private let raw: OpaquePointer
+
+    init(_ context: Z3Context, _ raw: OpaquePointer) {
+        self.context = context
+        self.raw = raw
+        Z3_model_inc_ref(context.raw, raw)
+    }
+
+    deinit { Z3_model_dec_ref(context.raw, raw) }
+
+    /// The value of a bit-vector term (at most 64 bits) in the model, completing unconstrained constants with 0.
+    func unsignedValue(_ a: Term) throws -> UInt64 {
+        var result: OpaquePointer?
+        let ok = Z3_model_eval(context.raw, raw, a.raw, true, &result)
+        try context.checkError()
+        guard ok, let result else { throw SMTError("Z3 cannot evaluate a term in the model") }
+        var value: UInt64 = 0
+        guard Z3_get_numeral_uint64(context.raw, result, &value) else {
+            try context.checkError()
+            throw SMTError("Z3 evaluated a term to a non-numeral")
+        }
+        return value
+    }
+
+    /// The value of a Boolean term in the model.
+    func booleanValue(_ a: Term) throws -> Bool {
+        var result: OpaquePointer?
+        let ok = Z3_model_eval(context.raw, raw, a.raw, true, &result)
+        try context.checkError()
+        guard ok, let result else { throw SMTError("Z3 cannot evaluate a term in the model") }
+        let value = Z3_get_bool_value(context.raw, result)
+        try context.checkError()
+        return value == Z3_L_TRUE
+    }
+}
