@@ -48,14 +48,7 @@ public enum SystemBuilder {
             return .failure(ModelErrors(diagnostics.diagnostics))
         }
         let terminalProgram = builder.expressionProgram(terminal, at: SourceRange(0, 0))
-        let code = CompiledCode(
-            instructions: builder.instructions, locations: builder.locations, dimensions: builder.dimensions,
-            cellFields: builder.cellFields.map { index in
-                let field = layout.fields[Int(index)]
-                return PackedField(word: Int32(field.word), shift: UInt8(field.shift), width: UInt8(field.width),
-                                   lowerBound: field.type.lowerBound, count: Int64(field.type.cardinality))
-            },
-            tableEntries: builder.tableEntries, constantLists: builder.constantLists, forkTargets: builder.forkTargets)
+        let code = CompiledCode(builder, layout: layout)
         return .success(TransitionSystem(name: model.name, model: model, layout: layout, initialStates: initialStates, actions: actions,
                                          properties: properties, terminal: terminal, terminalProgram: terminalProgram, code: code))
     }

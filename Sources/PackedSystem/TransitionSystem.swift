@@ -65,6 +65,28 @@ public struct CompiledCode: Sendable {
 
     /// Number of instructions.
     public var instructionCount: Int { instructions.count }
+
+    /// The code a builder produced, with cell fields resolved against the layout.
+    init(_ builder: CodeBuilder, layout: StateLayout) {
+        instructions = builder.instructions
+        locations = builder.locations
+        dimensions = builder.dimensions
+        cellFields = builder.cellFields.map { index in
+            let field = layout.fields[Int(index)]
+            return PackedField(word: Int32(field.word), shift: UInt8(field.shift), width: UInt8(field.width),
+                               lowerBound: field.type.lowerBound, count: Int64(field.type.cardinality))
+        }
+        tableEntries = builder.tableEntries
+        constantLists = builder.constantLists
+        forkTargets = builder.forkTargets
+    }
+
+    /// A machine that runs this code for the given ground actions.
+    func makeMachine(layout: StateLayout, actions: [GroundAction]) -> Machine {
+        Machine(wordCount: layout.wordCount, code: instructions, dimensions: dimensions, cellFields: cellFields,
+                tableEntries: tableEntries, constantLists: constantLists, forkTargets: forkTargets,
+                forkCount: instructions.reduce(0) { $0 + ($1.op == .fork ? 1 : 0) }, actions: actions, fields: layout.fields)
+    }
 }
 
 
@@ -95,9 +117,7 @@ public struct TransitionSystem: Sendable {
 
     /// A new machine to run this system's programs (one per thread).
     public func makeMachine() -> Machine {
-        Machine(wordCount: layout.wordCount, code: code.instructions, dimensions: code.dimensions, cellFields: code.cellFields,
-                tableEntries: code.tableEntries, constantLists: code.constantLists, forkTargets: code.forkTargets,
-                forkCount: code.instructions.reduce(0) { $0 + ($1.op == .fork ? 1 : 0) }, actions: actions, fields: layout.fields)
+        code.makeMachine(layout: layout, actions: actions)
     }
 
     /// Where the instruction at `address` came from.

@@ -180,4 +180,28 @@ import Testing
         let xml = try String(contentsOfFile: output, encoding: .utf8)
         #expect(xml.hasPrefix("<?xml"))
     }
+
+    @Test func pathsPrintsOneLinePerFlagSetAndPair() throws {
+        let path = try Self.write("""
+            model resolver
+            type S = enum { A, B, C }
+            var direct: bool in { false, true }
+            // Without `direct`, A -> C goes through B; C -> A is refused.
+            def resolve(c: S, r: S): S = if c == A && r == C && !direct then B else r
+            def einval(c: S, r: S): bool = c == C && r == A
+            action idle when false { direct := direct }
+            terminal true
+            """, name: "paths.vmc")
+        let run = try Self.run(["paths", path])
+        #expect(run.status == 0, "\(run.stderr)")
+        let lines = run.stdout.split(separator: "\n").map(String.init)
+        #expect(lines.count == 18)
+        #expect(lines.contains("direct=false A -> C: A -> B -> C"))
+        #expect(lines.contains("direct=true A -> C: A -> C"))
+        #expect(lines.contains("direct=false C -> A: EINVAL"))
+        #expect(lines.contains("direct=true B -> B: B"))
+        let missing = try Self.run(["paths", "--next", "nope", path])
+        #expect(missing.status == 2)
+        #expect(missing.stderr.contains("the model has no definition named 'nope'"))
+    }
 }
