@@ -35,11 +35,13 @@ let package = Package(
         .target(name: "SMT", dependencies: ["PackedSystem", "CZ3"], swiftSettings: strict),
         // Renderers: terminal text, JSON, HTML, Markdown, SVG, ITF, JUnit.
         .target(name: "Reports", dependencies: ["PackedSystem"], swiftSettings: strict),
+        // The reviewer's workflow: diff two versions of a model, replay observed traces, export automata.
+        .target(name: "Review", dependencies: ["PackedSystem", "Explorer", "Reports"], swiftSettings: strict),
         // The executable: argument parsing and wiring only.
         .executableTarget(
             name: "VfioMC",
             dependencies: [
-                "ModelLanguage", "PackedSystem", "Explorer", "Reports", "SMT",
+                "ModelLanguage", "PackedSystem", "Explorer", "Reports", "SMT", "Review",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict),
@@ -49,6 +51,7 @@ let package = Package(
         .testTarget(name: "ExplorerTests", dependencies: ["Explorer", "PackedSystem", "ModelLanguage"], swiftSettings: strict),
         .testTarget(name: "SMTTests", dependencies: ["SMT", "Explorer", "PackedSystem", "ModelLanguage"], swiftSettings: strict),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "Explorer", "PackedSystem", "ModelLanguage"], swiftSettings: strict),
+        .testTarget(name: "ReviewTests", dependencies: ["Review", "Explorer", "PackedSystem", "ModelLanguage"], swiftSettings: strict),
         .testTarget(name: "CLITests", dependencies: ["VfioMC"], swiftSettings: strict),
     ],
     swiftLanguageModes: [.v6]

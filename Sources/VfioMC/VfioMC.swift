@@ -11,7 +11,7 @@ struct VfioMC: ParsableCommand {
             Exit codes: 0 every expectation met; 1 an expectation failed; 2 a usage or model error; \
             3 a budget ran out before a verdict.
             """,
-        subcommands: [CheckCommand.self, DumpCommand.self, PathsCommand.self, ReportCommand.self])
+        subcommands: [CheckCommand.self, DumpCommand.self, PathsCommand.self, ReportCommand.self, DiffCommand.self, ReplayCommand.self, ExportCommand.self])
 
     /// Parses the arguments and runs the command; usage errors exit with 2, not ArgumentParser's 64.
     static func main() {

@@ -1,0 +1,1 @@
+// The reviewer's workflow: compare models, replay observed traces, export automata.
