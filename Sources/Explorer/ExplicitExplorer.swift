@@ -13,6 +13,9 @@ public final class ExplicitExplorer {
 
     let store: StateStore
     private let machine: Machine
+    /// The symmetry reducer, when symmetry reduction applies.
+    let reducer: SymmetryReducer?
+    private var notes: [String] = []
 
     /// A violation found during the search: the state, and the failing action when an action failed.
     struct Finding {
@@ -35,6 +38,23 @@ public final class ExplicitExplorer {
         self.file = file
         store = StateStore(wordCount: system.wordCount)
         machine = system.makeMachine()
+        var reducer: SymmetryReducer?
+        if options.symmetry, !system.model.scalarsets.isEmpty {
+            let liveness = system.properties.contains { $0.info.kind == .eventually || $0.info.kind == .leadsto }
+            if liveness {
+                notes.append("symmetry reduction off: the model has liveness properties, and weak fairness of each action "
+                             + "instance is not preserved by the symmetry quotient")
+            } else {
+                do {
+                    reducer = try SymmetryReducer(system: system)
+                } catch {
+                    notes.append("symmetry reduction off: \(error)")
+                }
+            }
+        } else if !options.symmetry, !system.model.scalarsets.isEmpty {
+            notes.append("symmetry reduction off (--no-symmetry)")
+        }
+        self.reducer = reducer
     }
 
     private var deadlockProperty: Int? { system.properties.firstIndex { $0.info.kind == .deadlock } }
@@ -80,8 +100,10 @@ public final class ExplicitExplorer {
         defer { current.deallocate() }
 
         for initial in system.initialStates {
-            let inserted = initial.withUnsafeBufferPointer { buffer -> (index: Int, inserted: Bool)? in
+            var canonical = initial
+            let inserted = canonical.withUnsafeMutableBufferPointer { buffer -> (index: Int, inserted: Bool)? in
                 guard let base = buffer.baseAddress else { return nil }
+                reducer?.canonicalize(base)
                 return admit(base, parent: StateStore.noParent, action: 0)
             }
             if let inserted, inserted.inserted { checkState(inserted.index, stateChecks) }
@@ -140,6 +162,9 @@ public final class ExplicitExplorer {
                 return
             }
             transitions += machine.successorCount
+            if let reducer = self.reducer {
+                for successor in 0..<machine.successorCount { reducer.canonicalize(machine.successors + successor * system.wordCount) }
+            }
             batch.append(machine.successors, number: machine.successorCount, parent: UInt32(index), action: UInt32(actionIndex))
         }
         if !enabled, let deadlock = deadlockProperty, findings[deadlock] == nil,
@@ -198,7 +223,7 @@ public final class ExplicitExplorer {
     // MARK: Results
 
     private func makeResult(liveness: [Int: LivenessOutcome]) -> CheckResult {
-        let builder = TraceBuilder(system: system, store: store)
+        let builder = TraceBuilder(system: system, store: store, reducer: reducer, machine: machine)
         let complete = stopReason == nil
         var results: [PropertyResult] = []
         for (index, property) in system.properties.enumerated() {
@@ -245,6 +270,10 @@ public final class ExplicitExplorer {
         statistics.engineBytes = store.bytes
         statistics.complete = complete
         statistics.stopReason = stopReason
+        if let reducer {
+            statistics.reductions.append(reducer.summary + (reducer.truncated ? "; some states only partly canonicalised" : ""))
+        }
+        statistics.notes = notes
         return CheckResult(file: file, model: system.name, cellNames: system.cellNames,
                            cellTypes: system.layout.fields.map(\.type), properties: results, statistics: statistics,
                            engine: "explicit")

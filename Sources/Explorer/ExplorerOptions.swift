@@ -8,6 +8,8 @@ public struct ExplorerOptions: Sendable {
     public var timeoutSeconds: Double?
     /// Seconds between progress reports.
     public var progressInterval: Double = 1
+    /// Reduce by symmetry when the model declares scalarsets (and has no liveness properties).
+    public var symmetry = true
 
     /// Default options: no limits.
     public init() {}

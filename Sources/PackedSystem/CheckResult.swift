@@ -128,8 +128,10 @@ public struct RunStatistics: Sendable, Hashable {
     public var peakMemoryBytes: Int = 0
     /// Bytes the engine's own structures used at the end.
     public var engineBytes: Int = 0
-    /// Reductions applied (for example "symmetry").
+    /// Reductions applied (for example "symmetry over Dev (3 elements)").
     public var reductions: [String] = []
+    /// Remarks on the run, such as why a reduction was not applied.
+    public var notes: [String] = []
     /// Whether the state space was fully explored.
     public var complete: Bool = true
     /// Why the search stopped early, if it did.

@@ -99,6 +99,7 @@ public enum JSONRenderer {
             ("complete", .bool(statistics.complete)),
             ("stopReason", statistics.stopReason.map { .string($0) } ?? .null),
             ("reductions", .array(statistics.reductions.map { .string($0) })),
+            ("notes", .array(statistics.notes.map { .string($0) })),
             ("expectationsMet", .bool(result.expectationsMet)),
             ("properties", .array(result.properties.map { property(result, $0) })),
         ])

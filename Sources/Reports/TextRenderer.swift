@@ -21,8 +21,12 @@ public struct TextRenderer: Sendable {
         if !statistics.reductions.isEmpty { summary += ", reductions: " + statistics.reductions.joined(separator: ", ") }
         lines.append(summary)
         if let reason = statistics.stopReason { lines.append("  search stopped early: \(reason)") }
+        for note in statistics.notes { lines.append("  note: \(note)") }
         lines.append("")
         lines += propertyTable(result.properties)
+        for property in result.properties where property.trace == nil {
+            if let note = property.note { lines.append("  \(property.name): \(note)") }
+        }
         for property in result.properties {
             guard let trace = property.trace else { continue }
             if property.verdict == .reachable && !showWitnesses { continue }

@@ -52,6 +52,9 @@ struct CheckCommand: ParsableCommand {
     @Flag(help: "Also print witnesses for reachable goals.")
     var witnesses = false
 
+    @Flag(help: "Do not reduce by symmetry over scalarsets (on by default when a model declares one).")
+    var noSymmetry = false
+
     @Option(help: "The engine: explicit (breadth-first search), smt (Z3: BMC and k-induction) or both (cross-checked).")
     var engine: EngineChoice = .explicit
 
@@ -75,6 +78,7 @@ struct CheckCommand: ParsableCommand {
         options.maxStates = maxStates
         options.timeoutSeconds = timeout
         options.maxMemoryBytes = maxMemory.flatMap(ByteCount.parse)
+        options.symmetry = !noSymmetry
         let overrides = try model.overrides()
         let files: [String]
         do {
