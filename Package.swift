@@ -25,10 +25,10 @@ let package = Package(
         .target(name: "ModelLanguage", swiftSettings: strict),
         // The packed transition system every engine consumes: bit layout, lowering, compiled programs, results.
         .target(name: "PackedSystem", dependencies: ["ModelLanguage"], swiftSettings: hotLoop),
-        // A cache prefetch hint for the explorer's hash table (Swift has no intrinsic for it).
-        .target(name: "CPrefetch"),
+        // Cache prefetch hints and atomics on raw memory for the explorer's hash table (no Swift intrinsics).
+        .target(name: "CExplorerSupport"),
         // The explicit-state engine.
-        .target(name: "Explorer", dependencies: ["PackedSystem", "CPrefetch"], swiftSettings: hotLoop),
+        .target(name: "Explorer", dependencies: ["PackedSystem", "CExplorerSupport"], swiftSettings: hotLoop),
         // Z3's C API, found through pkg-config (Debian: libz3-dev).
         .systemLibrary(name: "CZ3", pkgConfig: "z3", providers: [.apt(["libz3-dev"])]),
         // The symbolic engine: bounded model checking and k-induction with Z3.

@@ -26,10 +26,10 @@ public final class ExplicitExplorer {
     }
 
     private var findings: [Int: Finding] = [:]
-    private var transitions = 0
-    private var depth = 0
-    private var stopReason: String?
-    private var startTime = 0.0
+    var transitions = 0
+    var depth = 0
+    var stopReason: String?
+    var startTime = 0.0
 
     /// Creates an explorer for a system.
     public init(system: TransitionSystem, options: ExplorerOptions = ExplorerOptions(), file: String) {
@@ -57,8 +57,8 @@ public final class ExplicitExplorer {
         self.reducer = reducer
     }
 
-    private var deadlockProperty: Int? { system.properties.firstIndex { $0.info.kind == .deadlock } }
-    private var boundsProperty: Int? { system.properties.firstIndex { $0.info.kind == .bounds } }
+    var deadlockPropertyIndex: Int? { system.properties.firstIndex { $0.info.kind == .deadlock } }
+    var boundsPropertyIndex: Int? { system.properties.firstIndex { $0.info.kind == .bounds } }
 
     /// Runs the search and every check; `progress` is called about once per `progressInterval` seconds.
     public func run(progress: ((ExplorerProgress) -> Void)? = nil) -> CheckResult {
@@ -70,17 +70,18 @@ public final class ExplicitExplorer {
 
     // MARK: Search
 
-    private func record(_ property: Int, _ finding: Finding) {
+    /// Records a violation unless one is already recorded for the property (the first found is the shortest).
+    func record(_ property: Int, _ finding: Finding) {
         if findings[property] == nil { findings[property] = finding }
     }
 
     /// Evaluates the state properties on a newly stored state.
-    private func checkState(_ index: Int, _ stateChecks: [(property: Int, program: Int32, goal: Bool)]) {
+    func checkState(_ index: Int, _ stateChecks: [(property: Int, program: Int32, goal: Bool)]) {
         let state = store.state(index)
         for check in stateChecks where findings[check.property] == nil {
             let value = machine.evaluate(check.program, state)
             if let failure = machine.failure {
-                if let bounds = boundsProperty { record(bounds, Finding(state: index, action: nil, failure: failure, address: machine.failureAddress)) }
+                if let bounds = boundsPropertyIndex { record(bounds, Finding(state: index, action: nil, failure: failure, address: machine.failureAddress)) }
                 continue
             }
             if (value != 0) == check.goal { record(check.property, Finding(state: index, action: nil, failure: nil, address: 0)) }
@@ -109,6 +110,10 @@ public final class ExplicitExplorer {
             if let inserted, inserted.inserted { checkState(inserted.index, stateChecks) }
             if stopReason != nil { return }
         }
+        if options.threads > 1 {
+            exploreInParallel(threads: options.threads, stateChecks: stateChecks, progress: progress)
+            return
+        }
         var levelStart = 0
         var levelEnd = store.count
         var nextProgress = startTime + options.progressInterval
@@ -121,7 +126,7 @@ public final class ExplicitExplorer {
                 for index in chunkStart..<chunkEnd {
                     expand(index, into: batch, current: current, actionCount: actionCount)
                 }
-                guard insertBatch(batch, stateChecks) else { return }
+                guard insertSequentially(batch, stateChecks) else { return }
                 chunkStart = chunkEnd
                 let now = ResourceUsage.now()
                 if let timeout = options.timeoutSeconds, now - startTime > timeout {
@@ -154,7 +159,7 @@ public final class ExplicitExplorer {
                 let property: Int?
                 switch failure {
                 case .assertion(let assertion): property = assertion
-                case .bounds: property = boundsProperty
+                case .bounds: property = boundsPropertyIndex
                 }
                 if let property {
                     record(property, Finding(state: index, action: actionIndex, failure: failure, address: machine.failureAddress))
@@ -167,7 +172,7 @@ public final class ExplicitExplorer {
             }
             batch.append(machine.successors, number: machine.successorCount, parent: UInt32(index), action: UInt32(actionIndex))
         }
-        if !enabled, let deadlock = deadlockProperty, findings[deadlock] == nil,
+        if !enabled, let deadlock = deadlockPropertyIndex, findings[deadlock] == nil,
            machine.evaluate(system.terminalProgram, current) == 0 {
             record(deadlock, Finding(state: index, action: nil, failure: nil, address: 0))
         }
@@ -179,7 +184,7 @@ public final class ExplicitExplorer {
 
     /// Inserts a batch in order, prefetching slots and candidate states a fixed distance ahead, so that their
     /// cache misses overlap. False when a limit stops the search.
-    private func insertBatch(_ batch: SuccessorBatch, _ stateChecks: [(property: Int, program: Int32, goal: Bool)]) -> Bool {
+    func insertSequentially(_ batch: SuccessorBatch, _ stateChecks: [(property: Int, program: Int32, goal: Bool)]) -> Bool {
         let count = batch.count
         let hashes = batch.hashes
         for k in 0..<min(count, Self.slotPrefetchDistance) { store.prefetchSlot(hashes[k]) }
@@ -209,8 +214,8 @@ public final class ExplicitExplorer {
             stopReason = "memory limit of \(limit) bytes reached"
             return nil
         }
-        if store.count >= Int(UInt32.max - 1), store.find(state) == nil {
-            stopReason = "the explorer's limit of \(UInt32.max - 1) states reached"
+        if store.count >= StateStore.maximumStates, store.find(state) == nil {
+            stopReason = "the explorer's limit of \(StateStore.maximumStates) states reached"
             return nil
         }
         return store.insert(state, hash: hash, parent: parent, action: action)
@@ -274,6 +279,7 @@ public final class ExplicitExplorer {
             statistics.reductions.append(reducer.summary + (reducer.truncated ? "; some states only partly canonicalised" : ""))
         }
         statistics.notes = notes
+        statistics.threads = options.threads
         return CheckResult(file: file, model: system.name, cellNames: system.cellNames,
                            cellTypes: system.layout.fields.map(\.type), properties: results, statistics: statistics,
                            engine: "explicit")

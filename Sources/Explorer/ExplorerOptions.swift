@@ -10,6 +10,8 @@ public struct ExplorerOptions: Sendable {
     public var progressInterval: Double = 1
     /// Reduce by symmetry when the model declares scalarsets (and has no liveness properties).
     public var symmetry = true
+    /// Worker threads for the search; every thread count gives the same states, verdicts and traces.
+    public var threads = 1
 
     /// Default options: no limits.
     public init() {}

@@ -34,28 +34,42 @@ extension ExplicitExplorer {
         return store.parent(index) == StateStore.noParent
     }
 
-    /// Calls `body` for every transition between stored states, recomputed by firing every ground action on every
-    /// state, in state order then action order (so the order is deterministic). Successors that are not stored
-    /// (a search stopped by a budget, or a state the store keeps in another form) are skipped; actions that fail
-    /// (assertion, bounds) contribute no edge. Returns the number of skipped successors.
-    @discardableResult
-    public func forEachEdge(_ body: (StateGraphEdge) -> Void) -> Int {
+    /// Calls `body` for every transition from a stored state: the source state's index, the ground action's index
+    /// and the successor's words exactly as the action produced them (before any symmetry reduction), in state
+    /// order then action order (so the order is deterministic). Every call is a genuine transition of the model,
+    /// whether or not the search stored its target; actions that fail (assertion, bounds) contribute nothing.
+    public func forEachTransition(_ body: (_ from: Int, _ action: Int, _ successor: UnsafePointer<UInt64>) -> Void) {
         let machine = system.makeMachine()
         let wordCount = system.wordCount
         let current = UnsafeMutablePointer<UInt64>.allocate(capacity: max(1, wordCount))
         defer { current.deallocate() }
-        var skipped = 0
         for state in 0..<store.count {
             current.update(from: store.state(state), count: wordCount)
             for actionIndex in system.actions.indices {
                 guard machine.fire(actionIndex, current), machine.failure == nil else { continue }
                 for successor in 0..<machine.successorCount {
-                    if let target = store.find(machine.successors + successor * wordCount) {
-                        body(StateGraphEdge(from: state, to: target, action: actionIndex))
-                    } else {
-                        skipped += 1
-                    }
+                    body(state, actionIndex, UnsafePointer(machine.successors + successor * wordCount))
                 }
+            }
+        }
+    }
+
+    /// Calls `body` for every transition between stored states (targets found with `store.find`, after the same
+    /// symmetry reduction the search applied), in state order then action order. Successors that are not stored
+    /// (a search stopped by a budget) are skipped. Returns the number of skipped successors.
+    @discardableResult
+    public func forEachEdge(_ body: (StateGraphEdge) -> Void) -> Int {
+        let wordCount = system.wordCount
+        let scratch = UnsafeMutablePointer<UInt64>.allocate(capacity: max(1, wordCount))
+        defer { scratch.deallocate() }
+        var skipped = 0
+        forEachTransition { from, action, successor in
+            scratch.update(from: successor, count: wordCount)
+            if let reducer { _ = reducer.canonicalize(scratch) }
+            if let target = store.find(scratch) {
+                body(StateGraphEdge(from: from, to: target, action: action))
+            } else {
+                skipped += 1
             }
         }
         return skipped

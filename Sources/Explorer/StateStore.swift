@@ -1,4 +1,4 @@
-import CPrefetch
+import CExplorerSupport
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -77,6 +77,13 @@ public final class StateStore {
     /// Bytes held by the store's arrays.
     public var bytes: Int { capacity * (wordCount * 8 + 8) + (slotMask + 1) * 4 }
 
+    /// Bytes the store would hold with room for `states` states.
+    func bytes(forStates states: Int) -> Int {
+        var room = capacity
+        while room < states { room *= 2 }
+        return room * (wordCount * 8 + 8) + room * 2 * 4
+    }
+
     /// Bytes the store would hold after its next growth.
     public var bytesAfterGrowth: Int { 2 * bytes }
 
@@ -120,6 +127,47 @@ public final class StateStore {
         if wordCount == 1 { return stored[0] == other[0] }
         for k in 0..<wordCount where stored[k] != other[k] { return false }
         return true
+    }
+
+    // MARK: Parallel insertion support
+
+    /// Slot values with this bit set are provisional claims made during a parallel round (not indices).
+    static let provisionalBit: UInt32 = 1 << 31
+    /// The most states a store can hold (indices must stay below the provisional bit).
+    static let maximumStates = Int(provisionalBit) - 2
+
+    /// The slot array and its mask, for lock-free insertion in a parallel round.
+    var rawSlots: (pointer: UnsafeMutablePointer<UInt32>, mask: Int) { (slots, slotMask) }
+
+    /// Whether stored state `index` equals `state`.
+    @inline(__always)
+    func storedEquals(_ index: Int, _ state: UnsafePointer<UInt64>) -> Bool { equals(index, state) }
+
+    /// Grows the arrays and the index so that `states` states fit without any growth (load at most 1/2).
+    func reserve(states: Int) {
+        while capacity < states { grow() }
+    }
+
+    /// Appends a state whose slot `slot` was claimed during a parallel round; capacity must be reserved.
+    @inline(__always)
+    func appendClaimed(_ state: UnsafePointer<UInt64>, parent: UInt32, action: UInt32, slot: Int) -> Int {
+        let index = count
+        (words + index * wordCount).update(from: state, count: wordCount)
+        parents[index] = parent
+        actions[index] = action
+        slots[slot] = UInt32(index + 1)
+        count += 1
+        return index
+    }
+
+    /// Rebuilds the index from the stored states, dropping any provisional claim (after a stopped round).
+    func rebuildIndex() {
+        for slot in 0...slotMask { slots[slot] = 0 }
+        for index in 0..<count {
+            var slot = Int(truncatingIfNeeded: Self.hash(words + index * wordCount, wordCount)) & slotMask
+            while slots[slot] != 0 { slot = (slot + 1) & slotMask }
+            slots[slot] = UInt32(index + 1)
+        }
     }
 
     /// The index of `state`, if stored.

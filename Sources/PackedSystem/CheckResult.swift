@@ -132,6 +132,8 @@ public struct RunStatistics: Sendable, Hashable {
     public var reductions: [String] = []
     /// Remarks on the run, such as why a reduction was not applied.
     public var notes: [String] = []
+    /// Threads used by the search.
+    public var threads = 1
     /// Whether the state space was fully explored.
     public var complete: Bool = true
     /// Why the search stopped early, if it did.

@@ -53,8 +53,8 @@ public enum HTMLRenderer {
         let met = reports.filter { $0.overall.css == "ok" }.count
         body += "<p>\(reports.count + failures.count) model\(reports.count + failures.count == 1 ? "" : "s"): \(met) met every expectation, "
         body += "\(reports.count - met) did not, \(failures.count) failed to load.</p>\n"
-        body += "<table class=\"index\">\n<tr><th>Model</th><th>File</th><th>Status</th><th>Properties as expected</th>"
-        body += "<th>Violated</th><th>Reachable</th><th>States</th><th>Depth</th>"
+        body += "<div class=\"wide\"><table class=\"index\">\n<tr><th>Model</th><th>File</th><th>Status</th><th>As expected</th>"
+        body += "<th>Violated properties</th><th>Reachable</th><th>States</th><th>Depth</th>"
         if options.timings { body += "<th>Seconds</th>" }
         body += "</tr>\n"
         for report in reports {
@@ -63,14 +63,17 @@ public enum HTMLRenderer {
             let statistics = report.result.statistics
             body += "<tr><td><a href=\"\(e(report.htmlPath))\"><code>\(e(report.result.model))</code></a></td>"
             body += "<td><code>\(e(report.result.file))</code></td>"
-            body += "<td><span class=\"badge \(overall.css)\">\(e(overall.text))</span></td>"
-            body += "<td class=\"num\">\(counts.met) / \(counts.properties)</td><td class=\"num\">\(counts.violated)</td>"
+            body += "<td><span class=\"badge \(overall.css)\" title=\"\(e(overall.text))\">\(e(overall.short))</span></td>"
+            let violated = report.result.properties.indices.filter { report.result.properties[$0].verdict == .violated }.map { index in
+                "<a href=\"\(e(report.htmlPath))#trace-\(e(report.propertySlugs[index]))\"><code>\(e(report.result.properties[index].name))</code></a>"
+            }
+            body += "<td class=\"num\">\(counts.met) / \(counts.properties)</td><td>\(violated.joined(separator: ", "))</td>"
             body += "<td class=\"num\">\(counts.reachable)</td><td class=\"num\">\(Markup.grouped(statistics.states))</td>"
             body += "<td class=\"num\">\(statistics.depth)</td>"
             if options.timings { body += "<td class=\"num\">\(Markup.fixed(statistics.seconds, places: 2))</td>" }
             body += "</tr>\n"
         }
-        body += "</table>\n"
+        body += "</table></div>\n"
         if !failures.isEmpty {
             body += "<h2>Models that failed to load</h2>\n"
             for failure in failures {
@@ -85,8 +88,9 @@ public enum HTMLRenderer {
 
     private static func propertyTable(_ report: ModelReport) -> String {
         let result = report.result
+        let notes = result.properties.contains { $0.note != nil }
         var html = "<table class=\"properties\">\n<tr><th>Property</th><th>Kind</th><th>Expected</th><th>Actual</th><th></th>"
-        html += "<th>Engine</th><th>Trace</th><th>Note</th></tr>\n"
+        html += "<th>Engine</th><th>Trace</th>" + (notes ? "<th>Note</th>" : "") + "</tr>\n"
         for (index, property) in result.properties.enumerated() {
             let status = ModelReport.status(property)
             let anchor = "trace-" + report.propertySlugs[index]
@@ -97,7 +101,7 @@ public enum HTMLRenderer {
             if let trace = property.trace {
                 html += "\(e(trace.shapeDescription)) (<a href=\"\(e(report.itfPath(index)))\">ITF</a>)"
             }
-            html += "</td><td>\(e(property.note ?? ""))</td></tr>\n"
+            html += "</td>" + (notes ? "<td class=\"note-cell\">\(e(property.note ?? ""))</td>" : "") + "</tr>\n"
         }
         return html + "</table>\n"
     }
@@ -109,8 +113,8 @@ public enum HTMLRenderer {
         html += "<span style=\"color:#b35900\">&#9632; DMA between devices</span>"
         html += "<span style=\"color:#2e7d32\">&#9632; device event (interrupt, DMA)</span>"
         html += "<span style=\"color:#444444\">&#9633; userspace step</span>"
-        html += "<span style=\"color:#c62828\">&#9632; failing action</span>. "
-        html += "In the step tables, highlighted cells changed at that step.</p>\n"
+        html += "<span style=\"color:#c62828\">&#9632; failing action</span><br>"
+        html += "Step tables: highlighted cells changed at that step; cells that never change are listed below the table.</p>\n"
         return html
     }
 
@@ -222,8 +226,9 @@ public enum HTMLRenderer {
         table { border-collapse: collapse; margin: 0.6em 0; }
         th, td { border: 1px solid #d0d7de; padding: 4px 9px; text-align: left; vertical-align: top; }
         th { background: #f0f3f6; font-weight: 600; }
-        td.num { text-align: right; font-variant-numeric: tabular-nums; }
-        table.properties td:last-child { color: #57606a; font-size: 0.9em; max-width: 28em; }
+        td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+        table.index td code { white-space: nowrap; }
+        table.properties td.note-cell { color: #57606a; font-size: 0.9em; max-width: 28em; }
         .badge { display: inline-block; padding: 0 9px; border-radius: 10px; font-size: 0.85em; font-weight: 600; white-space: nowrap; }
         .badge.ok { background: #dafbe1; color: #116329; }
         .badge.fail { background: #ffebe9; color: #a40e26; }
@@ -234,6 +239,7 @@ public enum HTMLRenderer {
         details > summary h3 { vertical-align: middle; }
         .figure { overflow-x: auto; border: 1px solid #d0d7de; border-radius: 6px; padding: 8px; margin: 0.6em 0; background: #ffffff; }
         .figure svg { display: block; }
+        .wide { overflow-x: auto; }
         .scroll { overflow: auto; max-height: 70vh; border: 1px solid #d0d7de; border-radius: 6px; margin: 0.6em 0; }
         .scroll table { margin: 0; }
         table.trace th { position: sticky; top: 0; z-index: 1; white-space: nowrap; font-family: ui-monospace, "DejaVu Sans Mono", Menlo, Consolas, monospace; font-size: 0.85em; }

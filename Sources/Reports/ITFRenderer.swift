@@ -50,9 +50,25 @@ public enum ITFRenderer {
         return .object(members)
     }
 
-    /// The ITF text of one trace (indented JSON and a final newline).
+    /// The ITF text of one trace: the document's members one per line, and each state on a line of its own (compact
+    /// JSON within a line), so that files stay small and diffs show which states changed. Ends with a newline.
     public static func render(trace: Trace, property: PropertyResult, result: CheckResult, layout: StateLayout) -> String {
-        document(trace: trace, property: property, result: result, layout: layout).serialized() + "\n"
+        guard case .object(let members) = document(trace: trace, property: property, result: result, layout: layout) else { return "" }
+        var lines: [String] = []
+        for (index, member) in members.enumerated() {
+            let comma = index + 1 < members.count ? "," : ""
+            let key = JSONValue.quote(member.0) + ": "
+            if member.0 == "states", case .array(let states) = member.1, !states.isEmpty {
+                lines.append("  " + key + "[")
+                for (position, state) in states.enumerated() {
+                    lines.append("    " + state.serialized(indent: nil) + (position + 1 < states.count ? "," : ""))
+                }
+                lines.append("  ]" + comma)
+            } else {
+                lines.append("  " + key + member.1.serialized(indent: nil) + comma)
+            }
+        }
+        return "{\n" + lines.joined(separator: "\n") + "\n}\n"
     }
 
     /// One state: `#meta` then each variable's value.

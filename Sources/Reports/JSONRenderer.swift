@@ -100,6 +100,7 @@ public enum JSONRenderer {
             ("stopReason", statistics.stopReason.map { .string($0) } ?? .null),
             ("reductions", .array(statistics.reductions.map { .string($0) })),
             ("notes", .array(statistics.notes.map { .string($0) })),
+            ("threads", .int(statistics.threads)),
             ("expectationsMet", .bool(result.expectationsMet)),
             ("properties", .array(result.properties.map { property(result, $0) })),
         ])

@@ -22,15 +22,16 @@ public enum MarkdownRenderer {
         lines.append("")
         lines.append("## Properties")
         lines.append("")
-        lines.append("| Property | Kind | Expected | Actual | | Engine | Trace | Note |")
-        lines.append("|---|---|---|---|---|---|---|---|")
+        let notes = result.properties.contains { $0.note != nil }
+        lines.append("| Property | Kind | Expected | Actual | | Engine | Trace |" + (notes ? " Note |" : ""))
+        lines.append("|---|---|---|---|---|---|---|" + (notes ? "---|" : ""))
         for (index, property) in result.properties.enumerated() {
             let status = ModelReport.status(property)
             let name = property.trace == nil ? "`\(property.name)`" : "[`\(property.name)`](#trace-\(report.propertySlugs[index]))"
             let trace = property.trace.map { "\(cell($0.shapeDescription)) ([ITF](\(report.itfPath(index))))" } ?? ""
             let statusText = status.css == "ok" ? status.text : "**\(status.text)**"
             lines.append("| \(name) | \(property.kind.rawValue) | \(property.expected.rawValue) | \(property.verdict.rawValue) | \(statusText) | "
-                         + "\(cell(property.engine)) | \(trace) | \(cell(property.note ?? "")) |")
+                         + "\(cell(property.engine)) | \(trace) |" + (notes ? " \(cell(property.note ?? "")) |" : ""))
         }
         let traced = report.tracedProperties
         if !traced.counterexamples.isEmpty {
@@ -96,8 +97,8 @@ public enum MarkdownRenderer {
         lines.append("\(total) model\(total == 1 ? "" : "s"): \(met) met every expectation, \(reports.count - met) did not, "
                      + "\(failures.count) failed to load. HTML version: [index.html](index.html).")
         lines.append("")
-        var header = "| Model | File | Status | Properties as expected | Violated | Reachable | States | Depth |"
-        var rule = "|---|---|---|---:|---:|---:|---:|---:|"
+        var header = "| Model | File | Status | As expected | Violated properties | Reachable | States | Depth |"
+        var rule = "|---|---|---|---:|---|---:|---:|---:|"
         if options.timings {
             header += " Seconds |"
             rule += "---:|"
@@ -109,8 +110,11 @@ public enum MarkdownRenderer {
             let overall = report.overall
             let statistics = report.result.statistics
             var row = "| [`\(report.result.model)`](\(report.markdownPath)) | `\(report.result.file)` | "
-            row += (overall.css == "ok" ? overall.text : "**\(overall.text)**") + " | \(counts.met) / \(counts.properties) | "
-            row += "\(counts.violated) | \(counts.reachable) | \(Markup.grouped(statistics.states)) | \(statistics.depth) |"
+            row += (overall.css == "ok" ? overall.short : "**\(overall.short)**") + " | \(counts.met) / \(counts.properties) | "
+            let violated = report.result.properties.indices.filter { report.result.properties[$0].verdict == .violated }.map { index in
+                "[`\(report.result.properties[index].name)`](\(report.markdownPath)#trace-\(report.propertySlugs[index]))"
+            }
+            row += "\(violated.joined(separator: ", ")) | \(counts.reachable) | \(Markup.grouped(statistics.states)) | \(statistics.depth) |"
             if options.timings { row += " \(Markup.fixed(statistics.seconds, places: 2)) |" }
             lines.append(row)
         }

@@ -122,12 +122,12 @@ public struct ModelReport: Sendable {
                 properties.filter { $0.verdict == .reachable }.count, properties.filter { $0.verdict == .unknown }.count)
     }
 
-    /// The model's overall status.
-    var overall: (text: String, css: String) {
-        if result.disagreement { return ("engines disagree", "fail") }
-        if result.properties.contains(where: { !$0.meetsExpectation && $0.verdict != .unknown }) { return ("expectation failed", "fail") }
-        if result.hasUnknown { return ("no verdict for some properties", "unknown") }
-        return ("every expectation met", "ok")
+    /// The model's overall status: a sentence, a short word for the index, and the style.
+    var overall: (text: String, short: String, css: String) {
+        if result.disagreement { return ("engines disagree", "disagree", "fail") }
+        if result.properties.contains(where: { !$0.meetsExpectation && $0.verdict != .unknown }) { return ("expectation failed", "FAIL", "fail") }
+        if result.hasUnknown { return ("no verdict for some properties", "no verdict", "unknown") }
+        return ("every expectation met", "ok", "ok")
     }
 
     /// Constants with their values, as `N = 3`.

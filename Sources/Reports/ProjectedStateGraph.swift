@@ -41,8 +41,9 @@ public struct ProjectedStateGraph: Sendable, Hashable {
     public var unreachedValues: [Int64] { valueType.values.filter { !nodes.contains($0) } }
 }
 
-/// Builds projected state graphs from a reachable graph: add every state, then every edge, then ask for the graphs.
-/// Renderers stay independent of the engine; the caller feeds states and edges (see `ExplicitExplorer.forEachEdge`).
+/// Builds projected state graphs from a reachable graph: add every state, then every transition, then ask for the graphs.
+/// Renderers stay independent of the engine: the caller feeds the states, then the transitions (see
+/// `ExplicitExplorer.forEachTransition`, or `forEachEdge` with `addEdge`).
 public struct StateGraphProjector {
     private let projection: DeviceProjection
     private let actionNames: [String]
@@ -107,15 +108,31 @@ public struct StateGraphProjector {
         let count = cells.count
         guard count > 0, source >= 0, target >= 0, (source + 1) * count <= values.count, (target + 1) * count <= values.count else { return }
         for index in 0..<count {
-            let before = values[source * count + index]
-            let after = values[target * count + index]
-            guard before != after else { continue }
-            changes[index][ChangeKey(from: before, to: after), default: ChangeInfo()].actions.insert(action)
-            changes[index][ChangeKey(from: before, to: after), default: ChangeInfo()].transitions += 1
+            record(index, from: values[source * count + index], to: values[target * count + index], action: action)
         }
     }
 
-    /// The graphs, one per state variable and device, devices with identical graphs merged.
+    /// Adds a transition from added state `source` by ground action `action` to a successor given by its words
+    /// (as the action produced it, so that each device keeps its identity even when the search stores states
+    /// reduced by symmetry). Values of successors count as reached.
+    public mutating func addTransition(from source: Int, action: Int, successor: UnsafePointer<UInt64>) {
+        let count = cells.count
+        guard count > 0, source >= 0, (source + 1) * count <= values.count else { return }
+        for (index, cell) in cells.enumerated() {
+            let after = fields[cell.field].read(successor)
+            reached[index].insert(after)
+            record(index, from: values[source * count + index], to: after, action: action)
+        }
+    }
+
+    private mutating func record(_ index: Int, from before: Int64, to after: Int64, action: Int) {
+        guard before != after else { return }
+        changes[index][ChangeKey(from: before, to: after), default: ChangeInfo()].actions.insert(action)
+        changes[index][ChangeKey(from: before, to: after), default: ChangeInfo()].transitions += 1
+    }
+
+    /// The graphs, one per state variable and device, devices with identical graphs merged (scalarset devices always
+    /// merged).
     public func graphs() -> [ProjectedStateGraph] {
         var result: [ProjectedStateGraph] = []
         for (variableIndex, variable) in projection.stateVariables.enumerated() {
@@ -133,9 +150,16 @@ public struct StateGraphProjector {
                                                                nodes: reached[index].sorted(), initial: initial[index].sorted(),
                                                                edges: edges)))
             }
-            // Merge devices whose graphs have the same shape (values, changes and actions), keeping the first device's
-            // position and adding up the transition counts.
+            // Scalarset devices are interchangeable: their graphs are one graph (their union, which also undoes any
+            // bias of the representatives a symmetry-reduced search stores). Other devices with graphs of the same
+            // shape (values, changes and actions) are merged, keeping the first device's position and adding up the
+            // transition counts.
             var merged: [ProjectedStateGraph] = []
+            if case .scalarset = projection.deviceType, let first = perDevice.first {
+                merged = [perDevice.dropFirst().reduce(first.graph) { union($0, $1.graph) }]
+                result += merged
+                continue
+            }
             func shape(_ graph: ProjectedStateGraph) -> [ChangeShape] {
                 graph.edges.map { ChangeShape(from: $0.from, to: $0.to, actions: $0.actions) }
             }
@@ -157,5 +181,27 @@ public struct StateGraphProjector {
             result += merged
         }
         return result
+    }
+
+    /// The union of two graphs of the same variable: every value, initial value and change of either; the actions of
+    /// a change in declaration order.
+    private func union(_ a: ProjectedStateGraph, _ b: ProjectedStateGraph) -> ProjectedStateGraph {
+        var edges: [ChangeKey: (actions: [String], transitions: Int)] = [:]
+        for edge in a.edges + b.edges {
+            var entry = edges[ChangeKey(from: edge.from, to: edge.to)] ?? ([], 0)
+            for action in edge.actions where !entry.actions.contains(action) { entry.actions.append(action) }
+            entry.transitions += edge.transitions
+            edges[ChangeKey(from: edge.from, to: edge.to)] = entry
+        }
+        let order = Dictionary(actionNames.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
+        let merged = edges.keys.sorted { ($0.from, $0.to) < ($1.from, $1.to) }.map { key -> ProjectedStateGraph.Edge in
+            let entry = edges[key] ?? ([], 0)
+            return ProjectedStateGraph.Edge(from: key.from, to: key.to,
+                                            actions: entry.actions.sorted { (order[$0] ?? 0) < (order[$1] ?? 0) },
+                                            transitions: entry.transitions)
+        }
+        return ProjectedStateGraph(variable: a.variable, devices: a.devices + b.devices, valueType: a.valueType,
+                                   nodes: Array(Set(a.nodes + b.nodes)).sorted(), initial: Array(Set(a.initial + b.initial)).sorted(),
+                                   edges: merged)
     }
 }

@@ -60,17 +60,19 @@ public struct SequenceDiagram: Sendable {
     public let stepCount: Int
 
     /// Builds the diagram of a trace.
-    /// A closing remark drawn under the last message, such as which property the last state violates.
+    /// A closing remark drawn under the last message: which property the last state violates, or why the failing
+    /// action failed.
     public let conclusion: String?
 
     /// Builds the diagram of a trace; `conclusion` is drawn in red under the last message.
     public init(trace: Trace, projection: DeviceProjection, cellNames: [String], cellTypes: [FiniteType], conclusion: String? = nil) {
-        self.conclusion = conclusion
+        // A failing action's message goes under its arrow, where there is room for it.
+        self.conclusion = conclusion ?? trace.failure.map { "\($0.message) (line \($0.line):\($0.column))" }
         lifelines = ["userspace"] + projection.devices.map(\.name)
         let steps = trace.steps
         func stateText(_ step: TraceStep?, _ device: Int) -> String? {
             guard let step, !projection.stateVariables.isEmpty else { return nil }
-            return projection.stateVariables.map { step.values[$0.fields[device]] }.joined(separator: ", ")
+            return projection.stateVariables.map { step.value($0.fields[device]) }.joined(separator: ", ")
         }
         initialStates = [nil] + projection.devices.indices.map { stateText(steps.first, $0) }
         finalStates = [nil] + projection.devices.indices.map { stateText(steps.last, $0) }
@@ -86,17 +88,17 @@ public struct SequenceDiagram: Sendable {
             for device in projection.devices.indices {
                 for variable in projection.stateVariables {
                     let field = variable.fields[device]
-                    guard previous.values[field] != step.values[field] else { continue }
+                    guard previous.value(field) != step.value(field) else { continue }
                     let prefix = multipleStateVariables ? variable.name + " " : ""
                     arcs.append(Message(step: number, from: 0, to: device + 1,
-                                        label: "\(step.label): \(prefix)\(previous.values[field]) -> \(step.values[field])", kind: .arc))
+                                        label: "\(step.label): \(prefix)\(previous.value(field)) -> \(step.value(field))", kind: .arc))
                 }
             }
             if !arcs.isEmpty {
                 messages += arcs
                 continue
             }
-            let changed = previous.values.indices.filter { previous.values[$0] != step.values[$0] }
+            let changed = Array(0..<Swift.max(previous.values.count, step.values.count)).filter { previous.value($0) != step.value($0) }
             messages.append(Self.classify(action: step.action ?? "", label: step.label, arguments: step.arguments, number: number,
                                           previous: previous, current: step, changed: changed, projection: projection,
                                           cellNames: cellNames, cellTypes: cellTypes))
@@ -106,7 +108,7 @@ public struct SequenceDiagram: Sendable {
                                         number: steps.count, previous: last, current: nil, changed: [],
                                         projection: projection, cellNames: cellNames, cellTypes: cellTypes)
             messages.append(Message(step: message.step, from: message.from, to: message.to,
-                                    label: "\(failure.label) fails: \(failure.message)", kind: .failure))
+                                    label: "\(failure.label) fails", kind: .failure))
         }
         self.messages = messages
     }
@@ -118,7 +120,6 @@ public struct SequenceDiagram: Sendable {
         return ["irq", "interrupt", "intr", "msi", "dma", "p2p", "issue", "deliver", "raise"].contains { lower.contains($0) }
     }
 
-    // swiftlint:disable:next function_parameter_count
     private static func classify(action: String, label: String, arguments: [ActionArgument], number: Int, previous: TraceStep,
                                  current: TraceStep?, changed: [Int], projection: DeviceProjection, cellNames: [String],
                                  cellTypes: [FiniteType]) -> Message {
@@ -131,7 +132,7 @@ public struct SequenceDiagram: Sendable {
             for pointer in projection.pointerVariables {
                 let field = pointer.fields[device]
                 guard changed.contains(field), field < cellTypes.count,
-                      let old = cellTypes[field].parse(previous.values[field]),
+                      let old = cellTypes[field].parse(previous.value(field)),
                       let target = projection.deviceIndex(ofValue: old), target != device else { continue }
                 return Message(step: number, from: device + 1, to: target + 1, label: label, kind: .dma)
             }
@@ -146,7 +147,7 @@ public struct SequenceDiagram: Sendable {
         }
         var text = label
         if let current, !changed.isEmpty {
-            let shown = changed.prefix(3).map { "\(cellNames[$0]) = \(current.values[$0])" }
+            let shown = changed.prefix(3).map { "\(cellNames.name($0)) = \(current.value($0))" }
             text += "   " + shown.joined(separator: ", ") + (changed.count > 3 ? ", ..." : "")
         }
         return Message(step: number, from: 0, to: 0, label: text, kind: .note)

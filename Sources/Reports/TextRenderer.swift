@@ -18,6 +18,7 @@ public struct TextRenderer: Sendable {
         lines.append("\(result.file) (model \(result.model), engine \(result.engine))")
         var summary = "  \(statistics.states) states, \(statistics.transitions) transitions, depth \(statistics.depth), "
             + "\(Self.seconds(statistics.seconds)) s, \(Self.grouped(Int(statistics.statesPerSecond.rounded()))) states/s"
+            + (statistics.threads > 1 ? " on \(statistics.threads) threads" : "")
         if !statistics.reductions.isEmpty { summary += ", reductions: " + statistics.reductions.joined(separator: ", ") }
         lines.append(summary)
         if let reason = statistics.stopReason { lines.append("  search stopped early: \(reason)") }

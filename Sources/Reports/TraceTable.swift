@@ -36,17 +36,17 @@ public struct TraceTable: Sendable {
         let cellCount = steps.first?.values.count ?? 0
         var varying: [Int] = []
         for cell in 0..<cellCount {
-            guard let first = steps.first?.values[cell] else { continue }
-            if steps.contains(where: { $0.values[cell] != first }) { varying.append(cell) }
+            guard let first = steps.first?.value(cell) else { continue }
+            if steps.contains(where: { $0.value(cell) != first }) { varying.append(cell) }
         }
         // A trace without changes (a single state) shows every cell.
         let columns = varying.isEmpty ? Array(0..<cellCount) : varying
         self.columns = columns
-        titles = columns.map { $0 < cellNames.count ? cellNames[$0] : "cell \($0)" }
+        titles = columns.map { cellNames.name($0) }
         var rows: [Row] = []
         for (number, step) in steps.enumerated() {
-            let values = columns.map { step.values[$0] }
-            let changed = columns.map { number > 0 && steps[number - 1].values[$0] != step.values[$0] }
+            let values = columns.map { step.value($0) }
+            let changed = columns.map { number > 0 && steps[number - 1].value($0) != step.value($0) }
             var remark: String?
             if let loopStart = trace.loopStart {
                 if number == loopStart && number == steps.count - 1 {
@@ -64,8 +64,8 @@ public struct TraceTable: Sendable {
             constant = []
         } else {
             constant = (0..<cellCount).filter { !varying.contains($0) }.compactMap { cell in
-                guard let value = steps.first?.values[cell] else { return nil }
-                return (cell < cellNames.count ? cellNames[cell] : "cell \(cell)", value)
+                guard let value = steps.first?.value(cell) else { return nil }
+                return (cellNames.name(cell), value)
             }
         }
         failure = trace.failure.map { "\($0.label) fails at line \($0.line):\($0.column): \($0.message)" }
@@ -86,5 +86,19 @@ extension Trace {
         if loopStart != nil { return "lasso, \(steps.count - 1) step\(steps.count == 2 ? "" : "s")" }
         let text = "\(length) step\(length == 1 ? "" : "s")"
         return failure == nil ? text : text + ", the last one fails"
+    }
+}
+
+extension TraceStep {
+    /// The formatted value of a cell, or `?` when the step has no such cell (a malformed trace never crashes a renderer).
+    func value(_ cell: Int) -> String {
+        cell >= 0 && cell < values.count ? values[cell] : "?"
+    }
+}
+
+extension Array where Element == String {
+    /// The element at `index`, or a placeholder naming the index.
+    func name(_ index: Int) -> String {
+        index >= 0 && index < count ? self[index] : "cell \(index)"
     }
 }

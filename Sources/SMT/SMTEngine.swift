@@ -122,14 +122,16 @@ private final class SymbolicRun {
             let pending = safety.filter(isUndecided)
             var bad: [(property: Int, condition: Term)] = []
             for index in pending {
-                bad.append((index, try properties.bmcBad(index, k: k, frames: bmc.frames, undecided: pending)))
+                for condition in try properties.bmcBad(index, k: k, frames: bmc.frames, undecided: pending) {
+                    bad.append((index, condition))
+                }
             }
             let (any, _) = try bmc.check(try z3.or(bad.map(\.condition)), timeoutMilliseconds: remainingMilliseconds)
             switch any {
             case .unknown(let reason): return stop(Self.describe(reason))
             case .unsatisfiable: break
             case .satisfiable:
-                for (index, condition) in bad {
+                for (index, condition) in bad where isUndecided(index) {
                     let (outcome, model) = try bmc.check(condition, timeoutMilliseconds: remainingMilliseconds)
                     switch outcome {
                     case .unknown(let reason): return stop(Self.describe(reason))
@@ -202,7 +204,7 @@ private final class SymbolicRun {
                 let failure = try decoder.failure(in: states[k], kind: .assertion(index))
                 return .decided(.violated, Trace(steps: try decoder.steps(states), failure: failure), note: nil)
             case .bounds:
-                // Either a property's predicate fails in state k, or an action fails in state k - 1.
+                // Either a property's predicate fails in state k, or an action fails there.
                 for other in undecided {
                     let kind = system.properties[other].info.kind
                     guard kind == .invariant || kind == .reachable else { continue }
@@ -210,9 +212,8 @@ private final class SymbolicRun {
                         return .decided(.violated, Trace(steps: try decoder.steps(states)), note: "while evaluating a property: \(detail)")
                     }
                 }
-                guard k > 0 else { throw SMTError("internal error: no bounds violation in the SMT trace") }
-                let failure = try decoder.failure(in: states[k - 1], kind: .bounds)
-                return .decided(.violated, Trace(steps: try decoder.steps(Array(states[0..<k])), failure: failure), note: nil)
+                let failure = try decoder.failure(in: states[k], kind: .bounds)
+                return .decided(.violated, Trace(steps: try decoder.steps(states), failure: failure), note: nil)
             case .eventually, .leadsto:
                 return .undecided
             }
@@ -291,12 +292,14 @@ private struct PropertyEncodings {
         }
     }
 
-    /// The condition that a shortest violation (or witness) of property `index` has exactly k transitions, as the
-    /// explorer counts them: a bad state at depth k, or an action failing in the state at depth k - 1 for
-    /// `bounds` (assertions: an action failing at depth k, whose trace has k + 1 transitions, all found in
-    /// depth order). A predicate that fails to evaluate counts for `bounds` only while its own property is
+    /// The conditions, in order of preference, for a shortest violation (or witness) of property `index`
+    /// found at depth k. Lengths count transitions, as the explorer's traces do: a bad state at depth k has k, an
+    /// action failing in the state at depth k has k + 1. Every kind but `bounds` has violations of one shape,
+    /// so the depth order is the length order. For `bounds`, a predicate failing to evaluate at depth k
+    /// (length k) is preferred to an action failing there (length k + 1, as long as the predicate failures at
+    /// depth k + 1, found next round). A predicate that fails to evaluate counts only while its own property is
     /// undecided, as the explorer stops evaluating a property once it has a verdict.
-    func bmcBad(_ index: Int, k: Int, frames: [Frame], undecided: [Int]) throws -> Term {
+    func bmcBad(_ index: Int, k: Int, frames: [Frame], undecided: [Int]) throws -> [Term] {
         let kind = system.properties[index].info.kind
         switch kind {
         case .bounds:
@@ -304,10 +307,9 @@ private struct PropertyEncodings {
             for other in undecided {
                 if let failure = encoding.predicateFailure[other] { conditions.append(try encoding.instantiate(failure, at: frames[k])) }
             }
-            if k > 0 { conditions.append(try encoding.instantiate(encoding.actionBoundsFailure, at: frames[k - 1])) }
-            return try z3.or(conditions)
+            return [try z3.or(conditions), try encoding.instantiate(encoding.actionBoundsFailure, at: frames[k])]
         default:
-            return try encoding.instantiate(try z3.not(try good(index)), at: frames[k])
+            return [try encoding.instantiate(try z3.not(try good(index)), at: frames[k])]
         }
     }
 }

@@ -55,6 +55,9 @@ struct CheckCommand: ParsableCommand {
     @Flag(help: "Do not reduce by symmetry over scalarsets (on by default when a model declares one).")
     var noSymmetry = false
 
+    @Option(help: "Search threads (default: all cores). Results and traces are the same for every thread count.")
+    var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+
     @Option(help: "The engine: explicit (breadth-first search), smt (Z3: BMC and k-induction) or both (cross-checked).")
     var engine: EngineChoice = .explicit
 
@@ -66,6 +69,7 @@ struct CheckCommand: ParsableCommand {
 
     func validate() throws {
         if let maxStates, maxStates < 1 { throw ValidationError("--max-states must be at least 1") }
+        if threads < 1 || threads > 256 { throw ValidationError("--threads must be between 1 and 256") }
         if let timeout, !(timeout > 0) { throw ValidationError("--timeout must be a positive number of seconds") }
         if let maxMemory, ByteCount.parse(maxMemory) == nil {
             throw ValidationError("--max-memory expects a byte count such as 512M or 8G, got '\(maxMemory)'")
@@ -79,6 +83,7 @@ struct CheckCommand: ParsableCommand {
         options.timeoutSeconds = timeout
         options.maxMemoryBytes = maxMemory.flatMap(ByteCount.parse)
         options.symmetry = !noSymmetry
+        options.threads = threads
         let overrides = try model.overrides()
         let files: [String]
         do {

@@ -1,11 +1,76 @@
 import ArgumentParser
+import Explorer
+import Review
 
-/// `vfio-mc diff` (implementation in progress).
+/// `vfio-mc diff`: compare two versions of a model (see docs/reviewing.md).
 struct DiffCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "diff", abstract: "(in progress)")
+    static let configuration = CommandConfiguration(
+        commandName: "diff",
+        abstract: "Compare two versions of a model: verdicts, new counterexamples, device automata and combination paths.",
+        discussion: """
+            vfio-mc diff BASE PROPOSED compares two model files; vfio-mc diff MODEL --against REV compares MODEL as of \
+            the git revision REV (the base) with MODEL in the working tree (the proposal). Exit codes: 0 no regression; \
+            1 a property that held or met its expectation in the base version fails (or is missing) in the proposed \
+            one; 2 a usage or model error; 3 no regression, but a budget ran out before some verdict. See docs/reviewing.md.
+            """)
+
+    @Argument(help: "The base model file (with --against: the model, compared with its version at REV).")
+    var base: String
+
+    @Argument(help: "The proposed model file (omit with --against).")
+    var proposed: String?
+
+    @Option(help: ArgumentHelp("Compare MODEL with its version at this git revision.", valueName: "REV"))
+    var against: String?
+
+    @OptionGroup var model: ModelOptions
+
+    @Option(help: "The definition giving the next state of a combination path (as for `paths`).")
+    var next = "resolve"
+
+    @Option(help: "The definition telling whether a request is refused (as for `paths`).")
+    var fails = "einval"
+
+    @Option(help: "Stop each search after this many distinct states.")
+    var maxStates: Int?
+
+    @Option(help: "Stop each search after this many seconds.")
+    var timeout: Double?
+
+    func validate() throws {
+        if against == nil && proposed == nil { throw ValidationError("give two model files, or one model and --against REV") }
+        if against != nil && proposed != nil { throw ValidationError("give either a second model file or --against REV, not both") }
+        if let maxStates, maxStates < 1 { throw ValidationError("--max-states must be at least 1") }
+        if let timeout, !(timeout > 0) { throw ValidationError("--timeout must be a positive number of seconds") }
+        _ = try model.overrides()
+    }
 
     func run() throws {
-        printError("error: diff is not implemented yet")
-        throw ExitCode(2)
+        let overrides = try model.overrides()
+        let baseInput: ModelInput
+        let proposedInput: ModelInput
+        if let against {
+            baseInput = .revision(path: base, revision: against)
+            proposedInput = .file(base)
+        } else {
+            baseInput = .file(base)
+            proposedInput = .file(proposed ?? base)
+        }
+        var options = ExplorerOptions()
+        options.maxStates = maxStates
+        options.timeoutSeconds = timeout
+        let diff: ModelDiff
+        do {
+            let baseSystem = try ModelLoader.load(baseInput, overrides: overrides)
+            let proposedSystem = try ModelLoader.load(proposedInput, overrides: overrides)
+            diff = ModelDiff(base: baseSystem, baseName: baseInput.displayName, proposed: proposedSystem,
+                             proposedName: proposedInput.displayName, options: options,
+                             paths: ModelDiff.PathDefinitions(next: next, fails: fails))
+        } catch let error as ReviewError {
+            printError(error.message)
+            throw ExitCode(2)
+        }
+        print(diff.render(), terminator: "")
+        if diff.exitCode != 0 { throw ExitCode(diff.exitCode) }
     }
 }

@@ -33,6 +33,9 @@ struct ReportCommand: ParsableCommand {
     @Option(help: "Stop each search after this many seconds.")
     var timeout: Double?
 
+    @Flag(help: "Do not reduce by symmetry over scalarsets (on by default when a model declares one).")
+    var noSymmetry = false
+
     func validate() throws {
         if let maxStates, maxStates <= 0 { throw ValidationError("--max-states must be positive") }
         if let timeout, !(timeout > 0) { throw ValidationError("--timeout must be positive") }
@@ -44,6 +47,7 @@ struct ReportCommand: ParsableCommand {
         var explorerOptions = ExplorerOptions()
         explorerOptions.maxStates = maxStates
         explorerOptions.timeoutSeconds = timeout
+        explorerOptions.symmetry = !noSymmetry
         let files: [String]
         do {
             files = try ModelLoading.modelFiles(paths)
@@ -95,12 +99,14 @@ struct ReportCommand: ParsableCommand {
             for state in 0..<explorer.stateCount {
                 projector.addState(explorer.stateWords(state), initial: explorer.isInitialState(state))
             }
-            let skipped = explorer.forEachEdge { projector.addEdge(from: $0.from, to: $0.to, action: $0.action) }
+            explorer.forEachTransition { projector.addTransition(from: $0, action: $1, successor: $2) }
             graphs = projector.graphs()
             if !result.statistics.complete {
-                note = "The search stopped early (\(result.statistics.stopReason ?? "budget")): the graphs show the part explored."
-            } else if skipped > 0 {
-                note = "\(skipped) transitions led to states the explorer stores in another form (reductions) and are not drawn."
+                note = "The search stopped early (\(result.statistics.stopReason ?? "budget")): the graphs show the transitions "
+                    + "from the states it explored."
+            } else if !result.statistics.reductions.isEmpty {
+                note = "The search stored one representative per class of symmetric states; the graphs show the transitions "
+                    + "from those representatives, which cover every change up to a permutation of the devices."
             }
         }
         return ModelReport(slug: slug, result: result, system: system, projection: projection, stateGraphs: graphs, graphNote: note)

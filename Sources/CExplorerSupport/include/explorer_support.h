@@ -1,0 +1,35 @@
+#ifndef VFIO_MC_EXPLORER_SUPPORT_H
+#define VFIO_MC_EXPLORER_SUPPORT_H
+
+#include <stdint.h>
+#include <stdbool.h>
+
+/// Asks the CPU to start loading the cache line at `address` (a hint; never faults).
+static inline void vmc_prefetch(const void *address) {
+    __builtin_prefetch(address, 0, 3);
+}
+
+/// Loads a 32-bit value with acquire ordering.
+static inline uint32_t vmc_load_acquire_u32(const uint32_t *address) {
+    return __atomic_load_n(address, __ATOMIC_ACQUIRE);
+}
+
+/// Replaces `*address` by `desired` if it equals `expected` (acquire-release); true on success.
+static inline bool vmc_compare_exchange_u32(uint32_t *address, uint32_t expected, uint32_t desired) {
+    return __atomic_compare_exchange_n(address, &expected, desired, false, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE);
+}
+
+/// Lowers `*address` to `value` if `value` is smaller (relaxed).
+static inline void vmc_atomic_min_u64(uint64_t *address, uint64_t value) {
+    uint64_t current = __atomic_load_n(address, __ATOMIC_RELAXED);
+    while (value < current &&
+           !__atomic_compare_exchange_n(address, &current, value, true, __ATOMIC_RELAXED, __ATOMIC_RELAXED)) {
+    }
+}
+
+/// Adds `value` to `*address` and returns the previous value (relaxed).
+static inline int64_t vmc_fetch_add_i64(int64_t *address, int64_t value) {
+    return __atomic_fetch_add(address, value, __ATOMIC_RELAXED);
+}
+
+#endif

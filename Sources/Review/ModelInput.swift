@@ -1,0 +1,71 @@
+import Foundation
+import ModelLanguage
+import PackedSystem
+
+/// Where a model's text comes from: a file, or a file as of a git revision.
+public enum ModelInput: Sendable, Hashable {
+    /// A model file in the file system.
+    case file(String)
+    /// A model file as it was at a git revision (`git show REV:PATH`).
+    case revision(path: String, revision: String)
+
+    /// How the model is named in output: the path, or `PATH@REV`.
+    public var displayName: String {
+        switch self {
+        case .file(let path): return path
+        case .revision(let path, let revision): return "\(path)@\(revision)"
+        }
+    }
+
+    /// The model's text.
+    public func text() throws -> String {
+        switch self {
+        case .file(let path):
+            let source: SourceFile
+            do {
+                source = try Frontend.load(path: path)
+            } catch {
+                throw ReviewError("error: \(error)")
+            }
+            return String(decoding: source.bytes, as: UTF8.self)
+        case .revision(let path, let revision):
+            return try GitRevision.show(path: path, revision: revision)
+        }
+    }
+}
+
+/// Loading a model (checking and lowering it) from a file, a git revision or text.
+public enum ModelLoader {
+    /// Loads a model; diagnostics and unreadable files become a `ReviewError`.
+    public static func load(_ input: ModelInput, overrides: [ConstantOverride] = []) throws -> TransitionSystem {
+        switch input {
+        case .file(let path):
+            let source: SourceFile
+            do {
+                source = try Frontend.load(path: path)
+            } catch {
+                throw ReviewError("error: \(error)")
+            }
+            return try build(source, overrides: overrides)
+        case .revision:
+            return try load(text: try input.text(), name: input.displayName, overrides: overrides)
+        }
+    }
+
+    /// Loads a model from its text; `name` is the file name diagnostics show.
+    public static func load(text: String, name: String, overrides: [ConstantOverride] = []) throws -> TransitionSystem {
+        try build(SourceFile(name: name, text: text), overrides: overrides)
+    }
+
+    private static func build(_ source: SourceFile, overrides: [ConstantOverride]) throws -> TransitionSystem {
+        switch Frontend.check(source, overrides: overrides) {
+        case .failure(let errors):
+            throw ReviewError(errors.rendered)
+        case .success(let model):
+            switch SystemBuilder.build(model) {
+            case .failure(let errors): throw ReviewError(errors.rendered)
+            case .success(let system): return system
+            }
+        }
+    }
+}

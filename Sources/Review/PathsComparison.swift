@@ -1,0 +1,65 @@
+import PackedSystem
+
+/// The `paths` lines (combination paths of a model's resolver, see `vfio-mc paths`) that differ between two
+/// versions of a model. Entries are matched by flag valuation, current and requested state.
+public struct PathsComparison: Sendable {
+    /// One changed request.
+    public struct Line: Sendable, Hashable {
+        /// The base version's line, nil when the request is new.
+        public let before: String?
+        /// The proposed version's line, nil when the request is gone.
+        public let after: String?
+    }
+
+    /// The definition giving the next state.
+    public let next: String
+    /// The definition telling whether a request is refused.
+    public let fails: String
+    /// The changed requests, in the base version's order, then new ones.
+    public let changed: [Line]
+    /// How many requests the base version has.
+    public let total: Int
+
+    /// Compares the paths when both versions define `next` and `fails`. Returns nil when neither does; throws a
+    /// `ReviewError` naming the version that lacks them when only one does, or when a definition has the wrong shape.
+    public static func compare(base: TransitionSystem, proposed: TransitionSystem, next: String, fails: String,
+                               baseName: String, proposedName: String) throws -> PathsComparison? {
+        func defines(_ system: TransitionSystem) -> Bool {
+            let names = Set(system.model.definitions.map(\.name))
+            return names.contains(next) && names.contains(fails)
+        }
+        switch (defines(base), defines(proposed)) {
+        case (false, false): return nil
+        case (true, false):
+            throw ReviewError("the base model defines '\(next)' and '\(fails)' but \(proposedName) does not")
+        case (false, true):
+            throw ReviewError("\(proposedName) defines '\(next)' and '\(fails)' but the base model \(baseName) does not")
+        case (true, true):
+            break
+        }
+        let before: [CombinationPaths.Entry]
+        let after: [CombinationPaths.Entry]
+        do {
+            before = try CombinationPaths.compute(system: base, next: next, fails: fails)
+        } catch {
+            throw ReviewError("\(baseName): \(error)")
+        }
+        do {
+            after = try CombinationPaths.compute(system: proposed, next: next, fails: fails)
+        } catch {
+            throw ReviewError("\(proposedName): \(error)")
+        }
+        func key(_ entry: CombinationPaths.Entry) -> String { entry.flags + "\u{0}" + entry.current + "\u{0}" + entry.requested }
+        let afterByKey = Dictionary(after.map { (key($0), $0.line) }, uniquingKeysWith: { first, _ in first })
+        let beforeKeys = Set(before.map(key))
+        var changed: [Line] = []
+        for entry in before {
+            let new = afterByKey[key(entry)]
+            if new != entry.line { changed.append(Line(before: entry.line, after: new)) }
+        }
+        for entry in after where !beforeKeys.contains(key(entry)) {
+            changed.append(Line(before: nil, after: entry.line))
+        }
+        return PathsComparison(next: next, fails: fails, changed: changed, total: before.count)
+    }
+}

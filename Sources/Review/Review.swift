@@ -1,1 +1,0 @@
-// The reviewer's workflow: compare models, replay observed traces, export automata.
