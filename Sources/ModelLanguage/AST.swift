@@ -18,8 +18,8 @@ public indirect enum TypeExpression: Sendable, Hashable {
     case range(Expression, Expression)
     case enumeration([Identifier], SourceRange)
     case scalarset(Expression, SourceRange)
-    /// `[I1][I2] E`: index types, then the element type.
-    case array([TypeExpression], TypeExpression)
+    /// `[I1][I2] E`: index types, then the element type; `start` is the offset of the first `[`.
+    case array([TypeExpression], TypeExpression, start: Int)
 
     /// Where the type was written.
     public var range: SourceRange {
@@ -27,7 +27,7 @@ public indirect enum TypeExpression: Sendable, Hashable {
         case .bool(let r), .enumeration(_, let r), .scalarset(_, let r): return r
         case .named(let identifier): return identifier.range
         case .range(let low, let high): return low.range.merged(with: high.range)
-        case .array(let indices, let element): return (indices.first?.range ?? element.range).merged(with: element.range)
+        case .array(_, let element, let start): return SourceRange(start, element.range.end)
         }
     }
 }
@@ -197,9 +197,13 @@ public struct ModelSyntax: Sendable, Hashable {
     public var name: Identifier
     /// The declarations in source order.
     public var declarations: [Declaration]
+    /// Names of declarations that failed to parse after their name was read: uses of them are not reported
+    /// again as unknown names.
+    public var incompleteNames: Set<String>
     /// Creates a model.
-    public init(name: Identifier, declarations: [Declaration]) {
+    public init(name: Identifier, declarations: [Declaration], incompleteNames: Set<String> = []) {
         self.name = name
         self.declarations = declarations
+        self.incompleteNames = incompleteNames
     }
 }

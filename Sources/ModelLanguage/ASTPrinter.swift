@@ -250,7 +250,7 @@ private struct Printer {
             return cases.isEmpty ? "enum { }" : "enum { " + cases.map(\.name).joined(separator: ", ") + " }"
         case .scalarset(let size, _):
             return "scalarset(" + expression(size, minimum: .implication).text + ")"
-        case .array(let indices, let element):
+        case .array(let indices, let element, _):
             return indices.map { "[" + Self.type($0) + "]" }.joined() + " " + Self.type(element)
         }
     }

@@ -44,6 +44,14 @@ public struct Checker {
     private var terminals: [TypedExpression] = []
     private var nextBound = 0
     private var currentDefinition: String?
+    /// The global being declared: a use of it inside its own declaration is an error.
+    private var currentDeclaration: String?
+    /// Every constant name declared in the file (even if its declaration fails), for `--const` checks.
+    private var declaredConstantNames: Set<String> = []
+    /// Names whose declarations failed to parse: not reported again where they are used.
+    private var incompleteNames: Set<String> = []
+    /// `--const` overrides in command-line order.
+    private var overrideOrder: [String] = []
     private var overrides: [String: ConstantOverride]
 
     /// Checks a parsed model. `diagnostics` carries errors already found by the parser, so all are reported together.
@@ -59,16 +67,22 @@ public struct Checker {
         self.source = source
         self.diagnostics = diagnostics
         var table: [String: ConstantOverride] = [:]
-        for override in overrides { table[override.name] = override }
+        for override in overrides {
+            if table[override.name] == nil { overrideOrder.append(override.name) }
+            table[override.name] = override
+        }
         self.overrides = table
     }
 
     // MARK: Driver
 
     private mutating func run(_ syntax: ModelSyntax) -> CheckedModel {
+        incompleteNames = syntax.incompleteNames
         collectDeclarationPositions(syntax)
         var expectations: [(Identifier, ExpectedVerdict, SourceRange)] = []
         for declaration in syntax.declarations {
+            currentDeclaration = Self.declaredName(declaration)
+            defer { currentDeclaration = nil }
             switch declaration {
             case .constant(let name, let value, _): declareConstant(name, value)
             case .type(let name, let type, _): declareType(name, type)
@@ -82,8 +96,8 @@ public struct Checker {
             case .expect(let name, let verdict, let range): expectations.append((name, verdict, range))
             }
         }
-        for (name, offset) in overrides.map({ ($0.key, 0) }) where !constants.contains(where: { $0.name == name }) {
-            diagnostics.error("--const \(name): the model has no constant named '\(name)'", at: offset)
+        for name in overrideOrder where !declaredConstantNames.contains(name) {
+            diagnostics.error("--const \(name): the model has no constant named '\(name)'", at: 0)
         }
         for builtin in [("deadlock", CheckedPropertyKind.deadlock), ("bounds", .bounds)] where propertyIndex[builtin.0] == nil {
             propertyIndex[builtin.0] = properties.count
@@ -96,6 +110,16 @@ public struct Checker {
                             properties: properties, terminals: terminals)
     }
 
+    /// The global name a declaration introduces, if any.
+    private static func declaredName(_ declaration: Declaration) -> String? {
+        switch declaration {
+        case .constant(let name, _, _), .type(let name, _, _), .variable(let name, _, _, _), .table(let name, _, _, _),
+             .definition(let name, _, _, _, _):
+            return name.name
+        default: return nil
+        }
+    }
+
     /// Records where each global name is first declared, to tell "unknown" from "declared later" and to find duplicates.
     private mutating func collectDeclarationPositions(_ syntax: ModelSyntax) {
         func note(_ identifier: Identifier) {
@@ -103,7 +127,10 @@ public struct Checker {
         }
         for declaration in syntax.declarations {
             switch declaration {
-            case .constant(let name, _, _), .variable(let name, _, _, _), .table(let name, _, _, _), .definition(let name, _, _, _, _):
+            case .constant(let name, _, _):
+                note(name)
+                declaredConstantNames.insert(name.name)
+            case .variable(let name, _, _, _), .table(let name, _, _, _), .definition(let name, _, _, _, _):
                 note(name)
             case .type(let name, let type, _):
                 note(name)
@@ -132,7 +159,7 @@ public struct Checker {
     private mutating func declareConstant(_ name: Identifier, _ expression: Expression) {
         var typed = check(expression, [])
         if let override = overrides[name.name] {
-            if let number = Int64(override.value), abs(number) <= Int64(Int32.max) {
+            if let number = Int64(override.value), number >= -Int64(Int32.max), number <= Int64(Int32.max) {
                 typed = .literal(number, .int)
             } else if override.value == "true" || override.value == "false" {
                 typed = .literal(override.value == "true" ? 1 : 0, .bool)
@@ -211,14 +238,14 @@ public struct Checker {
         case .scalarset(_, let range):
             diagnostics.error("a scalarset type must be declared with 'type NAME = scalarset(N)'", at: range)
             return nil
-        case .array(_, let element):
-            diagnostics.error("an array type cannot be used here", at: element.range)
+        case .array(_, _, let start):
+            diagnostics.error("an array type cannot be used here", at: start)
             return nil
         }
     }
 
     private mutating func resolveStorageType(_ type: TypeExpression) -> (indices: [FiniteType], element: FiniteType)? {
-        if case .array(let indexTypes, let elementType) = type {
+        if case .array(let indexTypes, let elementType, _) = type {
             var indices: [FiniteType] = []
             var failed = false
             for indexType in indexTypes {
@@ -245,23 +272,22 @@ public struct Checker {
                 return
             }
         }
-        let initial: InitialValues
+        // A bad initial value is reported; the variable is still declared so that its uses are checked.
+        var initial: InitialValues = .value(storage.element.lowerBound)
         switch initializer {
         case .any: initial = .any
         case .value(let expression):
-            guard let value = domainConstant(expression, storage.element, what: "initial value of '\(name.name)'") else { return }
-            initial = .value(value)
+            if let value = domainConstant(expression, storage.element, what: "initial value of '\(name.name)'") { initial = .value(value) }
         case .oneOf(let expressions):
             var values: [Int64] = []
             for expression in expressions {
                 if let value = domainConstant(expression, storage.element, what: "initial value of '\(name.name)'") { values.append(value) }
             }
-            guard values.count == expressions.count else { return }
-            if values.isEmpty {
+            if values.isEmpty, expressions.isEmpty {
                 diagnostics.error("the set of initial values of '\(name.name)' is empty", at: range)
-                return
+            } else if values.count == expressions.count {
+                initial = .oneOf(Array(Set(values)).sorted())
             }
-            initial = .oneOf(Array(Set(values)).sorted())
         }
         if defineGlobal(name, .variable(variables.count)) {
             variables.append(VariableInfo(name: name.name, indexTypes: storage.indices, elementType: storage.element, initial: initial, range: range))
@@ -407,6 +433,7 @@ public struct Checker {
         var seen: Set<String> = []
         for (name, verdict, _) in expectations {
             guard let index = propertyIndex[name.name] else {
+                if incompleteNames.contains(name.name) { continue }
                 diagnostics.error("expect: no property named '\(name.name)'", at: name.range)
                 continue
             }
@@ -419,7 +446,9 @@ public struct Checker {
             let fits = isGoal ? (verdict == .reachable || verdict == .unreachable) : (verdict == .holds || verdict == .violated)
             guard fits else {
                 let allowed = isGoal ? "reachable or unreachable" : "holds or violated"
-                diagnostics.error("'\(name.name)' is \(kind == .assertion ? "an assertion" : kind == .invariant ? "an invariant" : "a \(kind.rawValue) property"); expect \(allowed)", at: name.range)
+                let article = kind == .eventually ? "an eventually property" : kind == .assertion ? "an assertion"
+                    : kind == .invariant ? "an invariant" : "a \(kind.rawValue) property"
+                diagnostics.error("'\(name.name)' is \(article); expect \(allowed)", at: name.range)
                 continue
             }
             properties[index].expected = verdict
@@ -518,6 +547,11 @@ public struct Checker {
             diagnostics.error("type mismatch: cannot assign \(typedValue.type.description) to '\(identifier.name)' of type \(variable.elementType.description)", at: value.range)
             return nil
         }
+        if case .failure(let problem) = ConstantEvaluator.evaluate(typedValue, tables: tables, definitions: definitions),
+           problem.message.hasPrefix("arithmetic overflow") || problem.message.hasPrefix("division by zero") {
+            diagnostics.error(problem.message, at: value.range)
+            return nil
+        }
         if let constant = constantValueQuietly(typedValue), !variable.elementType.contains(constant) {
             diagnostics.error("value \(constant) is outside the domain \(variable.elementType.description) of '\(identifier.name)'", at: value.range)
             return nil
@@ -563,6 +597,10 @@ public struct Checker {
     }
 
     private mutating func reportUnknown(_ identifier: Identifier, what: String) {
+        if identifier.name == currentDeclaration, currentDefinition != identifier.name {
+            diagnostics.error("'\(identifier.name)' is used in its own declaration", at: identifier.range)
+            return
+        }
         if let declared = declaredAt[identifier.name], declared > identifier.range.start {
             if let current = currentDefinition, current == identifier.name {
                 diagnostics.error("recursive definition: '\(identifier.name)' refers to itself", at: identifier.range)
@@ -571,7 +609,7 @@ public struct Checker {
             }
         } else if let current = currentDefinition, current == identifier.name {
             diagnostics.error("recursive definition: '\(identifier.name)' refers to itself", at: identifier.range)
-        } else if declaredAt[identifier.name] != nil {
+        } else if declaredAt[identifier.name] != nil || incompleteNames.contains(identifier.name) {
             // Declared, but its declaration failed to check: an error was already reported there.
         } else {
             diagnostics.error("unknown \(what) '\(identifier.name)'", at: identifier.range)
@@ -674,6 +712,7 @@ public struct Checker {
     }
 
     private mutating func checkIndex(_ base: Expression, _ indexExpressions: [Expression], _ scope: [Local]) -> TypedExpression {
+        if case .parenthesized(let inner) = base.kind { return checkIndex(inner, indexExpressions, scope) }
         guard case .name(let identifier) = base.kind, !scope.contains(where: { $0.name == identifier.name }) else {
             diagnostics.error("only arrays and tables can be indexed", at: base.range)
             return .literal(0, .error)
@@ -762,7 +801,7 @@ public struct Checker {
         }
         switch ConstantEvaluator.evaluate(typed, tables: tables, definitions: definitions) {
         case .success(let value):
-            if abs(value) > Int64(Int32.max) {
+            if value < -Int64(Int32.max) || value > Int64(Int32.max) {
                 diagnostics.error("constant value \(value) is outside ±2147483647", at: range)
                 return nil
             }

@@ -72,6 +72,7 @@ public enum ConstantEvaluator {
                 ? try value(then, tables, definitions, environment, &budget)
                 : try value(otherwise, tables, definitions, environment, &budget)
         case .quantifier(let kind, let id, let type, let body):
+            if type.cardinality > budget { throw ConstantProblem(message: "constant expression too large to evaluate") }
             var count: Int64 = 0
             for candidate in type.values {
                 var inner = environment

@@ -52,13 +52,22 @@ public struct DiagnosticBag: Sendable {
     /// The source file the diagnostics refer to.
     public let source: SourceFile
     private(set) var items: [(offset: Int, message: String)] = []
+    private var seen: Set<String> = []
+
+    /// The most errors reported for one file; the rest are summarised in one last error.
+    public static let maximumErrors = 100
 
     /// Creates an empty bag.
     public init(source: SourceFile) { self.source = source }
 
-    /// Records an error at a byte offset.
+    /// Records an error at a byte offset (once; after `maximumErrors`, only a final "too many errors").
     public mutating func error(_ message: String, at offset: Int) {
-        if items.contains(where: { $0.offset == offset && $0.message == message }) { return }
+        guard items.count <= Self.maximumErrors else { return }
+        guard seen.insert("\(offset):\(message)").inserted else { return }
+        if items.count == Self.maximumErrors {
+            items.append((offset, "too many errors; stopping after \(Self.maximumErrors)"))
+            return
+        }
         items.append((offset, message))
     }
 

@@ -103,10 +103,25 @@ struct Lexer {
         if byte >= 0xF0 { length = 4 } else if byte >= 0xE0 { length = 3 } else if byte >= 0xC0 { length = 2 }
         length = min(length, bytes.count - start)
         let text = String(decoding: bytes[start..<(start + length)], as: UTF8.self)
-        let shown = byte < 0x20 || byte == 0x7F ? "U+" + String(byte, radix: 16, uppercase: true) : text
+        let shown = Self.visible(text)
         diagnostics.error("unexpected character '\(shown)'", at: start)
         index += length
         return nil
+    }
+
+    /// A character as shown in a message: itself when visible, else `U+XXXX` (controls, spaces, format marks).
+    static func visible(_ text: String) -> String {
+        guard let scalar = text.unicodeScalars.first else { return text }
+        let invisible: Bool
+        switch scalar.properties.generalCategory {
+        case .control, .format, .spaceSeparator, .lineSeparator, .paragraphSeparator, .privateUse, .surrogate, .unassigned:
+            invisible = true
+        default:
+            invisible = scalar.properties.isWhitespace
+        }
+        guard invisible else { return text }
+        let hex = String(scalar.value, radix: 16, uppercase: true)
+        return "U+" + String(repeating: "0", count: max(0, 4 - hex.count)) + hex
     }
 
     private mutating func lexInteger(start: Int) -> Token {

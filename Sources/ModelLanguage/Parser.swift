@@ -3,7 +3,7 @@
 public struct Parser {
     /// The deepest nesting of expressions and blocks accepted.
     public static let maximumNesting = 200
-    /// The most operands one chain of a left-associative operator (`a + b + ...`) may have.
+    /// The most operators one chain of a left-associative operator (`a + b + ...`) may have.
     public static let maximumChain = 2000
 
     private struct Abort: Error {}
@@ -11,6 +11,9 @@ public struct Parser {
     private var tokens: [Token]
     private var position = 0
     private var depth = 0
+    /// The name of the declaration being parsed, once read.
+    private var declaringName: String?
+    private var incompleteNames: Set<String> = []
     /// Operands in all enclosing left-associative chains: bounds the depth of the tree they build.
     private var chainTotal = 0
     private(set) var diagnostics: DiagnosticBag
@@ -104,11 +107,16 @@ public struct Parser {
         length += 1
         chainTotal += 1
         if chainTotal > Self.maximumChain {
-            throw fail("expression too long (more than \(Self.maximumChain) operands in one chain)")
+            throw fail("expression too long (more than \(Self.maximumChain) operators in one chain)")
         }
     }
 
     // MARK: Model and declarations
+
+    private static func isDeclarationStart(_ kind: TokenKind) -> Bool {
+        if case .keyword(let keyword) = kind { return declarationStarts.contains(keyword) }
+        return false
+    }
 
     private static let declarationStarts: Set<Keyword> = [
         .const, .type, .var, .table, .def, .fair, .action, .invariant, .reachable, .eventually, .leadsto, .terminal, .expect,
@@ -124,24 +132,30 @@ public struct Parser {
             _ = try expectKeyword(.model, "at the start of the file ('model NAME')")
             name = try expectIdentifier("the model's name after 'model'")
         } catch {
-            synchronize()
+            // Without a header, a declaration may follow at once: resume there.
+            if !Self.isDeclarationStart(current.kind) { synchronize(from: position) }
         }
         var declarations: [Declaration] = []
         while true {
             if case .endOfFile = current.kind { break }
+            let start = position
+            declaringName = nil
             do {
                 declarations.append(try parseDeclaration())
             } catch {
-                synchronize()
+                if let name = declaringName { incompleteNames.insert(name) }
+                synchronize(from: start)
             }
         }
-        return ModelSyntax(name: name, declarations: declarations)
+        return ModelSyntax(name: name, declarations: declarations, incompleteNames: incompleteNames)
     }
 
-    /// Skips to the next token that can start a declaration (at least one token).
-    private mutating func synchronize() {
+    /// Skips to the next token that can start a declaration. The token at `start` (where the failed declaration
+    /// began) is always skipped; a declaration keyword met later, even at the error itself, is where parsing resumes.
+    private mutating func synchronize(from start: Int) {
         if case .endOfFile = current.kind { return }
-        _ = advance()
+        if position > start, case .keyword(let keyword) = current.kind, Self.declarationStarts.contains(keyword) { return }
+        if position == start || !Self.isDeclarationStart(current.kind) { _ = advance() }
         while true {
             switch current.kind {
             case .endOfFile: return
@@ -167,18 +181,21 @@ public struct Parser {
         case .const:
             _ = advance()
             let name = try expectIdentifier("a constant name")
+            declaringName = name.name
             _ = try expect(.equal, "after the constant's name")
             let value = try parseExpression()
             return .constant(name: name, value: value, range: SourceRange(start, value.range.end))
         case .type:
             _ = advance()
             let name = try expectIdentifier("a type name")
+            declaringName = name.name
             _ = try expect(.equal, "after the type's name")
             let type = try parseType(allowDeclarationOnly: true)
             return .type(name: name, type: type, range: SourceRange(start, type.range.end))
         case .var:
             _ = advance()
             let name = try expectIdentifier("a variable name")
+            declaringName = name.name
             _ = try expect(.colon, "after the variable's name")
             let type = try parseType(allowDeclarationOnly: false)
             let initializer: Initializer
@@ -197,6 +214,7 @@ public struct Parser {
         case .table:
             _ = advance()
             let name = try expectIdentifier("a table name")
+            declaringName = name.name
             _ = try expect(.colon, "after the table's name")
             let type = try parseType(allowDeclarationOnly: false)
             _ = try expect(.equal, "after the table's type")
@@ -205,6 +223,7 @@ public struct Parser {
         case .def:
             _ = advance()
             let name = try expectIdentifier("a definition name")
+            declaringName = name.name
             var parameters: [Binding] = []
             if isSymbol(.leftParen) { parameters = try parseParameterList() }
             var result: TypeExpression?
@@ -216,6 +235,7 @@ public struct Parser {
             let fair = acceptKeyword(.fair)
             _ = try expectKeyword(.action, "after 'fair'")
             let name = try expectIdentifier("an action name")
+            declaringName = name.name
             var parameters: [Binding] = []
             if isSymbol(.leftParen) { parameters = try parseParameterList() }
             var guardExpression: Expression?
@@ -227,6 +247,7 @@ public struct Parser {
             _ = advance()
             let kind: PropertyKind = keyword == .invariant ? .invariant : keyword == .reachable ? .reachable : keyword == .eventually ? .eventually : .leadsto
             let name = try expectIdentifier("a property name")
+            declaringName = name.name
             _ = try expect(.colon, "after the property's name")
             let predicate = try parseExpression()
             var second: Expression?
@@ -292,8 +313,8 @@ public struct Parser {
             let index = try parseType(allowDeclarationOnly: false)
             _ = try expect(.rightBracket, "after the index type")
             let rest = try parseType(allowDeclarationOnly: false)
-            if case .array(let indices, let element) = rest { return .array([index] + indices, element) }
-            return .array([index], rest)
+            if case .array(let indices, let element, _) = rest { return .array([index] + indices, element, start: start) }
+            return .array([index], rest, start: start)
         }
         if isKeyword(.bool) { return .bool(advance().range) }
         if isKeyword(.enum) {
@@ -393,7 +414,7 @@ public struct Parser {
         }
         if acceptKeyword(.assert) {
             var name: Identifier?
-            if case .identifier(let text) = current.kind, case .symbol(.colon) = peekKind() {
+            if case .identifier(let text) = current.kind, case .symbol(.colon) = peekKind(), !Self.isString(peekKind(2)) {
                 name = Identifier(text, advance().range)
                 _ = advance()
             }
@@ -406,13 +427,24 @@ public struct Parser {
             }
             return .assert(name: name, condition: condition, message: message, range: SourceRange(start, previousEnd))
         }
+        let first = current
         let target = try parsePostfix()
         guard accept(.assign) else {
             if isSymbol(.equal) { throw fail("expected ':=' in an assignment ('=' is only for declarations)") }
-            throw fail("expected a statement (assignment 'x := e', if, choose, let or assert), found \(tokens[max(0, position)].spelling)", at: start)
+            switch target.kind {
+            case .name, .index:
+                throw fail("expected ':=' after the assignment target, found \(current.spelling)")
+            default:
+                throw fail("expected a statement (assignment 'x := e', if, choose, let or assert), found \(first.spelling)", at: start)
+            }
         }
         let value = try parseExpression()
         return .assign(target: target, value: value, range: SourceRange(start, value.range.end))
+    }
+
+    private static func isString(_ kind: TokenKind) -> Bool {
+        if case .string = kind { return true }
+        return false
     }
 
     private var previousEnd: Int { tokens[max(0, position - 1)].range.end }

@@ -78,8 +78,11 @@ public enum FiniteType: Sendable, Hashable {
         value >= lowerBound && value - lowerBound < Int64(cardinality)
     }
 
-    /// All values in order.
-    public var values: [Int64] { (0..<cardinality).map { value(ordinal: $0) } }
+    /// All values in order, produced lazily (a range type may have two billion of them).
+    public var values: LazyMapSequence<Range<Int>, Int64> {
+        let low = lowerBound
+        return (0..<cardinality).lazy.map { low + Int64($0) }
+    }
 
     /// The type of an expression holding such a value.
     public var valueType: ValueType {

@@ -111,6 +111,7 @@ struct Lowering {
             if let value = c.constantValue { return try lower(value != 0 ? then : otherwise, env) }
             return Folding.conditional(c, try lower(then, env), try lower(otherwise, env))
         case .quantifier(let kind, let id, let type, let body):
+            try spend(type.cardinality)
             var result: LoweredExpression = .constant(kind == .forall ? 1 : 0)
             for value in type.values {
                 var inner = env
@@ -179,7 +180,9 @@ struct Lowering {
                 var alternatives: [ChoiceAlternative] = []
                 let choices: [(LoweredExpression, String)]
                 switch domain {
-                case .type(let type): choices = type.values.map { (.constant($0), type.format($0)) }
+                case .type(let type):
+                    try spend(type.cardinality)
+                    choices = type.values.map { (.constant($0), type.format($0)) }
                 case .values(let values): choices = try values.map { (try lower($0, env), "") }
                 }
                 for (value, label) in choices {

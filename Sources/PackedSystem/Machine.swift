@@ -240,6 +240,12 @@ public final class Machine {
         }
     }
 
+    /// Records an arithmetic overflow (a `bounds` violation) and ends the evaluation.
+    private func overflowed(at pc: Int) -> Int64 {
+        fail(.bounds(detail: "arithmetic overflow"), at: pc)
+        return 0
+    }
+
     /// The flat cell index of the `count` indices on top of the stack, or nil (and a failure) when out of range.
     @inline(__always)
     private func flatIndex(_ sp: Int, count: Int, dimensionBase: Int, pc: Int) -> Int? {
@@ -298,16 +304,24 @@ public final class Machine {
             case .not:
                 stack[sp - 1] = stack[sp - 1] == 0 ? 1 : 0
             case .negate:
-                stack[sp - 1] = 0 &- stack[sp - 1]
+                let (result, overflow) = Int64(0).subtractingReportingOverflow(stack[sp - 1])
+                if overflow { return overflowed(at: pc - 1) }
+                stack[sp - 1] = result
             case .add:
                 sp -= 1
-                stack[sp - 1] = stack[sp - 1] &+ stack[sp]
+                let (result, overflow) = stack[sp - 1].addingReportingOverflow(stack[sp])
+                if overflow { return overflowed(at: pc - 1) }
+                stack[sp - 1] = result
             case .subtract:
                 sp -= 1
-                stack[sp - 1] = stack[sp - 1] &- stack[sp]
+                let (result, overflow) = stack[sp - 1].subtractingReportingOverflow(stack[sp])
+                if overflow { return overflowed(at: pc - 1) }
+                stack[sp - 1] = result
             case .multiply:
                 sp -= 1
-                stack[sp - 1] = stack[sp - 1] &* stack[sp]
+                let (result, overflow) = stack[sp - 1].multipliedReportingOverflow(by: stack[sp])
+                if overflow { return overflowed(at: pc - 1) }
+                stack[sp - 1] = result
             case .divide, .remainder:
                 sp -= 1
                 let divisor = stack[sp]

@@ -95,7 +95,9 @@ public enum SystemBuilder {
             switch variable.initial {
             case .value(let value): values = [value]
             case .oneOf(let list): values = list
-            case .any: values = variable.elementType.values
+            case .any:
+                guard variable.elementType.cardinality <= maximumInitialStates else { return nil }
+                values = Array(variable.elementType.values)
             }
             for _ in 0..<variable.cellCount {
                 choices.append(values)

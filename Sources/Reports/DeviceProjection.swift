@@ -142,7 +142,7 @@ public struct DeviceProjection: Sendable {
             return writtenIndexType[info.name] == deviceTypeName || writtenIndexType.isEmpty
         }
 
-        let devices = deviceType.values.map { value -> Device in
+        let devices = Array(deviceType.values).map { value -> Device in
             switch deviceType {
             case .scalarset: return Device(name: deviceType.format(value), value: value)
             case .enumeration: return Device(name: deviceType.format(value), value: value)

@@ -64,7 +64,7 @@ struct Normalizer {
         case .range(let low, let high): return .range(expression(low), expression(high))
         case .enumeration(let cases, _): return .enumeration(cases.map(identifier), Self.none)
         case .scalarset(let size, _): return .scalarset(expression(size), Self.none)
-        case .array(let indices, let element): return .array(indices.map(self.type), self.type(element))
+        case .array(let indices, let element, _): return .array(indices.map(self.type), self.type(element), start: 0)
         }
     }
 

@@ -75,3 +75,23 @@ struct SeededGenerator: RandomNumberGenerator {
         return z ^ (z >> 31)
     }
 }
+
+/// Runs `body` on its own thread and waits at most `seconds` for it; nil when it did not finish in time
+/// (the thread is then abandoned, and the caller records the hang).
+func runWithDeadline<T: Sendable>(seconds: Double, _ body: @escaping @Sendable () -> T) -> T? {
+    let box = DeadlineBox<T>()
+    let thread = Thread {
+        box.value = body()
+        box.done.signal()
+    }
+    thread.stackSize = 4 << 20
+    thread.start()
+    guard box.done.wait(timeout: .now() + seconds) == .success else { return nil }
+    return box.value
+}
+
+/// The result slot of `runWithDeadline`, written by the worker before it signals.
+private final class DeadlineBox<T>: @unchecked Sendable {
+    var value: T?
+    let done = DispatchSemaphore(value: 0)
+}
