@@ -111,6 +111,25 @@ import Testing
         #expect(run.stdout.contains("UNKNOWN"))
     }
 
+    @Test func timeAndMemoryBudgetsExitThree() throws {
+        let path = try Self.write("""
+            model big
+            var a: 0..299 = 0
+            var b: 0..299 = 0
+            action incA when a < 299 { a := a + 1 }
+            action incB when b < 299 { b := b + 1 }
+            invariant Fine: a + b <= 598
+            terminal a == 299 && b == 299
+            """, name: "big.vmc")
+        let timed = try Self.run(["check", "--timeout", "0.000001", path])
+        #expect(timed.status == 3)
+        #expect(timed.stdout.contains("search stopped early: time limit of 1e-06 s reached"))
+        let memory = try Self.run(["check", "--max-memory", "64K", path])
+        #expect(memory.status == 3)
+        #expect(memory.stdout.contains("search stopped early: memory limit of 65536 bytes reached"))
+        #expect(try Self.run(["check", path]).status == 0)
+    }
+
     @Test func constantsAreOverridable() throws {
         let path = try Self.write(Self.passing, name: "consts.vmc")
         let run = try Self.run(["check", "--const", "MAX=7", path])
