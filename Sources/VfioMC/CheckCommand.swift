@@ -167,7 +167,9 @@ enum EngineComparison {
     /// The explicit result, with each property marked as a disagreement when both engines decided it differently.
     /// A property only one engine decides keeps that engine's verdict.
     static func merge(explicit: CheckResult, smt: CheckResult) -> CheckResult {
-        var merged = explicit
+        var merged = CheckResult(file: explicit.file, model: explicit.model, cellNames: explicit.cellNames,
+                                 cellTypes: explicit.cellTypes, properties: explicit.properties,
+                                 statistics: explicit.statistics, engine: "both")
         for (index, property) in explicit.properties.enumerated() {
             guard index < smt.properties.count else { continue }
             let other = smt.properties[index]
