@@ -124,6 +124,7 @@ public final class ExplicitExplorer {
                 let chunkEnd = min(levelEnd, chunkStart + Self.chunkSize)
                 batch.removeAll()
                 for index in chunkStart..<chunkEnd {
+                    if index & 15 == 0, timeIsUp() { return }
                     expand(index, into: batch, current: current, actionCount: actionCount)
                 }
                 guard insertSequentially(batch, stateChecks) else { return }
@@ -142,6 +143,19 @@ public final class ExplicitExplorer {
             levelEnd = store.count
             if levelEnd > levelStart { depth += 1 }
         }
+    }
+
+    /// Whether the time budget is spent; records why the search stops.
+    func timeIsUp() -> Bool {
+        guard let timeout = options.timeoutSeconds, ResourceUsage.now() - startTime > timeout else { return false }
+        stopReason = "time limit of \(Self.format(timeout)) s reached"
+        return true
+    }
+
+    /// Whether the time budget is spent, without recording anything (safe from any thread).
+    func timeBudgetSpent() -> Bool {
+        guard let timeout = options.timeoutSeconds else { return false }
+        return ResourceUsage.now() - startTime > timeout
     }
 
     /// States expanded before their successors are inserted together.

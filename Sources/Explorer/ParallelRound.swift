@@ -15,6 +15,8 @@ final class RoundChunk {
     var findings: [(property: Int, finding: ExplicitExplorer.Finding)] = []
     /// Successors generated.
     var transitions = 0
+    /// Set when the worker stopped expanding this chunk because the time budget was spent.
+    var abandoned = false
 
     init(wordCount: Int) {
         batch = SuccessorBatch(wordCount: wordCount)
@@ -28,6 +30,7 @@ final class RoundChunk {
     }
 
     func reset() {
+        abandoned = false
         batch.removeAll()
         findings.removeAll(keepingCapacity: true)
         transitions = 0
@@ -137,6 +140,10 @@ extension ExplicitExplorer {
         let machine = worker.machine
         let wordCount = system.wordCount
         for index in states {
+            if index & 15 == 0, timeBudgetSpent() {
+                chunk.abandoned = true
+                return
+            }
             worker.current.update(from: store.state(index), count: wordCount)
             var enabled = false
             machine.forEachEnabled(worker.current) { actionIndex in
@@ -167,6 +174,10 @@ extension ExplicitExplorer {
     /// Phases B and C: parallel insertion with provisional claims, then numbering in discovery order.
     /// False when a limit stops the search.
     private func insertRound(chunks: [RoundChunk], threads: Int, stateChecks: [(property: Int, program: Int32, goal: Bool)]) -> Bool {
+        if chunks.contains(where: \.abandoned) {
+            _ = timeIsUp()
+            return false
+        }
         var candidates = 0
         for chunk in chunks {
             for (property, finding) in chunk.findings { record(property, finding) }

@@ -21,15 +21,20 @@ public struct FieldTest: Sendable, Hashable {
 
 /// Splits a guard into native field tests and a residual expression.
 enum GuardSplitter {
-    /// The top-level conjuncts that are field tests, and the conjunction of the others (`constant(1)` if none).
+    /// The field tests among the top-level conjuncts that come before the first conjunct that can fail
+    /// (a computed index, a division, a multiplication), and the conjunction of the others in their order.
+    /// Conjuncts before the first one that can fail never fail, so testing some of them first decides the same
+    /// guard with the same failures as evaluating `&&` from left to right.
     static func split(_ guardExpression: LoweredExpression, layout: StateLayout) -> (tests: [FieldTest], residual: LoweredExpression) {
         var tests: [FieldTest] = []
         var residual: LoweredExpression = .constant(1)
+        var mayFailBefore = false
         for conjunct in conjuncts(guardExpression) {
-            if let test = fieldTest(conjunct, layout: layout) {
+            if !mayFailBefore, let test = fieldTest(conjunct, layout: layout) {
                 tests.append(test)
             } else {
                 residual = Folding.binary(.and, residual, conjunct)
+                if !Folding.isPure(conjunct) { mayFailBefore = true }
             }
         }
         return (tests, residual)

@@ -265,13 +265,15 @@ enum Folding {
         return .conditional(c, a, b)
     }
 
-    /// Whether evaluating the expression can never fail (no dynamic index, no division).
+    /// Whether evaluating the expression can never fail: no computed index, no division, no multiplication
+    /// (which could overflow 64 bits; sums of in-range values cannot within the language's limits).
     static func isPure(_ e: LoweredExpression) -> Bool {
         switch e {
         case .constant, .field: return true
         case .cell, .table: return false
         case .unary(_, let operand): return isPure(operand)
-        case .binary(let op, let l, let r): return op != .divide && op != .remainder && isPure(l) && isPure(r)
+        case .binary(let op, let l, let r):
+            return op != .divide && op != .remainder && op != .multiply && isPure(l) && isPure(r)
         case .member(let element, _): return isPure(element)
         case .conditional(let c, let a, let b): return isPure(c) && isPure(a) && isPure(b)
         }

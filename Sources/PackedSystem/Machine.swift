@@ -252,7 +252,8 @@ public final class Machine {
         var flat: Int64 = 0
         for k in 0..<count {
             let dimension = dimensions[dimensionBase + k]
-            let ordinal = stack[sp - count + k] - dimension.lowerBound
+            // Wrapping is safe: an index so far out that the subtraction overflows wraps outside 0..<count.
+            let ordinal = stack[sp - count + k] &- dimension.lowerBound
             if ordinal < 0 || ordinal >= dimension.count {
                 fail(.bounds(detail: "index \(stack[sp - count + k]) is outside \(dimension.lowerBound)..\(dimension.lowerBound + dimension.count - 1)"), at: pc)
                 return nil

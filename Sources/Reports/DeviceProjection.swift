@@ -86,7 +86,7 @@ public struct DeviceProjection: Sendable {
                 case .type(let name, _, _):
                     typeOrder.append(name.name)
                 case .variable(let name, let type, _, _):
-                    if case .array(let indices, _) = type, indices.count == 1, case .named(let index) = indices[0] {
+                    if case .array(let indices, _, _) = type, indices.count == 1, case .named(let index) = indices[0] {
                         writtenIndexType[name.name] = index.name
                     }
                 case .action(let name, _, let parameters, _, _, _):

@@ -19,6 +19,10 @@ public struct TextRenderer: Sendable {
         var summary = "  \(statistics.states) states, \(statistics.transitions) transitions, depth \(statistics.depth), "
             + "\(Self.seconds(statistics.seconds)) s, \(Self.grouped(Int(statistics.statesPerSecond.rounded()))) states/s"
             + (statistics.threads > 1 ? " on \(statistics.threads) threads" : "")
+        if result.engine == "smt" {
+            // The symbolic engine enumerates no states: its bounds and proofs are in the property notes.
+            summary = "  symbolic run (bounded model checking and k-induction), \(Self.seconds(statistics.seconds)) s"
+        }
         if !statistics.reductions.isEmpty { summary += ", reductions: " + statistics.reductions.joined(separator: ", ") }
         lines.append(summary)
         if let reason = statistics.stopReason { lines.append("  search stopped early: \(reason)") }

@@ -48,7 +48,9 @@ struct ActionEncoder {
     }
 
     private mutating func run(_ action: GroundAction) throws -> ActionEncoding {
-        let guardValue = try expressions.encode(GuardOrder.reordered(action.guardExpression, layout: system.layout))
+        // The explorer evaluates guards with left-to-right `&&` semantics (see GuardSplitter), so the guard is
+        // encoded as written.
+        let guardValue = try expressions.encode(action.guardExpression)
         if let failure = guardValue.failure { points.append((.bounds, failure)) }
         let start = try z3.boolean(guardValue.value)
         try block(action.body[...], condition: start, writes: [:])

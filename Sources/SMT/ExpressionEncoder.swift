@@ -58,7 +58,8 @@ final class ExpressionEncoder {
         case .unary(let op, let operand):
             let inner = try encode(operand)
             if op == .not { return EncodedExpression(value: .boolean(try z3.not(try z3.boolean(inner.value))), failure: inner.failure) }
-            return EncodedExpression(value: try negate(inner.value), failure: inner.failure)
+            let (value, overflow) = try negate(inner.value)
+            return EncodedExpression(value: value, failure: try either(inner.failure, overflow))
         case .binary(let op, let left, let right):
             return try encodeBinary(op, left, right)
         case .member(let element, let values):
@@ -98,7 +99,8 @@ final class ExpressionEncoder {
         case .less, .lessEqual, .greater, .greaterEqual:
             return EncodedExpression(value: .boolean(try compare(op, l.value, r.value)), failure: try either(l.failure, r.failure))
         case .add, .subtract, .multiply:
-            return EncodedExpression(value: try arithmetic(op, l.value, r.value), failure: try either(l.failure, r.failure))
+            let (value, overflow) = try arithmetic(op, l.value, r.value)
+            return EncodedExpression(value: value, failure: try either(try either(l.failure, r.failure), overflow))
         case .divide, .remainder:
             let (value, zero) = try division(op, l.value, r.value)
             return EncodedExpression(value: value, failure: try either(try either(l.failure, r.failure), zero))
@@ -164,25 +166,36 @@ final class ExpressionEncoder {
         return try z3.or(terms)
     }
 
-    func negate(_ value: SymbolicValue) throws -> SymbolicValue {
-        if let constant = value.constantValue { return .constant(0 &- constant) }
+    /// `-value`, and the condition under which it overflows 64 bits (a `bounds` violation in the machine).
+    func negate(_ value: SymbolicValue) throws -> (SymbolicValue, Term?) {
+        if let constant = value.constantValue {
+            if constant == Int64.min { return (.constant(0), try z3.trueTerm) }
+            return (.constant(-constant), nil)
+        }
         if value.low == Int64.min {
-            return SymbolicValue(form: .integer(try z3.negate(try z3.integer(value, width: 64)), width: 64), low: .min, high: .max)
+            let x = try z3.integer(value, width: 64)
+            return (SymbolicValue(form: .integer(try z3.negate(x), width: 64), low: .min, high: .max), try z3.negateOverflows(x))
         }
         let low = -value.high
         let high = -value.low
         let width = max(value.naturalWidth, SymbolicValue.signedWidth(low, high))
-        return SymbolicValue(form: .integer(try z3.negate(try z3.integer(value, width: width)), width: width), low: low, high: high)
+        return (SymbolicValue(form: .integer(try z3.negate(try z3.integer(value, width: width)), width: width), low: low, high: high), nil)
     }
 
-    /// `+`, `-`, `*` with the machine's wrapping semantics.
-    func arithmetic(_ op: BinaryOperator, _ a: SymbolicValue, _ b: SymbolicValue) throws -> SymbolicValue {
-        if let x = a.constantValue, let y = b.constantValue {
+    /// `+`, `-`, `*`, exact in 64 bits, and the condition under which the result does not fit (a `bounds`
+    /// violation in the machine). When the operands' intervals rule overflow out, the operation is done at the
+    /// narrowest width that holds the result.
+    func arithmetic(_ op: BinaryOperator, _ a: SymbolicValue, _ b: SymbolicValue) throws -> (SymbolicValue, Term?) {
+        func exact(_ x: Int64, _ y: Int64) -> (partialValue: Int64, overflow: Bool) {
             switch op {
-            case .add: return .constant(x &+ y)
-            case .subtract: return .constant(x &- y)
-            default: return .constant(x &* y)
+            case .add: return x.addingReportingOverflow(y)
+            case .subtract: return x.subtractingReportingOverflow(y)
+            default: return x.multipliedReportingOverflow(by: y)
             }
+        }
+        if let x = a.constantValue, let y = b.constantValue {
+            let result = exact(x, y)
+            return result.overflow ? (.constant(0), try z3.trueTerm) : (.constant(result.partialValue), nil)
         }
         var bounds: (low: Int64, high: Int64)?
         switch op {
@@ -195,34 +208,33 @@ final class ExpressionEncoder {
             let high = a.high.subtractingReportingOverflow(b.low)
             if !low.overflow && !high.overflow { bounds = (low.partialValue, high.partialValue) }
         default:
-            let corners = [a.low.multipliedReportingOverflow(by: b.low), a.low.multipliedReportingOverflow(by: b.high),
-                           a.high.multipliedReportingOverflow(by: b.low), a.high.multipliedReportingOverflow(by: b.high)]
+            let corners = [exact(a.low, b.low), exact(a.low, b.high), exact(a.high, b.low), exact(a.high, b.high)]
             if !corners.contains(where: \.overflow) {
                 let products = corners.map(\.partialValue)
                 bounds = (products.min() ?? 0, products.max() ?? 0)
             }
         }
-        let width: Int
-        let low: Int64
-        let high: Int64
+        func operate(_ x: Term, _ y: Term) throws -> Term {
+            switch op {
+            case .add: return try z3.add(x, y)
+            case .subtract: return try z3.subtract(x, y)
+            default: return try z3.multiply(x, y)
+            }
+        }
         if let bounds {
-            width = max(a.naturalWidth, b.naturalWidth, SymbolicValue.signedWidth(bounds.low, bounds.high))
-            (low, high) = bounds
-        } else {
-            (width, low, high) = (64, .min, .max)
+            let width = max(a.naturalWidth, b.naturalWidth, SymbolicValue.signedWidth(bounds.low, bounds.high))
+            let term = try operate(try z3.integer(a, width: width), try z3.integer(b, width: width))
+            return (SymbolicValue(form: .integer(term, width: width), low: bounds.low, high: bounds.high), nil)
         }
-        let x = try z3.integer(a, width: width)
-        let y = try z3.integer(b, width: width)
-        let term: Term
+        let x = try z3.integer(a, width: 64)
+        let y = try z3.integer(b, width: 64)
+        let overflow: Term
         switch op {
-        case .add: term = try z3.add(x, y)
-        case .subtract: term = try z3.subtract(x, y)
-        default: term = try z3.multiply(x, y)
+        case .add: overflow = try z3.addOverflows(x, y)
+        case .subtract: overflow = try z3.subtractOverflows(x, y)
+        default: overflow = try z3.multiplyOverflows(x, y)
         }
-        if width == 64 && (low != .min || high != .max) {
-            return SymbolicValue(form: .integer(term, width: 64), low: low, high: high)
-        }
-        return SymbolicValue(form: .integer(term, width: width), low: low, high: high)
+        return (SymbolicValue(form: .integer(try operate(x, y), width: 64), low: .min, high: .max), overflow)
     }
 
     /// Truncating `/` and `%`, and the condition under which the machine fails (division by zero, or

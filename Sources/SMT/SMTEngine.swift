@@ -89,6 +89,12 @@ private final class SymbolicRun {
         }
     }
 
+    /// Whether bounded model checking found a violation or a witness of the property.
+    private func hasTrace(_ index: Int) -> Bool {
+        if case .decided(_, let trace?, _) = findings[index] { return trace.steps.count > 0 }
+        return false
+    }
+
     private func isUndecided(_ index: Int) -> Bool {
         if case .undecided = findings[index] { return true }
         return false
@@ -120,9 +126,10 @@ private final class SymbolicRun {
             if k > 0 { try bmc.extend() }
             // Base: the shortest violations (and witnesses) have exactly k transitions.
             let pending = safety.filter(isUndecided)
+            let unfound = safety.filter { !hasTrace($0) }
             var bad: [(property: Int, condition: Term)] = []
             for index in pending {
-                for condition in try properties.bmcBad(index, k: k, frames: bmc.frames, undecided: pending) {
+                for condition in try properties.bmcBad(index, k: k, frames: bmc.frames, unfound: unfound) {
                     bad.append((index, condition))
                 }
             }
@@ -138,35 +145,53 @@ private final class SymbolicRun {
                     case .unsatisfiable: continue
                     case .satisfiable:
                         guard let model else { continue }
-                        findings[index] = counterexample(index, k: k, model: model, frames: bmc.frames, decoder: decoder, undecided: pending)
+                        findings[index] = counterexample(index, k: k, model: model, frames: bmc.frames, decoder: decoder, unfound: unfound)
                     }
                 }
             }
             depthReached = k
             // Step: prove what is left by induction at depth k.
+            guard try induct(k: k, safety: safety, properties: properties, induction: induction, bmc: bmc) else { return }
+            inductionReached = k
+            if !safety.contains(where: isUndecided) { return }
+        }
+    }
+
+    /// The induction step at depth k for every undecided property. A proof becomes a lemma for the others, so
+    /// the round repeats until it proves nothing more. Returns false when Z3 gave up (the run stops).
+    private func induct(k: Int, safety: [Int], properties: PropertyEncodings, induction: KInduction, bmc: BoundedModelChecker) throws -> Bool {
+        let z3 = properties.z3
+        var progress = true
+        while progress {
+            progress = false
             for index in safety where isUndecided(index) {
                 let good = try properties.good(index)
                 let outcome = try induction.step(k: k, good: good, bad: try z3.not(good), timeoutMilliseconds: remainingMilliseconds)
                 switch outcome {
-                case .unknown(let reason): return stop(Self.describe(reason))
-                case .satisfiable: continue
+                case .unknown(let reason):
+                    stop(Self.describe(reason))
+                    return false
+                case .satisfiable:
+                    continue
                 case .unsatisfiable:
-                    if system.properties[index].info.kind == .bounds {
-                        // The base so far covered the explorer's (narrower) notion of bounds; check the full one.
-                        let clean = try bmc.frames.map { try encoding.instantiate(try z3.not(good), at: $0) }
+                    let kind = system.properties[index].info.kind
+                    if kind == .bounds {
+                        // The base so far covered the explorer's narrower notion of bounds; check the full one.
+                        let clean = try bmc.frames.map { try properties.encoding.instantiate(try z3.not(good), at: $0) }
                         let (base, _) = try bmc.check(try z3.or(clean), timeoutMilliseconds: remainingMilliseconds)
-                        if case .unknown(let reason) = base { return stop(Self.describe(reason)) }
+                        if case .unknown(let reason) = base {
+                            stop(Self.describe(reason))
+                            return false
+                        }
                         if case .satisfiable = base { continue }
                     }
-                    let kind = system.properties[index].info.kind
-                    findings[index] = .decided(kind == .reachable ? .unreachable : .holds, nil,
-                                               note: "proved by \(k)-induction")
+                    findings[index] = .decided(kind == .reachable ? .unreachable : .holds, nil, note: "proved by \(k)-induction")
                     try induction.addLemma(good)
+                    progress = true
                 }
             }
-            inductionReached = k
-            if !safety.contains(where: isUndecided) { return }
         }
+        return true
     }
 
     private func stop(_ reason: String) {
@@ -186,7 +211,7 @@ private final class SymbolicRun {
     }
 
     /// The finding for a property violated (or a goal reached) at depth k in the model.
-    private func counterexample(_ index: Int, k: Int, model: Z3Model, frames: [Frame], decoder: TraceDecoder, undecided: [Int]) -> Finding {
+    private func counterexample(_ index: Int, k: Int, model: Z3Model, frames: [Frame], decoder: TraceDecoder, unfound: [Int]) -> Finding {
         let kind = system.properties[index].info.kind
         do {
             let states = try frames[0...k].map { try decoder.state($0, in: model) }
@@ -205,7 +230,7 @@ private final class SymbolicRun {
                 return .decided(.violated, Trace(steps: try decoder.steps(states), failure: failure), note: nil)
             case .bounds:
                 // Either a property's predicate fails in state k, or an action fails there.
-                for other in undecided {
+                for other in unfound {
                     let kind = system.properties[other].info.kind
                     guard kind == .invariant || kind == .reachable else { continue }
                     if case (nil, let detail?) = try decoder.evaluate(property: other, in: states[k]) {
@@ -297,14 +322,14 @@ private struct PropertyEncodings {
     /// action failing in the state at depth k has k + 1. Every kind but `bounds` has violations of one shape,
     /// so the depth order is the length order. For `bounds`, a predicate failing to evaluate at depth k
     /// (length k) is preferred to an action failing there (length k + 1, as long as the predicate failures at
-    /// depth k + 1, found next round). A predicate that fails to evaluate counts only while its own property is
-    /// undecided, as the explorer stops evaluating a property once it has a verdict.
-    func bmcBad(_ index: Int, k: Int, frames: [Frame], undecided: [Int]) throws -> [Term] {
+    /// depth k + 1, found next round). A predicate that fails to evaluate counts only while its property has no
+    /// violation or witness (`unfound`): the explorer stops evaluating a property once it has found one.
+    func bmcBad(_ index: Int, k: Int, frames: [Frame], unfound: [Int]) throws -> [Term] {
         let kind = system.properties[index].info.kind
         switch kind {
         case .bounds:
             var conditions: [Term] = []
-            for other in undecided {
+            for other in unfound {
                 if let failure = encoding.predicateFailure[other] { conditions.append(try encoding.instantiate(failure, at: frames[k])) }
             }
             return [try z3.or(conditions), try encoding.instantiate(encoding.actionBoundsFailure, at: frames[k])]

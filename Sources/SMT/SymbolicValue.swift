@@ -1,7 +1,7 @@
 /// The value of a lowered expression as Z3 sees it, with the interval of values it can take in states that
 /// satisfy the domain constraints. Integers are encoded as signed bit-vectors just wide enough for their
-/// interval, so the narrow result equals the machine's 64-bit two's complement result; when an interval could
-/// overflow 64 bits the value is kept at 64 bits and wraps exactly like the machine.
+/// interval, so the narrow result equals the machine's exact 64-bit result; when an interval could overflow 64
+/// bits the operation is done at 64 bits, with the overflow as a failure condition (as in the machine).
 struct SymbolicValue {
     enum Form {
         /// A value known when encoding.

@@ -130,11 +130,6 @@ final class Z3Context {
     func ite(_ c: Term, _ a: Term, _ b: Term) throws -> Term { try term(Z3_mk_ite(raw, c.raw, a.raw, b.raw)) }
     func eq(_ a: Term, _ b: Term) throws -> Term { try term(Z3_mk_eq(raw, a.raw, b.raw)) }
 
-    func distinct(_ terms: [Term]) throws -> Term {
-        let raws: [OpaquePointer?] = terms.map(\.raw)
-        return try term(raws.withUnsafeBufferPointer { Z3_mk_distinct(raw, UInt32($0.count), $0.baseAddress) })
-    }
-
     // MARK: Bit-vectors
 
     func add(_ a: Term, _ b: Term) throws -> Term { try term(Z3_mk_bvadd(raw, a.raw, b.raw)) }
@@ -143,6 +138,25 @@ final class Z3Context {
     func divide(_ a: Term, _ b: Term) throws -> Term { try term(Z3_mk_bvsdiv(raw, a.raw, b.raw)) }
     func remainder(_ a: Term, _ b: Term) throws -> Term { try term(Z3_mk_bvsrem(raw, a.raw, b.raw)) }
     func negate(_ a: Term) throws -> Term { try term(Z3_mk_bvneg(raw, a.raw)) }
+
+    /// The signed result of `a + b` does not fit the width.
+    func addOverflows(_ a: Term, _ b: Term) throws -> Term {
+        try not(try and(try term(Z3_mk_bvadd_no_overflow(raw, a.raw, b.raw, true)), try term(Z3_mk_bvadd_no_underflow(raw, a.raw, b.raw))))
+    }
+
+    /// The signed result of `a - b` does not fit the width.
+    func subtractOverflows(_ a: Term, _ b: Term) throws -> Term {
+        try not(try and(try term(Z3_mk_bvsub_no_overflow(raw, a.raw, b.raw)), try term(Z3_mk_bvsub_no_underflow(raw, a.raw, b.raw, true))))
+    }
+
+    /// The signed result of `a * b` does not fit the width.
+    func multiplyOverflows(_ a: Term, _ b: Term) throws -> Term {
+        try not(try and(try term(Z3_mk_bvmul_no_overflow(raw, a.raw, b.raw, true)), try term(Z3_mk_bvmul_no_underflow(raw, a.raw, b.raw))))
+    }
+
+    /// `-a` does not fit the width (a is the smallest value).
+    func negateOverflows(_ a: Term) throws -> Term { try not(try term(Z3_mk_bvneg_no_overflow(raw, a.raw))) }
+
     func signedLess(_ a: Term, _ b: Term) throws -> Term { try term(Z3_mk_bvslt(raw, a.raw, b.raw)) }
     func signedLessEqual(_ a: Term, _ b: Term) throws -> Term { try term(Z3_mk_bvsle(raw, a.raw, b.raw)) }
     func unsignedLess(_ a: Term, _ b: Term) throws -> Term { try term(Z3_mk_bvult(raw, a.raw, b.raw)) }
@@ -151,15 +165,6 @@ final class Z3Context {
     func zeroExtend(_ a: Term, by bits: Int) throws -> Term { bits == 0 ? a : try term(Z3_mk_zero_ext(raw, UInt32(bits), a.raw)) }
     func signExtend(_ a: Term, by bits: Int) throws -> Term { bits == 0 ? a : try term(Z3_mk_sign_ext(raw, UInt32(bits), a.raw)) }
     func concat(_ a: Term, _ b: Term) throws -> Term { try term(Z3_mk_concat(raw, a.raw, b.raw)) }
-
-    /// The width of a bit-vector term.
-    func width(of a: Term) throws -> Int {
-        let sort = Z3_get_sort(raw, a.raw)
-        try checkError()
-        let size = Z3_get_bv_sort_size(raw, sort)
-        try checkError()
-        return Int(size)
-    }
 
     /// Replaces every `from[i]` by `to[i]` in `a`.
     func substitute(_ a: Term, from: [Term], to: [Term]) throws -> Term {
@@ -173,11 +178,9 @@ final class Z3Context {
         })
     }
 
-    /// Z3's simplifier.
-    func simplify(_ a: Term) throws -> Term { try term(Z3_simplify(raw, a.raw)) }
 }
 
-/// A Z3 solver, used incrementally with push and pop.
+/// A Z3 solver for quantifier-free bit-vector formulas, used incrementally with push and pop.
 final class Z3Solver {
     private let context: Z3Context
     private let raw: OpaquePointer
@@ -188,7 +191,9 @@ final class Z3Solver {
     init(_ context: Z3Context, memoryMegabytes: Int?) throws {
         self.context = context
         self.memoryMegabytes = memoryMegabytes
-        let solver = Z3_mk_solver(context.raw)
+        // The QF_BV solver bit-blasts into Z3's incremental SAT solver; measured on Models/v1-region.vmc to depth 8,
+        // it is about 40 times faster than the default solver, which falls back to its SMT core after a push.
+        let solver = Z3_mk_solver_for_logic(context.raw, Z3_mk_string_symbol(context.raw, "QF_BV"))
         try context.checkError()
         guard let solver else { throw SMTError("Z3 returned no solver") }
         Z3_solver_inc_ref(context.raw, solver)
@@ -276,16 +281,5 @@ final class Z3Model {
             throw SMTError("Z3 evaluated a term to a non-numeral")
         }
         return value
-    }
-
-    /// The value of a Boolean term in the model.
-    func booleanValue(_ a: Term) throws -> Bool {
-        var result: OpaquePointer?
-        let ok = Z3_model_eval(context.raw, raw, a.raw, true, &result)
-        try context.checkError()
-        guard ok, let result else { throw SMTError("Z3 cannot evaluate a term in the model") }
-        let value = Z3_get_bool_value(context.raw, result)
-        try context.checkError()
-        return value == Z3_L_TRUE
     }
 }

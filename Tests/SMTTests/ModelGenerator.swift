@@ -26,7 +26,8 @@ struct SplitMix64 {
 /// Generates random, well-typed, small models as source text, covering every construct of the language:
 /// bool, enums, ranges, scalarsets, arrays, tables, definitions, parameterised actions, choose (over a type
 /// with a filter and over values), let, if/else, assert, quantifiers, count, in, implication, equivalence,
-/// arithmetic (including / and %), nondeterministic initial values, terminal, invariants and goals.
+/// arithmetic (including / and %), nondeterministic initial values, terminal, invariants, goals, liveness
+/// properties (which only the explorer decides) and expectations.
 /// Property predicates are kept free of evaluation failures (the explorer stops evaluating a property once it
 /// is decided, so a failing predicate would make `bounds` depend on its search order); guards, bodies and the
 /// terminal predicate are not.
@@ -44,6 +45,11 @@ struct ModelGenerator {
             case .range(let low, let high, let name): return name ?? "\(low)..\(high)"
             case .scalarset(let name, _): return name
             }
+        }
+
+        var isScalarset: Bool {
+            if case .scalarset = self { return true }
+            return false
         }
 
         var isInteger: Bool {
@@ -132,9 +138,15 @@ struct ModelGenerator {
                 if random.chance(20) { indices.append(indexType()) }
             }
             let element = valueType()
+            if case .scalarset = element, indices.count > 1 { indices.removeLast() }
             variables.append(Variable(name: "v\(v)", indices: indices, element: element))
             let declared = indices.map { "[\($0.spelling)] " }.joined() + element.spelling
-            lines.append("var v\(v): \(declared) \(initializer(element))")
+            let cells = indices.reduce(1) { $0 * cardinality($1) }
+            var initial = initializer(element)
+            while element.isScalarset == false && (cells > 3 && !initial.hasPrefix("= ") || cells > 1 && initial == "= any" && random.chance(50)) {
+                initial = "= \(literal(element))"
+            }
+            lines.append("var v\(v): \(declared) \(initial)")
         }
         for scalarset in scalarsets {
             variables.append(Variable(name: "v_\(scalarset.spelling)", indices: [], element: scalarset))
@@ -188,6 +200,13 @@ struct ModelGenerator {
             var env: [(name: String, type: GType)] = []
             lines.append("eventually Live: \(expression(.bool, depth: 2, env: &env, safe: true))")
         }
+        if random.chance(10) {
+            var env: [(name: String, type: GType)] = []
+            let p = expression(.bool, depth: 1, env: &env, safe: true)
+            lines.append("leadsto Response: \(p) ~> \(expression(.bool, depth: 1, env: &env, safe: true))")
+        }
+        if random.chance(30) { lines.append("expect Inv0 \(random.pick(["holds", "violated"]))") }
+        if random.chance(30) { lines.append("expect Goal0 \(random.pick(["reachable", "unreachable"]))") }
         if random.chance(50) {
             var env: [(name: String, type: GType)] = []
             lines.append("terminal \(expression(.bool, depth: 2, env: &env, safe: random.chance(50)))")
@@ -207,6 +226,15 @@ struct ModelGenerator {
 
     private func parameterTypes() -> [GType] {
         [.bool] + enums + scalarsets + ranges
+    }
+
+    private func cardinality(_ type: GType) -> Int {
+        switch type {
+        case .bool: return 2
+        case .enumeration(_, let cases): return cases.count
+        case .range(let low, let high, _): return high - low + 1
+        case .scalarset(_, let size): return size
+        }
     }
 
     private func values(of type: GType) -> [String] {
