@@ -9,14 +9,16 @@
  *     single d_step (one guard, then the updates), so every transition leaves the pc where it was and
  *     SPIN's state vector holds nothing but the model variables (and a constant process header);
  *   - each ground action of the vfio-mc model (each parameter combination) is one alternative;
- *   - the scratch variable `hj` is `hidden`: it is not part of the state and is written before it is read
- *     in every d_step that uses it;
+ *   - no scratch variables (a local would be part of the state, and SPIN refuses `hidden` ones with
+ *     -DNCORE): deliver reads the target through tgt[d] before it clears it, which is what vfio-mc's
+ *     parallel assignment means;
  *   - the do-loop has no `end` label: a state without a successor is reported by SPIN as an invalid end
  *     state, like vfio-mc's deadlock check; the legitimate terminal states (every device in STOP) get a
  *     self-loop alternative, which adds a transition but no state.
  * The only encoding difference: vfio-mc's enum State is a byte holding the v2 uAPI number here.
  *
- * Build: spin -DN=6 -a p2p-scale.pml && gcc -O2 -DSAFETY -DNOFAIR -o pan pan.c && ./pan -m100000 -w26
+ * Build: spin -DN=6 -a p2p-scale.pml && gcc -O2 -DSAFETY -DNOFAIR -o pan pan.c && ./pan -m5500000 -w27
+ * (the DFS reaches depth 4,604,955 at N=6; run.sh chooses -m and -w for each N).
  * N is a macro (1 .. 8, default 5).
  */
 
@@ -40,7 +42,6 @@ byte st[N]  = RUNNING;  /* device state */
 byte tgt[N] = NONE;     /* peer targeted by the device's outstanding P2P write, or NONE */
 byte dat[N] = 0;        /* migration data produced and not yet read by userspace, 0 .. D */
 bool vmstop = false;    /* the orchestrator has stopped the VM (vCPUs) */
-hidden byte hj;         /* scratch: target of the write being delivered */
 
 #define INITIATES(s) ((s) == RUNNING || (s) == PRE_COPY)
 #define ACCEPTS(s)   ((s) == RUNNING || (s) == RUNNING_P2P || (s) == PRE_COPY || (s) == PRE_COPY_P2P)
@@ -102,13 +103,12 @@ hidden byte hj;         /* scratch: target of the write being delivered */
 #define DEVICE(d) \
   /* action deliver(d): the write of device d reaches its target */ \
   :: d_step { (tgt[d] != NONE) -> \
-       hj = tgt[d]; \
-       assert(ACCEPTS(st[hj])); /* NoP2PToStoppedPeer */ \
-       tgt[d] = NONE; \
+       assert(ACCEPTS(st[tgt[d]])); /* NoP2PToStoppedPeer */ \
        if \
-       :: (TRACKS(st[hj]) && dat[hj] < D) -> dat[hj] = dat[hj] + 1 \
+       :: (TRACKS(st[tgt[d]]) && dat[tgt[d]] < D) -> dat[tgt[d]] = dat[tgt[d]] + 1 \
        :: else -> skip \
-       fi } \
+       fi; \
+       tgt[d] = NONE } \
   /* action dirty(d): the device changes its internal state during pre-copy */ \
   :: d_step { (TRACKS(st[d]) && dat[d] < D) -> dat[d] = dat[d] + 1 } \
   /* action save_setup(d): RUNNING -> PRE_COPY, opens the saving session */ \

@@ -165,8 +165,18 @@ public final class ExplicitExplorer {
     @inline(__always)
     private func expand(_ index: Int, into batch: SuccessorBatch, current: UnsafeMutablePointer<UInt64>, actionCount: Int) {
         current.update(from: store.state(index), count: system.wordCount)
+        transitions += expandState(index, current: current, machine: machine, reducer: reducer, into: batch) { record($0, $1) }
+    }
+
+    /// Fires every action on `current` (the contents of state `index`) with the given machine: appends the
+    /// successors (canonicalised under symmetry) to the batch, and reports each failing action and a deadlock.
+    /// Returns the number of successors. Used by the one-thread and the parallel search alike.
+    @inline(__always)
+    func expandState(_ index: Int, current: UnsafeMutablePointer<UInt64>, machine: Machine, reducer: SymmetryReducer?,
+                     into batch: SuccessorBatch, report: (Int, Finding) -> Void) -> Int {
+        let wordCount = system.wordCount
         var enabled = false
-        let machine = self.machine
+        var successors = 0
         machine.forEachEnabled(current) { actionIndex in
             enabled = true
             if let failure = machine.failure {
@@ -176,20 +186,20 @@ public final class ExplicitExplorer {
                 case .bounds: property = boundsPropertyIndex
                 }
                 if let property {
-                    record(property, Finding(state: index, action: actionIndex, failure: failure, address: machine.failureAddress))
+                    report(property, Finding(state: index, action: actionIndex, failure: failure, address: machine.failureAddress))
                 }
                 return
             }
-            transitions += machine.successorCount
-            if let reducer = self.reducer {
-                for successor in 0..<machine.successorCount { reducer.canonicalize(machine.successors + successor * system.wordCount) }
+            successors += machine.successorCount
+            if let reducer {
+                for successor in 0..<machine.successorCount { reducer.canonicalize(machine.successors + successor * wordCount) }
             }
             batch.append(machine.successors, number: machine.successorCount, parent: UInt32(index), action: UInt32(actionIndex))
         }
-        if !enabled, let deadlock = deadlockPropertyIndex, findings[deadlock] == nil,
-           machine.evaluate(system.terminalProgram, current) == 0 {
-            record(deadlock, Finding(state: index, action: nil, failure: nil, address: 0))
+        if !enabled, let deadlock = deadlockPropertyIndex, machine.evaluate(system.terminalProgram, current) == 0 {
+            report(deadlock, Finding(state: index, action: nil, failure: nil, address: 0))
         }
+        return successors
     }
 
     /// How far ahead of the insertion the hash slots and the stored states they point to are prefetched.

@@ -137,7 +137,6 @@ extension ExplicitExplorer {
     /// Expands states into a chunk with a worker's own machine; the store is only read.
     private func expandChunk(_ states: Range<Int>, into chunk: RoundChunk, worker: RoundWorker) {
         chunk.reset()
-        let machine = worker.machine
         let wordCount = system.wordCount
         for index in states {
             if index & 15 == 0, timeBudgetSpent() {
@@ -145,29 +144,8 @@ extension ExplicitExplorer {
                 return
             }
             worker.current.update(from: store.state(index), count: wordCount)
-            var enabled = false
-            machine.forEachEnabled(worker.current) { actionIndex in
-                enabled = true
-                if let failure = machine.failure {
-                    let property: Int?
-                    switch failure {
-                    case .assertion(let assertion): property = assertion
-                    case .bounds: property = boundsPropertyIndex
-                    }
-                    if let property {
-                        chunk.findings.append((property, Finding(state: index, action: actionIndex, failure: failure, address: machine.failureAddress)))
-                    }
-                    return
-                }
-                chunk.transitions += machine.successorCount
-                if let reducer = worker.reducer {
-                    for successor in 0..<machine.successorCount { reducer.canonicalize(machine.successors + successor * wordCount) }
-                }
-                chunk.batch.append(machine.successors, number: machine.successorCount, parent: UInt32(index), action: UInt32(actionIndex))
-            }
-            if !enabled, let deadlock = deadlockPropertyIndex, machine.evaluate(system.terminalProgram, worker.current) == 0 {
-                chunk.findings.append((deadlock, Finding(state: index, action: nil, failure: nil, address: 0)))
-            }
+            chunk.transitions += expandState(index, current: worker.current, machine: worker.machine, reducer: worker.reducer,
+                                             into: chunk.batch) { chunk.findings.append(($0, $1)) }
         }
     }
 

@@ -162,12 +162,8 @@ public final class StateStore {
 
     /// Rebuilds the index from the stored states, dropping any provisional claim (after a stopped round).
     func rebuildIndex() {
-        for slot in 0...slotMask { slots[slot] = 0 }
-        for index in 0..<count {
-            var slot = Int(truncatingIfNeeded: Self.hash(words + index * wordCount, wordCount)) & slotMask
-            while slots[slot] != 0 { slot = (slot + 1) & slotMask }
-            slots[slot] = UInt32(index + 1)
-        }
+        slots.update(repeating: 0, count: slotMask + 1)
+        reindex()
     }
 
     /// The index of `state`, if stored.
@@ -233,6 +229,11 @@ public final class StateStore {
         let slotCount = capacity * 2
         slots = Self.allocateZeroed(UInt32.self, slotCount)
         slotMask = slotCount - 1
+        reindex()
+    }
+
+    /// Enters every stored state into the (empty) index.
+    private func reindex() {
         for index in 0..<count {
             var slot = Int(truncatingIfNeeded: Self.hash(words + index * wordCount, wordCount)) & slotMask
             while slots[slot] != 0 { slot = (slot + 1) & slotMask }

@@ -79,19 +79,7 @@ struct TraceBuilder {
                 }
             }
         }
-        let ground = system.actions[action]
-        let position = system.model.source.position(of: system.location(ofInstruction: address).start)
-        let message: String
-        switch failure {
-        case .assertion(let property):
-            let info = system.properties[property].info
-            message = "assertion \(info.name) failed" + (info.message.map { ": \($0)" } ?? "")
-        case .bounds(let detail):
-            message = detail
-        }
-        return Trace(steps: steps,
-                     failure: TraceFailure(action: ground.name, arguments: ground.arguments, message: message,
-                                           line: position.line, column: position.column))
+        return Trace(steps: steps, failure: system.traceFailure(action: action, failure: failure, address: address))
     }
 
     /// Whether two failures are of the same property (bounds failures are alike whatever their detail).

@@ -126,6 +126,21 @@ public struct TransitionSystem: Sendable {
         return index >= 0 && index < code.locations.count ? code.locations[index] : SourceRange(0, 0)
     }
 
+    /// How a failing action is reported at the end of a trace: its message and the failing statement's position.
+    public func traceFailure(action: Int, failure: ActionFailure, address: Int32) -> TraceFailure {
+        let ground = actions[action]
+        let position = model.source.position(of: location(ofInstruction: address).start)
+        let message: String
+        switch failure {
+        case .assertion(let property):
+            let info = properties[property].info
+            message = "assertion \(info.name) failed" + (info.message.map { ": \($0)" } ?? "")
+        case .bounds(let detail):
+            message = detail
+        }
+        return TraceFailure(action: ground.name, arguments: ground.arguments, message: message, line: position.line, column: position.column)
+    }
+
     /// The value of every cell of a state, formatted, in layout order.
     public func formattedCells(_ state: [UInt64]) -> [String] {
         layout.fields.map { $0.type.format($0.read(state)) }

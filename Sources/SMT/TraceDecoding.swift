@@ -85,17 +85,7 @@ final class TraceDecoder {
         guard let (index, failure, address) = found else {
             throw SMTError("internal error: no action fails as the SMT engine found in the last state")
         }
-        let ground = system.actions[index]
-        let position = system.model.source.position(of: system.location(ofInstruction: address).start)
-        let message: String
-        switch failure {
-        case .assertion(let property):
-            let info = system.properties[property].info
-            message = "assertion \(info.name) failed" + (info.message.map { ": \($0)" } ?? "")
-        case .bounds(let detail):
-            message = detail
-        }
-        return TraceFailure(action: ground.name, arguments: ground.arguments, message: message, line: position.line, column: position.column)
+        return system.traceFailure(action: index, failure: failure, address: address)
     }
 
     /// The value of property `index`'s predicate in `state`, or nil (with the failure's detail) when it fails.

@@ -85,17 +85,7 @@ struct CheckCommand: ParsableCommand {
         options.symmetry = !noSymmetry
         options.threads = threads
         let overrides = try model.overrides()
-        let files: [String]
-        do {
-            files = try ModelLoading.modelFiles(paths)
-        } catch {
-            printError("error: \(error)")
-            throw ExitCode(2)
-        }
-        if files.isEmpty {
-            printError("error: no *.vmc models found in \(paths.joined(separator: " "))")
-            throw ExitCode(2)
-        }
+        let files = try ModelLoading.modelFilesOrExit(paths)
         var results: [CheckResult] = []
         var failures: [LoadFailure] = []
         let renderer = TextRenderer(showWitnesses: witnesses)

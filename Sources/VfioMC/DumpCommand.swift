@@ -13,12 +13,7 @@ struct DumpCommand: ParsableCommand {
     @OptionGroup var model: ModelOptions
 
     func run() throws {
-        switch ModelLoading.load(file, overrides: try model.overrides()) {
-        case .failure(let failure):
-            printError(failure.messages.joined(separator: "\n"))
-            throw ExitCode(2)
-        case .success(let system):
-            print(SystemDescription(system).text, terminator: "")
-        }
+        let system = try ModelLoading.systemOrExit(file, overrides: try model.overrides())
+        print(SystemDescription(system).text, terminator: "")
     }
 }

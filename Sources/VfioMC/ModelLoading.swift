@@ -1,3 +1,4 @@
+import ArgumentParser
 import Foundation
 import ModelLanguage
 import PackedSystem
@@ -26,6 +27,33 @@ enum ModelLoading {
             }
         }
         return files
+    }
+
+    /// The model files named by `paths`, or exit 2 with a message when a path is missing or names no model.
+    static func modelFilesOrExit(_ paths: [String]) throws -> [String] {
+        let files: [String]
+        do {
+            files = try modelFiles(paths)
+        } catch {
+            printError("error: \(error)")
+            throw ExitCode(2)
+        }
+        if files.isEmpty {
+            printError("error: no *.vmc models found in \(paths.joined(separator: " "))")
+            throw ExitCode(2)
+        }
+        return files
+    }
+
+    /// The system of one model file, or exit 2 after printing its diagnostics.
+    static func systemOrExit(_ path: String, overrides: [ConstantOverride]) throws -> TransitionSystem {
+        switch load(path, overrides: overrides) {
+        case .failure(let failure):
+            printError(failure.messages.joined(separator: "\n"))
+            throw ExitCode(2)
+        case .success(let system):
+            return system
+        }
     }
 
     /// Loads, checks and lowers one model file.

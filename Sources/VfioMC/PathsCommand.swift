@@ -26,17 +26,12 @@ struct PathsCommand: ParsableCommand {
     @OptionGroup var model: ModelOptions
 
     func run() throws {
-        switch ModelLoading.load(file, overrides: try model.overrides()) {
-        case .failure(let failure):
-            printError(failure.messages.joined(separator: "\n"))
+        let system = try ModelLoading.systemOrExit(file, overrides: try model.overrides())
+        do {
+            for entry in try CombinationPaths.compute(system: system, next: next, fails: fails) { print(entry.line) }
+        } catch {
+            printError("error: \(file): \(error)")
             throw ExitCode(2)
-        case .success(let system):
-            do {
-                for entry in try CombinationPaths.compute(system: system, next: next, fails: fails) { print(entry.line) }
-            } catch {
-                printError("error: \(file): \(error)")
-                throw ExitCode(2)
-            }
         }
     }
 }

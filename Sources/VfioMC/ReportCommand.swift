@@ -48,17 +48,7 @@ struct ReportCommand: ParsableCommand {
         explorerOptions.maxStates = maxStates
         explorerOptions.timeoutSeconds = timeout
         explorerOptions.symmetry = !noSymmetry
-        let files: [String]
-        do {
-            files = try ModelLoading.modelFiles(paths)
-        } catch {
-            printError("error: \(error)")
-            throw ExitCode(2)
-        }
-        if files.isEmpty {
-            printError("error: no *.vmc models found in \(paths.joined(separator: " "))")
-            throw ExitCode(2)
-        }
+        let files = try ModelLoading.modelFilesOrExit(paths)
         let shown = files.map(Self.displayPath)
         let slugs = ReportGenerator.slugs(forFiles: shown)
         var reports: [ModelReport] = []
