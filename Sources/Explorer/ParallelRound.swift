@@ -191,26 +191,34 @@ extension ExplicitExplorer {
                 }
             }
         }
-        // Phase C: the new states in order of first discovery.
-        var claimed: [(key: UInt64, chunk: Int32, position: Int32)] = []
+        // Phase C: the new states in order of first discovery. The chunks' buffers are read through raw
+        // pointers gathered once, which keeps reference counting out of this sequential loop.
+        let words = chunks.map(\.batch.words)
+        let parents = chunks.map(\.batch.parents)
+        let actions = chunks.map(\.batch.actions)
+        let slots = chunks.map(\.slotOf)
+        var claimed: [(key: UInt64, owner: UInt64)] = []
         for (chunkIndex, chunk) in chunks.enumerated() {
-            for position in 0..<chunk.batch.count where chunk.minKey[position] != UInt64.max {
-                claimed.append((chunk.minKey[position], Int32(chunkIndex), Int32(position)))
+            let keys = chunk.minKey
+            for position in 0..<chunk.batch.count where keys[position] != UInt64.max {
+                claimed.append((keys[position], UInt64(chunkIndex) << 20 | UInt64(position)))
             }
         }
         claimed.sort { $0.key < $1.key }
+        let wordCount = system.wordCount
         for entry in claimed {
             if let limit = options.maxStates, store.count >= limit {
                 stopReason = "state limit of \(limit) reached"
                 store.rebuildIndex()
                 return false
             }
-            let first = chunks[Int(entry.key >> 20)].batch
+            let firstChunk = Int(entry.key >> 20)
             let firstPosition = Int(entry.key & 0xFFFFF)
-            let owner = chunks[Int(entry.chunk)]
-            let index = store.appendClaimed(owner.batch.state(Int(entry.position)), parent: first.parents[firstPosition],
-                                            action: first.actions[firstPosition], slot: owner.slotOf[Int(entry.position)])
-            checkState(index, stateChecks)
+            let ownerChunk = Int(entry.owner >> 20)
+            let ownerPosition = Int(entry.owner & 0xFFFFF)
+            let index = store.appendClaimed(words[ownerChunk] + ownerPosition * wordCount, parent: parents[firstChunk][firstPosition],
+                                            action: actions[firstChunk][firstPosition], slot: slots[ownerChunk][ownerPosition])
+            if !stateChecks.isEmpty { checkState(index, stateChecks) }
         }
         return true
     }
