@@ -23,6 +23,13 @@ public struct DeviceAutomatonChange: Sendable, Hashable {
         public let to: String
         /// The actions.
         public let actions: [String]
+
+        /// Creates an arc.
+        public init(from: String, to: String, actions: [String]) {
+            self.from = from
+            self.to = to
+            self.actions = actions
+        }
     }
 
     /// The state variable.
@@ -35,8 +42,16 @@ public struct DeviceAutomatonChange: Sendable, Hashable {
     public let statesAdded: [String]
     /// Values that became unreachable.
     public let statesRemoved: [String]
+    /// Initial values before and after.
+    public struct InitialChange: Sendable, Hashable {
+        /// The initial values before.
+        public let before: [String]
+        /// The initial values after.
+        public let after: [String]
+    }
+
     /// Initial values before and after, when they differ.
-    public let initialChange: (before: [String], after: [String])?
+    public let initialChange: InitialChange?
     /// Arcs that became reachable.
     public let arcsAdded: [Arc]
     /// Arcs that became unreachable.
@@ -70,19 +85,6 @@ public struct DeviceAutomatonChange: Sendable, Hashable {
             "~ arc \($0.from) -> \($0.to): made by \($0.before.joined(separator: ", ")), now by \($0.after.joined(separator: ", "))"
         }
         return lines
-    }
-
-    public static func == (left: DeviceAutomatonChange, right: DeviceAutomatonChange) -> Bool {
-        left.variable == right.variable && left.devices == right.devices && left.onlyIn == right.onlyIn
-            && left.statesAdded == right.statesAdded && left.statesRemoved == right.statesRemoved
-            && left.initialChange?.before == right.initialChange?.before && left.initialChange?.after == right.initialChange?.after
-            && left.arcsAdded == right.arcsAdded && left.arcsRemoved == right.arcsRemoved && left.arcsRelabelled == right.arcsRelabelled
-    }
-
-    public func hash(into hasher: inout Hasher) {
-        hasher.combine(variable)
-        hasher.combine(devices)
-        hasher.combine(lines)
     }
 }
 
@@ -143,7 +145,7 @@ public enum AutomatonComparison {
             variable: key.variable, devices: [key.device], onlyIn: nil,
             statesAdded: afterStates.filter { !beforeStates.contains($0) },
             statesRemoved: beforeStates.filter { !afterStates.contains($0) },
-            initialChange: beforeInitial == afterInitial ? nil : (beforeInitial, afterInitial),
+            initialChange: beforeInitial == afterInitial ? nil : DeviceAutomatonChange.InitialChange(before: beforeInitial, after: afterInitial),
             arcsAdded: afterArcs.filter { beforeByKey[$0.key] == nil }.map(\.arc),
             arcsRemoved: beforeArcs.filter { afterByKey[$0.key] == nil }.map(\.arc),
             arcsRelabelled: relabelled)

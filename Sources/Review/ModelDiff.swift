@@ -17,6 +17,8 @@ public struct ModelDiff: Sendable {
     public let paths: PathsComparison?
     /// Why the paths were not compared although one version defines them.
     public let pathsNote: String?
+    /// The definitions the paths were computed with.
+    public let definitions: PathDefinitions
 
     /// The definitions `paths` uses (`resolve` and `einval` by default).
     public struct PathDefinitions: Sendable {
@@ -45,6 +47,7 @@ public struct ModelDiff: Sendable {
         self.proposed = proposed
         properties = PropertyComparison.compare(base: base.result, proposed: proposed.result)
         devices = AutomatonComparison.compare(base: base, proposed: proposed)
+        self.definitions = definitions
         do {
             paths = try PathsComparison.compare(base: base.system, proposed: proposed.system, next: definitions.next,
                                                 fails: definitions.fails, baseName: base.name, proposedName: proposed.name)
@@ -66,7 +69,8 @@ public struct ModelDiff: Sendable {
         return 0
     }
 
-    /// The report.
+    /// The report: the two versions' statistics, the property table, the changed device automata, the changed
+    /// combination paths, the new counterexamples (and witnesses), and a result line.
     public func render() -> String {
         var lines: [String] = []
         lines.append("base:     " + Self.summary(base))
@@ -77,6 +81,10 @@ public struct ModelDiff: Sendable {
         }
         lines.append("")
         lines += propertySection()
+        lines.append("")
+        lines += deviceSection()
+        lines.append("")
+        lines += pathsSection()
         for change in properties {
             guard let trace = change.newTrace, let after = change.after else { continue }
             lines.append("")
@@ -86,10 +94,6 @@ public struct ModelDiff: Sendable {
             lines += TextRenderer().renderTrace(trace, cellNames: proposed.result.cellNames)
             if let note = after.note { lines.append("  (\(note))") }
         }
-        lines.append("")
-        lines += deviceSection()
-        lines.append("")
-        lines += pathsSection()
         lines.append("")
         lines.append(conclusion())
         return lines.joined(separator: "\n") + "\n"
@@ -147,7 +151,10 @@ public struct ModelDiff: Sendable {
 
     private func pathsSection() -> [String] {
         if let pathsNote { return ["Combination paths: not compared: \(pathsNote)"] }
-        guard let paths else { return ["Combination paths: neither version defines them."] }
+        guard let paths else {
+            return ["Combination paths: neither version defines \(definitions.next)(current, requested) and "
+                    + "\(definitions.fails)(current, requested) over one enum type."]
+        }
         let header = "Combination paths (\(paths.next), \(paths.fails)): "
         if paths.changed.isEmpty { return [header + "all \(paths.total) lines unchanged"] }
         var lines = [header + "\(paths.changed.count) of \(paths.total) lines changed"]

@@ -8,12 +8,15 @@ public enum ModelInput: Sendable, Hashable {
     case file(String)
     /// A model file as it was at a git revision (`git show REV:PATH`).
     case revision(path: String, revision: String)
+    /// Model text held in memory (a patched copy, a test's model), named `name` in messages.
+    case text(name: String, text: String)
 
     /// How the model is named in output: the path, or `PATH@REV`.
     public var displayName: String {
         switch self {
         case .file(let path): return path
         case .revision(let path, let revision): return "\(path)@\(revision)"
+        case .text(let name, _): return name
         }
     }
 
@@ -30,6 +33,8 @@ public enum ModelInput: Sendable, Hashable {
             return String(decoding: source.bytes, as: UTF8.self)
         case .revision(let path, let revision):
             return try GitRevision.show(path: path, revision: revision)
+        case .text(_, let text):
+            return text
         }
     }
 }
@@ -47,7 +52,7 @@ public enum ModelLoader {
                 throw ReviewError("error: \(error)")
             }
             return try build(source, overrides: overrides)
-        case .revision:
+        case .revision, .text:
             return try load(text: try input.text(), name: input.displayName, overrides: overrides)
         }
     }

@@ -1,3 +1,4 @@
+import ModelLanguage
 import PackedSystem
 
 /// The `paths` lines (combination paths of a model's resolver, see `vfio-mc paths`) that differ between two
@@ -9,6 +10,12 @@ public struct PathsComparison: Sendable {
         public let before: String?
         /// The proposed version's line, nil when the request is gone.
         public let after: String?
+
+        /// Creates a changed line.
+        public init(before: String?, after: String?) {
+            self.before = before
+            self.after = after
+        }
     }
 
     /// The definition giving the next state.
@@ -20,13 +27,22 @@ public struct PathsComparison: Sendable {
     /// How many requests the base version has.
     public let total: Int
 
-    /// Compares the paths when both versions define `next` and `fails`. Returns nil when neither does; throws a
+    /// Compares the paths when both versions define `next` and `fails` (each with two parameters of one enum type).
+    /// Returns nil when neither does; throws a
     /// `ReviewError` naming the version that lacks them when only one does, or when a definition has the wrong shape.
     public static func compare(base: TransitionSystem, proposed: TransitionSystem, next: String, fails: String,
                                baseName: String, proposedName: String) throws -> PathsComparison? {
+        // `paths` needs two parameters of one enum type (current, requested); a definition with another shape (such
+        // as a per-device resolver `resolve(d, c, r)`) is not a combination-path resolver.
         func defines(_ system: TransitionSystem) -> Bool {
-            let names = Set(system.model.definitions.map(\.name))
-            return names.contains(next) && names.contains(fails)
+            [next, fails].allSatisfy { name in
+                system.model.definitions.contains { definition in
+                    guard definition.name == name, definition.parameterTypes.count == 2,
+                          definition.parameterTypes[0] == definition.parameterTypes[1],
+                          case .enumeration = definition.parameterTypes[0] else { return false }
+                    return true
+                }
+            }
         }
         switch (defines(base), defines(proposed)) {
         case (false, false): return nil

@@ -1,11 +1,98 @@
 import ArgumentParser
+import Explorer
+import Foundation
+import Reports
+import Review
 
-/// `vfio-mc export` (implementation in progress).
+/// `vfio-mc export`: write a model's per-device automaton (rv-dot, dot) or the whole model (promela).
 struct ExportCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "export", abstract: "(in progress)")
+    static let configuration = CommandConfiguration(
+        commandName: "export",
+        abstract: "Write a model's per-device protocol automaton (rv-dot, dot) or the whole model as Promela for SPIN.",
+        discussion: """
+            rv-dot: the Linux kernel runtime-verification DOT format (tools/verification/dot2), for one device's \
+            automaton (--device, --variable); the monitor's name is the output file's name without .dot. dot: plain \
+            Graphviz, every device automaton (or the one chosen). promela: the whole model; SPIN stores as many states \
+            as vfio-mc for models without scalarsets. Writes to standard output unless --out is given. Exit codes: 0 \
+            written; 2 a usage or model error. See docs/reviewing.md.
+            """)
+
+    @Argument(help: "A model file.")
+    var file: String
+
+    @Option(help: "rv-dot, dot or promela.")
+    var format: String
+
+    @Option(help: ArgumentHelp("Write to this file (atomically) instead of standard output.", valueName: "FILE"))
+    var out: String?
+
+    @OptionGroup var model: ModelOptions
+
+    @Option(help: "The device whose automaton is exported (a position 0, 1, ... or a name such as 'Dev 1').")
+    var device: String?
+
+    @Option(help: "The device state variable (default: the first the projection finds).")
+    var variable: String?
+
+    @Option(help: "Event names of the automaton: actions (the actions that make each change) or targets (to_<state>).")
+    var events: String = "actions"
+
+    static let formats = ["rv-dot", "dot", "promela"]
+
+    func validate() throws {
+        guard Self.formats.contains(format) else {
+            throw ValidationError("--format must be one of \(Self.formats.joined(separator: ", ")), not '\(format)'")
+        }
+        guard AutomatonExport.EventNaming(rawValue: events) != nil else {
+            throw ValidationError("--events must be actions or targets, not '\(events)'")
+        }
+        if format == "promela" && (device != nil || variable != nil) {
+            throw ValidationError("--device and --variable apply to rv-dot and dot; promela translates the whole model")
+        }
+        _ = try model.overrides()
+    }
 
     func run() throws {
-        printError("error: export is not implemented yet")
-        throw ExitCode(2)
+        let naming = AutomatonExport.EventNaming(rawValue: events) ?? .actions
+        let text: String
+        do {
+            let system = try ModelLoader.load(.file(file), overrides: try model.overrides())
+            switch format {
+            case "promela":
+                text = try PromelaTranslator.translate(system, sourceName: file)
+            default:
+                var options = ExplorerOptions()
+                options.symmetry = false
+                let analysis = ModelAnalysis(system: system, name: file, options: options)
+                if format == "rv-dot" {
+                    let graph = try AutomatonExport.select(analysis, variable: variable, device: device)
+                    for warning in AutomatonExport.rvWarnings(graph, naming: naming) { printError("warning: " + warning) }
+                    text = AutomatonExport.rvDot(graph, naming: naming)
+                } else {
+                    var graphs = analysis.graphs
+                    if variable != nil || device != nil {
+                        graphs = [try AutomatonExport.select(analysis, variable: variable, device: device)]
+                    }
+                    if graphs.isEmpty {
+                        throw ReviewError("error: \(file): no device state variable found, so there is no automaton to export: "
+                                          + analysis.projection.summary)
+                    }
+                    text = AutomatonExport.dot(graphs, model: system.name, naming: naming)
+                }
+            }
+        } catch let error as ReviewError {
+            printError(error.message)
+            throw ExitCode(2)
+        }
+        if let out {
+            do {
+                try AtomicFile.write(text, to: out)
+            } catch {
+                printError("error: cannot write \(out): \(error.localizedDescription)")
+                throw ExitCode(2)
+            }
+        } else {
+            print(text, terminator: "")
+        }
     }
 }

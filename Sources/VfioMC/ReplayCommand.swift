@@ -1,11 +1,89 @@
 import ArgumentParser
+import Foundation
+import Review
 
-/// `vfio-mc replay` (implementation in progress).
+/// `vfio-mc replay`: check that an observed sequence of protocol events is a behaviour of a model.
 struct ReplayCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "replay", abstract: "(in progress)")
+    static let configuration = CommandConfiguration(
+        commandName: "replay",
+        abstract: "Check that a log of protocol events (native format or QEMU trace lines) is a behaviour of a model.",
+        discussion: """
+            Each event of a device (a SET and its result, a state QEMU traces, a reset) is matched by a path of the \
+            model that changes only that device's state cell, ending where the device is in the state the log says. \
+            Prints the events with the model states consistent with them, then either the model states reached or \
+            the first event the model cannot take with the model's possible moves. Exit codes: 0 the log conforms; \
+            1 the model rejects an event; 2 a usage, model or log error. See docs/reviewing.md.
+            """)
+
+    @Argument(help: "A model file.")
+    var file: String
+
+    @Argument(help: "The event log (native format or QEMU trace lines).")
+    var log: String
+
+    @OptionGroup var model: ModelOptions
+
+    @Option(help: "The log's format: auto, native or qemu.")
+    var format: String = "auto"
+
+    @Option(name: .customLong("map"), help: ArgumentHelp("Map a log device to a model device: NAME=INDEX or NAME=DEVICE (repeatable).",
+                                                       valueName: "NAME=INDEX"))
+    var mappings: [String] = []
+
+    @Option(help: ArgumentHelp("Start where this model expression becomes true instead of at the initial states.",
+                               valueName: "EXPR"))
+    var start: String?
+
+    @Option(help: "The device state variable the events refer to (default: the first the projection finds).")
+    var stateVariable: String?
+
+    @Option(help: "The longest path of model transitions that may match one event.")
+    var maxSteps: Int = 64
+
+    func validate() throws {
+        guard EventLog.Format(rawValue: format) != nil else {
+            throw ValidationError("--format must be auto, native or qemu, not '\(format)'")
+        }
+        if maxSteps < 1 { throw ValidationError("--max-steps must be at least 1") }
+        _ = try parsedMappings()
+        _ = try model.overrides()
+    }
+
+    private func parsedMappings() throws -> [String: String] {
+        var result: [String: String] = [:]
+        for text in mappings {
+            guard let equals = text.lastIndex(of: "="), equals != text.startIndex, text.index(after: equals) != text.endIndex else {
+                throw ValidationError("--map expects NAME=INDEX, got '\(text)'")
+            }
+            let name = String(text[..<equals])
+            guard result[name] == nil else { throw ValidationError("--map: '\(name)' is mapped twice") }
+            result[name] = String(text[text.index(after: equals)...])
+        }
+        return result
+    }
 
     func run() throws {
-        printError("error: replay is not implemented yet")
-        throw ExitCode(2)
+        var options = ReplayOptions()
+        options.maxSteps = maxSteps
+        options.stateVariable = stateVariable
+        options.mapping = try parsedMappings()
+        let result: ReplayResult
+        do {
+            let text: String
+            do {
+                text = try String(contentsOfFile: log, encoding: .utf8)
+            } catch {
+                throw ReviewError("error: \(log): cannot read the log (\(error.localizedDescription))")
+            }
+            let events = try EventLog.parse(text, name: log, format: EventLog.Format(rawValue: format) ?? .auto)
+            let loaded = try ReplayStart.load(.file(file), overrides: try model.overrides(), predicate: start)
+            let replayer = try Replayer(system: loaded.system, startStates: loaded.start, options: options)
+            result = try replayer.replay(events, logName: log)
+        } catch let error as ReviewError {
+            printError(error.message)
+            throw ExitCode(2)
+        }
+        print(result.render(logName: log), terminator: "")
+        if result.exitCode != 0 { throw ExitCode(result.exitCode) }
     }
 }

@@ -223,4 +223,27 @@ import Testing
         #expect(missing.status == 2)
         #expect(missing.stderr.contains("the model has no definition named 'nope'"))
     }
+
+    @Test func reviewCommandsReportBadInputWithExitTwo() throws {
+        let path = try Self.write(Self.passing, name: "review.vmc")
+        let same = try Self.run(["diff", path, path])
+        #expect(same.status == 0, "\(same.stdout)\(same.stderr)")
+        let log = try Self.write("this is not an event\n", name: "bad.log")
+        let replay = try Self.run(["replay", path, log])
+        #expect(replay.status == 2)
+        #expect(replay.stderr.contains("bad.log:1"))
+        #expect(try Self.run(["export", "--format", "svg", path]).status == 2)
+        // A model without a device state variable has no automaton to export.
+        let exported = try Self.run(["export", "--format", "dot", path])
+        #expect(exported.status == 2)
+        #expect(exported.stderr.contains("no device state variable found"))
+    }
+
+    @Test func rvDotExportOfTheDeviceAutomaton() throws {
+        let models = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Models/v2-device.vmc").path
+        let run = try Self.run(["export", "--format", "rv-dot", models])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout.hasPrefix("digraph state_automaton {"))
+    }
 }

@@ -1,0 +1,392 @@
+import ModelLanguage
+import PackedSystem
+
+/// How the Promela translation stores and reads the model's cells and tables, and renders lowered expressions.
+///
+/// Every cell is stored as its value, except cells of an integer range with a negative lower bound, which are
+/// stored as `value - lower bound` (SPIN accepts only non-negative numbers in initializer lists). Multi-dimensional
+/// arrays are flattened in row-major order, as in vfio-mc's layout. Tables are hidden global arrays (initialised
+/// once, not part of the state vector). Enum constants are `#define`d by name.
+struct PromelaExpressions {
+    let system: TransitionSystem
+    /// Per layout variable: its Promela name.
+    let variableNames: [String]
+    /// Per layout variable: the storage offset (the value is `stored + offset`).
+    let variableOffsets: [Int64]
+    /// The model's tables and the computed ones.
+    let tables: PromelaTables
+    /// Per enum (by id): the Promela name of each constant.
+    let enumConstants: [Int: [String]]
+    /// Per field: its variable and cell.
+    let fieldOwners: [(variable: Int, cell: Int)]
+
+    init(system: TransitionSystem, names: inout PromelaNames) {
+        self.system = system
+        var enumConstants: [Int: [String]] = [:]
+        for enumType in system.model.enums {
+            enumConstants[enumType.id] = enumType.cases.map { names.allocate($0, suffix: "_e") }
+        }
+        self.enumConstants = enumConstants
+        let layout = system.layout
+        variableNames = layout.variables.map { names.allocate($0.info.name, suffix: "_v") }
+        variableOffsets = layout.variables.map { variable in
+            let lower = variable.info.elementType.lowerBound
+            return lower < 0 ? lower : 0
+        }
+        tables = PromelaTables(system: system, names: &names)
+        var owners: [(variable: Int, cell: Int)] = []
+        for (index, variable) in layout.variables.enumerated() {
+            for cell in 0..<variable.info.cellCount { owners.append((index, cell)) }
+        }
+        fieldOwners = owners
+    }
+
+    // MARK: Types and storage
+
+    /// The Promela type that stores values of `type` with the given offset.
+    static func storageType(_ type: FiniteType, offset: Int64) -> String {
+        if type == .bool { return "bool" }
+        let highest = type.lowerBound + Int64(type.cardinality) - 1 - offset
+        if highest <= 255 { return "byte" }
+        if highest <= 32_767 { return "short" }
+        return "int"
+    }
+
+    /// A stored value as it is written in an initializer.
+    func storedLiteral(_ value: Int64, variable: Int) -> String {
+        String(value - variableOffsets[variable])
+    }
+
+    /// `name` for a scalar, `name[cell]` for an array cell (the stored representation).
+    func storage(variable: Int, cell: Int, prefix: String? = nil) -> String {
+        let name = prefix ?? variableNames[variable]
+        return system.layout.variables[variable].info.indexTypes.isEmpty ? name : "\(name)[\(cell)]"
+    }
+
+    /// `name[FLAT]` for computed indices (stored representation).
+    func storage(variable: Int, indices: [LoweredExpression], prefix: String? = nil) -> String {
+        let name = prefix ?? variableNames[variable]
+        return "\(name)[\(flatIndex(indices, types: system.layout.variables[variable].info.indexTypes))]"
+    }
+
+    /// The row-major flat index of computed indices.
+    func flatIndex(_ indices: [LoweredExpression], types: [FiniteType]) -> String {
+        var strides = Array(repeating: 1, count: types.count)
+        if types.count > 1 {
+            for position in stride(from: types.count - 2, through: 0, by: -1) {
+                strides[position] = strides[position + 1] * types[position + 1].cardinality
+            }
+        }
+        var terms: [String] = []
+        for (position, index) in indices.enumerated() {
+            let type = types[position]
+            var term = text(index, hint: type)
+            if type.lowerBound != 0 { term = "(\(term) - \(type.lowerBound))".replacingOccurrences(of: "- -", with: "+ ") }
+            if strides[position] != 1 { term = "\(term) * \(strides[position])" }
+            terms.append(term)
+        }
+        return terms.isEmpty ? "0" : terms.joined(separator: " + ")
+    }
+
+    /// Reading a stored cell as a value.
+    func valueOf(stored text: String, offset: Int64) -> String {
+        offset == 0 ? text : "(\(text) - \(-offset))"
+    }
+
+    /// Turning a value into its stored representation.
+    func stored(value text: String, offset: Int64) -> String {
+        offset == 0 ? text : "(\(text) + \(-offset))"
+    }
+
+    // MARK: Expressions
+
+    /// The finite type of an expression's value, when it is a cell, a table entry or a choice between them.
+    func typeOf(_ expression: LoweredExpression) -> FiniteType? {
+        switch expression {
+        case .field(let index): return system.layout.fields[index].type
+        case .cell(let variable, _): return system.layout.variables[variable].info.elementType
+        case .table(let table, _): return tables.tables[table].elementType
+        case .conditional(_, let a, let b): return typeOf(a) ?? typeOf(b)
+        default: return nil
+        }
+    }
+
+    /// The Promela text of an expression, with large sub-expressions over few cells replaced by lookups in
+    /// computed arrays (see `PromelaTables`); `hint` is the type its value belongs to.
+    /// `known` gives narrower ranges of some fields where the expression is evaluated (after a guard).
+    func text(_ expression: LoweredExpression, hint: FiniteType? = nil, known: [Int: ClosedRange<Int64>] = [:]) -> String {
+        render(tables.tabulate(expression, type: hint, known: known), hint: hint)
+    }
+
+    /// The Promela text of an expression (fully parenthesised); `hint` is the type its value belongs to, so that
+    /// enum constants are written by name.
+    func render(_ expression: LoweredExpression, hint: FiniteType? = nil) -> String {
+        switch expression {
+        case .constant(let value):
+            return literal(value, hint: hint)
+        case .field(let index):
+            let owner = fieldOwners[index]
+            return valueOf(stored: storage(variable: owner.variable, cell: owner.cell), offset: variableOffsets[owner.variable])
+        case .cell(let variable, let indices):
+            return valueOf(stored: storage(variable: variable, indices: indices), offset: variableOffsets[variable])
+        case .table(let table, let indices):
+            let spec = tables.tables[table]
+            let text = "\(spec.name)[\(flatIndex(indices, types: spec.indexTypes))]"
+            return valueOf(stored: text, offset: spec.offset)
+        case .unary(let op, let operand):
+            switch op {
+            case .not: return "!" + wrap(render(operand, hint: .bool))
+            case .negate: return "(-" + wrap(render(operand)) + ")"
+            }
+        case .binary(let op, let left, let right):
+            switch op {
+            case .and: return "(\(render(left, hint: .bool)) && \(render(right, hint: .bool)))"
+            case .or: return "(\(render(left, hint: .bool)) || \(render(right, hint: .bool)))"
+            case .implies: return "(!\(wrap(render(left, hint: .bool))) || \(render(right, hint: .bool)))"
+            case .equivalent: return "(\(render(left, hint: .bool)) == \(render(right, hint: .bool)))"
+            case .equal, .notEqual, .less, .lessEqual, .greater, .greaterEqual:
+                let type = typeOf(left) ?? typeOf(right)
+                return "(\(render(left, hint: type)) \(op.rawValue) \(render(right, hint: type)))"
+            case .add, .subtract, .multiply, .divide, .remainder:
+                return "(\(render(left)) \(op.rawValue) \(render(right)))"
+            }
+        case .member(let element, let values):
+            guard !values.isEmpty else { return "false" }
+            let type = typeOf(element)
+            let text = render(element, hint: type)
+            if values.count == 1 { return "(\(text) == \(literal(values[0], hint: type)))" }
+            return "(" + values.map { "\(text) == \(literal($0, hint: type))" }.joined(separator: " || ") + ")"
+        case .conditional(let condition, let a, let b):
+            return "(\(render(condition, hint: .bool)) -> \(render(a, hint: hint)) : \(render(b, hint: hint)))"
+        }
+    }
+
+    /// A constant, by name for an enum.
+    func literal(_ value: Int64, hint: FiniteType?) -> String {
+        if case .enumeration(let type)? = hint, value >= 0, let names = enumConstants[type.id], Int(value) < names.count {
+            return names[Int(value)]
+        }
+        if hint == .bool, value == 0 || value == 1 { return value == 1 ? "true" : "false" }
+        return value < 0 ? "(\(value))" : String(value)
+    }
+
+    private func wrap(_ text: String) -> String {
+        text.hasPrefix("(") && text.hasSuffix(")") ? text : "(\(text))"
+    }
+
+    // MARK: Value ranges
+
+    /// The interval an expression's value lies in, when it can be told without running it.
+    func range(_ expression: LoweredExpression) -> ClosedRange<Int64>? {
+        Self.ranges(system: system, tables: tables, known: [:])(expression)
+    }
+
+    /// `range` for a system and its arrays.
+    static func ranges(system: TransitionSystem, tables: PromelaTables,
+                       known: [Int: ClosedRange<Int64>]) -> (LoweredExpression) -> ClosedRange<Int64>? {
+        let limit: Int64 = 1 << 40
+        func bounded(_ low: Int64, _ high: Int64) -> ClosedRange<Int64>? {
+            low >= -limit && high <= limit && low <= high ? low...high : nil
+        }
+        func typeRange(_ type: FiniteType) -> ClosedRange<Int64> {
+            type.lowerBound...(type.lowerBound + Int64(type.cardinality) - 1)
+        }
+        func range(_ expression: LoweredExpression) -> ClosedRange<Int64>? {
+            switch expression {
+            case .constant(let value): return value...value
+            case .field(let index): return known[index] ?? typeRange(system.layout.fields[index].type)
+            case .cell(let variable, _): return typeRange(system.layout.variables[variable].info.elementType)
+            case .table(let table, _):
+                let entries = tables.tables[table].entries
+                guard let low = entries.min(), let high = entries.max() else { return nil }
+                return low...high
+            case .unary(let op, let operand):
+                if op == .not { return 0...1 }
+                guard let inner = range(operand) else { return nil }
+                return bounded(-inner.upperBound, -inner.lowerBound)
+            case .binary(let op, let left, let right):
+                switch op {
+                case .and, .or, .implies, .equivalent, .equal, .notEqual, .less, .lessEqual, .greater, .greaterEqual: return 0...1
+                case .add:
+                    guard let l = range(left), let r = range(right) else { return nil }
+                    return bounded(l.lowerBound + r.lowerBound, l.upperBound + r.upperBound)
+                case .subtract:
+                    guard let l = range(left), let r = range(right) else { return nil }
+                    return bounded(l.lowerBound - r.upperBound, l.upperBound - r.lowerBound)
+                case .multiply:
+                    guard let l = range(left), let r = range(right) else { return nil }
+                    var products: [Int64] = []
+                    for x in [l.lowerBound, l.upperBound] {
+                        for y in [r.lowerBound, r.upperBound] {
+                            let (product, overflow) = x.multipliedReportingOverflow(by: y)
+                            if overflow { return nil }
+                            products.append(product)
+                        }
+                    }
+                    guard let low = products.min(), let high = products.max() else { return nil }
+                    return bounded(low, high)
+                case .divide, .remainder:
+                    return nil
+                }
+            case .member: return 0...1
+            case .conditional(_, let a, let b):
+                guard let l = range(a), let r = range(b) else { return nil }
+                return min(l.lowerBound, r.lowerBound)...max(l.upperBound, r.upperBound)
+            }
+        }
+        return range
+    }
+
+    /// The ranges of fields a guard implies: its conjuncts comparing a field with a constant.
+    func knownRanges(_ guardExpression: LoweredExpression) -> [Int: ClosedRange<Int64>] {
+        var known: [Int: ClosedRange<Int64>] = [:]
+        func narrow(_ field: Int, _ low: Int64, _ high: Int64) {
+            let type = system.layout.fields[field].type
+            let current = known[field] ?? type.lowerBound...(type.lowerBound + Int64(type.cardinality) - 1)
+            let lower = max(current.lowerBound, low)
+            let upper = min(current.upperBound, high)
+            if lower <= upper { known[field] = lower...upper }
+        }
+        func visit(_ expression: LoweredExpression) {
+            switch expression {
+            case .binary(.and, let left, let right):
+                visit(left)
+                visit(right)
+            case .binary(let op, .field(let field), .constant(let value)):
+                switch op {
+                case .less: narrow(field, Int64.min, value - 1)
+                case .lessEqual: narrow(field, Int64.min, value)
+                case .greater: narrow(field, value + 1, Int64.max)
+                case .greaterEqual: narrow(field, value, Int64.max)
+                case .equal: narrow(field, value, value)
+                default: break
+                }
+            case .member(.field(let field), let values):
+                if let low = values.min(), let high = values.max() { narrow(field, low, high) }
+            default:
+                break
+            }
+        }
+        visit(guardExpression)
+        return known
+    }
+
+    /// Whether a value certainly fits the type.
+    func fits(_ expression: LoweredExpression, _ type: FiniteType) -> Bool {
+        guard let values = range(expression) else { return false }
+        return values.lowerBound >= type.lowerBound && values.upperBound <= type.lowerBound + Int64(type.cardinality) - 1
+    }
+
+    /// The condition that a value fits the type (as Promela text).
+    func fitsCondition(_ text: String, _ type: FiniteType) -> String {
+        "(\(type.lowerBound) <= \(text) && \(text) <= \(type.lowerBound + Int64(type.cardinality) - 1))"
+    }
+
+    /// The fields read by an expression and the variables read at computed indices.
+    static func reads(_ expression: LoweredExpression, fields: inout Set<Int>, variables: inout Set<Int>) {
+        switch expression {
+        case .constant: break
+        case .field(let index): fields.insert(index)
+        case .cell(let variable, let indices):
+            variables.insert(variable)
+            for index in indices { reads(index, fields: &fields, variables: &variables) }
+        case .table(_, let indices):
+            for index in indices { reads(index, fields: &fields, variables: &variables) }
+        case .unary(_, let operand): reads(operand, fields: &fields, variables: &variables)
+        case .binary(_, let left, let right):
+            reads(left, fields: &fields, variables: &variables)
+            reads(right, fields: &fields, variables: &variables)
+        case .member(let element, _): reads(element, fields: &fields, variables: &variables)
+        case .conditional(let c, let a, let b):
+            reads(c, fields: &fields, variables: &variables)
+            reads(a, fields: &fields, variables: &variables)
+            reads(b, fields: &fields, variables: &variables)
+        }
+    }
+}
+
+/// Boolean expressions with constant folding, for the conditions the translation builds.
+enum Logic {
+    static let truth = LoweredExpression.constant(1)
+    static let falsity = LoweredExpression.constant(0)
+
+    static func and(_ a: LoweredExpression, _ b: LoweredExpression) -> LoweredExpression {
+        if a == falsity || b == falsity { return falsity }
+        if a == truth { return b }
+        if b == truth { return a }
+        return .binary(.and, a, b)
+    }
+
+    static func or(_ a: LoweredExpression, _ b: LoweredExpression) -> LoweredExpression {
+        if a == truth || b == truth { return truth }
+        if a == falsity { return b }
+        if b == falsity { return a }
+        return .binary(.or, a, b)
+    }
+
+    static func not(_ a: LoweredExpression) -> LoweredExpression {
+        if a == truth { return falsity }
+        if a == falsity { return truth }
+        if case .unary(.not, let inner) = a { return inner }
+        return .unary(.not, a)
+    }
+
+    static func choice(_ condition: LoweredExpression, _ a: LoweredExpression, _ b: LoweredExpression) -> LoweredExpression {
+        if condition == truth || a == b { return a }
+        if condition == falsity { return b }
+        if a == truth && b == falsity { return condition }
+        if a == falsity && b == truth { return not(condition) }
+        return .conditional(condition, a, b)
+    }
+
+    /// A boolean expression without conditional sub-expressions (SPIN's LTL parser does not accept `(c -> a : b)`):
+    /// a conditional inside a comparison or a boolean operator is split as `(c && e[a]) || (!c && e[b])`.
+    static func withoutConditionals(_ expression: LoweredExpression) -> LoweredExpression {
+        if let (condition, whenTrue, whenFalse) = splitFirstConditional(expression) {
+            return or(and(withoutConditionals(condition), withoutConditionals(whenTrue)),
+                      and(not(withoutConditionals(condition)), withoutConditionals(whenFalse)))
+        }
+        return expression
+    }
+
+    /// Finds the first conditional in `expression` (outside conditions already free of them) and returns its
+    /// condition and the expression with the conditional replaced by each branch.
+    private static func splitFirstConditional(_ expression: LoweredExpression) -> (LoweredExpression, LoweredExpression, LoweredExpression)? {
+        switch expression {
+        case .conditional(let c, let a, let b): return (c, a, b)
+        case .constant, .field: return nil
+        case .cell(let variable, let indices):
+            for (position, index) in indices.enumerated() {
+                if let (c, a, b) = splitFirstConditional(index) {
+                    var left = indices
+                    var right = indices
+                    left[position] = a
+                    right[position] = b
+                    return (c, .cell(variable: variable, indices: left), .cell(variable: variable, indices: right))
+                }
+            }
+            return nil
+        case .table(let table, let indices):
+            for (position, index) in indices.enumerated() {
+                if let (c, a, b) = splitFirstConditional(index) {
+                    var left = indices
+                    var right = indices
+                    left[position] = a
+                    right[position] = b
+                    return (c, .table(table: table, indices: left), .table(table: table, indices: right))
+                }
+            }
+            return nil
+        case .unary(let op, let operand):
+            guard let (c, a, b) = splitFirstConditional(operand) else { return nil }
+            return (c, .unary(op, a), .unary(op, b))
+        case .binary(let op, let left, let right):
+            if let (c, a, b) = splitFirstConditional(left) { return (c, .binary(op, a, right), .binary(op, b, right)) }
+            if let (c, a, b) = splitFirstConditional(right) { return (c, .binary(op, left, a), .binary(op, left, b)) }
+            return nil
+        case .member(let element, let values):
+            guard let (c, a, b) = splitFirstConditional(element) else { return nil }
+            return (c, .member(a, values), .member(b, values))
+        }
+    }
+}

@@ -1,0 +1,161 @@
+import PackedSystem
+
+/// One event the model followed.
+public struct ReplayStep: Sendable {
+    /// The event.
+    public let event: ProtocolEvent
+    /// The model device it was mapped to.
+    public let device: String
+    /// How many model states are consistent with the log up to and including this event.
+    public let states: Int
+    /// The device's state values in those model states.
+    public let deviceValues: [String]
+}
+
+/// The first event the model cannot follow, and what the model could do instead.
+public struct ReplayRejection: Sendable {
+    /// The event's position in the log's events (0-based).
+    public let eventIndex: Int
+    /// The event.
+    public let event: ProtocolEvent
+    /// The model device it was mapped to.
+    public let device: String
+    /// How many model states were consistent with the log before the event.
+    public let statesBefore: Int
+    /// Per device, its state values in those model states.
+    public let deviceStates: [(device: String, values: [String])]
+    /// The device state changes the model can make next (after any number of steps that change no device state):
+    /// `Dev 1: RUNNING -> RUNNING_P2P (k_step)`.
+    public let moves: [String]
+    /// Whether the search for the event stopped at the step limit with states left to explore.
+    public let bounded: Bool
+    /// When the device reaches the event's state only after other devices change: those changes, on a shortest path.
+    public let hint: [String]?
+    /// Whether the model can also stop (reach a state without successors) before the next device state change.
+    public let canStop: Bool
+}
+
+/// The outcome of a replay: conformance, with the model states reached, or the first event the model cannot take.
+public struct ReplayResult: Sendable {
+    /// The log replayed.
+    public let log: EventLog
+    /// The device state variable the events were matched against.
+    public let variable: String
+    /// Log device name -> model device name, in order of first appearance.
+    public let mapping: [(name: String, device: String)]
+    /// The events the model followed.
+    public let steps: [ReplayStep]
+    /// The model states consistent with the whole log (when it conforms) or with the events before the rejected one.
+    public let finalStates: [[UInt64]]
+    /// The first event the model cannot take, if any.
+    public let rejection: ReplayRejection?
+    /// The system, to format states.
+    public let system: TransitionSystem
+
+    /// Whether the model allows the whole log.
+    public var conforms: Bool { rejection == nil }
+
+    /// 0 when the log conforms, 1 when the model rejects an event.
+    public var exitCode: Int32 { conforms ? 0 : 1 }
+
+    /// The report `vfio-mc replay` prints.
+    public func render(logName: String) -> String {
+        var lines: [String] = []
+        let mapped = mapping.map { "\($0.name) = \($0.device)" }.joined(separator: ", ")
+        lines.append("\(logName): \(log.events.count) event\(log.events.count == 1 ? "" : "s") (\(log.format.rawValue) format, "
+                     + "\(log.skippedLines) other line\(log.skippedLines == 1 ? "" : "s") skipped); devices: \(mapped.isEmpty ? "none" : mapped)")
+        lines.append("model \(system.name), device state \(variable)")
+        lines.append("")
+        let width = String(log.events.map(\.line).max() ?? 0).count
+        for step in steps {
+            let number = String(step.event.line).leftPadded(to: width)
+            lines.append("  line \(number)  \(step.event.description)  ->  \(step.device) \(step.deviceValues.joined(separator: "|")), "
+                         + "\(step.states) model state\(step.states == 1 ? "" : "s")")
+        }
+        if let rejection {
+            let number = String(rejection.event.line).leftPadded(to: width)
+            lines.append("  line \(number)  \(rejection.event.description)  ->  REJECTED")
+            lines.append("")
+            lines.append("The model cannot take line \(rejection.event.line) (\(rejection.event.description)) as \(rejection.device).")
+            lines.append("Before it, \(rejection.statesBefore) model state\(rejection.statesBefore == 1 ? " is" : "s are") consistent "
+                         + "with the log, with the devices in:")
+            for entry in rejection.deviceStates { lines.append("  \(entry.device): \(entry.values.joined(separator: " | "))") }
+            if let hint = rejection.hint {
+                lines.append("The model lets \(rejection.device) reach \(rejection.event.stateAfter ?? "that state") only after other devices move:")
+                lines += hint.map { "  " + $0 }
+            }
+            if rejection.moves.isEmpty {
+                lines.append("The model can make no device state change from there.")
+            } else {
+                lines.append("The model's possible moves from there (device state changes, after any steps that change none):")
+                let shown = rejection.moves.prefix(Self.maximumMoves)
+                lines += shown.map { "  " + $0 }
+                if rejection.moves.count > shown.count { lines.append("  ... and \(rejection.moves.count - shown.count) more") }
+            }
+            if rejection.canStop { lines.append("The model can also stop there (a state without successors).") }
+            if rejection.bounded {
+                lines.append("(The search for this event stopped after its step limit with states left; --max-steps raises it.)")
+            }
+            lines.append("")
+            lines.append("Result: the log does not conform to the model (first rejected event: line \(rejection.event.line))")
+        } else {
+            lines.append("")
+            lines.append("Result: the log conforms to the model; \(finalStates.count) model state\(finalStates.count == 1 ? "" : "s") "
+                         + "match\(finalStates.count == 1 ? "es" : "") it:")
+            lines += stateSummary(finalStates)
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// The most moves listed.
+    static let maximumMoves = 24
+
+    /// The cells with one value in every state (`name = value`), then the ones that vary (`name in {a, b}`).
+    func stateSummary(_ states: [[UInt64]]) -> [String] {
+        guard !states.isEmpty else { return [] }
+        let names = system.cellNames
+        var values: [[String]] = Array(repeating: [], count: names.count)
+        for state in states {
+            for (cell, value) in system.formattedCells(state).enumerated() where !values[cell].contains(value) {
+                values[cell].append(value)
+            }
+        }
+        var fixed: [String] = []
+        var varying: [String] = []
+        for (cell, name) in names.enumerated() {
+            if values[cell].count == 1 {
+                fixed.append("\(name) = \(values[cell][0])")
+            } else {
+                varying.append("\(name) in {\(values[cell].sorted().joined(separator: ", "))}")
+            }
+        }
+        var lines = Self.wrap(fixed, indent: "  ")
+        if !varying.isEmpty {
+            lines.append("  varying:")
+            lines += Self.wrap(varying, indent: "    ")
+        }
+        return lines
+    }
+
+    /// Items joined with commas, wrapped at 110 columns.
+    static func wrap(_ items: [String], indent: String) -> [String] {
+        var lines: [String] = []
+        var line = indent
+        for (index, item) in items.enumerated() {
+            let piece = item + (index == items.count - 1 ? "" : ",")
+            if line.count > indent.count && line.count + 1 + piece.count > 110 {
+                lines.append(line)
+                line = indent
+            }
+            line += (line.count > indent.count ? " " : "") + piece
+        }
+        if line.count > indent.count { lines.append(line) }
+        return lines
+    }
+}
+
+extension String {
+    func leftPadded(to width: Int) -> String {
+        count >= width ? self : String(repeating: " ", count: width - count) + self
+    }
+}
