@@ -137,7 +137,7 @@ func expectRendering(_ diagnostic: Diagnostic, source: SourceFile, sourceLocatio
         let source = SourceFile(name: "long.vmc", text: "model m\nconst \(name) = true && 1\nvar x: bool = 2\n")
         let start = ContinuousClock.now
         let result = Frontend.check(source)
-        #expect(ContinuousClock.now - start < .seconds(5))
+        #expect(ContinuousClock.now - start < .seconds(30), "a hang guard, not a speed test")
         guard case .failure(let errors) = result else {
             Issue.record("a type error on a 1 MB line was not reported")
             return
@@ -158,7 +158,7 @@ func expectRendering(_ diagnostic: Diagnostic, source: SourceFile, sourceLocatio
         let source = SourceFile(name: "comment.vmc", text: "model m\n// " + String(repeating: "é", count: 500_000) + "\nvar x: bool = 3\n")
         let start = ContinuousClock.now
         let result = Frontend.check(source)
-        #expect(ContinuousClock.now - start < .seconds(5))
+        #expect(ContinuousClock.now - start < .seconds(30), "a hang guard, not a speed test")
         guard case .failure(let errors) = result else {
             Issue.record("the error after a 1 MB comment was not reported")
             return

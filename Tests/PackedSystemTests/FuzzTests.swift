@@ -310,7 +310,7 @@ struct SizeEstimate {
     /// FUZZ_TRACE=DIRECTORY writes each input there before running it (to find the input of a crash).
     static let traceDirectory = ProcessInfo.processInfo.environment["FUZZ_TRACE"]
     /// The most time one input may take to check (or to build), in a debug build.
-    static let perInputLimit: Duration = .seconds(5)
+    static let perInputLimit: Duration = .seconds(20)
 
     @Test func samplesAreFound() {
         #expect(Self.samples.count >= 20)
