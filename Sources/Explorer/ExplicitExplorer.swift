@@ -25,7 +25,8 @@ public final class ExplicitExplorer {
         let address: Int32
     }
 
-    private var findings: [Int: Finding] = [:]
+    /// The first violation found of each property (the parallel search merges into it in the same order).
+    var findings: [Int: Finding] = [:]
     var transitions = 0
     var depth = 0
     var stopReason: String?
@@ -76,7 +77,7 @@ public final class ExplicitExplorer {
     }
 
     /// Evaluates the state properties on a newly stored state.
-    func checkState(_ index: Int, _ stateChecks: [(property: Int, program: Int32, goal: Bool)]) {
+    func checkState(_ index: Int, _ stateChecks: [StateCheck]) {
         let state = store.state(index)
         for check in stateChecks where findings[check.property] == nil {
             let value = machine.evaluate(check.program, state)
@@ -90,7 +91,7 @@ public final class ExplicitExplorer {
 
     private func explore(progress: ((ExplorerProgress) -> Void)?) {
         let wordCount = system.wordCount
-        var stateChecks: [(property: Int, program: Int32, goal: Bool)] = []
+        var stateChecks: [StateCheck] = []
         for (index, property) in system.properties.enumerated() {
             guard let program = property.predicateProgram else { continue }
             if property.info.kind == .invariant { stateChecks.append((index, program, false)) }
@@ -208,7 +209,7 @@ public final class ExplicitExplorer {
 
     /// Inserts a batch in order, prefetching slots and candidate states a fixed distance ahead, so that their
     /// cache misses overlap. False when a limit stops the search.
-    func insertSequentially(_ batch: SuccessorBatch, _ stateChecks: [(property: Int, program: Int32, goal: Bool)]) -> Bool {
+    func insertSequentially(_ batch: SuccessorBatch, _ stateChecks: [StateCheck]) -> Bool {
         let count = batch.count
         let hashes = batch.hashes
         for k in 0..<min(count, Self.slotPrefetchDistance) { store.prefetchSlot(hashes[k]) }

@@ -12,6 +12,9 @@ public struct ExplorerOptions: Sendable {
     public var symmetry = true
     /// Worker threads for the search; every thread count gives the same states, verdicts and traces.
     public var threads = 1
+    /// Chunks of 256 frontier states per round of the parallel search (at most 2048); smaller rounds let tests
+    /// exercise many rounds on small models.
+    var parallelChunksPerRound = 256
 
     /// Default options: no limits.
     public init() {}

@@ -1,4 +1,5 @@
 import CExplorerSupport
+import Dispatch
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -144,20 +145,36 @@ public final class StateStore {
     func storedEquals(_ index: Int, _ state: UnsafePointer<UInt64>) -> Bool { equals(index, state) }
 
     /// Grows the arrays and the index so that `states` states fit without any growth (load at most 1/2).
-    func reserve(states: Int) {
-        while capacity < states { grow() }
+    /// The index is rebuilt once, on `threads` threads.
+    func reserve(states: Int, threads: Int = 1) {
+        guard capacity < states else { return }
+        var target = capacity
+        while target < states { target *= 2 }
+        resize(to: target, threads: threads)
     }
 
-    /// Appends a state whose slot `slot` was claimed during a parallel round; capacity must be reserved.
+    /// Writes new state number `index` (at or after `count`), whose slot `slot` was claimed during a parallel
+    /// round, without counting it: distinct threads may write distinct indices at once. Capacity must be
+    /// reserved; `commitClaimed(count:)` then makes the states visible.
     @inline(__always)
-    func appendClaimed(_ state: UnsafePointer<UInt64>, parent: UInt32, action: UInt32, slot: Int) -> Int {
-        let index = count
+    func writeClaimed(at index: Int, _ state: UnsafePointer<UInt64>, parent: UInt32, action: UInt32, slot: Int) {
         (words + index * wordCount).update(from: state, count: wordCount)
         parents[index] = parent
         actions[index] = action
         slots[slot] = UInt32(index + 1)
-        count += 1
-        return index
+    }
+
+    /// Counts the states written by `writeClaimed(at:_:parent:action:slot:)` below `count`.
+    func commitClaimed(count newCount: Int) {
+        precondition(newCount >= count && newCount <= capacity, "claimed states beyond the reserved capacity")
+        count = newCount
+    }
+
+    /// Like `prefetchCandidate(_:)`, but safe while other threads claim slots: provisional claims are skipped.
+    @inline(__always)
+    func prefetchCandidateConcurrently(_ hash: UInt64) {
+        let entry = vmc_load_relaxed_u32(slots + (Int(truncatingIfNeeded: hash) & slotMask))
+        if entry != 0, entry & Self.provisionalBit == 0 { vmc_prefetch(words + Int(entry - 1) * wordCount) }
     }
 
     /// Rebuilds the index from the stored states, dropping any provisional claim (after a stopped round).
@@ -221,7 +238,12 @@ public final class StateStore {
     }
 
     private func grow() {
-        capacity *= 2
+        resize(to: capacity * 2, threads: 1)
+    }
+
+    /// Moves the arrays to room for `newCapacity` states and rebuilds the index at twice that many slots.
+    private func resize(to newCapacity: Int, threads: Int) {
+        capacity = newCapacity
         words = Self.reallocate(words, capacity * wordCount)
         parents = Self.reallocate(parents, capacity)
         actions = Self.reallocate(actions, capacity)
@@ -229,7 +251,29 @@ public final class StateStore {
         let slotCount = capacity * 2
         slots = Self.allocateZeroed(UInt32.self, slotCount)
         slotMask = slotCount - 1
-        reindex()
+        if threads > 1, count >= Self.parallelReindexMinimum {
+            reindexInParallel(threads: threads)
+        } else {
+            reindex()
+        }
+    }
+
+    /// Below this many states the index is rebuilt on one thread.
+    static let parallelReindexMinimum = 1 << 16
+
+    /// Enters every stored state into the (empty) index from several threads, each claiming slots with a
+    /// compare-exchange. The probe sequences may differ from a one-thread rebuild; lookups find the same indices.
+    private func reindexInParallel(threads: Int) {
+        let shared = Shared(value: (words, slots, slotMask, wordCount, count))
+        DispatchQueue.concurrentPerform(iterations: threads) { part in
+            let (words, slots, mask, wordCount, count) = shared.value
+            let start = count * part / threads
+            let end = count * (part + 1) / threads
+            for index in start..<end {
+                var slot = Int(truncatingIfNeeded: Self.hash(words + index * wordCount, wordCount)) & mask
+                while !vmc_compare_exchange_u32(slots + slot, 0, UInt32(index + 1)) { slot = (slot + 1) & mask }
+            }
+        }
     }
 
     /// Enters every stored state into the (empty) index.

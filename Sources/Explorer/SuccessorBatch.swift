@@ -1,6 +1,8 @@
 /// Successors collected from a chunk of expanded states, inserted together so that their hash-table and
 /// stored-state cache misses overlap (prefetched) instead of stalling one after the other.
 final class SuccessorBatch {
+    /// Keeps the mutable fields of batches filled by different threads on different cache lines.
+    private let leadingPadding = CacheLinePadding()
     let wordCount: Int
     private(set) var count = 0
     private var capacity = 1024
@@ -8,6 +10,7 @@ final class SuccessorBatch {
     private(set) var parents: UnsafeMutablePointer<UInt32>
     private(set) var actions: UnsafeMutablePointer<UInt32>
     private(set) var hashes: UnsafeMutablePointer<UInt64>
+    private let trailingPadding = CacheLinePadding()
 
     init(wordCount: Int) {
         self.wordCount = wordCount
@@ -59,4 +62,11 @@ final class SuccessorBatch {
         hashes = move(hashes, 1)
         capacity = bigger
     }
+}
+
+/// 128 bytes that keep the fields of objects written by different threads off each other's cache lines (and
+/// their adjacent-line prefetch pairs), which would otherwise bounce between the cores on every write.
+struct CacheLinePadding {
+    private let bytes: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64,
+                        UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
 }

@@ -1,4 +1,4 @@
-import Explorer
+@testable import Explorer
 import ModelLanguage
 import PackedSystem
 import Testing
@@ -43,18 +43,76 @@ import Testing
         """,
     ]
 
+    /// 32,768 states in levels of up to about 3,000: many chunks per level. Invariants, goals, an assertion, a
+    /// deadlock and `bounds` are found at similar depths, so the first finding of each depends on the order in
+    /// which chunks and states are met. `InRange` fails to evaluate (st[6]) from depth 6 on, `poke` fails on an
+    /// out-of-range store one step later, and `Small` (violated at depth 6, before its evaluation fails) is no
+    /// longer evaluated once violated.
+    static let mixed = """
+        model mixed
+        type Dev = 0..5
+        var st: [Dev] 0..3 = 0
+        var k: 0..7 = 0
+        action bump(d: Dev) when st[d] < 3 { st[d] := st[d] + 1 }
+        action move when k < 7 { k := k + 1 }
+        action fire(d: Dev) when st[d] == 2 { assert Late: k < 4 : "fired late" }
+        action poke when k >= 5 && st[2] == 0 { st[k] := 1 }
+        invariant Small: st[k] < 3 || st[5] < 3
+        invariant Bounded: k < 7 || st[0] < 2
+        invariant InRange: st[k] <= 3
+        reachable AllTwo: forall d: Dev. st[d] == 2
+        reachable Far: k == 6 && st[1] == 3
+        """
+
+    static func assertSameRun(_ many: CheckResult, _ one: CheckResult, threads: Int) {
+        #expect(many.statistics.states == one.statistics.states)
+        #expect(many.statistics.transitions == one.statistics.transitions)
+        #expect(many.statistics.depth == one.statistics.depth)
+        #expect(many.statistics.stopReason == one.statistics.stopReason)
+        #expect(many.properties == one.properties)
+        #expect(many.statistics.threads == threads)
+    }
+
     @Test(arguments: [2, 3])
     func parallelSearchMatchesTheOneThreadSearch(threads: Int) throws {
-        for model in Self.models {
+        for model in Self.models + [Self.mixed] {
             let one = try explore(model)
-            var options = ExplorerOptions()
-            options.threads = threads
-            let many = try explore(model, options: options)
-            #expect(many.statistics.states == one.statistics.states)
-            #expect(many.statistics.transitions == one.statistics.transitions)
-            #expect(many.statistics.depth == one.statistics.depth)
-            #expect(many.properties == one.properties)
-            #expect(many.statistics.threads == threads)
+            for chunksPerRound in [256, 3, 1] {
+                var options = ExplorerOptions()
+                options.threads = threads
+                options.parallelChunksPerRound = chunksPerRound
+                Self.assertSameRun(try explore(model, options: options), one, threads: threads)
+            }
+        }
+    }
+
+    @Test func mixedModelFindsEveryKindOfViolation() throws {
+        let result = try explore(Self.mixed)
+        #expect(result.statistics.states == 32_768)
+        for name in ["Late", "Small", "Bounded", "deadlock", "bounds"] {
+            #expect(try result.property(name).verdict == .violated)
+        }
+        #expect(try result.property("InRange").verdict == .holds)
+        #expect(try result.property("Small").trace?.length == 6)
+        // The shortest bounds violation is InRange's evaluation at k = 6, not poke's failing store one step later.
+        let bounds = try #require(try result.property("bounds").trace)
+        #expect(bounds.length == 6)
+        #expect(bounds.failure == nil)
+        #expect(bounds.steps.dropFirst().allSatisfy { $0.action == "move" })
+        #expect(try result.property("bounds").note == "while evaluating a property: index 6 is outside 0..5")
+        #expect(try result.property("AllTwo").verdict == .reachable)
+        #expect(try result.property("Far").verdict == .reachable)
+    }
+
+    @Test(arguments: [1, 2, 7, 250, 4_000, 20_000])
+    func stateLimitStopsWhereTheOneThreadSearchStops(limit: Int) throws {
+        var options = ExplorerOptions()
+        options.maxStates = limit
+        let one = try explore(Self.mixed, options: options)
+        for chunksPerRound in [256, 2] {
+            options.threads = 2
+            options.parallelChunksPerRound = chunksPerRound
+            Self.assertSameRun(try explore(Self.mixed, options: options), one, threads: 2)
         }
     }
 

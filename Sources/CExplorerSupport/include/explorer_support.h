@@ -19,9 +19,14 @@ static inline bool vmc_compare_exchange_u32(uint32_t *address, uint32_t expected
     return __atomic_compare_exchange_n(address, &expected, desired, false, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE);
 }
 
+/// Loads a 32-bit value with relaxed ordering (a hint's read of a slot that other threads may be claiming).
+static inline uint32_t vmc_load_relaxed_u32(const uint32_t *address) {
+    return __atomic_load_n(address, __ATOMIC_RELAXED);
+}
+
 /// Lowers `*address` to `value` if `value` is smaller (relaxed).
-static inline void vmc_atomic_min_u64(uint64_t *address, uint64_t value) {
-    uint64_t current = __atomic_load_n(address, __ATOMIC_RELAXED);
+static inline void vmc_atomic_min_u32(uint32_t *address, uint32_t value) {
+    uint32_t current = __atomic_load_n(address, __ATOMIC_RELAXED);
     while (value < current &&
            !__atomic_compare_exchange_n(address, &current, value, true, __ATOMIC_RELAXED, __ATOMIC_RELAXED)) {
     }

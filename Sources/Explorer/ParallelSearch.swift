@@ -1,0 +1,331 @@
+import CExplorerSupport
+import Dispatch
+import PackedSystem
+
+/// Shares a value with the workers of `DispatchQueue.concurrentPerform`. The parallel round's phases only touch
+/// disjoint data (each chunk is owned by the worker that claimed its number) or use atomics on shared slots;
+/// `concurrentPerform` returns only after every worker has finished, which orders the phases.
+struct Shared<T>: @unchecked Sendable {
+    let value: T
+}
+
+/// The chunks of one parallel phase, handed out to the workers one at a time from a shared counter.
+final class ChunkTask {
+    private let count: Int
+    private let workers: [RoundWorker]
+    private let body: (Int, RoundWorker) -> Void
+    private let next: UnsafeMutablePointer<Int64>
+
+    init(count: Int, workers: [RoundWorker], body: @escaping (Int, RoundWorker) -> Void) {
+        self.count = count
+        self.workers = workers
+        self.body = body
+        next = .allocate(capacity: 1)
+        next.initialize(to: 0)
+    }
+
+    deinit { next.deallocate() }
+
+    /// Runs chunks on worker `worker` until none is left.
+    func run(worker: Int) {
+        var chunk = Int(vmc_fetch_add_i64(next, 1))
+        while chunk < count {
+            body(chunk, workers[worker])
+            chunk = Int(vmc_fetch_add_i64(next, 1))
+        }
+    }
+}
+
+/// A state property checked on every new state: the property's index, its predicate, and the value that
+/// records a finding (false for an invariant, true for a reachability goal).
+typealias StateCheck = (property: Int, program: Int32, goal: Bool)
+
+extension ExplicitExplorer {
+    /// States per chunk of the parallel search: the one-thread search's chunk, so that findings merged chunk by
+    /// chunk come in its order.
+    static let parallelChunkStates = chunkSize
+    /// Candidate keys are (chunk << 20 | position) below the provisional bit: a chunk may hold at most this many
+    /// successors, and a round at most this many chunks.
+    static let maximumChunkCandidates = 1 << 20
+    static let maximumChunksPerRound = 1 << 11
+
+    /// Breadth-first search on several threads, in rounds of up to `options.parallelChunksPerRound` chunks of the
+    /// frontier. Each round runs four parallel phases, each over the round's chunks:
+    ///
+    /// 1. expand the chunk's states into its buffer;
+    /// 2. insert its successors into the shared index: a new state claims its hash slot with a provisional
+    ///    entry, and an equal candidate lowers the claim's key (chunk, position) with an atomic minimum;
+    /// 3. list the candidates that are a new state's first discovery (the claim's smallest key is theirs);
+    /// 4. after a prefix sum of those counts, number them: chunk by chunk, in position order, which is exactly
+    ///    the order of the one-thread search. Each chunk writes its new states, their parents and actions,
+    ///    and evaluates the state properties on them.
+    ///
+    /// Findings are then merged chunk by chunk in the one-thread search's order, so the stored states, the
+    /// verdicts and the counterexamples are identical to the one-thread search.
+    func exploreInParallel(threads: Int, stateChecks: [StateCheck], progress: ((ExplorerProgress) -> Void)?) {
+        let workers = (0..<threads).map { _ in RoundWorker(system: system, symmetry: reducer != nil) }
+        let chunksPerRound = min(max(1, options.parallelChunksPerRound), Self.maximumChunksPerRound)
+        let chunks = (0..<chunksPerRound).map { _ in RoundChunk(wordCount: system.wordCount) }
+        var levelStart = 0
+        var levelEnd = store.count
+        var nextProgress = startTime + options.progressInterval
+        while levelStart < levelEnd {
+            var roundStart = levelStart
+            while roundStart < levelEnd {
+                let roundEnd = min(levelEnd, roundStart + Self.parallelChunkStates * chunksPerRound)
+                let chunkCount = (roundEnd - roundStart + Self.parallelChunkStates - 1) / Self.parallelChunkStates
+                let round = chunks[0..<chunkCount]
+                forEachChunk(chunkCount, workers: workers) { chunk, worker in
+                    let first = roundStart + chunk * Self.parallelChunkStates
+                    self.expandChunk(first..<min(roundEnd, first + Self.parallelChunkStates), into: round[chunk], worker: worker)
+                }
+                guard insertRound(round, workers: workers, stateChecks: stateChecks) else { return }
+                roundStart = roundEnd
+                let now = ResourceUsage.now()
+                if let timeout = options.timeoutSeconds, now - startTime > timeout {
+                    stopReason = "time limit of \(Self.format(timeout)) s reached"
+                    return
+                }
+                if let progress, now >= nextProgress {
+                    progress(ExplorerProgress(states: store.count, depth: depth, seconds: now - startTime))
+                    nextProgress = now + options.progressInterval
+                }
+            }
+            levelStart = levelEnd
+            levelEnd = store.count
+            if levelEnd > levelStart { depth += 1 }
+        }
+    }
+
+    /// Runs `body` on chunks `0..<count` on every worker's thread; each worker takes the next chunk number from
+    /// a shared counter. Returns when every chunk is done.
+    private func forEachChunk(_ count: Int, workers: [RoundWorker], _ body: @escaping (Int, RoundWorker) -> Void) {
+        let task = Shared(value: ChunkTask(count: count, workers: workers, body: body))
+        DispatchQueue.concurrentPerform(iterations: min(workers.count, count)) { workerIndex in
+            task.value.run(worker: workerIndex)
+        }
+    }
+
+    /// Expands states into a chunk with a worker's own machine; the store is only read.
+    private func expandChunk(_ states: Range<Int>, into chunk: RoundChunk, worker: RoundWorker) {
+        chunk.reset()
+        let wordCount = system.wordCount
+        for index in states {
+            if index & 15 == 0, timeBudgetSpent() {
+                chunk.abandoned = true
+                return
+            }
+            worker.current.update(from: store.state(index), count: wordCount)
+            chunk.transitions += expandState(index, current: worker.current, machine: worker.machine, reducer: worker.reducer,
+                                             into: chunk.batch) { chunk.findings.append(($0, $1)) }
+        }
+    }
+
+    /// Phases 2 to 4 and the merge. False when a limit stops the search.
+    private func insertRound(_ round: ArraySlice<RoundChunk>, workers: [RoundWorker], stateChecks: [StateCheck]) -> Bool {
+        if round.contains(where: \.abandoned) {
+            _ = timeIsUp()
+            return false
+        }
+        var candidates = 0
+        for chunk in round {
+            candidates += chunk.batch.count
+            chunk.prepareKeys()
+        }
+        if round.contains(where: { $0.batch.count >= Self.maximumChunkCandidates }) {
+            // Keys cannot address this many candidates: insert this round one by one (same order, same result).
+            for chunk in round {
+                for (property, finding) in chunk.findings { record(property, finding) }
+                transitions += chunk.transitions
+                guard insertSequentially(chunk.batch, stateChecks) else { return false }
+            }
+            return true
+        }
+        let needed = store.count + candidates
+        if needed > StateStore.maximumStates {
+            stopReason = "the explorer's limit of \(StateStore.maximumStates) states reached"
+            return false
+        }
+        if let limit = options.maxMemoryBytes, store.bytes(forStates: needed) > limit {
+            stopReason = "memory limit of \(limit) bytes reached"
+            return false
+        }
+        store.reserve(states: needed, threads: workers.count)
+        let tables = RoundTables(round)
+        defer { tables.deallocate() }
+        forEachChunk(round.count, workers: workers) { chunk, _ in self.claimSlots(chunk: chunk, of: round, tables: tables) }
+        forEachChunk(round.count, workers: workers) { chunk, _ in Self.listFirstDiscoveries(chunk: chunk, of: round, tables: tables) }
+
+        // Number the new states: chunk by chunk, first discoveries in position order.
+        var next = store.count
+        for chunk in round {
+            chunk.base = next
+            next += chunk.firstDiscoveries.count
+        }
+        var end = next
+        if let limit = options.maxStates, end > limit { end = max(store.count, limit) }
+        let openChecks = stateChecks.filter { findings[$0.property] == nil }
+        forEachChunk(round.count, workers: workers) { chunk, worker in
+            self.storeFirstDiscoveries(of: round[round.startIndex + chunk], below: end, tables: tables, checks: openChecks,
+                                       machine: worker.machine)
+        }
+        store.commitClaimed(count: end)
+
+        // Merge what the chunks found, in the one-thread search's order: each chunk's expansion, then the
+        // state properties of the states it discovered.
+        for chunk in round {
+            for (property, finding) in chunk.findings { record(property, finding) }
+            transitions += chunk.transitions
+            if chunk.base + chunk.firstDiscoveries.count > end {
+                // The one-thread search stops at this chunk's first state beyond the limit.
+                mergeStateEvents(chunk.events)
+                stopReason = "state limit of \(options.maxStates ?? end) reached"
+                store.rebuildIndex()
+                return false
+            }
+            mergeStateEvents(chunk.events)
+        }
+        return true
+    }
+
+    /// Phase 2: inserts one chunk's candidates into the shared index. Each claims an empty slot, or lowers the
+    /// key of an equal candidate's claim, or recognises a state stored in an earlier round; its `owner` says
+    /// which.
+    private func claimSlots(chunk chunkIndex: Int, of round: ArraySlice<RoundChunk>, tables: RoundTables) {
+        let (slots, mask) = store.rawSlots
+        let chunk = round[round.startIndex + chunkIndex]
+        let batch = chunk.batch
+        let count = batch.count
+        let hashes = batch.hashes
+        let minKey = chunk.minKey
+        let slotOf = chunk.slotOf
+        let owner = chunk.owner
+        let wordCount = system.wordCount
+        let provisional = StateStore.provisionalBit
+        for position in 0..<count {
+            if position + Self.slotPrefetchDistance < count { store.prefetchSlot(hashes[position + Self.slotPrefetchDistance]) }
+            if position + Self.candidatePrefetchDistance < count {
+                store.prefetchCandidateConcurrently(hashes[position + Self.candidatePrefetchDistance])
+            }
+            let state = batch.state(position)
+            let key = UInt32(chunkIndex) << 20 | UInt32(position)
+            var slot = Int(truncatingIfNeeded: hashes[position]) & mask
+            while true {
+                let entry = vmc_load_acquire_u32(slots + slot)
+                if entry == 0 {
+                    // Published by the compare-exchange (release): whoever finds the claim sees these.
+                    minKey[position] = key
+                    slotOf[position] = slot
+                    if vmc_compare_exchange_u32(slots + slot, 0, provisional | key) {
+                        owner[position] = key
+                        break
+                    }
+                    continue
+                }
+                if entry & provisional == 0 {
+                    if store.storedEquals(Int(entry - 1), state) {
+                        owner[position] = RoundChunk.storedBefore
+                        break
+                    }
+                } else {
+                    let claim = entry & ~provisional
+                    let (claimChunk, claimPosition) = RoundTables.split(claim)
+                    if Self.equal(tables.words[claimChunk] + claimPosition * wordCount, state, wordCount) {
+                        vmc_atomic_min_u32(tables.minKeys[claimChunk] + claimPosition, key)
+                        owner[position] = claim
+                        break
+                    }
+                }
+                slot = (slot + 1) & mask
+            }
+        }
+    }
+
+    /// Phase 3: the positions of the chunk's candidates that are the first discovery of a new state.
+    private static func listFirstDiscoveries(chunk chunkIndex: Int, of round: ArraySlice<RoundChunk>, tables: RoundTables) {
+        let chunk = round[round.startIndex + chunkIndex]
+        let owner = chunk.owner
+        for position in 0..<chunk.batch.count {
+            let claim = owner[position]
+            if claim == RoundChunk.storedBefore { continue }
+            let (claimChunk, claimPosition) = RoundTables.split(claim)
+            if tables.minKeys[claimChunk][claimPosition] == UInt32(chunkIndex) << 20 | UInt32(position) {
+                chunk.firstDiscoveries.append(Int32(position))
+            }
+        }
+    }
+
+    /// Phase 4: writes the chunk's new states (numbered from `chunk.base`, those below `end`) with the parent
+    /// and action of their first discovery into the claimed slots, and evaluates the open state properties on
+    /// them with the worker's machine.
+    private func storeFirstDiscoveries(of chunk: RoundChunk, below end: Int, tables: RoundTables, checks: [StateCheck],
+                                       machine: Machine) {
+        let batch = chunk.batch
+        let owner = chunk.owner
+        var index = chunk.base
+        var recorder = StateEventRecorder(checks: checks)
+        for position in chunk.firstDiscoveries where index < end {
+            let position = Int(position)
+            let (claimChunk, claimPosition) = RoundTables.split(owner[position])
+            let state = batch.state(position)
+            store.writeClaimed(at: index, state, parent: batch.parents[position], action: batch.actions[position],
+                               slot: tables.slots[claimChunk][claimPosition])
+            if !checks.isEmpty { recorder.check(state, index: index, machine: machine, into: &chunk.events) }
+            index += 1
+        }
+    }
+
+    /// Records the events of one chunk's new states as the one-thread search's `checkState` would, given what
+    /// is recorded so far.
+    private func mergeStateEvents(_ events: [StateCheckEvent]) {
+        for event in events where findings[event.property] == nil {
+            if let failure = event.failure {
+                if let bounds = boundsPropertyIndex {
+                    record(bounds, Finding(state: event.state, action: nil, failure: failure, address: event.address))
+                }
+            } else {
+                record(event.property, Finding(state: event.state, action: nil, failure: nil, address: 0))
+            }
+        }
+    }
+
+    @inline(__always)
+    private static func equal(_ a: UnsafePointer<UInt64>, _ b: UnsafePointer<UInt64>, _ count: Int) -> Bool {
+        for k in 0..<count where a[k] != b[k] { return false }
+        return true
+    }
+}
+
+/// Evaluates the state properties that were open at the start of a round on one chunk's new states, keeping
+/// the events that can still matter when they are merged: per property, up to its first violation, and only
+/// the first evaluation failure (a later one can only repeat a `bounds` finding the first one decides).
+struct StateEventRecorder {
+    let checks: [StateCheck]
+    private var violated: [Bool]
+    private var failed: [Bool]
+
+    init(checks: [StateCheck]) {
+        self.checks = checks
+        violated = Array(repeating: false, count: checks.count)
+        failed = Array(repeating: false, count: checks.count)
+    }
+
+    mutating func check(_ state: UnsafePointer<UInt64>, index: Int, machine: Machine, into events: inout [StateCheckEvent]) {
+        for (position, check) in checks.enumerated() where !violated[position] {
+            let value = machine.evaluate(check.program, state)
+            if let failure = machine.failure {
+                if !failed[position] {
+                    failed[position] = true
+                    events.append(StateCheckEvent(property: check.property, state: index, failure: failure,
+                                                  address: machine.failureAddress))
+                }
+                continue
+            }
+            if (value != 0) == check.goal {
+                violated[position] = true
+                events.append(StateCheckEvent(property: check.property, state: index, failure: nil, address: 0))
+            }
+        }
+    }
+}
+

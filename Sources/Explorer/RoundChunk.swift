@@ -1,0 +1,127 @@
+import PackedSystem
+
+/// A state property that came out true (or failed to evaluate) on a new state while a parallel round numbered
+/// its states. Merged in state order under the same rules as the one-thread search's `checkState`.
+struct StateCheckEvent {
+    /// The invariant or reachability goal evaluated.
+    let property: Int
+    /// The new state's index.
+    let state: Int
+    /// Set when evaluating the property failed (an index out of range): a `bounds` finding.
+    let failure: ActionFailure?
+    let address: Int32
+}
+
+/// The successors of one chunk of frontier states in a parallel round, and what the round learnt about them.
+///
+/// A candidate's key is `chunk << 20 | position`: the order in which the one-thread search meets it.
+final class RoundChunk {
+    /// `owner` of a candidate equal to a state stored in an earlier round.
+    static let storedBefore = UInt32.max
+
+    private let leadingPadding = CacheLinePadding()
+    let batch: SuccessorBatch
+    /// Per candidate that claimed a hash slot: the smallest key of the candidates equal to it.
+    private(set) var minKey: UnsafeMutablePointer<UInt32>
+    /// Per candidate that claimed a hash slot: the slot.
+    private(set) var slotOf: UnsafeMutablePointer<Int>
+    /// Per candidate: the key of the claim it resolved to (its own when it claimed), or `storedBefore`.
+    private(set) var owner: UnsafeMutablePointer<UInt32>
+    private var keyCapacity = 0
+    /// Positions of the candidates that are the first discovery of a new state, in order.
+    var firstDiscoveries: [Int32] = []
+    /// Index of the first new state this chunk discovers (set between the counting and the numbering phase).
+    var base = 0
+    /// Violations found while expanding, in expansion order.
+    var findings: [(property: Int, finding: ExplicitExplorer.Finding)] = []
+    /// State-property events on the new states this chunk numbered, in state order.
+    var events: [StateCheckEvent] = []
+    /// Successors generated.
+    var transitions = 0
+    /// Set when the worker stopped expanding this chunk because the time budget was spent.
+    var abandoned = false
+    private let trailingPadding = CacheLinePadding()
+
+    init(wordCount: Int) {
+        batch = SuccessorBatch(wordCount: wordCount)
+        minKey = .allocate(capacity: 1)
+        slotOf = .allocate(capacity: 1)
+        owner = .allocate(capacity: 1)
+    }
+
+    deinit {
+        minKey.deallocate()
+        slotOf.deallocate()
+        owner.deallocate()
+    }
+
+    /// Empties the chunk before its states are expanded.
+    func reset() {
+        abandoned = false
+        batch.removeAll()
+        findings.removeAll(keepingCapacity: true)
+        events.removeAll(keepingCapacity: true)
+        firstDiscoveries.removeAll(keepingCapacity: true)
+        transitions = 0
+    }
+
+    /// Sizes the per-candidate arrays for the batch.
+    func prepareKeys() {
+        guard keyCapacity < batch.count else { return }
+        minKey.deallocate()
+        slotOf.deallocate()
+        owner.deallocate()
+        keyCapacity = max(batch.count, keyCapacity * 2)
+        minKey = .allocate(capacity: keyCapacity)
+        slotOf = .allocate(capacity: keyCapacity)
+        owner = .allocate(capacity: keyCapacity)
+    }
+}
+
+/// One worker's private machine, symmetry reducer and scratch state.
+final class RoundWorker {
+    private let leadingPadding = CacheLinePadding()
+    let machine: Machine
+    let reducer: SymmetryReducer?
+    let current: UnsafeMutablePointer<UInt64>
+    private let trailingPadding = CacheLinePadding()
+
+    init(system: TransitionSystem, symmetry: Bool) {
+        machine = system.makeMachine()
+        reducer = symmetry ? try? SymmetryReducer(system: system) : nil
+        current = .allocate(capacity: max(1, system.wordCount))
+    }
+
+    deinit { current.deallocate() }
+}
+
+/// Raw views of every chunk's per-candidate arrays, gathered once per round so that the hot loops index them
+/// without reference counting.
+struct RoundTables {
+    let words: UnsafeMutablePointer<UnsafeMutablePointer<UInt64>>
+    let minKeys: UnsafeMutablePointer<UnsafeMutablePointer<UInt32>>
+    let slots: UnsafeMutablePointer<UnsafeMutablePointer<Int>>
+    let count: Int
+
+    init(_ chunks: ArraySlice<RoundChunk>) {
+        count = chunks.count
+        words = .allocate(capacity: max(1, count))
+        minKeys = .allocate(capacity: max(1, count))
+        slots = .allocate(capacity: max(1, count))
+        for (offset, chunk) in chunks.enumerated() {
+            words[offset] = chunk.batch.words
+            minKeys[offset] = chunk.minKey
+            slots[offset] = chunk.slotOf
+        }
+    }
+
+    func deallocate() {
+        words.deallocate()
+        minKeys.deallocate()
+        slots.deallocate()
+    }
+
+    /// The chunk and position a key names.
+    @inline(__always)
+    static func split(_ key: UInt32) -> (chunk: Int, position: Int) { (Int(key >> 20), Int(key & 0xFFFFF)) }
+}
