@@ -18,6 +18,8 @@ Usage: Benchmarks/run.sh [options]
   -n, --n N               devices (default 6: 41,557,321 states; N=5 gives 1,011,300 for a quick run)
   -r, --runs R            runs per tool (default 3); the table shows medians
       --threads T         vfio-mc --threads T (default 1), when vfio-mc has the option
+      --speedup           also run vfio-mc with --threads 1 before each run (alternating) and print the
+                          speed-up of --threads T over one thread (medians of the runs)
       --ncore K           SPIN: compile pan with -DNCORE=K (multi-core search; default 1: sequential pan)
       --tools LIST        spin,vfio-mc (default both); with one tool there is no comparison
       --symmetry          vfio-mc on p2p-scale-sym.vmc (scalarset devices, symmetry reduction on), SPIN on
@@ -39,7 +41,7 @@ EOF
 
 N=6; RUNS=3; THREADS=1; NCORE=1; TOOLS="spin,vfio-mc"; SYMMETRY=0
 VFIO=""; BUILD=1; VFIO_EXTRA=""; SPIN_W=""; SPIN_M=""; MEMLIM=""; SPIN_CFLAGS_EXTRA=""
-SPIN_TIMEOUT=""; SPIN_MAY_FAIL=0; WORK=""
+SPIN_TIMEOUT=""; SPIN_MAY_FAIL=0; WORK=""; SPEEDUP=0
 
 die() { echo "run.sh: error: $*" >&2; exit 1; }
 need_arg() { [[ $# -ge 2 && -n "$2" ]] || die "$1 needs a value"; }
@@ -49,6 +51,7 @@ while [[ $# -gt 0 ]]; do
     -n|--n) need_arg "$@"; N=$2; shift 2 ;;
     -r|--runs) need_arg "$@"; RUNS=$2; shift 2 ;;
     --threads) need_arg "$@"; THREADS=$2; shift 2 ;;
+    --speedup) SPEEDUP=1; shift ;;
     --ncore) need_arg "$@"; NCORE=$2; shift 2 ;;
     --tools) need_arg "$@"; TOOLS=$2; shift 2 ;;
     --symmetry) SYMMETRY=1; shift ;;
@@ -78,6 +81,10 @@ for t in "${tool_list[@]}"; do
   case "$t" in spin) RUN_SPIN=1 ;; vfio-mc) RUN_VFIO=1 ;; *) die "--tools: unknown tool '$t'" ;; esac
 done
 (( RUN_SPIN + RUN_VFIO > 0 )) || die "--tools selects nothing"
+if (( SPEEDUP )); then
+  (( RUN_VFIO )) || die "--speedup needs vfio-mc in --tools"
+  (( THREADS > 1 )) || die "--speedup needs --threads 2 or more"
+fi
 
 # ---------------------------------------------------------------------------------------------- tools
 
@@ -132,7 +139,10 @@ if (( RUN_VFIO )); then
     echo "run.sh: note: this vfio-mc has no --threads option; running it as it is (one thread)" >&2
     THREADS="(no option)"
   fi
-  if [[ -n "$VFIO_EXTRA" ]]; then read -r -a extra <<<"$VFIO_EXTRA"; VFIO_ARGS+=("${extra[@]}"); fi
+  VFIO_ARGS_ONE=(--threads 1)
+  if [[ -n "$VFIO_EXTRA" ]]; then
+    read -r -a extra <<<"$VFIO_EXTRA"; VFIO_ARGS+=("${extra[@]}"); VFIO_ARGS_ONE+=("${extra[@]}")
+  fi
 fi
 
 # ---------------------------------------------------------------------------------------------- SPIN
@@ -176,26 +186,33 @@ fi
 CPU=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)
 {
   echo "N=$N"; echo "runs=$RUNS"; echo "expected=$EXPECTED"; echo "symmetry=$SYMMETRY"
-  echo "threads=$THREADS"; echo "ncore=$NCORE"; echo "spin_may_fail=$SPIN_MAY_FAIL"
+  echo "threads=$THREADS"; echo "ncore=$NCORE"; echo "spin_may_fail=$SPIN_MAY_FAIL"; echo "speedup=$SPEEDUP"
   echo "machine=$(nproc) cores, ${CPU:-unknown CPU}, $(awk '/^MemTotal:/ { printf "%.1f GB", $2/1048576 }' /proc/meminfo)"
   echo "spin_version=$( (( RUN_SPIN )) && spin -V 2>&1 | head -1 || echo -)"
   echo "spin_cmd=gcc ${SPIN_CFLAGS[*]} -o pan pan.c && ./pan ${PAN_ARGS[*]}"
   echo "vfio_cmd=vfio-mc check --json --const N=$N${VFIO_ARGS[*]:+ ${VFIO_ARGS[*]}} Benchmarks/$(basename "$MODEL_VMC")"
 } >"$WORK/config.txt"
 
+# run_vfio NAME ARGS...: one vfio-mc run, writing $WORK/NAME.json, NAME.time and NAME.rc; dies unless it exits 0.
+run_vfio() {
+  local name=$1; shift
+  echo "run.sh: run $r/$RUNS: vfio-mc check --const N=$N${*:+ $*} $(basename "$MODEL_VMC")" >&2
+  set +e
+  (cd "$ROOT" && /usr/bin/time -v "$VFIO" check --json --const "N=$N" "$@" \
+      "Benchmarks/$(basename "$MODEL_VMC")" >"$WORK/$name.json" 2>"$WORK/$name.time")
+  local rc=$?
+  set -e
+  echo "$rc" >"$WORK/$name.rc"
+  if (( rc != 0 )); then
+    tail -20 "$WORK/$name.time" >&2
+    die "vfio-mc exited with $rc (0 means every expectation met; see $WORK/$name.json)"
+  fi
+}
+
 for ((r = 1; r <= RUNS; r++)); do
   if (( RUN_VFIO )); then
-    echo "run.sh: run $r/$RUNS: vfio-mc check --const N=$N${VFIO_ARGS[*]:+ ${VFIO_ARGS[*]}} $(basename "$MODEL_VMC")" >&2
-    set +e
-    (cd "$ROOT" && /usr/bin/time -v "$VFIO" check --json --const "N=$N" "${VFIO_ARGS[@]}" \
-        "Benchmarks/$(basename "$MODEL_VMC")" >"$WORK/vfio-mc.$r.json" 2>"$WORK/vfio-mc.$r.time")
-    rc=$?
-    set -e
-    echo "$rc" >"$WORK/vfio-mc.$r.rc"
-    if (( rc != 0 )); then
-      tail -20 "$WORK/vfio-mc.$r.time" >&2
-      die "vfio-mc exited with $rc (0 means every expectation met; see $WORK/vfio-mc.$r.json)"
-    fi
+    (( SPEEDUP )) && run_vfio "vfio-mc-1t.$r" "${VFIO_ARGS_ONE[@]}"
+    run_vfio "vfio-mc.$r" "${VFIO_ARGS[@]}"
   fi
   if (( RUN_SPIN )); then
     echo "run.sh: run $r/$RUNS: ./pan ${PAN_ARGS[*]}" >&2
@@ -266,13 +283,13 @@ def spin_run(r):
     run["failure"] = "; ".join(failure)
     return run
 
-def vfio_run(r):
-    doc = json.load(open(os.path.join(work, f"vfio-mc.{r}.json")))
+def vfio_run(r, name="vfio-mc"):
+    doc = json.load(open(os.path.join(work, f"{name}.{r}.json")))
     models = doc.get("models") or []
     if len(models) != 1:
-        sys.exit(f"run.sh: error: vfio-mc.{r}.json: expected one model, found {len(models)}")
+        sys.exit(f"run.sh: error: {name}.{r}.json: expected one model, found {len(models)}")
     m = models[0]
-    run = {"rss": peak_rss(os.path.join(work, f"vfio-mc.{r}.time")), "wall": wall(os.path.join(work, f"vfio-mc.{r}.time")),
+    run = {"rss": peak_rss(os.path.join(work, f"{name}.{r}.time")), "wall": wall(os.path.join(work, f"{name}.{r}.time")),
            "states": m["states"], "seconds": m["seconds"], "exact": True,
            "reported_sps": m.get("statesPerSecond"), "reported_bps": m.get("bytesPerState"),
            "reported_peak": m.get("peakMemoryBytes"), "transitions": m.get("transitions"),
@@ -286,6 +303,9 @@ if os.path.exists(os.path.join(work, "vfio-mc.1.json")):
     tools["vfio-mc"] = [vfio_run(r) for r in range(1, runs + 1)]
 if os.path.exists(os.path.join(work, "spin.1.out")):
     tools["SPIN"] = [spin_run(r) for r in range(1, runs + 1)]
+ONE = "vfio-mc, 1 thread"
+if cfg.get("speedup") == "1":
+    tools[ONE] = [vfio_run(r, "vfio-mc-1t") for r in range(1, runs + 1)]
 
 for name, rs in tools.items():
     for i, run in enumerate(rs, 1):
@@ -347,6 +367,14 @@ if "vfio-mc" in tools:
           f"it reports {fmt_int(med([r['reported_sps'] for r in tools['vfio-mc']]))} states/s and "
           f"{med([r['reported_bps'] for r in tools['vfio-mc']]):.1f} bytes/state itself")
 print(f"unreduced distinct states for N={cfg['N']} by the formula in p2p-scale.vmc: {int(cfg['expected']):,}")
+if ONE in rows and "vfio-mc" in rows:
+    one, many = rows[ONE], rows["vfio-mc"]
+    if one["states"] != many["states"]:
+        problems.append(f"vfio-mc with 1 and {cfg['threads']} threads found different states: "
+                        f"{fmt_int(one['states'])} and {fmt_int(many['states'])}")
+    else:
+        print(f"vfio-mc speed-up, --threads {cfg['threads']} over --threads 1 (medians of {runs} alternating runs): "
+              f"{ratio(many['sps'], one['sps'])} states/s")
 
 if "vfio-mc" in rows and "SPIN" in rows:
     v, s = rows["vfio-mc"], rows["SPIN"]

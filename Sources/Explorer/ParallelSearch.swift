@@ -141,20 +141,20 @@ extension ExplicitExplorer {
             }
             return true
         }
-        let needed = store.count + candidates
-        if needed > StateStore.maximumStates {
-            stopReason = "the explorer's limit of \(StateStore.maximumStates) states reached"
-            return false
+        // Claims never fill the index when there are fewer candidates than free slots.
+        if store.count + candidates >= store.slotCount {
+            guard grow(toHold: (store.count + candidates) / 2 + 1, threads: workers.count) else { return false }
         }
-        if let limit = options.maxMemoryBytes, store.bytes(forStates: needed) > limit {
-            stopReason = "memory limit of \(limit) bytes reached"
-            return false
-        }
-        store.reserve(states: needed, threads: workers.count)
         let tables = RoundTables(round)
         defer { tables.deallocate() }
-        forEachChunk(round.count, workers: workers) { chunk, _ in self.claimSlots(chunk: chunk, of: round, tables: tables) }
-        forEachChunk(round.count, workers: workers) { chunk, _ in Self.listFirstDiscoveries(chunk: chunk, of: round, tables: tables) }
+        claimAndListFirstDiscoveries(round, tables: tables, workers: workers)
+        let needed = store.count + round.reduce(0) { $0 + $1.firstDiscoveries.count }
+        if needed > store.capacity || needed > StateStore.maximumStates {
+            // Grow as the one-thread search would, then claim again in the new index (the resize drops the claims).
+            guard grow(toHold: needed, threads: workers.count) else { return false }
+            for chunk in round { chunk.firstDiscoveries.removeAll(keepingCapacity: true) }
+            claimAndListFirstDiscoveries(round, tables: tables, workers: workers)
+        }
 
         // Number the new states: chunk by chunk, first discoveries in position order.
         var next = store.count
@@ -188,6 +188,27 @@ extension ExplicitExplorer {
         return true
     }
 
+    /// Phases 2 and 3 over the round.
+    private func claimAndListFirstDiscoveries(_ round: ArraySlice<RoundChunk>, tables: RoundTables, workers: [RoundWorker]) {
+        forEachChunk(round.count, workers: workers) { chunk, _ in self.claimSlots(chunk: chunk, of: round, tables: tables) }
+        forEachChunk(round.count, workers: workers) { chunk, _ in Self.listFirstDiscoveries(chunk: chunk, of: round, tables: tables) }
+    }
+
+    /// Grows the store to room for `states` states, unless that breaks a limit: then records why the search
+    /// stops, drops the round's claims and returns false.
+    private func grow(toHold states: Int, threads: Int) -> Bool {
+        if states > StateStore.maximumStates {
+            stopReason = "the explorer's limit of \(StateStore.maximumStates) states reached"
+        } else if let limit = options.maxMemoryBytes, store.bytes(forStates: states) > limit {
+            stopReason = "memory limit of \(limit) bytes reached"
+        } else {
+            store.reserve(states: states, threads: threads)
+            return true
+        }
+        store.rebuildIndex()
+        return false
+    }
+
     /// Phase 2: inserts one chunk's candidates into the shared index. Each claims an empty slot, or lowers the
     /// key of an equal candidate's claim, or recognises a state stored in an earlier round; its `owner` says
     /// which.
@@ -215,7 +236,7 @@ extension ExplicitExplorer {
                 if entry == 0 {
                     // Published by the compare-exchange (release): whoever finds the claim sees these.
                     minKey[position] = key
-                    slotOf[position] = slot
+                    slotOf[position] = UInt32(truncatingIfNeeded: slot)
                     if vmc_compare_exchange_u32(slots + slot, 0, provisional | key) {
                         owner[position] = key
                         break
@@ -269,7 +290,7 @@ extension ExplicitExplorer {
             let (claimChunk, claimPosition) = RoundTables.split(owner[position])
             let state = batch.state(position)
             store.writeClaimed(at: index, state, parent: batch.parents[position], action: batch.actions[position],
-                               slot: tables.slots[claimChunk][claimPosition])
+                               slot: Int(tables.slots[claimChunk][claimPosition]))
             if !checks.isEmpty { recorder.check(state, index: index, machine: machine, into: &chunk.events) }
             index += 1
         }

@@ -23,8 +23,8 @@ final class RoundChunk {
     let batch: SuccessorBatch
     /// Per candidate that claimed a hash slot: the smallest key of the candidates equal to it.
     private(set) var minKey: UnsafeMutablePointer<UInt32>
-    /// Per candidate that claimed a hash slot: the slot.
-    private(set) var slotOf: UnsafeMutablePointer<Int>
+    /// Per candidate that claimed a hash slot: the slot (the index never has more than 2^32 slots).
+    private(set) var slotOf: UnsafeMutablePointer<UInt32>
     /// Per candidate: the key of the claim it resolved to (its own when it claimed), or `storedBefore`.
     private(set) var owner: UnsafeMutablePointer<UInt32>
     private var keyCapacity = 0
@@ -100,7 +100,7 @@ final class RoundWorker {
 struct RoundTables {
     let words: UnsafeMutablePointer<UnsafeMutablePointer<UInt64>>
     let minKeys: UnsafeMutablePointer<UnsafeMutablePointer<UInt32>>
-    let slots: UnsafeMutablePointer<UnsafeMutablePointer<Int>>
+    let slots: UnsafeMutablePointer<UnsafeMutablePointer<UInt32>>
     let count: Int
 
     init(_ chunks: ArraySlice<RoundChunk>) {

@@ -17,7 +17,8 @@ public final class StateStore {
     public let wordCount: Int
     /// Number of states stored.
     public private(set) var count = 0
-    private var capacity = 0
+    /// Room for this many states without growing.
+    private(set) var capacity = 0
     private var words: UnsafeMutablePointer<UInt64>
     private var parents: UnsafeMutablePointer<UInt32>
     private var actions: UnsafeMutablePointer<UInt32>
@@ -136,6 +137,9 @@ public final class StateStore {
     static let provisionalBit: UInt32 = 1 << 31
     /// The most states a store can hold (indices must stay below the provisional bit).
     static let maximumStates = Int(provisionalBit) - 2
+
+    /// Slots in the index (twice the capacity): a parallel round whose claims stay below it cannot fill it.
+    var slotCount: Int { slotMask + 1 }
 
     /// The slot array and its mask, for lock-free insertion in a parallel round.
     var rawSlots: (pointer: UnsafeMutablePointer<UInt32>, mask: Int) { (slots, slotMask) }

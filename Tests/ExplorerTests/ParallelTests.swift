@@ -116,6 +116,23 @@ import Testing
         }
     }
 
+    @Test(arguments: [256, 1])
+    func parallelSearchStopsBeforeGrowingPastTheMemoryLimit(chunksPerRound: Int) throws {
+        var options = ExplorerOptions()
+        options.threads = 2
+        options.parallelChunksPerRound = chunksPerRound
+        options.maxMemoryBytes = 300_000
+        let result = try explore(Self.mixed, options: options)
+        #expect(!result.statistics.complete)
+        #expect(result.statistics.stopReason == "memory limit of 300000 bytes reached")
+        #expect(result.statistics.engineBytes <= 300_000)
+        #expect(result.statistics.states < 32_768)
+        #expect(try result.property("InRange").verdict == .unknown)
+        // What was found before the stop keeps its verdict and its shortest trace.
+        #expect(try result.property("Small").verdict == .violated)
+        #expect(try result.property("Small").trace?.length == 6)
+    }
+
     @Test func parallelSearchHonoursTheStateLimit() throws {
         var options = ExplorerOptions()
         options.threads = 2
