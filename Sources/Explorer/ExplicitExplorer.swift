@@ -130,20 +130,27 @@ public final class ExplicitExplorer {
                 }
                 guard insertSequentially(batch, stateChecks) else { return }
                 chunkStart = chunkEnd
-                let now = ResourceUsage.now()
-                if let timeout = options.timeoutSeconds, now - startTime > timeout {
-                    stopReason = "time limit of \(Self.format(timeout)) s reached"
-                    return
-                }
-                if let progress, now >= nextProgress {
-                    progress(ExplorerProgress(states: store.count, depth: depth, seconds: now - startTime))
-                    nextProgress = now + options.progressInterval
-                }
+                guard continueAfterBatch(progress: progress, nextProgress: &nextProgress) else { return }
             }
             levelStart = levelEnd
             levelEnd = store.count
             if levelEnd > levelStart { depth += 1 }
         }
+    }
+
+    /// Called after each batch of states: stops at the time limit, and reports progress when it is due.
+    /// False when the search stops.
+    func continueAfterBatch(progress: ((ExplorerProgress) -> Void)?, nextProgress: inout Double) -> Bool {
+        let now = ResourceUsage.now()
+        if let timeout = options.timeoutSeconds, now - startTime > timeout {
+            stopReason = "time limit of \(Self.format(timeout)) s reached"
+            return false
+        }
+        if let progress, now >= nextProgress {
+            progress(ExplorerProgress(states: store.count, depth: depth, seconds: now - startTime))
+            nextProgress = now + options.progressInterval
+        }
+        return true
     }
 
     /// Whether the time budget is spent; records why the search stops.

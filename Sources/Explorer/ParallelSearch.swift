@@ -81,15 +81,7 @@ extension ExplicitExplorer {
                 }
                 guard insertRound(round, workers: workers, stateChecks: stateChecks) else { return }
                 roundStart = roundEnd
-                let now = ResourceUsage.now()
-                if let timeout = options.timeoutSeconds, now - startTime > timeout {
-                    stopReason = "time limit of \(Self.format(timeout)) s reached"
-                    return
-                }
-                if let progress, now >= nextProgress {
-                    progress(ExplorerProgress(states: store.count, depth: depth, seconds: now - startTime))
-                    nextProgress = now + options.progressInterval
-                }
+                guard continueAfterBatch(progress: progress, nextProgress: &nextProgress) else { return }
             }
             levelStart = levelEnd
             levelEnd = store.count
