@@ -357,7 +357,10 @@ for name, row in rows.items():
     states = fmt_int(row["states"]) + ("" if row["exact"] else " (8 digits)")
     if row["failed"]:
         states += f" when stopped: {row['failure']}"
-    print(f"| {name} | {states} | {row['seconds']:.2f} | {fmt_int(row['sps'])} | {row['bps']:.1f} | "
+    # A run that failed before it searched (e.g. out of memory at start) may print a meaningless time.
+    seconds = "-" if row["failed"] else f"{row['seconds']:.2f}"
+    bps = "-" if row["failed"] or math.isnan(row["bps"]) else f"{row['bps']:.1f}"
+    print(f"| {name} | {states} | {seconds} | {'-' if row['failed'] else fmt_int(row['sps'])} | {bps} | "
           f"{row['rss'] / 1048576:,.0f} | {row['wall']:.2f} |")
 print()
 
