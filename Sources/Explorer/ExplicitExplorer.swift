@@ -82,10 +82,23 @@ public final class ExplicitExplorer {
         for check in stateChecks where findings[check.property] == nil {
             let value = machine.evaluate(check.program, state)
             if let failure = machine.failure {
-                if let bounds = boundsPropertyIndex { record(bounds, Finding(state: index, action: nil, failure: failure, address: machine.failureAddress)) }
-                continue
+                recordStateEvent(StateCheckEvent(property: check.property, state: index, failure: failure, address: machine.failureAddress))
+            } else if (value != 0) == check.goal {
+                recordStateEvent(StateCheckEvent(property: check.property, state: index, failure: nil, address: 0))
             }
-            if (value != 0) == check.goal { record(check.property, Finding(state: index, action: nil, failure: nil, address: 0)) }
+        }
+    }
+
+    /// Records what evaluating a state property on a state gave, unless the property is already decided: a
+    /// failed evaluation is a `bounds` finding, a violated invariant or a reached goal the property's own.
+    func recordStateEvent(_ event: StateCheckEvent) {
+        guard findings[event.property] == nil else { return }
+        if let failure = event.failure {
+            if let bounds = boundsPropertyIndex {
+                record(bounds, Finding(state: event.state, action: nil, failure: failure, address: event.address))
+            }
+        } else {
+            record(event.property, Finding(state: event.state, action: nil, failure: nil, address: 0))
         }
     }
 

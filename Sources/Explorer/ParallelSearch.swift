@@ -291,15 +291,7 @@ extension ExplicitExplorer {
     /// Records the events of one chunk's new states as the one-thread search's `checkState` would, given what
     /// is recorded so far.
     private func mergeStateEvents(_ events: [StateCheckEvent]) {
-        for event in events where findings[event.property] == nil {
-            if let failure = event.failure {
-                if let bounds = boundsPropertyIndex {
-                    record(bounds, Finding(state: event.state, action: nil, failure: failure, address: event.address))
-                }
-            } else {
-                record(event.property, Finding(state: event.state, action: nil, failure: nil, address: 0))
-            }
-        }
+        for event in events { recordStateEvent(event) }
     }
 
     @inline(__always)
