@@ -29,6 +29,9 @@ let package = Package(
         .target(name: "CExplorerSupport"),
         // The explicit-state engine.
         .target(name: "Explorer", dependencies: ["PackedSystem", "CExplorerSupport"], swiftSettings: hotLoop),
+        // Process plumbing the Swift overlay cannot express under strict concurrency: checked flushing of stdout,
+        // and SIGINT/SIGTERM handlers that only record the signal for the search to poll.
+        .target(name: "CProcessSupport"),
         // Z3's C API, found through pkg-config (Debian: libz3-dev).
         .systemLibrary(name: "CZ3", pkgConfig: "z3", providers: [.apt(["libz3-dev"])]),
         // The symbolic engine: bounded model checking and k-induction with Z3.
@@ -41,7 +44,7 @@ let package = Package(
         .executableTarget(
             name: "VfioMC",
             dependencies: [
-                "ModelLanguage", "PackedSystem", "Explorer", "Reports", "SMT", "Review",
+                "ModelLanguage", "PackedSystem", "Explorer", "Reports", "SMT", "Review", "CProcessSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict),

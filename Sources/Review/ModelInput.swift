@@ -62,15 +62,38 @@ public enum ModelLoader {
         try build(SourceFile(name: name, text: text), overrides: overrides)
     }
 
-    private static func build(_ source: SourceFile, overrides: [ConstantOverride]) throws -> TransitionSystem {
-        switch Frontend.check(source, overrides: overrides) {
-        case .failure(let errors):
-            throw ReviewError(errors.rendered)
-        case .success(let model):
-            switch SystemBuilder.build(model) {
-            case .failure(let errors): throw ReviewError(errors.rendered)
-            case .success(let system): return system
-            }
+    /// Reads, checks and lowers one model file (`-`: standard input), keeping the failure's parts apart: each
+    /// diagnostic rendered on its own (for JSON and JUnit), or the one message of an unreadable file.
+    public static func loadFile(_ path: String, overrides: [ConstantOverride]) -> Result<TransitionSystem, LoadFailure> {
+        do {
+            return system(try Frontend.load(path: path), overrides: overrides).mapError { LoadFailure(file: path, messages: $0.diagnostics.map(\.rendered)) }
+        } catch {
+            return .failure(LoadFailure(file: path, messages: ["error: \(error)"]))
         }
+    }
+
+    /// The one path from source to system: check, then lower.
+    public static func system(_ source: SourceFile, overrides: [ConstantOverride]) -> Result<TransitionSystem, ModelErrors> {
+        Frontend.check(source, overrides: overrides).flatMap(SystemBuilder.build)
+    }
+
+    private static func build(_ source: SourceFile, overrides: [ConstantOverride]) throws -> TransitionSystem {
+        switch system(source, overrides: overrides) {
+        case .failure(let errors): throw ReviewError(errors.rendered)
+        case .success(let system): return system
+        }
+    }
+}
+
+/// A model that could not be loaded: its file and the rendered messages (diagnostics, or why it is unreadable).
+public struct LoadFailure: Error, Sendable {
+    /// The file as named on the command line.
+    public let file: String
+    /// The messages, each ready to print.
+    public let messages: [String]
+    /// Creates a failure.
+    public init(file: String, messages: [String]) {
+        self.file = file
+        self.messages = messages
     }
 }

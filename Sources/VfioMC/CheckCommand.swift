@@ -4,6 +4,7 @@ import Foundation
 import ModelLanguage
 import PackedSystem
 import Reports
+import Review
 import SMT
 
 /// Options shared by the commands that load models.
@@ -87,7 +88,7 @@ struct CheckCommand: ParsableCommand {
         let overrides = try model.overrides()
         let files = try ModelLoading.modelFilesOrExit(paths)
         var results: [CheckResult] = []
-        var failures: [LoadFailure] = []
+        var failures: [Review.LoadFailure] = []
         let renderer = TextRenderer(showWitnesses: witnesses)
         let showProgress = !json && isatty(STDERR_FILENO) != 0
         for file in files {
@@ -105,7 +106,7 @@ struct CheckCommand: ParsableCommand {
             do {
                 try AtomicFile.write(JUnitRenderer.render(results: results, loadFailures: failures.map { ($0.file, $0.messages) }), to: junit)
             } catch {
-                printError("error: cannot write \(junit): \(error.localizedDescription)")
+                printError("error: \(error)")
                 throw ExitCode(2)
             }
         }

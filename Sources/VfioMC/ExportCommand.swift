@@ -88,7 +88,7 @@ struct ExportCommand: ParsableCommand {
             do {
                 try AtomicFile.write(text, to: out)
             } catch {
-                printError("error: cannot write \(out): \(error.localizedDescription)")
+                printError("error: \(error)")
                 throw ExitCode(2)
             }
         } else {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import ModelLanguage
 import Review
 
 /// `vfio-mc replay`: check that an observed sequence of protocol events is a behaviour of a model.
@@ -71,9 +72,9 @@ struct ReplayCommand: ParsableCommand {
         do {
             let text: String
             do {
-                text = try String(contentsOfFile: log, encoding: .utf8)
+                text = try FileReading.text(atPath: log)
             } catch {
-                throw ReviewError("error: \(log): cannot read the log (\(error.localizedDescription))")
+                throw ReviewError("error: \(error)")
             }
             let events = try EventLog.parse(text, name: log, format: EventLog.Format(rawValue: format) ?? .auto)
             let loaded = try ReplayStart.load(.file(file), overrides: try model.overrides(), predicate: start)

@@ -70,7 +70,7 @@ struct ReportCommand: ParsableCommand {
             let written = try ReportGenerator.write(outputs, to: out)
             print("\(out): \(outputs.count) files, \(written.count) changed; \(reports.count) models reported, \(failures.count) failed to load")
         } catch {
-            printError("error: cannot write the report to \(out): \(error.localizedDescription)")
+            printError("error: cannot write the report to \(out), which is left as it was: \(error)")
             throw ExitCode(2)
         }
         let code = ExitStatus.code(results: reports.map(\.result), loadFailures: failures.count)

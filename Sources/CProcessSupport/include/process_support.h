@@ -1,0 +1,18 @@
+#ifndef VFIO_MC_PROCESS_SUPPORT_H
+#define VFIO_MC_PROCESS_SUPPORT_H
+
+/// Flushes standard output; 0 when everything written so far reached the file, else an errno value (EIO when
+/// the C library recorded an earlier failure without one). Swift cannot name `stdout` under strict concurrency.
+int vmc_flush_stdout(void);
+
+/// Installs handlers for SIGINT and SIGTERM that only record the signal (async-signal-safe): the search polls
+/// `vmc_interrupt_signal` between batches and stops cleanly. A second SIGINT ends the process at once (130).
+void vmc_install_interrupt_handlers(void);
+
+/// The signal number received (SIGINT or SIGTERM), or 0 when none has arrived.
+int vmc_interrupt_signal(void);
+
+/// Records `signal` as if it had arrived (for tests).
+void vmc_simulate_interrupt(int signal);
+
+#endif

@@ -1,0 +1,44 @@
+#include "process_support.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+static volatile sig_atomic_t received_signal = 0;
+
+int vmc_flush_stdout(void) {
+    errno = 0;
+    if (fflush(stdout) != 0 || ferror(stdout)) {
+        return errno != 0 ? errno : EIO;
+    }
+    return 0;
+}
+
+static void record_signal(int signal) {
+    if (received_signal != 0 && signal == SIGINT) {
+        static const char message[] = "\nvfio-mc: second interrupt, stopping at once\n";
+        (void)!write(STDERR_FILENO, message, sizeof message - 1);
+        _exit(130);
+    }
+    received_signal = signal;
+}
+
+void vmc_install_interrupt_handlers(void) {
+    struct sigaction action;
+    memset(&action, 0, sizeof action);
+    action.sa_handler = record_signal;
+    sigemptyset(&action.sa_mask);
+    action.sa_flags = SA_RESTART;
+    sigaction(SIGINT, &action, NULL);
+    sigaction(SIGTERM, &action, NULL);
+}
+
+int vmc_interrupt_signal(void) {
+    return received_signal;
+}
+
+void vmc_simulate_interrupt(int signal) {
+    received_signal = signal;
+}
