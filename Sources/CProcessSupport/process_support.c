@@ -1,6 +1,7 @@
 #include "process_support.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -33,10 +34,27 @@ void vmc_install_interrupt_handlers(void) {
     action.sa_flags = SA_RESTART;
     sigaction(SIGINT, &action, NULL);
     sigaction(SIGTERM, &action, NULL);
+    // A parent may have spawned us with these signals blocked (the mask is inherited): unblock them here, or
+    // they would stay pending and the run could not be stopped.
+    sigset_t unblocked;
+    sigemptyset(&unblocked);
+    sigaddset(&unblocked, SIGINT);
+    sigaddset(&unblocked, SIGTERM);
+    pthread_sigmask(SIG_UNBLOCK, &unblocked, NULL);
 }
 
 int vmc_interrupt_signal(void) {
     return received_signal;
+}
+
+static int budget_exhausted = 0;
+
+void vmc_set_budget_exhausted(int which) {
+    __atomic_store_n(&budget_exhausted, which, __ATOMIC_RELAXED);
+}
+
+int vmc_budget_exhausted(void) {
+    return __atomic_load_n(&budget_exhausted, __ATOMIC_RELAXED);
 }
 
 void vmc_simulate_interrupt(int signal) {

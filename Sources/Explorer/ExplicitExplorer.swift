@@ -159,6 +159,10 @@ public final class ExplicitExplorer {
             stopReason = "time limit of \(Self.format(timeout)) s reached"
             return false
         }
+        if let reason = options.interruption?() {
+            stopReason = reason
+            return false
+        }
         if let progress, now >= nextProgress {
             progress(ExplorerProgress(states: store.count, depth: depth, seconds: now - startTime))
             nextProgress = now + options.progressInterval
@@ -168,6 +172,10 @@ public final class ExplicitExplorer {
 
     /// Whether the time budget is spent; records why the search stops.
     func timeIsUp() -> Bool {
+        if let reason = options.interruption?() {
+            stopReason = reason
+            return true
+        }
         guard let timeout = options.timeoutSeconds, ResourceUsage.now() - startTime > timeout else { return false }
         stopReason = "time limit of \(Self.format(timeout)) s reached"
         return true
@@ -175,6 +183,7 @@ public final class ExplicitExplorer {
 
     /// Whether the time budget is spent, without recording anything (safe from any thread).
     func timeBudgetSpent() -> Bool {
+        if options.interruption?() != nil { return true }
         guard let timeout = options.timeoutSeconds else { return false }
         return ResourceUsage.now() - startTime > timeout
     }
@@ -255,7 +264,8 @@ public final class ExplicitExplorer {
             stopReason = "state limit of \(limit) reached"
             return nil
         }
-        if store.isFull, let limit = options.maxMemoryBytes, store.bytesAfterGrowth > limit, store.find(state) == nil {
+        if store.isFull, let limit = options.maxMemoryBytes, ResourceUsage.bytesBesides(store.bytes) + store.bytesAfterGrowth > limit,
+           store.find(state) == nil {
             stopReason = "memory limit of \(limit) bytes reached"
             return nil
         }

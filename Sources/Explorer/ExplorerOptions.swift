@@ -1,3 +1,5 @@
+import PackedSystem
+
 /// Limits and switches for an explicit-state run.
 public struct ExplorerOptions: Sendable {
     /// Stop (without a verdict for undecided properties) once this many distinct states are stored.
@@ -15,6 +17,13 @@ public struct ExplorerOptions: Sendable {
     /// Chunks of 256 frontier states per round of the parallel search (at most 2048); smaller rounds let tests
     /// exercise many rounds on small models.
     var parallelChunksPerRound = 256
+
+    /// Asked between batches whether to stop now (for example after SIGINT); a non-nil answer is the stop
+    /// reason, and the run ends as at a time limit: partial statistics, undecided properties.
+    public var interruption: (@Sendable () -> String?)?
+
+    /// The same memory limit and interruption for building the system (grounding) before the search.
+    public var buildBudget: BuildBudget { BuildBudget(maxResidentBytes: maxMemoryBytes, interruption: interruption) }
 
     /// Default options: no limits.
     public init() {}

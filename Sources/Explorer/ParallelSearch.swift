@@ -191,7 +191,8 @@ extension ExplicitExplorer {
     private func grow(toHold states: Int, threads: Int) -> Bool {
         if states > StateStore.maximumStates {
             stopReason = "the explorer's limit of \(StateStore.maximumStates) states reached"
-        } else if let limit = options.maxMemoryBytes, store.bytes(forStates: states) > limit {
+        } else if let limit = options.maxMemoryBytes,
+                  ResourceUsage.bytesBesides(store.bytes) + store.bytes(forStates: states) > limit {
             stopReason = "memory limit of \(limit) bytes reached"
         } else {
             store.reserve(states: states, threads: threads)

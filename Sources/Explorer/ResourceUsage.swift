@@ -1,4 +1,5 @@
 import Foundation
+import PackedSystem
 
 /// Process memory and time measurements.
 public enum ResourceUsage {
@@ -10,6 +11,16 @@ public enum ResourceUsage {
             if let kilobytes = digits.first { return kilobytes * 1024 }
         }
         return 0
+    }
+
+    /// Resident bytes of this process now (0 when unknown).
+    public static func residentBytes() -> Int { ProcessMemory.residentBytes() }
+
+    /// The resident bytes of everything but a structure of `bytes` bytes (the state store): the compiled model,
+    /// the ground actions, batches and the runtime. A memory limit counts them too, so `--max-memory` bounds the
+    /// process, not only the store (read when the store is about to grow, which is rare).
+    public static func bytesBesides(_ bytes: Int) -> Int {
+        max(0, residentBytes() - bytes)
     }
 
     /// Seconds since an arbitrary fixed point, monotonic.

@@ -96,8 +96,14 @@ public struct DiagnosticBag: Sendable {
 public struct ModelErrors: Error, Sendable {
     /// The diagnostics, in source order.
     public let diagnostics: [Diagnostic]
+    /// Set when a budget (memory, time, a signal) stopped the work rather than a problem in the model: the
+    /// command then exits 3 (no verdict), not 2.
+    public let stopReason: String?
     /// Creates the error.
-    public init(_ diagnostics: [Diagnostic]) { self.diagnostics = diagnostics }
+    public init(_ diagnostics: [Diagnostic], stopReason: String? = nil) {
+        self.diagnostics = diagnostics
+        self.stopReason = stopReason
+    }
     /// All diagnostics rendered, one after the other.
     public var rendered: String { diagnostics.map(\.rendered).joined(separator: "\n") }
 }

@@ -5,12 +5,13 @@ public enum SystemBuilder {
     /// The most initial states a model may have.
     public static let maximumInitialStates = 1_000_000
 
-    /// Builds the system, or reports the limits the model exceeds as diagnostics.
-    public static func build(_ model: CheckedModel) -> Result<TransitionSystem, ModelErrors> {
-        LargeStack.run { buildOnLargeStack(model) }
+    /// Builds the system, or reports the limits the model exceeds as diagnostics. When `budget` runs out while
+    /// grounding, the failure's `stopReason` says so (the model itself may be fine).
+    public static func build(_ model: CheckedModel, budget: BuildBudget = BuildBudget()) -> Result<TransitionSystem, ModelErrors> {
+        LargeStack.run { buildOnLargeStack(model, budget: budget) }
     }
 
-    private static func buildOnLargeStack(_ model: CheckedModel) -> Result<TransitionSystem, ModelErrors> {
+    private static func buildOnLargeStack(_ model: CheckedModel, budget: BuildBudget) -> Result<TransitionSystem, ModelErrors> {
         var diagnostics = DiagnosticBag(source: model.source)
         guard let layout = StateLayout(variables: model.variables) else {
             let bits = model.variables.reduce(0) { $0 + $1.cellCount * $1.elementType.bitWidth }
@@ -28,7 +29,7 @@ public enum SystemBuilder {
         var terminal: LoweredExpression = .constant(0)
         do {
             for (index, action) in model.actions.enumerated() {
-                try ground(action, index: index, lowering: &lowering, builder: &builder, into: &actions)
+                try ground(action, index: index, lowering: &lowering, builder: &builder, into: &actions, budget: budget)
             }
             for info in model.properties {
                 let predicate = try info.predicate.map { try lowering.predicate($0, blame: info.range) }
@@ -40,6 +41,9 @@ public enum SystemBuilder {
             for predicate in model.terminals {
                 terminal = Folding.binary(.or, terminal, try lowering.predicate(predicate, blame: SourceRange(0, 0)))
             }
+        } catch let stopped as BuildStopped {
+            diagnostics.error("stopped while grounding the actions: \(stopped.reason)", at: 0)
+            return .failure(ModelErrors(diagnostics.diagnostics, stopReason: stopped.reason))
         } catch let problem as LoweringProblem {
             diagnostics.error(problem.message, at: problem.range)
             return .failure(ModelErrors(diagnostics.diagnostics))
@@ -54,7 +58,7 @@ public enum SystemBuilder {
     }
 
     private static func ground(_ action: ActionInfo, index: Int, lowering: inout Lowering, builder: inout CodeBuilder,
-                               into actions: inout [GroundAction]) throws {
+                               into actions: inout [GroundAction], budget: BuildBudget) throws {
         var combinations = 1
         for parameter in action.parameters {
             combinations = combinations.multipliedReportingOverflow(by: parameter.type.cardinality).partialValue
@@ -63,6 +67,7 @@ public enum SystemBuilder {
             }
         }
         for combination in 0..<combinations {
+            if combination & 4095 == 4095, let reason = budget.stopReason() { throw BuildStopped(reason: reason) }
             var remainder = combination
             var environment: Lowering.Environment = [:]
             var arguments: [ActionArgument] = []

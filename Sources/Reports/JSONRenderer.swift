@@ -74,12 +74,16 @@ public indirect enum JSONValue: Sendable, Hashable {
 /// Renders check results as the JSON document documented in docs/cli.md.
 public enum JSONRenderer {
     /// The document for a run: every model's result and every model that failed to load.
-    public static func document(results: [CheckResult], errors: [(file: String, messages: [String])]) -> JSONValue {
-        .object([
+    /// `peakMemoryBytes`, when given, is the whole process's peak resident size (the figure `--max-memory` bounds).
+    public static func document(results: [CheckResult], errors: [(file: String, messages: [String])],
+                                peakMemoryBytes: Int? = nil) -> JSONValue {
+        var fields: [(String, JSONValue)] = [
             ("tool", .string("vfio-mc")),
             ("models", .array(results.map(model))),
             ("errors", .array(errors.map { .object([("file", .string($0.file)), ("messages", .array($0.messages.map { .string($0) }))]) })),
-        ])
+        ]
+        if let peakMemoryBytes { fields.append(("peakMemoryBytes", .int(peakMemoryBytes))) }
+        return .object(fields)
     }
 
     /// One model's result.

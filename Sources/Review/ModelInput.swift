@@ -64,17 +64,21 @@ public enum ModelLoader {
 
     /// Reads, checks and lowers one model file (`-`: standard input), keeping the failure's parts apart: each
     /// diagnostic rendered on its own (for JSON and JUnit), or the one message of an unreadable file.
-    public static func loadFile(_ path: String, overrides: [ConstantOverride]) -> Result<TransitionSystem, LoadFailure> {
+    public static func loadFile(_ path: String, overrides: [ConstantOverride],
+                                budget: BuildBudget = BuildBudget()) -> Result<TransitionSystem, LoadFailure> {
         do {
-            return system(try Frontend.load(path: path), overrides: overrides).mapError { LoadFailure(file: path, messages: $0.diagnostics.map(\.rendered)) }
+            return system(try Frontend.load(path: path), overrides: overrides, budget: budget).mapError {
+                LoadFailure(file: path, messages: $0.diagnostics.map(\.rendered), stopReason: $0.stopReason)
+            }
         } catch {
             return .failure(LoadFailure(file: path, messages: ["error: \(error)"]))
         }
     }
 
     /// The one path from source to system: check, then lower.
-    public static func system(_ source: SourceFile, overrides: [ConstantOverride]) -> Result<TransitionSystem, ModelErrors> {
-        Frontend.check(source, overrides: overrides).flatMap(SystemBuilder.build)
+    public static func system(_ source: SourceFile, overrides: [ConstantOverride],
+                              budget: BuildBudget = BuildBudget()) -> Result<TransitionSystem, ModelErrors> {
+        Frontend.check(source, overrides: overrides).flatMap { SystemBuilder.build($0, budget: budget) }
     }
 
     private static func build(_ source: SourceFile, overrides: [ConstantOverride]) throws -> TransitionSystem {
@@ -91,9 +95,12 @@ public struct LoadFailure: Error, Sendable {
     public let file: String
     /// The messages, each ready to print.
     public let messages: [String]
+    /// Set when a budget stopped the loading (exit 3), not a problem of the model (exit 2).
+    public let stopReason: String?
     /// Creates a failure.
-    public init(file: String, messages: [String]) {
+    public init(file: String, messages: [String], stopReason: String? = nil) {
         self.file = file
         self.messages = messages
+        self.stopReason = stopReason
     }
 }

@@ -14,6 +14,9 @@ public struct SMTOptions: Sendable {
     public var timeoutSeconds: Double?
     /// Memory limit passed to Z3, in bytes.
     public var maxMemoryBytes: Int?
+    /// Asked before every bound whether to stop now (for example after SIGINT); a non-nil answer is the stop
+    /// reason. A query already running ends at its own time limit.
+    public var interruption: (@Sendable () -> String?)?
 
     /// Default options.
     public init() {}
@@ -123,6 +126,7 @@ private final class SymbolicRun {
 
         for k in 0...max(0, options.maxDepth) {
             if timedOut { return stop("time limit of \(Self.format(options.timeoutSeconds ?? 0)) s reached") }
+            if let reason = options.interruption?() { return stop(reason) }
             if k > 0 { try bmc.extend() }
             // Base: the shortest violations (and witnesses) have exactly k transitions.
             let pending = safety.filter(isUndecided)

@@ -41,23 +41,13 @@ struct CheckCommand: ParsableCommand {
     @Flag(help: "Print one JSON document (see docs/cli.md) instead of text.")
     var json = false
 
-    @Option(help: "Stop after this many distinct states (exit 3 if verdicts are missing).")
-    var maxStates: Int?
-
-    @Option(help: ArgumentHelp("Stop before the state store exceeds this size; accepts K, M, G, T suffixes.", valueName: "BYTES"))
-    var maxMemory: String?
-
-    @Option(help: "Stop after this many seconds.")
-    var timeout: Double?
+    @OptionGroup(title: "Budgets") var budget: BudgetOptions
 
     @Flag(help: "Also print witnesses for reachable goals.")
     var witnesses = false
 
     @Flag(help: "Do not reduce by symmetry over scalarsets (on by default when a model declares one).")
     var noSymmetry = false
-
-    @Option(help: "Search threads (default: all cores). Results and traces are the same for every thread count.")
-    var threads: Int = ProcessInfo.processInfo.activeProcessorCount
 
     @Option(help: "The engine: explicit (breadth-first search), smt (Z3: BMC and k-induction) or both (cross-checked).")
     var engine: EngineChoice = .explicit
@@ -69,22 +59,12 @@ struct CheckCommand: ParsableCommand {
     var junit: String?
 
     func validate() throws {
-        if let maxStates, maxStates < 1 { throw ValidationError("--max-states must be at least 1") }
-        if threads < 1 || threads > 256 { throw ValidationError("--threads must be between 1 and 256") }
-        if let timeout, !(timeout > 0) { throw ValidationError("--timeout must be a positive number of seconds") }
-        if let maxMemory, ByteCount.parse(maxMemory) == nil {
-            throw ValidationError("--max-memory expects a byte count such as 512M or 8G, got '\(maxMemory)'")
-        }
         _ = try model.overrides()
     }
 
     func run() throws {
-        var options = ExplorerOptions()
-        options.maxStates = maxStates
-        options.timeoutSeconds = timeout
-        options.maxMemoryBytes = maxMemory.flatMap(ByteCount.parse)
+        var options = try budget.start()
         options.symmetry = !noSymmetry
-        options.threads = threads
         let overrides = try model.overrides()
         let files = try ModelLoading.modelFilesOrExit(paths)
         var results: [CheckResult] = []
@@ -92,7 +72,9 @@ struct CheckCommand: ParsableCommand {
         let renderer = TextRenderer(showWitnesses: witnesses)
         let showProgress = !json && isatty(STDERR_FILENO) != 0
         for file in files {
-            switch ModelLoading.load(file, overrides: overrides) {
+            // After SIGINT or SIGTERM the models not yet started are skipped; what ran is reported.
+            if RunControl.signalExitCode != nil { break }
+            switch ModelLoading.load(file, overrides: overrides, budget: options.buildBudget) {
             case .failure(let failure):
                 failures.append(failure)
                 if !json { printError(failure.messages.joined(separator: "\n")) }
@@ -111,12 +93,20 @@ struct CheckCommand: ParsableCommand {
             }
         }
         if json {
-            print(JSONRenderer.document(results: results, errors: failures.map { ($0.file, $0.messages) }).serialized())
+            print(JSONRenderer.document(results: results, errors: failures.map { ($0.file, $0.messages) },
+                                        peakMemoryBytes: ResourceUsage.peakResidentBytes()).serialized())
         } else if files.count > 1 {
             let met = results.filter(\.expectationsMet).count
-            print("\(files.count) models: \(met) met every expectation, \(results.count - met) did not, \(failures.count) failed to load")
+            let skipped = files.count - results.count - failures.count
+            print("\(files.count) models: \(met) met every expectation, \(results.count - met) did not, \(failures.count) failed to load"
+                  + (skipped > 0 ? ", \(skipped) not checked (interrupted)" : ""))
         }
-        let code = ExitStatus.code(results: results, loadFailures: failures.count)
+        if let code = RunControl.signalExitCode {
+            printError("vfio-mc: \(RunControl.interruption() ?? "interrupted"): the results above are partial")
+            throw ExitCode(code)
+        }
+        let code = ExitStatus.code(results: results, loadFailures: failures.filter { $0.stopReason == nil }.count,
+                                   budgetStops: failures.count(where: { $0.stopReason != nil }))
         if code != 0 { throw ExitCode(code) }
     }
 }
@@ -135,8 +125,9 @@ extension CheckCommand {
         if engine != .explicit {
             var smtOptions = SMTOptions()
             smtOptions.maxDepth = smtDepth
-            smtOptions.timeoutSeconds = options.timeoutSeconds
+            smtOptions.timeoutSeconds = RunControl.remainingSeconds()
             smtOptions.maxMemoryBytes = options.maxMemoryBytes
+            smtOptions.interruption = options.interruption
             smtResult = SMTEngine(system: system, options: smtOptions, file: file).run()
         }
         switch (explicitResult, smtResult) {
@@ -181,11 +172,12 @@ enum EngineComparison {
 /// How a run's results map to an exit code.
 enum ExitStatus {
     /// 2 for a model error, else 1 for a missed expectation, else 3 for a missing verdict, else 0.
-    static func code(results: [CheckResult], loadFailures: Int) -> Int32 {
+    /// `budgetStops` counts models whose loading a budget stopped: no verdict, so 3 unless something worse.
+    static func code(results: [CheckResult], loadFailures: Int, budgetStops: Int = 0) -> Int32 {
         if loadFailures > 0 { return 2 }
         if results.contains(where: \.disagreement) { return 1 }
         if results.contains(where: { result in result.properties.contains { !$0.meetsExpectation && $0.verdict != .unknown } }) { return 1 }
-        if results.contains(where: \.hasUnknown) { return 3 }
+        if results.contains(where: \.hasUnknown) || budgetStops > 0 { return 3 }
         return 0
     }
 }

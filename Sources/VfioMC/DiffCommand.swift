@@ -31,17 +31,11 @@ struct DiffCommand: ParsableCommand {
     @Option(help: "The definition telling whether a request is refused (as for `paths`).")
     var fails = "einval"
 
-    @Option(help: "Stop each search after this many distinct states.")
-    var maxStates: Int?
-
-    @Option(help: "Stop each search after this many seconds.")
-    var timeout: Double?
+    @OptionGroup(title: "Budgets") var budget: BudgetOptions
 
     func validate() throws {
         if against == nil && proposed == nil { throw ValidationError("give two model files, or one model and --against REV") }
         if against != nil && proposed != nil { throw ValidationError("give either a second model file or --against REV, not both") }
-        if let maxStates, maxStates < 1 { throw ValidationError("--max-states must be at least 1") }
-        if let timeout, !(timeout > 0) { throw ValidationError("--timeout must be a positive number of seconds") }
         _ = try model.overrides()
     }
 
@@ -56,9 +50,7 @@ struct DiffCommand: ParsableCommand {
             baseInput = .file(base)
             proposedInput = .file(proposed ?? base)
         }
-        var options = ExplorerOptions()
-        options.maxStates = maxStates
-        options.timeoutSeconds = timeout
+        let options = try budget.start()
         let diff: ModelDiff
         do {
             let baseSystem = try ModelLoader.load(baseInput, overrides: overrides)

@@ -27,8 +27,8 @@ enum ModelLoading {
     }
 
     /// Loads, checks and lowers one model file.
-    static func load(_ path: String, overrides: [ConstantOverride]) -> Result<TransitionSystem, LoadFailure> {
-        ModelLoader.loadFile(path, overrides: overrides)
+    static func load(_ path: String, overrides: [ConstantOverride], budget: BuildBudget = BuildBudget()) -> Result<TransitionSystem, LoadFailure> {
+        ModelLoader.loadFile(path, overrides: overrides, budget: budget)
     }
 }
 

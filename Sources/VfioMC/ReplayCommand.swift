@@ -24,6 +24,8 @@ struct ReplayCommand: ParsableCommand {
 
     @OptionGroup var model: ModelOptions
 
+    @OptionGroup(title: "Budgets") var budget: ProcessBudgetOptions
+
     @Option(help: "The log's format: auto, native or qemu.")
     var format: String = "auto"
 
@@ -64,6 +66,7 @@ struct ReplayCommand: ParsableCommand {
     }
 
     func run() throws {
+        try budget.start()
         var options = ReplayOptions()
         options.maxSteps = maxSteps
         options.stateVariable = stateVariable

@@ -27,44 +27,47 @@ struct ReportCommand: ParsableCommand {
     @Flag(help: "Include run times, rates and memory figures (the output then differs from run to run).")
     var timings = false
 
-    @Option(help: "Stop each search after this many distinct states.")
-    var maxStates: Int?
-
-    @Option(help: "Stop each search after this many seconds.")
-    var timeout: Double?
+    @OptionGroup(title: "Budgets") var budget: BudgetOptions
 
     @Flag(help: "Do not reduce by symmetry over scalarsets (on by default when a model declares one).")
     var noSymmetry = false
 
     func validate() throws {
-        if let maxStates, maxStates <= 0 { throw ValidationError("--max-states must be positive") }
-        if let timeout, !(timeout > 0) { throw ValidationError("--timeout must be positive") }
         _ = try model.overrides()
     }
 
     func run() throws {
         let overrides = try model.overrides()
-        var explorerOptions = ExplorerOptions()
-        explorerOptions.maxStates = maxStates
-        explorerOptions.timeoutSeconds = timeout
+        var explorerOptions = try budget.start()
         explorerOptions.symmetry = !noSymmetry
         let files = try ModelLoading.modelFilesOrExit(paths)
         let shown = files.map(Self.displayPath)
         let slugs = ReportGenerator.slugs(forFiles: shown)
         var reports: [ModelReport] = []
         var failures: [ReportLoadFailure] = []
+        var budgetStops = 0
         for (index, file) in files.enumerated() {
-            switch ModelLoading.load(file, overrides: overrides) {
+            // A report is written complete or not at all: after SIGINT or SIGTERM the directory is left untouched.
+            if let code = RunControl.signalExitCode {
+                printError("vfio-mc: \(RunControl.interruption() ?? "interrupted"); \(out) is left as it was")
+                throw ExitCode(code)
+            }
+            switch ModelLoading.load(file, overrides: overrides, budget: explorerOptions.buildBudget) {
             case .failure(let failure):
                 let messages = failure.messages.map { $0.replacingOccurrences(of: file, with: shown[index]) }
                 printError(messages.joined(separator: "\n"))
                 failures.append(ReportLoadFailure(file: shown[index], messages: messages))
+                if failure.stopReason != nil { budgetStops += 1 }
             case .success(let system):
                 reports.append(Self.report(system: system, file: shown[index], slug: slugs[index], options: explorerOptions))
             }
         }
         var reportOptions = ReportOptions()
         reportOptions.timings = timings
+        if let code = RunControl.signalExitCode {
+            printError("vfio-mc: \(RunControl.interruption() ?? "interrupted"); \(out) is left as it was")
+            throw ExitCode(code)
+        }
         let outputs = ReportGenerator.files(models: reports, failures: failures, options: reportOptions)
         do {
             let written = try ReportGenerator.write(outputs, to: out)
@@ -73,7 +76,7 @@ struct ReportCommand: ParsableCommand {
             printError("error: cannot write the report to \(out), which is left as it was: \(error)")
             throw ExitCode(2)
         }
-        let code = ExitStatus.code(results: reports.map(\.result), loadFailures: failures.count)
+        let code = ExitStatus.code(results: reports.map(\.result), loadFailures: failures.count - budgetStops, budgetStops: budgetStops)
         if code != 0 { throw ExitCode(code) }
     }
 

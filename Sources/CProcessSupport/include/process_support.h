@@ -12,6 +12,12 @@ void vmc_install_interrupt_handlers(void);
 /// The signal number received (SIGINT or SIGTERM), or 0 when none has arrived.
 int vmc_interrupt_signal(void);
 
+/// Records that a budget ran out (1: time, 2: memory), for the search to see at its next poll.
+void vmc_set_budget_exhausted(int which);
+
+/// The budget that ran out (1: time, 2: memory), or 0.
+int vmc_budget_exhausted(void);
+
 /// Records `signal` as if it had arrived (for tests).
 void vmc_simulate_interrupt(int signal);
 

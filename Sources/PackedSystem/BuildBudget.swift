@@ -1,0 +1,43 @@
+import Foundation
+
+/// Limits that apply while a system is built. Grounding a model with a million action instances holds gigabytes
+/// before any search starts, so the builder polls the process's memory (and the command's interruption) every
+/// few thousand instances instead of leaving the limit to a watchdog thread that a loaded machine may not
+/// schedule in time.
+public struct BuildBudget: Sendable {
+    /// Stop once the process's resident memory exceeds this many bytes.
+    public var maxResidentBytes: Int?
+    /// Asked while grounding whether to stop now; a non-nil answer is the stop reason.
+    public var interruption: (@Sendable () -> String?)?
+
+    /// No limits.
+    public init(maxResidentBytes: Int? = nil, interruption: (@Sendable () -> String?)? = nil) {
+        self.maxResidentBytes = maxResidentBytes
+        self.interruption = interruption
+    }
+
+    /// Why building must stop now, if it must.
+    func stopReason() -> String? {
+        if let reason = interruption?() { return reason }
+        if let limit = maxResidentBytes, ProcessMemory.residentBytes() > limit {
+            return "memory limit of \(limit) bytes reached"
+        }
+        return nil
+    }
+}
+
+/// The build stopped because a budget ran out; not a problem of the model.
+struct BuildStopped: Error {
+    let reason: String
+}
+
+/// The process's memory, as the kernel counts it.
+public enum ProcessMemory {
+    /// Resident bytes of this process now (from /proc/self/statm; 0 when unknown).
+    public static func residentBytes() -> Int {
+        guard let text = try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8) else { return 0 }
+        let fields = text.split(separator: " ")
+        guard fields.count > 1, let pages = Int(fields[1]) else { return 0 }
+        return pages * Int(sysconf(Int32(_SC_PAGESIZE)))
+    }
+}

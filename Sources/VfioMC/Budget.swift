@@ -1,0 +1,149 @@
+import ArgumentParser
+import CProcessSupport
+import Explorer
+import Foundation
+
+/// The limits of the whole process, shared by every command that may run long.
+struct ProcessBudgetOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("Bound the whole process's memory (resident bytes); accepts K, M, G, T suffixes.", valueName: "BYTES"))
+    var maxMemory: String?
+
+    @Option(help: "Stop the whole command after this many seconds (loading, search and output included).")
+    var timeout: Double?
+
+    func validate() throws {
+        if let timeout, !(timeout > 0) { throw ValidationError("--timeout must be a positive number of seconds") }
+        if let maxMemory, ByteCount.parse(maxMemory) == nil {
+            throw ValidationError("--max-memory expects a byte count such as 512M or 8G, got '\(maxMemory)'")
+        }
+    }
+
+    /// The memory limit in bytes.
+    var maxMemoryBytes: Int? { maxMemory.flatMap(ByteCount.parse) }
+
+    /// Installs the signal handlers and the watchdog for these limits. A memory limit below what the process
+    /// already holds could only end the run before it starts: that is a usage error.
+    func start() throws {
+        if let limit = maxMemoryBytes, let text = maxMemory {
+            let resident = ResourceUsage.residentBytes()
+            if resident > limit {
+                throw UsageProblem("error: --max-memory \(text) is below the \(resident >> 20) MiB vfio-mc already uses before loading a model")
+            }
+        }
+        RunControl.start(timeout: timeout, maxMemoryBytes: maxMemoryBytes)
+    }
+}
+
+/// The budget options of the commands that search a state space, declared once.
+struct BudgetOptions: ParsableArguments {
+    @OptionGroup var process: ProcessBudgetOptions
+
+    @Option(help: "Stop each search after this many distinct states (exit 3 if verdicts are missing).")
+    var maxStates: Int?
+
+    @Option(help: "Search threads (default: all cores). Results and traces are the same for every thread count.")
+    var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+
+    func validate() throws {
+        if let maxStates, maxStates < 1 { throw ValidationError("--max-states must be at least 1") }
+        if threads < 1 || threads > 256 { throw ValidationError("--threads must be between 1 and 256") }
+    }
+
+    /// Starts the command's budget (signal handlers and the watchdog) and returns explorer options that honour it:
+    /// the time left of the command's limit, the whole process's memory, and interruption.
+    func start() throws -> ExplorerOptions {
+        try process.start()
+        var options = ExplorerOptions()
+        options.maxStates = maxStates
+        options.maxMemoryBytes = process.maxMemoryBytes
+        // The command's deadline reaches the search through `interruption`, so its stop reason names the limit
+        // the user gave, and time spent loading counts against it.
+        options.threads = threads
+        options.interruption = RunControl.interruption
+        return options
+    }
+}
+
+/// The whole command's budget. The search stops cooperatively: between batches it asks `interruption`, which
+/// reports a signal (SIGINT, SIGTERM) or a spent budget, and the command then writes its partial results. For
+/// the phases that do not poll (loading, grounding, liveness on a huge graph), a watchdog thread ends the
+/// process with exit 3 one second after the limit, saying which limit and that the output is incomplete.
+enum RunControl {
+    /// When the command started (monotonic seconds).
+    nonisolated(unsafe) private static var startTime = ResourceUsage.now()
+    nonisolated(unsafe) private static var timeout: Double?
+    nonisolated(unsafe) private static var deadline: Double?
+    /// The stop reasons for a spent time and memory budget, set before any thread reads them.
+    nonisolated(unsafe) private static var reasons: [String] = ["", "", ""]
+
+    /// Installs the signal handlers and, when a limit is given, the watchdog.
+    static func start(timeout: Double?, maxMemoryBytes: Int?) {
+        vmc_install_interrupt_handlers()
+        startTime = ResourceUsage.now()
+        Self.timeout = timeout
+        deadline = timeout.map { startTime + $0 }
+        reasons = ["", "time limit of \(format(timeout ?? 0)) s reached", "memory limit of \(maxMemoryBytes ?? 0) bytes reached"]
+        guard timeout != nil || maxMemoryBytes != nil else { return }
+        let thread = Thread { watch(timeout: timeout, maxMemoryBytes: maxMemoryBytes) }
+        thread.stackSize = 1 << 16
+        thread.start()
+    }
+
+    /// Seconds left of the time limit (at least a millisecond, so a search still reports what it covered).
+    static func remainingSeconds() -> Double? {
+        guard let timeout else { return nil }
+        return max(0.001, timeout - (ResourceUsage.now() - startTime))
+    }
+
+    /// Why the run must stop now, if it must: a signal, or a limit the watchdog saw exceeded.
+    static let interruption: @Sendable () -> String? = {
+        switch vmc_interrupt_signal() {
+        case 0:
+            let budget = Int(vmc_budget_exhausted())
+            if budget != 0 { return reasons[budget] }
+            if let deadline, ResourceUsage.now() > deadline { return reasons[1] }
+            return nil
+        case SIGINT: return "interrupted by SIGINT"
+        default: return "interrupted by SIGTERM"
+        }
+    }
+
+    /// The exit code a signal asks for (128 + its number), or nil when none arrived.
+    static var signalExitCode: Int32? {
+        let signal = vmc_interrupt_signal()
+        return signal == 0 ? nil : 128 + signal
+    }
+
+    private static func watch(timeout: Double?, maxMemoryBytes: Int?) {
+        var exceededSince: Double?
+        while true {
+            // Every 10 ms: reading /proc/self/statm costs microseconds, and a fast allocation (grounding a million
+            // actions) must not run far past the limit between two looks.
+            usleep(10_000)
+            let now = ResourceUsage.now()
+            var which: Int32 = 0
+            var resident = 0
+            if let timeout, now - startTime > timeout { which = 1 }
+            if which == 0, let maxMemoryBytes {
+                resident = ResourceUsage.residentBytes()
+                if resident > maxMemoryBytes { which = 2 }
+            }
+            guard which != 0 else { continue }
+            vmc_set_budget_exhausted(which)
+            let reason = reasons[Int(which)]
+            if exceededSince == nil { exceededSince = now }
+            // The search stops at its next poll; a phase that does not poll gets a second (time), or is ended at
+            // once when memory passes the limit by 5% (so the peak stays within a tenth of it).
+            let overMemory = which == 2 && Double(resident) > Double(maxMemoryBytes ?? 0) * 1.05
+            if let since = exceededSince, now - since > 1 || overMemory {
+                printError("error: \(reason) in a phase that cannot stop early; ending without verdicts (output incomplete)")
+                exit(3)
+            }
+        }
+    }
+
+    private static func format(_ seconds: Double) -> String {
+        seconds == seconds.rounded() ? String(Int(seconds)) : String(seconds)
+    }
+}
+

@@ -1,0 +1,80 @@
+import Foundation
+import Testing
+
+/// Budgets bound the whole command, and signals stop it cleanly. These tests start long runs and stop them, so
+/// they run one at a time (and the peak memory of every child so far is read after the memory test).
+@Suite(.serialized) struct CommandBudgetTests {
+    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    /// A model that takes far longer than any test to check: 41 million states.
+    static var longModel: String { repository.appendingPathComponent("Benchmarks/p2p-scale.vmc").path }
+
+    /// Starts the binary, sends `signal` after `delay` seconds, and returns its run.
+    static func interrupt(_ arguments: [String], signal: Int32, after delay: Double) throws -> CLITests.Run {
+        let process = Process()
+        process.executableURL = CLITests.binary
+        process.arguments = arguments
+        let out = Pipe()
+        let err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        Thread.sleep(forTimeInterval: delay)
+        kill(process.processIdentifier, signal)
+        let stdout = out.fileHandleForReading.readDataToEndOfFile()
+        let stderr = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return CLITests.Run(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
+                            stderr: String(decoding: stderr, as: UTF8.self))
+    }
+
+    @Test func sigintStopsTheSearchAndWritesPartialResults() throws {
+        let junit = FileManager.default.temporaryDirectory.appendingPathComponent("vfio-mc-sigint-\(getpid()).xml").path
+        let run = try Self.interrupt(["check", "--json", "--junit", junit, "--const", "N=6", Self.longModel], signal: SIGINT, after: 2)
+        #expect(run.status == 130, "\(run.stderr)")
+        let document = try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any]
+        let model = try #require((document?["models"] as? [[String: Any]])?.first, "\(run.stdout)")
+        #expect(model["stopReason"] as? String == "interrupted by SIGINT")
+        #expect(model["complete"] as? Bool == false)
+        #expect((model["states"] as? Int ?? 0) > 0)
+        #expect(FileManager.default.fileExists(atPath: junit))
+    }
+
+    @Test func sigtermStopsWithExit143() throws {
+        let run = try Self.interrupt(["check", "--const", "N=6", Self.longModel], signal: SIGTERM, after: 2)
+        #expect(run.status == 143, "\(run.stderr)")
+        #expect(run.stdout.contains("interrupted by SIGTERM"))
+    }
+
+    @Test func theTimeLimitCoversLoading() throws {
+        // Loading 150,000 actions takes seconds in a debug build; the limit must end the command anyway.
+        var text = "model many\nvar x: 0..3 = 0\n"
+        for index in 0..<150_000 { text += "action a\(index) when x == \(index % 4) { x := \((index + 1) % 4) }\n" }
+        let path = try CLITests.write(text, name: "many-actions.vmc")
+        let started = Date()
+        let run = try CLITests.run(["check", "--timeout", "1", path])
+        #expect(run.status == 3, "\(run.stderr)")
+        #expect(run.stderr.contains("time limit of 1 s reached") || run.stdout.contains("time limit of 1 s reached"))
+        // A guard against a hang, not a speed measurement: the limit plus its one second of grace, and slack.
+        #expect(Date().timeIntervalSince(started) < 30)
+    }
+
+    @Test func theMemoryLimitCoversGrounding() throws {
+        // A million ground actions hold about two gigabytes; the search never starts.
+        let model = """
+            model wide
+            var x: 0..3 = 0
+            action a(i: 0..999, j: 0..999) when x == 0 { x := 1 }
+            """
+        let path = try CLITests.write(model, name: "wide.vmc")
+        let run = try CLITests.run(["check", "--json", "--max-memory", "200M", path])
+        #expect(run.status == 3, "\(run.stderr)")
+        let document = try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any]
+        let messages = try #require((document?["errors"] as? [[String: Any]])?.first?["messages"] as? [String], "\(run.stdout)")
+        #expect(messages.joined().contains("stopped while grounding the actions: memory limit of 209715200 bytes reached"))
+        // The child's own peak resident size (VmHWM), as it reports it: within the limit plus a tenth. (wait4's
+        // ru_maxrss would not do: a child spawned with CLONE_VM inherits the test runner's high-water mark.)
+        let peak = try #require(document?["peakMemoryBytes"] as? Int)
+        #expect(Double(peak) <= 200 * 1048576 * 1.1, "peak \(peak) bytes")
+    }
+}
