@@ -65,8 +65,9 @@ public final class ExplicitExplorer {
     public func run(progress: ((ExplorerProgress) -> Void)? = nil) -> CheckResult {
         startTime = ResourceUsage.now()
         explore(progress: progress)
-        let livenessResults = stopReason == nil ? LivenessChecker(system: system, store: store, machine: machine).check() : [:]
-        return makeResult(liveness: livenessResults)
+        let relation = TransitionRelation(system)
+        let livenessResults = stopReason == nil ? LivenessChecker(system: system, store: store, relation: relation).check() : [:]
+        return makeResult(liveness: livenessResults, relation: relation)
     }
 
     // MARK: Search
@@ -282,8 +283,8 @@ public final class ExplicitExplorer {
 
     // MARK: Results
 
-    private func makeResult(liveness: [Int: LivenessOutcome]) -> CheckResult {
-        let builder = TraceBuilder(system: system, store: store, reducer: reducer, machine: machine)
+    private func makeResult(liveness: [Int: LivenessOutcome], relation: TransitionRelation) -> CheckResult {
+        let builder = TraceBuilder(system: system, store: store, reducer: reducer, relation: relation)
         let complete = stopReason == nil
         var results: [PropertyResult] = []
         for (index, property) in system.properties.enumerated() {

@@ -20,7 +20,7 @@ struct LivenessOutcome {
 struct LivenessChecker {
     let system: TransitionSystem
     let store: StateStore
-    let machine: Machine
+    let relation: TransitionRelation
 
     /// Successors of every state: `targets[offsets[i]..<offsets[i+1]]`, with the producing ground actions.
     private struct Graph {
@@ -44,18 +44,11 @@ struct LivenessChecker {
 
     private func buildGraph() -> Graph {
         var graph = Graph()
-        let wordCount = system.wordCount
-        let current = UnsafeMutablePointer<UInt64>.allocate(capacity: wordCount)
-        defer { current.deallocate() }
         for state in 0..<store.count {
-            current.update(from: store.state(state), count: wordCount)
-            for actionIndex in system.actions.indices {
-                guard machine.fire(actionIndex, current), machine.failure == nil else { continue }
-                for successor in 0..<machine.successorCount {
-                    if let target = store.find(machine.successors + successor * wordCount) {
-                        graph.targets.append(Int32(target))
-                        graph.actions.append(Int32(actionIndex))
-                    }
+            relation.forEachSuccessor(of: store.state(state)) { action, successor in
+                if let target = store.find(successor) {
+                    graph.targets.append(Int32(target))
+                    graph.actions.append(Int32(action))
                 }
             }
             graph.offsets.append(graph.targets.count)
@@ -65,7 +58,7 @@ struct LivenessChecker {
 
     /// Evaluates a predicate on every state.
     private func mark(_ program: Int32) -> [Bool] {
-        (0..<store.count).map { machine.evaluate(program, store.state($0)) != 0 }
+        (0..<store.count).map { relation.holds(program, in: store.state($0)) }
     }
 
     private func check(_ property: PropertySpec, _ graph: Graph) -> LivenessOutcome {

@@ -39,18 +39,9 @@ extension ExplicitExplorer {
     /// order then action order (so the order is deterministic). Every call is a genuine transition of the model,
     /// whether or not the search stored its target; actions that fail (assertion, bounds) contribute nothing.
     public func forEachTransition(_ body: (_ from: Int, _ action: Int, _ successor: UnsafePointer<UInt64>) -> Void) {
-        let machine = system.makeMachine()
-        let wordCount = system.wordCount
-        let current = UnsafeMutablePointer<UInt64>.allocate(capacity: max(1, wordCount))
-        defer { current.deallocate() }
+        let relation = TransitionRelation(system)
         for state in 0..<store.count {
-            current.update(from: store.state(state), count: wordCount)
-            for actionIndex in system.actions.indices {
-                guard machine.fire(actionIndex, current), machine.failure == nil else { continue }
-                for successor in 0..<machine.successorCount {
-                    body(state, actionIndex, UnsafePointer(machine.successors + successor * wordCount))
-                }
-            }
+            relation.forEachSuccessor(of: store.state(state)) { action, successor in body(state, action, successor) }
         }
     }
 

@@ -1,110 +1,67 @@
 import ModelLanguage
 import PackedSystem
 
-/// Turns stored state indices into `Trace`s people can read.
+/// Turns stored state indices into `Trace`s people can read. Steps are made by `TransitionSystem.step`, and
+/// concrete executions under symmetry are found by `TransitionRelation.steps(through:matching:)`, the same path
+/// that labels the SMT engine's traces.
 struct TraceBuilder {
     let system: TransitionSystem
     let store: StateStore
     /// With symmetry reduction, stored states are representatives; traces are rebuilt as concrete executions.
     var reducer: SymmetryReducer?
-    var machine: Machine?
+    let relation: TransitionRelation
 
     /// The step that leads into state `index` (its producing action and its values).
     func step(_ index: Int) -> TraceStep {
-        let words = store.stateArray(index)
-        let values = system.formattedCells(words)
-        if store.parent(index) == StateStore.noParent {
-            return TraceStep(action: nil, arguments: [], state: words, values: values)
-        }
-        let action = system.actions[Int(store.action(index))]
-        return TraceStep(action: action.name, arguments: action.arguments, state: words, values: values)
+        system.step(action: producingAction(index), state: store.stateArray(index))
+    }
+
+    /// The ground action that produced state `index` in the search, nil for an initial state.
+    private func producingAction(_ index: Int) -> Int? {
+        store.parent(index) == StateStore.noParent ? nil : Int(store.action(index))
     }
 
     /// The shortest path from an initial state to `index`.
     func trace(to index: Int) -> Trace {
-        if reducer != nil, let concrete = concretePath(store.path(to: index)) { return Trace(steps: concrete.steps) }
+        if reducer != nil, let concrete = concreteSteps(store.path(to: index)) { return Trace(steps: concrete) }
         return Trace(steps: store.path(to: index).map(step))
     }
 
     /// Under symmetry: a concrete execution whose k-th state has the k-th representative of `path`. Each step
-    /// fires the actions in order on the previous concrete state and takes the first successor whose
-    /// representative is the next one on the path.
-    func concretePath(_ path: [Int]) -> (steps: [TraceStep], last: [UInt64])? {
-        guard let reducer, let machine, let first = path.first else { return nil }
+    /// takes the first successor (in action order) of the previous concrete state whose representative is the next
+    /// one on the path.
+    func concreteSteps(_ path: [Int]) -> [TraceStep]? {
+        guard let reducer else { return nil }
         let wordCount = system.wordCount
-        var current = store.stateArray(first)
-        var steps = [TraceStep(action: nil, arguments: [], state: current, values: system.formattedCells(current))]
-        var candidate = [UInt64](repeating: 0, count: wordCount)
-        for representative in path.dropFirst() {
-            let target = store.stateArray(representative)
-            var found: (action: Int, state: [UInt64])?
-            current.withUnsafeBufferPointer { source in
-                guard let base = source.baseAddress else { return }
-                for action in system.actions.indices where found == nil {
-                    guard machine.fire(action, base), machine.failure == nil else { continue }
-                    for successor in 0..<machine.successorCount where found == nil {
-                        let words = Array(UnsafeBufferPointer(start: machine.successors + successor * wordCount, count: wordCount))
-                        candidate = words
-                        candidate.withUnsafeMutableBufferPointer { buffer in
-                            if let pointer = buffer.baseAddress { reducer.canonicalize(pointer) }
-                        }
-                        if candidate == target { found = (action, words) }
-                    }
-                }
-            }
-            guard let found else { return nil }
-            let ground = system.actions[found.action]
-            steps.append(TraceStep(action: ground.name, arguments: ground.arguments, state: found.state, values: system.formattedCells(found.state)))
-            current = found.state
+        let candidate = UnsafeMutablePointer<UInt64>.allocate(capacity: max(1, wordCount))
+        defer { candidate.deallocate() }
+        let steps = relation.steps(through: path.map(store.stateArray)) { successor, representative in
+            candidate.update(from: successor, count: wordCount)
+            reducer.canonicalize(candidate)
+            return (0..<wordCount).allSatisfy { candidate[$0] == representative[$0] }
         }
-        return (steps, current)
+        return try? steps.get()
     }
 
     /// The shortest path to `index`, ending with `action` failing there.
     func failingTrace(to index: Int, action: Int, failure: ActionFailure, address: Int32) -> Trace {
-        var action = action
-        var address = address
+        var failed = FailedAction(action: action, failure: failure, address: address)
         var steps = store.path(to: index).map(step)
-        if reducer != nil, let concrete = concretePath(store.path(to: index)), let machine {
-            // The failing instance in the concrete state may be a permuted one: take the first that fails alike.
-            steps = concrete.steps
-            concrete.last.withUnsafeBufferPointer { buffer in
-                guard let base = buffer.baseAddress else { return }
-                for candidate in system.actions.indices {
-                    if machine.fire(candidate, base), let observed = machine.failure, Self.alike(observed, failure) {
-                        action = candidate
-                        address = machine.failureAddress
-                        return
-                    }
-                }
+        if reducer != nil, let concrete = concreteSteps(store.path(to: index)), let last = concrete.last {
+            // The failing instance in the concrete state may be a permuted one: take the first that fails alike
+            // (its action and failing instruction; the message stays the one the search recorded).
+            steps = concrete
+            if let alike = relation.failures(in: last.state).first(where: { $0.failure.isAlike(failure) }) {
+                failed = FailedAction(action: alike.action, failure: failure, address: alike.address)
             }
         }
-        return Trace(steps: steps, failure: system.traceFailure(action: action, failure: failure, address: address))
-    }
-
-    /// Whether two failures are of the same property (bounds failures are alike whatever their detail).
-    static func alike(_ a: ActionFailure, _ b: ActionFailure) -> Bool {
-        switch (a, b) {
-        case (.assertion(let x), .assertion(let y)): return x == y
-        case (.bounds, .bounds): return true
-        default: return false
-        }
+        return Trace(steps: steps, failure: system.traceFailure(failed))
     }
 
     /// A lasso: the path `stem` (state indices from an initial state) then `loop` (indices after the stem's last
     /// state, ending with a state that steps back to `loop`'s target). `actions[k]` is the ground action into step k.
     func lasso(states: [Int], actions: [Int?], loopStart: Int) -> Trace {
-        var steps: [TraceStep] = []
-        for (position, index) in states.enumerated() {
-            let words = store.stateArray(index)
-            let values = system.formattedCells(words)
-            if let action = actions[position] {
-                let ground = system.actions[action]
-                steps.append(TraceStep(action: ground.name, arguments: ground.arguments, state: words, values: values))
-            } else {
-                steps.append(TraceStep(action: nil, arguments: [], state: words, values: values))
-            }
-        }
+        let steps = states.indices.map { system.step(action: actions[$0], state: store.stateArray(states[$0])) }
         return Trace(steps: steps, loopStart: loopStart)
     }
 }

@@ -47,10 +47,9 @@ public enum ReplayStart {
         exploreOptions.symmetry = false
         let explorer = ExplicitExplorer(system: extended, options: exploreOptions, file: input.displayName)
         let result = explorer.run()
-        let machine = extended.makeMachine()
-        func holds(_ words: UnsafePointer<UInt64>) -> Bool {
-            machine.evaluate(program, words) != 0 && machine.failure == nil
-        }
+        // A relation of its own: `forEachTransition` fires with another one, and this one only evaluates.
+        let relation = TransitionRelation(extended)
+        func holds(_ words: UnsafePointer<UInt64>) -> Bool { relation.holds(program, in: words) }
         // The states where the predicate becomes true: initial states that satisfy it, and successors that satisfy it
         // of states that do not.
         var satisfied: [Bool] = []

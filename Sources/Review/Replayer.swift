@@ -36,7 +36,7 @@ public final class Replayer {
     /// The options.
     public let options: ReplayOptions
     private let startStates: [[UInt64]]
-    private let successors: Successors
+    private let relation: TransitionRelation
 
     /// Prepares a replay from `startStates` (default: the model's initial states). Throws when the model has no
     /// device state variable, or the one named in the options does not exist.
@@ -58,7 +58,7 @@ public final class Replayer {
             variable = projection.stateVariables[0]
         }
         self.startStates = startStates ?? system.initialStates
-        successors = Successors(system: system)
+        relation = TransitionRelation(system)
     }
 
     /// The value of a state name of the variable's type (`STOP_COPY`, also `VFIO_DEVICE_STATE_STOP_COPY`; a number
@@ -153,12 +153,12 @@ public final class Replayer {
             var next: [[UInt64]] = []
             for state in frontier {
                 let before = cell(state, device)
-                successors.forEach(of: state) { _, successor in
-                    guard othersUnchanged(state, successor, except: device) else { return }
+                for successor in relation.successors(of: state).map(\.state) {
+                    guard othersUnchanged(state, successor, except: device) else { continue }
                     let after = cell(successor, device)
                     if let target, after != before, after == target {
                         landed.insert(successor)
-                        return
+                        continue
                     }
                     if searching.insert(successor) {
                         next.append(successor)
@@ -188,8 +188,8 @@ public final class Replayer {
         while !frontier.isEmpty && step < options.maxSteps {
             var next: [[UInt64]] = []
             for state in frontier {
-                successors.forEach(of: state) { _, successor in
-                    guard variable.fields.indices.allSatisfy({ cell(state, $0) == cell(successor, $0) }) else { return }
+                for successor in relation.successors(of: state).map(\.state) {
+                    guard variable.fields.indices.allSatisfy({ cell(state, $0) == cell(successor, $0) }) else { continue }
                     if closure.insert(successor) { next.append(successor) }
                 }
             }
@@ -206,14 +206,14 @@ public final class Replayer {
         var seen: Set<String> = []
         var result: [String] = []
         for state in silentClosure(states).states {
-            successors.forEach(of: state) { action, successor in
+            for next in relation.successors(of: state) {
                 let changes = variable.fields.indices.compactMap { device -> String? in
                     let before = cell(state, device)
-                    let after = cell(successor, device)
+                    let after = cell(next.state, device)
                     return before == after ? nil : "\(projection.devices[device].name): \(type.format(before)) -> \(type.format(after))"
                 }
-                guard !changes.isEmpty else { return }
-                let line = changes.joined(separator: ", ") + " (\(system.actions[action].label))"
+                guard !changes.isEmpty else { continue }
+                let line = changes.joined(separator: ", ") + " (\(system.actions[next.action].label))"
                 if seen.insert(line).inserted { result.append(line) }
             }
         }
@@ -222,9 +222,7 @@ public final class Replayer {
 
     private func canStop(_ states: StateSet) -> Bool {
         silentClosure(states).states.contains { state in
-            var any = false
-            successors.forEach(of: state) { _, _ in any = true }
-            return !any
+            relation.successors(of: state).isEmpty
         }
     }
 
@@ -240,11 +238,11 @@ public final class Replayer {
             var next: [[UInt64]] = []
             for state in frontier {
                 var hit: [UInt64]?
-                successors.forEach(of: state) { action, successor in
-                    guard hit == nil, visited.insert(successor) else { return }
-                    parent[successor] = (state, action)
-                    if cell(successor, device) == target && cell(state, device) != target { hit = successor }
-                    next.append(successor)
+                for successor in relation.successors(of: state) {
+                    guard hit == nil, visited.insert(successor.state) else { continue }
+                    parent[successor.state] = (state, successor.action)
+                    if cell(successor.state, device) == target && cell(state, device) != target { hit = successor.state }
+                    next.append(successor.state)
                 }
                 if let hit {
                     found = hit

@@ -221,13 +221,13 @@ private final class SymbolicRun {
             let states = try frames[0...k].map { try decoder.state($0, in: model) }
             switch kind {
             case .invariant, .reachable:
-                let (value, _) = try decoder.evaluate(property: index, in: states[k])
+                let (value, _) = decoder.evaluate(property: index, in: states[k])
                 guard let value, value == (kind == .reachable) else {
                     throw SMTError("internal error: the last state of the SMT trace does not \(kind == .reachable ? "reach" : "violate") \(system.properties[index].info.name)")
                 }
                 return .decided(kind == .reachable ? .reachable : .violated, Trace(steps: try decoder.steps(states)), note: nil)
             case .deadlock:
-                guard try decoder.isDeadlock(states[k]) else { throw SMTError("internal error: the last state of the SMT trace is not a deadlock") }
+                guard decoder.isDeadlock(states[k]) else { throw SMTError("internal error: the last state of the SMT trace is not a deadlock") }
                 return .decided(.violated, Trace(steps: try decoder.steps(states)), note: nil)
             case .assertion:
                 let failure = try decoder.failure(in: states[k], kind: .assertion(index))
@@ -237,7 +237,7 @@ private final class SymbolicRun {
                 for other in unfound {
                     let kind = system.properties[other].info.kind
                     guard kind == .invariant || kind == .reachable else { continue }
-                    if case (nil, let detail?) = try decoder.evaluate(property: other, in: states[k]) {
+                    if case (nil, let detail?) = decoder.evaluate(property: other, in: states[k]) {
                         return .decided(.violated, Trace(steps: try decoder.steps(states)), note: "while evaluating a property: \(detail)")
                     }
                 }
