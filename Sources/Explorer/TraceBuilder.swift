@@ -45,17 +45,19 @@ struct TraceBuilder {
 
     /// The shortest path to `index`, ending with `action` failing there.
     func failingTrace(to index: Int, action: Int, failure: ActionFailure, address: Int32) -> Trace {
-        var failed = FailedAction(action: action, failure: failure, address: address)
+        var action = action
+        var address = address
         var steps = store.path(to: index).map(step)
         if reducer != nil, let concrete = concreteSteps(store.path(to: index)), let last = concrete.last {
             // The failing instance in the concrete state may be a permuted one: take the first that fails alike
             // (its action and failing instruction; the message stays the one the search recorded).
             steps = concrete
             if let alike = relation.failures(in: last.state).first(where: { $0.failure.isAlike(failure) }) {
-                failed = FailedAction(action: alike.action, failure: failure, address: alike.address)
+                action = alike.action
+                address = alike.address
             }
         }
-        return Trace(steps: steps, failure: system.traceFailure(failed))
+        return Trace(steps: steps, failure: system.traceFailure(action: action, failure: failure, address: address))
     }
 
     /// A lasso: the path `stem` (state indices from an initial state) then `loop` (indices after the stem's last

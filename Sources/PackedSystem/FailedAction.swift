@@ -7,13 +7,7 @@ public struct FailedAction: Sendable, Hashable {
     public let failure: ActionFailure
     /// Address of the instruction that failed (see `TransitionSystem.location(ofInstruction:)`).
     public let address: Int32
-
-    /// Creates a failed action.
-    public init(action: Int, failure: ActionFailure, address: Int32) {
-        self.action = action
-        self.failure = failure
-        self.address = address
-    }
+    // No public initialiser: failed actions are found by firing (`TransitionRelation.failures(in:)`), not made up.
 }
 
 /// A failure is an `Error` so that `TransitionRelation.evaluate` can return it in a `Result`.

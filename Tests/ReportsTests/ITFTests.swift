@@ -54,7 +54,7 @@ import Testing
     @Test func booleansAndScalarsetsAndNestedArrays() throws {
         let system = try Fixtures.system(Fixtures.scalarsetDevices)
         let words = try #require(system.initialStates.first)
-        let step = TraceStep(action: nil, arguments: [], state: words, values: system.formattedCells(words))
+        let step = system.initialStep(words)
         let property = PropertyResult(name: "P", kind: .reachable, expected: .reachable, verdict: .reachable, trace: Trace(steps: [step]),
                                       engine: "explicit")
         let result = CheckResult(file: "sym.vmc", model: system.name, cellNames: system.cellNames, cellTypes: system.layout.fields.map(\.type),
