@@ -15,14 +15,19 @@ public struct TraceStep: Sendable, Hashable {
     public let arguments: [ActionArgument]
     /// The packed state after the step.
     public let state: [UInt64]
-    /// Every cell's value, formatted, in layout order.
+    /// Every cell's value, typed, in layout order: the number a range holds, 0 or 1 for a boolean, an enumeration
+    /// constant's position, a scalarset element's index. Renderers that need a value as data (JSON, ITF, the
+    /// sequence diagram) read it here and format it with `CheckResult.cellTypes`, never by parsing `values`.
+    public let cells: [Int64]
+    /// Every cell's value, formatted by its type (`FiniteType.format`), in layout order.
     public let values: [String]
 
-    /// Creates a step.
-    public init(action: String?, arguments: [ActionArgument], state: [UInt64], values: [String]) {
+    /// Creates a step; `values` are the `cells` formatted by their types (see `TransitionSystem.step`).
+    public init(action: String?, arguments: [ActionArgument], state: [UInt64], cells: [Int64], values: [String]) {
         self.action = action
         self.arguments = arguments
         self.state = state
+        self.cells = cells
         self.values = values
     }
 

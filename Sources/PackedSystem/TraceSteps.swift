@@ -5,10 +5,10 @@
 extension TransitionSystem {
     /// The step into `state` by ground action `action`, or the initial step when `action` is nil.
     public func step(action: Int?, state: [UInt64]) -> TraceStep {
-        let values = formattedCells(state)
-        guard let action else { return TraceStep(action: nil, arguments: [], state: state, values: values) }
-        let ground = actions[action]
-        return TraceStep(action: ground.name, arguments: ground.arguments, state: state, values: values)
+        let cells = layout.fields.map { $0.read(state) }
+        let values = zip(layout.fields, cells).map { field, value in field.type.format(value) }
+        let ground = action.map { actions[$0] }
+        return TraceStep(action: ground?.name, arguments: ground?.arguments ?? [], state: state, cells: cells, values: values)
     }
 
     /// The first step of a trace: an initial state, reached by no action.

@@ -80,7 +80,7 @@ public enum ITFRenderer {
             let info = variable.info
             let cells = (0..<info.cellCount).map { cell -> JSONValue in
                 let field = variable.firstField + cell
-                return value(field < step.values.count ? step.values[field] : "", type: info.elementType)
+                return field < step.cells.count ? value(step.cells[field], type: info.elementType) : .null
             }
             members.append((info.name, nest(cells[...], indexTypes: info.indexTypes[...])))
         }
@@ -95,17 +95,17 @@ public enum ITFRenderer {
         let entries = outer.values.enumerated().map { ordinal, key -> JSONValue in
             let start = cells.startIndex + ordinal * stride
             let slice = cells[start..<min(cells.endIndex, start + stride)]
-            return .array([value(outer.format(key), type: outer), nest(slice, indexTypes: inner)])
+            return .array([value(key, type: outer), nest(slice, indexTypes: inner)])
         }
         return .object([("#map", .array(entries))])
     }
 
-    /// A formatted value as ITF.
-    static func value(_ formatted: String, type: FiniteType) -> JSONValue {
+    /// A typed value as ITF.
+    static func value(_ value: Int64, type: FiniteType) -> JSONValue {
         switch type {
-        case .bool: return .bool(formatted == "true")
-        case .range: return .object([("#bigint", .string(formatted))])
-        case .enumeration, .scalarset: return .string(formatted)
+        case .bool: return .bool(value != 0)
+        case .range: return .object([("#bigint", .string(String(value)))])
+        case .enumeration, .scalarset: return .string(type.format(value))
         }
     }
 }

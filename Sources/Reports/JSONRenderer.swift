@@ -134,8 +134,8 @@ public enum JSONRenderer {
                 .object([
                     ("action", step.action.map { .string($0) } ?? .null),
                     ("parameters", .object(step.arguments.map { ($0.name, .string($0.formatted)) })),
-                    ("state", .object(zip(result.cellNames, zip(step.values, step.state.isEmpty ? [] : step.values.indices.map { $0 })).map { name, pair in
-                        (name, typedValue(pair.0, result.cellTypes[pair.1]))
+                    ("state", .object(zip(result.cellNames, zip(step.cells, result.cellTypes)).map { name, cell in
+                        (name, typedValue(cell.0, cell.1))
                     })),
                 ])
             })),
@@ -153,11 +153,11 @@ public enum JSONRenderer {
     }
 
     /// A cell value as JSON: booleans and integers as such, enum constants and scalarset values as strings.
-    static func typedValue(_ formatted: String, _ type: FiniteType) -> JSONValue {
+    static func typedValue(_ value: Int64, _ type: FiniteType) -> JSONValue {
         switch type {
-        case .bool: return .bool(formatted == "true")
-        case .range: return Int(formatted).map { .int($0) } ?? .string(formatted)
-        default: return .string(formatted)
+        case .bool: return .bool(value != 0)
+        case .range: return .int(Int(value))
+        default: return .string(type.format(value))
         }
     }
 }

@@ -92,7 +92,7 @@ public struct ModelReport: Sendable {
     public func sequenceDiagram(_ index: Int) -> SequenceDiagram? {
         let property = result.properties[index]
         guard let trace = property.trace else { return nil }
-        return SequenceDiagram(trace: trace, projection: projection, cellNames: result.cellNames, cellTypes: result.cellTypes,
+        return SequenceDiagram(trace: trace, projection: projection, cellNames: result.cellNames,
                                conclusion: Self.conclusion(property, trace))
     }
 

@@ -65,7 +65,7 @@ public struct SequenceDiagram: Sendable {
     public let conclusion: String?
 
     /// Builds the diagram of a trace; `conclusion` is drawn in red under the last message.
-    public init(trace: Trace, projection: DeviceProjection, cellNames: [String], cellTypes: [FiniteType], conclusion: String? = nil) {
+    public init(trace: Trace, projection: DeviceProjection, cellNames: [String], conclusion: String? = nil) {
         // A failing action's message goes under its arrow, where there is room for it.
         self.conclusion = conclusion ?? trace.failure.map { "\($0.message) (line \($0.line):\($0.column))" }
         lifelines = ["userspace"] + projection.devices.map(\.name)
@@ -101,12 +101,12 @@ public struct SequenceDiagram: Sendable {
             let changed = Array(0..<Swift.max(previous.values.count, step.values.count)).filter { previous.value($0) != step.value($0) }
             messages.append(Self.classify(action: step.action ?? "", label: step.label, arguments: step.arguments, number: number,
                                           previous: previous, current: step, changed: changed, projection: projection,
-                                          cellNames: cellNames, cellTypes: cellTypes))
+                                          cellNames: cellNames))
         }
         if let failure = trace.failure, let last = steps.last {
             let message = Self.classify(action: failure.action, label: failure.label, arguments: failure.arguments,
                                         number: steps.count, previous: last, current: nil, changed: [],
-                                        projection: projection, cellNames: cellNames, cellTypes: cellTypes)
+                                        projection: projection, cellNames: cellNames)
             messages.append(Message(step: message.step, from: message.from, to: message.to,
                                     label: "\(failure.label) fails", kind: .failure))
         }
@@ -121,8 +121,7 @@ public struct SequenceDiagram: Sendable {
     }
 
     private static func classify(action: String, label: String, arguments: [ActionArgument], number: Int, previous: TraceStep,
-                                 current: TraceStep?, changed: [Int], projection: DeviceProjection, cellNames: [String],
-                                 cellTypes: [FiniteType]) -> Message {
+                                 current: TraceStep?, changed: [Int], projection: DeviceProjection, cellNames: [String]) -> Message {
         let positions = projection.deviceParameters[action] ?? []
         let devices = positions.compactMap { $0 < arguments.count ? projection.deviceIndex(ofValue: arguments[$0].value) : nil }
         if devices.count >= 2 {
@@ -131,9 +130,8 @@ public struct SequenceDiagram: Sendable {
         if let device = devices.first {
             for pointer in projection.pointerVariables {
                 let field = pointer.fields[device]
-                guard changed.contains(field), field < cellTypes.count,
-                      let old = cellTypes[field].parse(previous.value(field)),
-                      let target = projection.deviceIndex(ofValue: old), target != device else { continue }
+                guard changed.contains(field), field < previous.cells.count,
+                      let target = projection.deviceIndex(ofValue: previous.cells[field]), target != device else { continue }
                 return Message(step: number, from: device + 1, to: target + 1, label: label, kind: .dma)
             }
             if isDeviceInitiated(action) {
@@ -151,25 +149,6 @@ public struct SequenceDiagram: Sendable {
             text += "   " + shown.joined(separator: ", ") + (changed.count > 3 ? ", ..." : "")
         }
         return Message(step: number, from: 0, to: 0, label: text, kind: .note)
-    }
-}
-
-extension FiniteType {
-    /// The value a formatted text stands for (the inverse of `format`), or nil.
-    public func parse(_ text: String) -> Int64? {
-        switch self {
-        case .bool:
-            return text == "true" ? 1 : text == "false" ? 0 : nil
-        case .range:
-            guard let value = Int64(text), contains(value) else { return nil }
-            return value
-        case .enumeration(let e):
-            return e.cases.firstIndex(of: text).map { Int64($0) }
-        case .scalarset(let s):
-            let prefix = s.name + "#"
-            guard text.hasPrefix(prefix), let value = Int64(text.dropFirst(prefix.count)), contains(value) else { return nil }
-            return value
-        }
     }
 }
 

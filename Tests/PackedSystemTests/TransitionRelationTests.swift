@@ -143,6 +143,7 @@ import Testing
         #expect(step.action == "reset")
         #expect(step.arguments.map(\.value) == [1])
         #expect(step.label == "reset(1)")
+        #expect(step.cells == [0, 1, 1])
         #expect(step.values == ["0", "1", "true"])
         #expect(step.values == h.system.formattedCells(state))
         let initial = h.system.initialStep(state)
