@@ -97,15 +97,10 @@ import Testing
         #expect(trace.length == fullTrace.length)
         // Replay the concrete trace on the unreduced system: every step must be a real transition.
         let system = try buildSystem(model)
-        let machine = system.makeMachine()
+        let relation = TransitionRelation(system)
         for (previous, next) in zip(trace.steps, trace.steps.dropFirst()) {
             let action = try #require(system.actions.firstIndex { $0.name == next.action && $0.arguments == next.arguments })
-            let successors = try previous.state.withUnsafeBufferPointer { buffer -> [[UInt64]] in
-                let base = try #require(buffer.baseAddress)
-                #expect(machine.fire(action, base))
-                return (0..<machine.successorCount).map { Array(UnsafeBufferPointer(start: machine.successors + $0 * system.wordCount, count: system.wordCount)) }
-            }
-            #expect(successors.contains(next.state))
+            #expect(relation.successors(of: previous.state).contains(Successor(action: action, state: next.state)))
         }
         let failure = try #require(trace.failure)
         #expect(failure.action == "deliver")
