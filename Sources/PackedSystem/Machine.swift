@@ -44,6 +44,8 @@ struct PackedField: Sendable {
 
 /// Executes compiled programs on packed states. Not thread-safe: use one machine per thread.
 /// Successors of the last `fire` are in `successors`, `successorCount` states of `wordCount` words each.
+/// These side channels serve the explorer's inner loop; every other reader goes through `TransitionRelation`,
+/// which states once how successors, failures and deadlocks are read from them.
 public final class Machine {
     /// Words per state.
     public let wordCount: Int
