@@ -47,10 +47,20 @@ public struct CombinationPaths {
         let nextDefinition = try DefinitionEvaluator(system: system, name: next)
         let failsDefinition = try DefinitionEvaluator(system: system, name: fails)
         let parameterTypes = try stateType(of: nextDefinition, system: system)
-        guard try stateType(of: failsDefinition, system: system) == parameterTypes else {
+        guard try stateType(of: failsDefinition, system: system).type == parameterTypes.type else {
             throw DefinitionEvaluator.Problem(description: "'\(next)' and '\(fails)' must take parameters of the same type")
         }
-        let type = parameterTypes
+        let type = parameterTypes.type
+        // The results must be what the driver loop consumes: a state of that type from `next`, a boolean from
+        // `fails`. Without this check, `--next einval` printed nonsense paths and exited 0.
+        let nextInfo = system.model.definitions[nextDefinition.definition]
+        guard nextInfo.resultType == .enumeration(parameterTypes.enumType) else {
+            throw DefinitionEvaluator.Problem(description: "'\(next)' must return a \(parameterTypes.enumType.name) (the next state), but returns \(nextInfo.resultType.description)")
+        }
+        let failsInfo = system.model.definitions[failsDefinition.definition]
+        guard failsInfo.resultType == .bool else {
+            throw DefinitionEvaluator.Problem(description: "'\(fails)' must return a bool (whether the request is refused), but returns \(failsInfo.resultType.description)")
+        }
         // The flag valuations: initial states projected on the cells the definitions read.
         var cells = Set<Int>()
         for current in type.values {
@@ -93,12 +103,12 @@ public struct CombinationPaths {
         return position == requested ? .reached(states) : .unending(states)
     }
 
-    private static func stateType(of evaluator: DefinitionEvaluator, system: TransitionSystem) throws -> FiniteType {
+    private static func stateType(of evaluator: DefinitionEvaluator, system: TransitionSystem) throws -> (type: FiniteType, enumType: EnumType) {
         let info = system.model.definitions[evaluator.definition]
         guard info.parameterTypes.count == 2, info.parameterTypes[0] == info.parameterTypes[1],
               case .enumeration(let enumType) = info.parameterTypes[0] else {
             throw DefinitionEvaluator.Problem(description: "'\(info.name)' must take two parameters of one enum type")
         }
-        return .enumeration(enumType)
+        return (.enumeration(enumType), enumType)
     }
 }

@@ -17,6 +17,8 @@ public struct ModelDiff: Sendable {
     public let paths: PathsComparison?
     /// Why the paths were not compared although one version defines them.
     public let pathsNote: String?
+    /// The paths' definitions exist but cannot drive the resolver (wrong result types): exit 2.
+    public let pathsError: String?
     /// The definitions the paths were computed with.
     public let definitions: PathDefinitions
 
@@ -48,23 +50,31 @@ public struct ModelDiff: Sendable {
         properties = PropertyComparison.compare(base: base.result, proposed: proposed.result)
         devices = AutomatonComparison.compare(base: base, proposed: proposed)
         self.definitions = definitions
+        var problem: String?
         do {
             paths = try PathsComparison.compare(base: base.system, proposed: proposed.system, next: definitions.next,
                                                 fails: definitions.fails, baseName: base.name, proposedName: proposed.name)
             pathsNote = nil
+        } catch let error as PathsDefinitionError {
+            paths = nil
+            pathsNote = nil
+            problem = error.message
         } catch {
             paths = nil
             pathsNote = "\(error)"
         }
+        pathsError = problem
     }
 
     /// The properties that regressed (see `PropertyChange.isRegression`).
     public var regressions: [PropertyChange] { properties.filter(\.isRegression) }
 
-    /// 1 when some property regressed; otherwise 3 when a verdict is missing on either side (a budget ran out, as
-    /// for `check`); otherwise 0.
+    /// 2 when the path definitions have the wrong types; 1 when some property regressed or a combination path
+    /// no longer ends; otherwise 3 when a verdict is missing on either side (a budget ran out, as for `check`);
+    /// otherwise 0.
     public var exitCode: Int32 {
-        if !regressions.isEmpty { return 1 }
+        if pathsError != nil { return 2 }
+        if !regressions.isEmpty || !(paths?.regressions.isEmpty ?? true) { return 1 }
         if base.result.hasUnknown || proposed.result.hasUnknown { return 3 }
         return 0
     }
@@ -150,6 +160,7 @@ public struct ModelDiff: Sendable {
     }
 
     private func pathsSection() -> [String] {
+        if let pathsError { return ["Combination paths: error: \(pathsError)"] }
         if let pathsNote { return ["Combination paths: not compared: \(pathsNote)"] }
         guard let paths else {
             return ["Combination paths: neither version defines \(definitions.next)(current, requested) and "
@@ -159,21 +170,27 @@ public struct ModelDiff: Sendable {
         if paths.changed.isEmpty { return [header + "all \(paths.total) lines unchanged"] }
         var lines = [header + "\(paths.changed.count) of \(paths.total) lines changed"]
         for line in paths.changed {
-            if let before = line.before { lines.append("  - " + before) }
-            if let after = line.after { lines.append("  + " + after) }
+            if let before = line.before { lines.append("  - " + before.line) }
+            if let after = line.after { lines.append("  + " + after.line + (line.isRegression ? "   REGRESSION: the resolver no longer ends" : "")) }
         }
         return lines
     }
 
     private func conclusion() -> String {
+        if pathsError != nil { return "Result: error: the combination-path definitions are of the wrong type" }
         let regressed = regressions
-        if !regressed.isEmpty {
-            let names = regressed.map { change -> String in
+        let unending = paths?.regressions ?? []
+        if !regressed.isEmpty || !unending.isEmpty {
+            var names = regressed.map { change -> String in
                 guard let after = change.after else { return "\(change.name) (removed)" }
                 guard let before = change.before else { return change.name }
                 return "\(change.name) (\(before.verdict.rawValue), now \(after.verdict.rawValue))"
             }
-            return "Result: \(regressed.count) regression\(regressed.count == 1 ? "" : "s"): " + names.joined(separator: ", ")
+            if !unending.isEmpty {
+                names.append("\(unending.count) combination path\(unending.count == 1 ? "" : "s") no longer end\(unending.count == 1 ? "s" : "")")
+            }
+            let count = regressed.count + unending.count
+            return "Result: \(count) regression\(count == 1 ? "" : "s"): " + names.joined(separator: ", ")
         }
         if exitCode == 3 { return "Result: no regression found, but some verdicts are missing (a budget ran out)" }
         return "Result: no regression"

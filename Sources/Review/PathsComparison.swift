@@ -4,19 +4,31 @@ import PackedSystem
 /// The `paths` lines (combination paths of a model's resolver, see `vfio-mc paths`) that differ between two
 /// versions of a model. Entries are matched by flag valuation, current and requested state.
 public struct PathsComparison: Sendable {
-    /// One changed request.
+    /// One changed request, as the two versions' entries (typed; rendered only by the diff's text).
     public struct Line: Sendable, Hashable {
-        /// The base version's line, nil when the request is new.
-        public let before: String?
-        /// The proposed version's line, nil when the request is gone.
-        public let after: String?
+        /// The base version's entry, nil when the request is new.
+        public let before: CombinationPaths.Entry?
+        /// The proposed version's entry, nil when the request is gone.
+        public let after: CombinationPaths.Entry?
 
         /// Creates a changed line.
-        public init(before: String?, after: String?) {
+        public init(before: CombinationPaths.Entry?, after: CombinationPaths.Entry?) {
             self.before = before
             self.after = after
         }
+
+        /// A request that ended (reached or refused) in the base version and no longer ends: the resolver now
+        /// loops, which the kernel must never do, so `diff` counts it as a regression.
+        public var isRegression: Bool {
+            guard let after, case .unending = after.outcome else { return false }
+            guard let before else { return true }
+            if case .unending = before.outcome { return false }
+            return true
+        }
     }
+
+    /// The changed requests that regressed (see `Line.isRegression`).
+    public var regressions: [Line] { changed.filter(\.isRegression) }
 
     /// The definition giving the next state.
     public let next: String
@@ -58,24 +70,33 @@ public struct PathsComparison: Sendable {
         do {
             before = try CombinationPaths.compute(system: base, next: next, fails: fails)
         } catch {
-            throw ReviewError("\(baseName): \(error)")
+            throw PathsDefinitionError(message: "\(baseName): \(error)")
         }
         do {
             after = try CombinationPaths.compute(system: proposed, next: next, fails: fails)
         } catch {
-            throw ReviewError("\(proposedName): \(error)")
+            throw PathsDefinitionError(message: "\(proposedName): \(error)")
         }
         func key(_ entry: CombinationPaths.Entry) -> String { entry.flags + "\u{0}" + entry.current + "\u{0}" + entry.requested }
-        let afterByKey = Dictionary(after.map { (key($0), $0.line) }, uniquingKeysWith: { first, _ in first })
+        let afterByKey = Dictionary(after.map { (key($0), $0) }, uniquingKeysWith: { first, _ in first })
         let beforeKeys = Set(before.map(key))
         var changed: [Line] = []
         for entry in before {
             let new = afterByKey[key(entry)]
-            if new != entry.line { changed.append(Line(before: entry.line, after: new)) }
+            if new != entry { changed.append(Line(before: entry, after: new)) }
         }
         for entry in after where !beforeKeys.contains(key(entry)) {
-            changed.append(Line(before: nil, after: entry.line))
+            changed.append(Line(before: nil, after: entry))
         }
         return PathsComparison(next: next, fails: fails, changed: changed, total: before.count)
     }
+}
+
+/// Definitions that exist with the resolver's parameters but cannot drive it (a `next` that does not return a
+/// state, a `fails` that does not return a bool): an error of the command, not a note.
+public struct PathsDefinitionError: Error, Sendable, CustomStringConvertible {
+    /// The message, naming the version.
+    public let message: String
+    /// The message.
+    public var description: String { message }
 }

@@ -32,6 +32,12 @@ import Testing
                    stderr: String(decoding: stderr, as: UTF8.self))
     }
 
+    /// The path of a model in the repository's Models/.
+    static func repositoryModel(_ name: String) -> String {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Models/\(name)").path
+    }
+
     static func write(_ text: String, name: String) throws -> String {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("vfio-mc-cli-\(getpid())")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)

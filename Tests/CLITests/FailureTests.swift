@@ -117,4 +117,15 @@ import Testing
         #expect(run.status == 2)
         #expect(run.stderr.contains(blocker), "\(run.stderr)")
     }
+
+    @Test func pathsRejectDefinitionsOfTheWrongType() throws {
+        let model = CLITests.repositoryModel("v2-device.vmc")
+        let swapped = try CLITests.run(["paths", "--fails", "resolve", model])
+        #expect(swapped.status == 2)
+        #expect(swapped.stderr.contains("'resolve' must return a bool"))
+        #expect(swapped.stdout.isEmpty)
+        let next = try CLITests.run(["paths", "--next", "einval", model])
+        #expect(next.status == 2)
+        #expect(next.stderr.contains("'einval' must return a St"))
+    }
 }

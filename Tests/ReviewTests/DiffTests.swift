@@ -61,8 +61,8 @@ private let baseModel = """
         #expect(device.arcsRemoved.isEmpty && device.statesAdded.isEmpty && device.statesRemoved.isEmpty)
         // The resolver changes for that request only.
         let paths = try #require(diff.paths)
-        #expect(paths.changed == [PathsComparison.Line(before: "STOP_COPY -> PRE_COPY: EINVAL",
-                                                       after: "STOP_COPY -> PRE_COPY: STOP_COPY -> PRE_COPY")])
+        #expect(paths.changed.map { [$0.before?.line, $0.after?.line] }
+                == [["STOP_COPY -> PRE_COPY: EINVAL", "STOP_COPY -> PRE_COPY: STOP_COPY -> PRE_COPY"]])
         let text = diff.render()
         #expect(text.contains("New counterexample for EndOnlyInStopCopy (invariant"))
         #expect(text.contains("+ arc STOP_COPY -> PRE_COPY (set)"))
@@ -120,6 +120,32 @@ private let baseModel = """
                               paths: ModelDiff.PathDefinitions(next: "nothing", fails: "einval"))
         #expect(other.paths == nil && other.pathsNote == nil)
         #expect(other.render().contains("neither version defines nothing(current, requested)"))
+    }
+
+    @Test func aCombinationPathThatNoLongerEndsIsARegression() throws {
+        // Never refusing makes the resolver stay in STOP_COPY forever when PRE_COPY is requested from it.
+        let looping = patched(baseModel, "def einval(c: St, r: St): bool = !arcs[c][resolve(c, r)]", "def einval(c: St, r: St): bool = false")
+        let diff = ModelDiff(base: try system(baseModel), baseName: "a", proposed: try system(looping), proposedName: "b")
+        let paths = try #require(diff.paths)
+        #expect(!paths.regressions.isEmpty)
+        #expect(paths.regressions.allSatisfy { line in
+            if case .unending = line.after?.outcome { return true }
+            return false
+        })
+        #expect(diff.exitCode == 1)
+        #expect(diff.render().contains("REGRESSION: the resolver no longer ends"))
+        #expect(diff.render().contains("combination paths no longer end") || diff.render().contains("combination path no longer ends"))
+        // The reverse direction (a loop fixed) is not a regression.
+        let fixed = ModelDiff(base: try system(looping), baseName: "b", proposed: try system(baseModel), proposedName: "a")
+        #expect(fixed.paths?.regressions.isEmpty == true)
+    }
+
+    @Test func pathDefinitionsOfTheWrongTypeAreAnError() throws {
+        let swapped = ModelDiff(base: try system(baseModel), baseName: "a", proposed: try system(baseModel), proposedName: "b",
+                                paths: ModelDiff.PathDefinitions(next: "einval", fails: "resolve"))
+        #expect(swapped.exitCode == 2)
+        #expect(swapped.pathsError?.contains("'einval' must return a St (the next state), but returns bool") == true)
+        #expect(swapped.render().contains("Combination paths: error:"))
     }
 
     @Test func missingVerdictsExitThree() throws {
