@@ -53,9 +53,27 @@ public struct ReplayResult: Sendable {
     public let system: TransitionSystem
 
     /// Whether the model allows the whole log.
-    public var conforms: Bool { rejection == nil }
+    /// Whether a complete run was required, and whether the model can finish where the log ends.
+    public enum Completion: Sendable {
+        /// `--complete` was not given.
+        case notRequired
+        /// The model can finish after the last event.
+        case finished
+        /// The log stops in the middle of a run.
+        case unfinished
+    }
 
-    /// 0 when the log conforms, 1 when the model rejects an event.
+    /// Whether the log was required to be complete, and was.
+    public var completion = Completion.notRequired
+    /// The model's devices the log never names: they stay wherever the model lets them, which may be a mistake
+    /// (a model sized for three devices replaying a two-device log).
+    public var unloggedDevices: [String] = []
+    /// A `--const` assignment that sizes the model to the log's devices, when one was found.
+    public var sizing: String?
+
+    public var conforms: Bool { rejection == nil && completion != .unfinished }
+
+    /// 0 when the log conforms, 1 when the model rejects an event (or the run is incomplete under `--complete`).
     public var exitCode: Int32 { conforms ? 0 : 1 }
 
     /// The report `vfio-mc replay` prints.
@@ -65,6 +83,11 @@ public struct ReplayResult: Sendable {
         lines.append("\(logName): \(log.events.count) event\(log.events.count == 1 ? "" : "s") (\(log.format.rawValue) format, "
                      + "\(log.skippedLines) other line\(log.skippedLines == 1 ? "" : "s") skipped); devices: \(mapped.isEmpty ? "none" : mapped)")
         lines.append("model \(system.name), device state \(variable)")
+        if !unloggedDevices.isEmpty {
+            lines.append("warning: the log names \(mapping.count) device\(mapping.count == 1 ? "" : "s") and the model has "
+                         + "\(mapping.count + unloggedDevices.count); \(unloggedDevices.joined(separator: ", ")) never appear\(unloggedDevices.count == 1 ? "s" : "") in the log"
+                         + (sizing.map { " (\($0) sizes the model to the log)" } ?? ""))
+        }
         lines.append("")
         let width = String(log.events.map(\.line).max() ?? 0).count
         for step in steps {
@@ -98,9 +121,16 @@ public struct ReplayResult: Sendable {
             }
             lines.append("")
             lines.append("Result: the log does not conform to the model (first rejected event: line \(rejection.event.line))")
+        } else if completion == .unfinished {
+            lines.append("")
+            lines.append("The log ends where the model cannot finish (no terminal state, and every state has successors, without "
+                         + "a device state change the log would show). The \(finalStates.count) model state\(finalStates.count == 1 ? "" : "s") it ends in:")
+            lines += stateSummary(finalStates)
+            lines.append("")
+            lines.append("Result: the log is not a complete run of the model (--complete)")
         } else {
             lines.append("")
-            lines.append("Result: the log conforms to the model; \(finalStates.count) model state\(finalStates.count == 1 ? "" : "s") "
+            lines.append("Result: the log conforms to the model\(completion == .finished ? " and is a complete run" : ""); \(finalStates.count) model state\(finalStates.count == 1 ? "" : "s") "
                          + "match\(finalStates.count == 1 ? "es" : "") it:")
             lines += stateSummary(finalStates)
         }

@@ -9,6 +9,9 @@ public struct ReplayOptions: Sendable {
     public var stateVariable: String?
     /// Log device name -> model device (its position `0`, `1`, ... or its name, `Dev 1`).
     public var mapping: [String: String] = [:]
+    /// Require the log to be a complete run: after its last event the model must be able to finish (reach a
+    /// `terminal` state, or a state without successors) by steps that change no device's state.
+    public var requireComplete = false
 
     /// Default settings.
     public init() {}
@@ -84,6 +87,12 @@ public final class Replayer {
     /// Replays a log. `logName` is used in messages. Throws a `ReviewError` for a state name the model does not
     /// know or a device mapping that does not fit; a log the model cannot follow is a result, not an error.
     public func replay(_ log: EventLog, logName: String = "log") throws -> ReplayResult {
+        // An empty log "conforms" to every model, which tells a reviewer nothing: most likely the wrong file, or
+        // QEMU ran without the trace events enabled.
+        guard !log.events.isEmpty else {
+            throw ReviewError("error: \(logName): the log has no protocol events (\(log.skippedLines) other line\(log.skippedLines == 1 ? "" : "s")); "
+                              + "for QEMU, enable -trace 'vfio_migration_*' -trace 'vfio_vmstate_change*'")
+        }
         let mapping = try DeviceMapping.resolve(names: log.deviceNames, explicit: options.mapping, devices: projection.devices)
         // Resolve every state name first, so that a typo is an error even after a rejection.
         var targets: [Int64?] = []
@@ -116,15 +125,38 @@ public final class Replayer {
                     deviceStates: deviceValues(current), moves: moves(from: current), bounded: search.bounded,
                     hint: targets[index].flatMap { hint(from: current, device: device, target: $0) },
                     canStop: canStop(current))
-                return ReplayResult(log: log, variable: variable.name, mapping: mappingList(log, mapping), steps: steps,
-                                    finalStates: current.states, rejection: rejection, system: system)
+                var result = ReplayResult(log: log, variable: variable.name, mapping: mappingList(log, mapping), steps: steps,
+                                          finalStates: current.states, rejection: rejection, system: system)
+                result.unloggedDevices = unlogged(mapping)
+                return result
             }
             current = search.landed
             steps.append(ReplayStep(event: event, device: projection.devices[device].name, states: current.count,
                                     deviceValues: Set(current.states.map { cell($0, device) }).sorted().map(type.format)))
         }
-        return ReplayResult(log: log, variable: variable.name, mapping: mappingList(log, mapping), steps: steps,
-                            finalStates: current.states, rejection: nil, system: system)
+        var result = ReplayResult(log: log, variable: variable.name, mapping: mappingList(log, mapping), steps: steps,
+                                  finalStates: current.states, rejection: nil, system: system)
+        result.unloggedDevices = unlogged(mapping)
+        if options.requireComplete {
+            result.completion = canFinish(current) ? .finished : .unfinished
+        }
+        return result
+    }
+
+    /// The model's devices no log device maps to.
+    private func unlogged(_ mapping: [String: Int]) -> [String] {
+        projection.devices.indices.filter { device in !mapping.values.contains(device) }.map { projection.devices[$0].name }
+    }
+
+    /// Whether the model can finish from `states` by steps that change no device's state: a `terminal` state, or a
+    /// state without successors.
+    private func canFinish(_ states: StateSet) -> Bool {
+        silentClosure(states).states.contains { state in
+            let terminal = state.withUnsafeBufferPointer { buffer in
+                buffer.baseAddress.map { relation.holds(system.terminalProgram, in: $0) } ?? false
+            }
+            return terminal || relation.successors(of: state).isEmpty
+        }
     }
 
     private func mappingList(_ log: EventLog, _ mapping: [String: Int]) -> [(name: String, device: String)] {

@@ -43,6 +43,9 @@ struct ReplayCommand: ParsableCommand {
     @Option(help: "The longest path of model transitions that may match one event.")
     var maxSteps: Int = 64
 
+    @Flag(help: "Require a complete run: after the last event the model must be able to finish (a terminal state).")
+    var complete = false
+
     func validate() throws {
         guard EventLog.Format(rawValue: format) != nil else {
             throw ValidationError("--format must be auto, native or qemu, not '\(format)'")
@@ -71,7 +74,8 @@ struct ReplayCommand: ParsableCommand {
         options.maxSteps = maxSteps
         options.stateVariable = stateVariable
         options.mapping = try parsedMappings()
-        let result: ReplayResult
+        options.requireComplete = complete
+        var result: ReplayResult
         do {
             let text: String
             do {
@@ -79,10 +83,15 @@ struct ReplayCommand: ParsableCommand {
             } catch {
                 throw ReviewError("error: \(error)")
             }
+            if text.isEmpty { throw ReviewError("error: \(FileReading.displayName(log)): the log is empty (0 bytes)") }
             let events = try EventLog.parse(text, name: log, format: EventLog.Format(rawValue: format) ?? .auto)
             let loaded = try ReplayStart.load(.file(file), overrides: try model.overrides(), predicate: start)
             let replayer = try Replayer(system: loaded.system, startStates: loaded.start, options: options)
             result = try replayer.replay(events, logName: log)
+            if !result.unloggedDevices.isEmpty {
+                result.sizing = ReplaySizing.suggest(.file(file), system: loaded.system, overrides: try model.overrides(),
+                                                     devices: result.mapping.count)
+            }
         } catch let error as ReviewError {
             printError(error.message)
             throw ExitCode(2)
