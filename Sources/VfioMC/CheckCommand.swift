@@ -38,6 +38,8 @@ struct CheckCommand: ParsableCommand {
 
     @OptionGroup var model: ModelOptions
 
+    @OptionGroup(title: "Output") var output: OutputOptions
+
     @Flag(help: "Print one JSON document (see docs/cli.md) instead of text.")
     var json = false
 
@@ -63,6 +65,7 @@ struct CheckCommand: ParsableCommand {
     }
 
     func run() throws {
+        try output.start()
         var options = try budget.start()
         options.symmetry = !noSymmetry
         let overrides = try model.overrides()

@@ -25,6 +25,8 @@ struct DiffCommand: ParsableCommand {
 
     @OptionGroup var model: ModelOptions
 
+    @OptionGroup(title: "Output") var output: OutputOptions
+
     @Option(help: "The definition giving the next state of a combination path (as for `paths`).")
     var next = "resolve"
 
@@ -40,6 +42,7 @@ struct DiffCommand: ParsableCommand {
     }
 
     func run() throws {
+        try output.start()
         let overrides = try model.overrides()
         let baseInput: ModelInput
         let proposedInput: ModelInput

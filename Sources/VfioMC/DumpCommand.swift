@@ -12,7 +12,10 @@ struct DumpCommand: ParsableCommand {
 
     @OptionGroup var model: ModelOptions
 
+    @OptionGroup(title: "Output") var output: OutputOptions
+
     func run() throws {
+        try output.start()
         let system = try ModelLoading.systemOrExit(file, overrides: try model.overrides())
         print(SystemDescription(system).text, terminator: "")
     }

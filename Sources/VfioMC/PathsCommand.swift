@@ -25,7 +25,10 @@ struct PathsCommand: ParsableCommand {
 
     @OptionGroup var model: ModelOptions
 
+    @OptionGroup(title: "Output") var output: OutputOptions
+
     func run() throws {
+        try output.start()
         let system = try ModelLoading.systemOrExit(file, overrides: try model.overrides())
         do {
             for entry in try CombinationPaths.compute(system: system, next: next, fails: fails) { print(entry.line) }

@@ -24,6 +24,8 @@ struct ReplayCommand: ParsableCommand {
 
     @OptionGroup var model: ModelOptions
 
+    @OptionGroup(title: "Output") var output: OutputOptions
+
     @OptionGroup(title: "Budgets") var budget: ProcessBudgetOptions
 
     @Option(help: "The log's format: auto, native or qemu.")
@@ -69,6 +71,7 @@ struct ReplayCommand: ParsableCommand {
     }
 
     func run() throws {
+        try output.start()
         try budget.start()
         var options = ReplayOptions()
         options.maxSteps = maxSteps

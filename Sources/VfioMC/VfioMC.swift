@@ -71,10 +71,19 @@ enum StandardOutput {
     /// Flushes standard output and exits with `code`, or with 2 and a message when anything written was lost.
     static func exit(_ code: Int32) -> Never {
         let failure = vmc_flush_stdout()
+        if let message = finishRedirect(written: failure == 0) {
+            printError(message)
+            Foundation.exit(2)
+        }
         if failure != 0 {
             printError("error: cannot write to standard output: \(String(cString: strerror(failure)))")
             Foundation.exit(2)
         }
         Foundation.exit(code)
     }
+}
+
+/// Flushes what `print` buffered, before standard output is redirected.
+func fflushStandardOutput() {
+    _ = vmc_flush_stdout()
 }

@@ -128,4 +128,24 @@ import Testing
         #expect(next.status == 2)
         #expect(next.stderr.contains("'einval' must return a St"))
     }
+
+    @Test func outputGoesToAFileOrNowhere() throws {
+        let path = try CLITests.write(CLITests.passing, name: "output-model.vmc")
+        let target = try CLITests.write("old contents\n", name: "output/result.txt")
+        let written = try CLITests.run(["check", "-o", target, path])
+        #expect(written.status == 0)
+        #expect(written.stdout.isEmpty)
+        #expect(try String(contentsOfFile: target, encoding: .utf8).contains("model passing"))
+        let directory = URL(fileURLWithPath: target).deletingLastPathComponent().path
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory) == ["result.txt"])
+        let quiet = try CLITests.run(["check", "-q", path])
+        #expect(quiet.status == 0)
+        #expect(quiet.stdout.isEmpty)
+        let failing = try CLITests.write(CLITests.passing.replacingOccurrences(of: "invariant Bounded: n <= MAX", with: "invariant Bounded: n < MAX"),
+                                         name: "output-failing.vmc")
+        #expect(try CLITests.run(["check", "-q", failing]).status == 1)
+        let nowhere = try CLITests.run(["dump", "-o", "/nonexistent-dir/x.txt", path])
+        #expect(nowhere.status == 2)
+        #expect(nowhere.stderr.contains("/nonexistent-dir/x.txt: cannot create a file beside it"))
+    }
 }
