@@ -20,17 +20,20 @@ public enum ModelInput: Sendable, Hashable {
         }
     }
 
+    /// The source of a model file; an unreadable file is a `ReviewError` saying why.
+    static func source(ofFile path: String) throws -> SourceFile {
+        do {
+            return try Frontend.load(path: path)
+        } catch {
+            throw ReviewError("error: \(error)")
+        }
+    }
+
     /// The model's text.
     public func text() throws -> String {
         switch self {
         case .file(let path):
-            let source: SourceFile
-            do {
-                source = try Frontend.load(path: path)
-            } catch {
-                throw ReviewError("error: \(error)")
-            }
-            return String(decoding: source.bytes, as: UTF8.self)
+            return String(decoding: try Self.source(ofFile: path).bytes, as: UTF8.self)
         case .revision(let path, let revision):
             return try GitRevision.show(path: path, revision: revision)
         case .text(_, let text):
@@ -45,13 +48,7 @@ public enum ModelLoader {
     public static func load(_ input: ModelInput, overrides: [ConstantOverride] = []) throws -> TransitionSystem {
         switch input {
         case .file(let path):
-            let source: SourceFile
-            do {
-                source = try Frontend.load(path: path)
-            } catch {
-                throw ReviewError("error: \(error)")
-            }
-            return try build(source, overrides: overrides)
+            return try build(try ModelInput.source(ofFile: path), overrides: overrides)
         case .revision, .text:
             return try load(text: try input.text(), name: input.displayName, overrides: overrides)
         }

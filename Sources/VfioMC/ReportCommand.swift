@@ -3,6 +3,7 @@ import Explorer
 import Foundation
 import PackedSystem
 import Reports
+import Review
 
 /// `vfio-mc report`: check models and write HTML and Markdown reports, ITF traces and SVG pictures.
 struct ReportCommand: ParsableCommand {
@@ -80,20 +81,13 @@ struct ReportCommand: ParsableCommand {
         if code != 0 { throw ExitCode(code) }
     }
 
-    /// Checks one system with the explicit engine and projects its reachable graph on the device state variables.
+    /// Checks one system with the explicit engine and projects its reachable graph on the device state variables
+    /// (Review's `ModelAnalysis`, the same analysis `diff` and `export` use), with a note when the graphs are partial.
     static func report(system: TransitionSystem, file: String, slug: String, options: ExplorerOptions) -> ModelReport {
-        let explorer = ExplicitExplorer(system: system, options: options, file: file)
-        let result = explorer.run()
-        let projection = DeviceProjection.detect(system)
-        var graphs: [ProjectedStateGraph] = []
+        let analysis = ModelAnalysis(system: system, name: file, options: options)
+        let result = analysis.result
         var note: String?
-        if !projection.stateVariables.isEmpty {
-            var projector = StateGraphProjector(system: system, projection: projection)
-            for state in 0..<explorer.stateCount {
-                projector.addState(explorer.stateWords(state), initial: explorer.isInitialState(state))
-            }
-            explorer.forEachTransition { projector.addTransition(from: $0, action: $1, successor: $2) }
-            graphs = projector.graphs()
+        if !analysis.projection.stateVariables.isEmpty {
             if !result.statistics.complete {
                 note = "The search stopped early (\(result.statistics.stopReason ?? "budget")): the graphs show the transitions "
                     + "from the states it explored."
@@ -102,7 +96,8 @@ struct ReportCommand: ParsableCommand {
                     + "from those representatives, which cover every change up to a permutation of the devices."
             }
         }
-        return ModelReport(slug: slug, result: result, system: system, projection: projection, stateGraphs: graphs, graphNote: note)
+        return ModelReport(slug: slug, result: result, system: system, projection: analysis.projection,
+                           stateGraphs: analysis.graphs, graphNote: note)
     }
 
     /// A path as shown in reports: relative to the current directory when below it, else the file name alone, so
