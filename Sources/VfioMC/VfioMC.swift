@@ -18,7 +18,7 @@ struct VfioMC: ParsableCommand {
             completion: `vfio-mc --generate-completion-script bash|zsh|fish`.
             """,
         version: version,
-        subcommands: [CheckCommand.self, DumpCommand.self, PathsCommand.self, ReportCommand.self, DiffCommand.self, ReplayCommand.self, ExportCommand.self])
+        subcommands: [CheckCommand.self, DumpCommand.self, PathsCommand.self, ReportCommand.self, DiffCommand.self, ReplayCommand.self, ExportCommand.self, KernelCommand.self])
 
     /// Parses the arguments and runs the command; usage errors exit with 2, not ArgumentParser's 64. Standard
     /// output is flushed and checked before every exit, so a full disk or a closed pipe is an error, not exit 0.

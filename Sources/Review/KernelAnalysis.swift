@@ -1,0 +1,218 @@
+import Explorer
+import ModelLanguage
+import PackedSystem
+
+/// A reading of the resolver's loop (disputes D5).
+public enum LoopVariant: String, Sendable, Hashable, Codable, CaseIterable {
+    /// The shipped loop: next := table[next][new] while next is unsupported, ERROR included (never supported).
+    case shipped
+    /// The posted fix: the loop stops at ERROR and the request fails with EINVAL.
+    case fixed
+}
+
+/// One rule's verdict under one reading, with the first request of its counterexample.
+public struct RuleVerdict: Sendable, Hashable, Codable {
+    /// The property of the generated model.
+    public let property: String
+    /// The rule it checks, in words.
+    public let rule: String
+    /// The checker's verdict.
+    public let verdict: Verdict
+    /// For a violation: the flag set and request of the counterexample, `{P2P,PRE_COPY} STOP_COPY -> PRE_COPY`.
+    public let example: String?
+}
+
+/// How a SET of one (current, requested) pair on one flag set ends.
+public struct KernelPath: Sendable, Hashable, Codable {
+    /// What the driver loop does.
+    public enum Outcome: String, Sendable, Hashable, Codable {
+        /// The requested state is reached.
+        case reached
+        /// The resolver returns EINVAL (after the arcs listed).
+        case refused
+        /// The SET never returns: the resolver's loop or the driver's loop does not end.
+        case hangs
+    }
+
+    /// The optional flags of the flag set (STOP_COPY is always there).
+    public let flags: [String]
+    /// The current state.
+    public let current: String
+    /// The requested state.
+    public let requested: String
+    /// How it ends.
+    public let outcome: Outcome
+    /// The states the device goes through, from the current one.
+    public let states: [String]
+
+    /// `{P2P,PRE_COPY}`, or `{}` for STOP_COPY alone.
+    public var flagSet: String { "{" + flags.joined(separator: ",") + "}" }
+
+    /// `CUR -> NEW: A -> B`, `CUR -> NEW: EINVAL`, `CUR -> NEW: A -> B -> EINVAL` or `... -> HANGS`.
+    public var request: String { "\(current) -> \(requested)" }
+
+    /// The path part of a line.
+    public var rendered: String {
+        switch outcome {
+        case .reached: return states.joined(separator: " -> ")
+        case .refused: return states.count <= 1 ? "EINVAL" : states.joined(separator: " -> ") + " -> EINVAL"
+        case .hangs: return states.joined(separator: " -> ") + " -> HANGS (the SET never returns)"
+        }
+    }
+
+    /// `{FLAGS} CUR -> NEW: PATH`.
+    public var line: String { "\(flagSet) \(request): \(rendered)" }
+}
+
+/// The verdicts and paths under one reading of the loop.
+public struct KernelVariantResult: Sendable, Hashable, Codable {
+    /// The reading.
+    public let variant: LoopVariant
+    /// The rules' verdicts, in `KernelModel.rules` order.
+    public let verdicts: [RuleVerdict]
+    /// Every flag set and (current, requested) pair.
+    public let paths: [KernelPath]
+    /// States the checker explored.
+    public let states: Int
+
+    /// Whether some rule is violated.
+    public var violated: Bool { verdicts.contains { $0.verdict == .violated } }
+}
+
+/// The tables of one file checked under both readings of the loop.
+public struct KernelAnalysis: Sendable {
+    /// What was read.
+    public let tables: KernelTables
+    /// One result per reading, shipped first.
+    public let results: [KernelVariantResult]
+
+    /// The readings whose verdicts count: the one the file shows, or both when it shows neither.
+    public var countedVariants: [LoopVariant] {
+        switch tables.loop {
+        case .shipped: return [.shipped]
+        case .fixed: return [.fixed]
+        case .unknown: return LoopVariant.allCases
+        }
+    }
+
+    /// The result of one reading.
+    public func result(_ variant: LoopVariant) -> KernelVariantResult? { results.first { $0.variant == variant } }
+
+    /// States other than ERROR that the documentation gives no permitted arc (new states): any arc into or out
+    /// of them violates ArcPermitted.
+    public var undocumentedStates: [String] {
+        tables.states.filter { $0 != "ERROR" && KernelModel.documentedArcs[$0] == nil }
+    }
+
+    /// Whether some rule is violated under a reading that counts.
+    public var violated: Bool { countedVariants.contains { result($0)?.violated ?? false } }
+
+    /// Checks `tables`: generates the resolver model, runs the explicit engine under both readings, and
+    /// computes the paths by running the resolver's algorithm on the table.
+    public init(tables: KernelTables) throws {
+        self.tables = tables
+        let text = KernelModel.text(for: tables)
+        let names = KernelModel.modelNames(tables.states)
+        let back = Dictionary(uniqueKeysWithValues: names.map { ($0.value, $0.key) })
+        var results: [KernelVariantResult] = []
+        for variant in LoopVariant.allCases {
+            let system = try ModelLoader.load(text: text, name: "kernel model of \(tables.file)",
+                                              overrides: [ConstantOverride(name: "LOOP_FIX", value: variant == .fixed ? "true" : "false")])
+            let explorer = ExplicitExplorer(system: system, options: ExplorerOptions(), file: tables.file)
+            let result = explorer.run()
+            var verdicts: [RuleVerdict] = []
+            for (property, rule) in KernelModel.rules {
+                guard let found = result.properties.first(where: { $0.name == property }) else {
+                    throw ReviewError("error: the generated model has no property \(property)")
+                }
+                var example: String?
+                if found.verdict == .violated, let first = found.trace?.steps.first {
+                    example = Self.request(in: first, cells: result.cellNames, flags: tables.optionalFlags, names: back)
+                }
+                verdicts.append(RuleVerdict(property: property, rule: rule, verdict: found.verdict, example: example))
+            }
+            results.append(KernelVariantResult(variant: variant, verdicts: verdicts,
+                                               paths: KernelResolver.paths(tables, variant: variant),
+                                               states: result.statistics.states))
+        }
+        self.results = results
+    }
+
+    /// `{FLAGS} START -> REQ` from the initial state of a counterexample.
+    static func request(in step: TraceStep, cells: [String], flags: [String], names: [String: String]) -> String? {
+        var value: [String: String] = [:]
+        for (cell, shown) in zip(cells, step.values) { value[cell] = shown }
+        guard let start = value["start"], let requested = value["req"] else { return nil }
+        let set = flags.filter { value["f_\($0)"] == "true" }
+        return "{" + set.joined(separator: ",") + "} \(names[start] ?? start) -> \(names[requested] ?? requested)"
+    }
+}
+
+/// The kernel's algorithm run directly on the table (data page, "The algorithm"), for the combination paths.
+/// The verdicts come from the checker; these paths are what a reviewer reads and diffs.
+public enum KernelResolver {
+    /// Every flag set (every subset of the optional flags) and every (current, requested) pair.
+    public static func paths(_ tables: KernelTables, variant: LoopVariant) -> [KernelPath] {
+        var paths: [KernelPath] = []
+        for flagSet in flagSets(tables.optionalFlags) {
+            let flags = Set(flagSet).union(["STOP_COPY"])
+            for current in tables.states {
+                for requested in tables.states {
+                    paths.append(path(tables, flags: flags, listed: flagSet, current: current, requested: requested, variant: variant))
+                }
+            }
+        }
+        return paths
+    }
+
+    /// The subsets of `flags`, smallest first, each in the order of `flags`.
+    static func flagSets(_ flags: [String]) -> [[String]] {
+        guard flags.count < 16 else { return [flags] }
+        var sets: [[String]] = []
+        for mask in 0..<(1 << flags.count) {
+            sets.append(flags.enumerated().filter { mask & (1 << $0.offset) != 0 }.map(\.element))
+        }
+        return sets.sorted { ($0.count, $0.joined(separator: ",")) < ($1.count, $1.joined(separator: ",")) }
+    }
+
+    enum Step { case next(String), einval, hangs }
+
+    /// One call of the resolver.
+    static func resolve(_ tables: KernelTables, flags: Set<String>, current: String, requested: String,
+                        variant: LoopVariant) -> Step {
+        func supported(_ state: String) -> Bool { tables.needs[state]?.supported(by: flags) ?? false }
+        guard supported(current), supported(requested) else { return .einval }
+        var next = tables.table[current]?[requested] ?? current
+        var visited: Set<String> = []
+        while !supported(next) {
+            if variant == .fixed && next == "ERROR" { break }
+            if !visited.insert(next).inserted { return .hangs }
+            next = tables.table[next]?[requested] ?? next
+        }
+        return next == "ERROR" ? .einval : .next(next)
+    }
+
+    /// The driver's SET loop for one request.
+    static func path(_ tables: KernelTables, flags: Set<String>, listed: [String], current: String, requested: String,
+                     variant: LoopVariant) -> KernelPath {
+        var states = [current]
+        var here = current
+        var visited: Set<String> = [current]
+        while here != requested {
+            switch resolve(tables, flags: flags, current: here, requested: requested, variant: variant) {
+            case .einval:
+                return KernelPath(flags: listed, current: current, requested: requested, outcome: .refused, states: states)
+            case .hangs:
+                return KernelPath(flags: listed, current: current, requested: requested, outcome: .hangs, states: states)
+            case .next(let next):
+                states.append(next)
+                here = next
+                // The resolver is a function of (here, requested): a state seen twice means a cycle.
+                if !visited.insert(next).inserted && next != requested {
+                    return KernelPath(flags: listed, current: current, requested: requested, outcome: .hangs, states: states)
+                }
+            }
+        }
+        return KernelPath(flags: listed, current: current, requested: requested, outcome: .reached, states: states)
+    }
+}
