@@ -202,7 +202,7 @@ enum KernelJSON {
         let document = Document(source: Source(analysis), against: base.map(Source.init), changes: comparison?.changes,
                                 violated: analysis.violated, regressed: comparison?.regressed)
         let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         return String(decoding: try encoder.encode(document), as: UTF8.self)
     }
 }
