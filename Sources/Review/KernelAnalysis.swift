@@ -111,6 +111,17 @@ public struct KernelAnalysis: Sendable {
     /// computes the paths by running the resolver's algorithm on the table.
     public init(tables: KernelTables) throws {
         self.tables = tables
+        guard !tables.states.isEmpty else {
+            throw KernelSourceError(file: tables.file, line: nil, column: nil, message: "the table names no state")
+        }
+        guard tables.states.count <= KernelModel.maxStates else {
+            throw KernelSourceError(file: tables.file, line: nil, column: nil,
+                                    message: "\(tables.states.count) states: vfio-mc kernel checks at most \(KernelModel.maxStates)")
+        }
+        guard tables.optionalFlags.count <= KernelModel.maxOptionalFlags else {
+            throw KernelSourceError(file: tables.file, line: nil, column: nil,
+                                    message: "\(tables.optionalFlags.count) optional flags: vfio-mc kernel checks at most \(KernelModel.maxOptionalFlags)")
+        }
         let text = KernelModel.text(for: tables)
         let names = KernelModel.modelNames(tables.states)
         let back = Dictionary(uniqueKeysWithValues: names.map { ($0.value, $0.key) })

@@ -40,8 +40,16 @@ public enum KernelModel {
         "model", "const", "type", "var", "table", "def", "action", "fair", "when", "if", "then", "else", "choose",
         "let", "assert", "invariant", "reachable", "eventually", "leadsto", "terminal", "expect", "holds",
         "violated", "unreachable", "forall", "exists", "count", "in", "bool", "enum", "scalarset", "any", "true",
-        "false", "D_CALL", "D_LOOP", "D_ARC", "D_OK", "D_EINVAL",
+        "false", "D_CALL", "D_LOOP", "D_ARC", "D_OK", "D_EINVAL", "St", "DPh", "MAXLEN", "MAXW", "LOOP_FIX", "ktab",
+        "full", "need_all", "sup", "saving", "merge", "arc", "blocked", "start", "req", "dph", "cur", "len", "nxt",
+        "here", "interior", "unsupported", "badarc", "w", "wlen", "wat", "drive", "resolve_loop", "resolve_return",
+        "do_arc", "walk", "m", "s", "a", "b", "x", "y",
     ]
+
+    /// The most states and optional flags checked: the search grows with states^4 and 2^flags (16 states and
+    /// 5 flags take minutes in a debug build); the kernel has 8 states and 2 optional flags.
+    public static let maxStates = 16
+    public static let maxOptionalFlags = 6
 
     /// The model's name for each state: the C name without its prefix when that is a usable identifier.
     static func modelNames(_ states: [String]) -> [String: String] {
@@ -50,7 +58,8 @@ public enum KernelModel {
         for (index, state) in states.enumerated() {
             let valid = state.first.map { $0.isLetter || $0 == "_" } ?? false
                 && state.allSatisfy { ($0.isASCII && ($0.isLetter || $0.isNumber)) || $0 == "_" }
-            var name = valid && !reserved.contains(state) ? state : "S\(index)_" + state.filter { $0.isASCII && ($0.isLetter || $0.isNumber) }
+            let free = !reserved.contains(state) && !state.hasPrefix("need_") && !state.hasPrefix("f_")
+            var name = valid && free ? state : "S\(index)_" + state.filter { $0.isASCII && ($0.isLetter || $0.isNumber) }
             while used.contains(name) { name += "_" }
             used.insert(name)
             names[state] = name

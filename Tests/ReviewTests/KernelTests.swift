@@ -168,3 +168,45 @@ extension KernelAnalysis {
         }
     }
 }
+
+/// Random tables over the eight states: the checker and the direct computation agree on hanging SETs, and the
+/// resolver never yields an unsupported state (its loop only ends on a supported one, or on ERROR with the fix).
+@Suite struct KernelRandomTableTests {
+    static let states = ["ERROR", "STOP", "RUNNING", "STOP_COPY", "RESUMING", "RUNNING_P2P", "PRE_COPY", "PRE_COPY_P2P"]
+
+    static func source(_ generator: inout SplitMix) -> String {
+        var text = "static const u8 vfio_from_fsm_table[8][8] = {\n"
+        for current in states {
+            text += "[VFIO_DEVICE_STATE_\(current)] = {\n"
+            for requested in states {
+                let next = current == requested ? requested : states[Int(generator.next() % UInt64(states.count))]
+                text += "[VFIO_DEVICE_STATE_\(requested)] = VFIO_DEVICE_STATE_\(next),\n"
+            }
+            text += "},\n"
+        }
+        return text + "};\n"
+    }
+
+    @Test func checkerAndDirectComputationAgree() throws {
+        var generator = SplitMix(seed: 5)
+        for index in 0..<4 {
+            let text = Self.source(&generator)
+            let tables = try KernelExtractor.extract(source: Array(text.utf8), file: "random\(index).c", header: nil)
+            let analysis = try KernelAnalysis(tables: tables)
+            for variant in LoopVariant.allCases {
+                let hangs = analysis.result(variant)?.paths.contains { $0.outcome == .hangs } ?? false
+                #expect(hangs == (analysis.verdict("Terminates", variant) == .violated), "table \(index) \(variant)")
+                #expect(analysis.verdict("YieldsSupported", variant) == .holds, "table \(index) \(variant)")
+                #expect(analysis.verdict("NeverUnsupported", variant) == .holds, "table \(index) \(variant)")
+            }
+        }
+    }
+
+    @Test func tooManyStatesAreRefusedBeforeTheSearch() throws {
+        var text = "static const u8 vfio_from_fsm_table[N][N] = {\n"
+        for index in 0..<(KernelModel.maxStates + 1) { text += "[VFIO_DEVICE_STATE_S\(index)] = { [VFIO_DEVICE_STATE_S0] = VFIO_DEVICE_STATE_S0 },\n" }
+        text += "};\n"
+        let tables = try KernelExtractor.extract(source: Array(text.utf8), file: "big.c", header: nil)
+        #expect(throws: KernelSourceError.self) { try KernelAnalysis(tables: tables) }
+    }
+}
