@@ -104,6 +104,19 @@ public struct KernelAnalysis: Sendable {
         tables.states.filter { $0 != "ERROR" && KernelModel.documentedArcs[$0] == nil }
     }
 
+    /// How a SET from ERROR ends (disputes D4): the resolver's step 1 refuses an unsupported current state (the
+    /// kernel warns there); a SET of ERROR while in ERROR succeeds with no arc, as the driver's loop never calls
+    /// the resolver. Nil when the file has no ERROR state.
+    public var fromError: String? {
+        guard let needs = tables.needs["ERROR"] else { return nil }
+        let flagSets = KernelResolver.flagSets(tables.optionalFlags).map { Set($0).union(["STOP_COPY"]) }
+        let supportedSomewhere = flagSets.contains { needs.supported(by: $0) }
+        if supportedSomewhere {
+            return "ERROR is supported by some flag set (it needs \(needs.rendered)): a SET from ERROR follows the table's ERROR row"
+        }
+        return "no flag set supports ERROR (it needs \(needs.rendered)): a SET from ERROR fails with EINVAL at the resolver's first check (the kernel warns there; drivers that refuse first return their own error, disputes D4), and a SET of ERROR while in ERROR succeeds with no arc"
+    }
+
     /// Whether some rule is violated under a reading that counts.
     public var violated: Bool { countedVariants.contains { result($0)?.violated ?? false } }
 

@@ -155,7 +155,8 @@ public enum KernelExtractor {
         }
         if !uninitialised.isEmpty {
             let listed = uninitialised.prefix(8).map { "[\($0.current)][\($0.requested)]" }.joined(separator: ", ")
-            notes.append("\(uninitialised.count) table entries are left out and hold \(zero ?? "0") (C zero-fills them): \(listed)\(uninitialised.count > 8 ? ", ..." : "")")
+            let count = uninitialised.count == 1 ? "1 table entry is left out and holds" : "\(uninitialised.count) table entries are left out and hold"
+            notes.append("\(count) \(zero ?? "0") (C zero-fills them): \(listed)\(uninitialised.count > 8 ? ", ..." : "")")
         }
 
         // Complete the rule: the documented one, or the file's with left-out states needing nothing.

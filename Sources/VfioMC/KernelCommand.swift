@@ -70,6 +70,7 @@ enum KernelText {
         line("  flag sets: STOP_COPY with every subset of {\(tables.optionalFlags.joined(separator: ","))}")
         line("  loop: \(tables.loop.rendered)")
         for note in tables.notes { line("  note: \(note)") }
+        if let fromError = analysis.fromError { line("  SET from ERROR: \(fromError)") }
         for state in analysis.undocumentedStates {
             line("  note: the documentation gives \(state) no permitted arc, so every arc into or out of it violates ArcPermitted")
         }
@@ -179,6 +180,7 @@ enum KernelJSON {
         let notes: [String]
         let variants: [KernelVariantResult]
         let undocumentedStates: [String]
+        let fromError: String?
 
         init(_ analysis: KernelAnalysis) {
             let tables = analysis.tables
@@ -195,6 +197,7 @@ enum KernelJSON {
             notes = tables.notes
             variants = analysis.results
             undocumentedStates = analysis.undocumentedStates
+            fromError = analysis.fromError
         }
     }
 

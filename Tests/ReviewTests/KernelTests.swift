@@ -80,6 +80,26 @@ extension KernelAnalysis {
         }
     }
 
+    @Test func fileWithoutTheLoopCountsBothReadings() throws {
+        let text = """
+            static const u8 vfio_from_fsm_table[2][2] = {
+            \t[VFIO_DEVICE_STATE_STOP] = { [VFIO_DEVICE_STATE_STOP] = VFIO_DEVICE_STATE_STOP, },
+            };
+            """
+        let analysis = try KernelAnalysis(tables: try KernelExtractor.extract(source: Array(text.utf8), file: "t.c", header: nil))
+        guard case .unknown = analysis.tables.loop else {
+            Issue.record("expected an unknown loop: \(analysis.tables.loop)")
+            return
+        }
+        guard case .documented = analysis.tables.needsSource else {
+            Issue.record("expected the documented rule: \(analysis.tables.needsSource)")
+            return
+        }
+        #expect(analysis.countedVariants == [.shipped, .fixed])
+        #expect(analysis.tables.states == ["ERROR", "STOP"])
+        #expect(analysis.fromError?.hasPrefix("no flag set supports ERROR") == true)
+    }
+
     @Test func loopFixIsReadFromTheFile() throws {
         let analysis = try kernelAnalysis("vfio_main-loop-fix.c")
         guard case .fixed = analysis.tables.loop else {
