@@ -1,4 +1,5 @@
 import Foundation
+import ModelLanguage
 
 /// Reads a kernel's `vfio_main.c`, or a kernel tree (then also `enum vfio_device_mig_state` from
 /// `include/uapi/linux/vfio.h`), into `KernelTables`. The table must be in the kernel's form, designated
@@ -14,6 +15,9 @@ public enum KernelExtractor {
     /// `drivers/vfio/vfio.c`) and `include/uapi/linux/vfio.h`.
     public static func read(path: String) throws -> KernelTables {
         var isDirectory: ObjCBool = false
+        if path == FileReading.standardInputName {
+            return try extract(source: try bytes(of: path), file: FileReading.displayName(path), header: nil)
+        }
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
             throw KernelSourceError(file: path, line: nil, column: nil, message: "no such file or directory")
         }
@@ -32,11 +36,15 @@ public enum KernelExtractor {
         return try extract(source: try bytes(of: source), file: source, header: (try bytes(of: headerPath), headerPath))
     }
 
+    /// The file's bytes, read with the project's reader: a size limit, no blocking on a FIFO, errors in words.
     private static func bytes(of path: String) throws -> [UInt8] {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw KernelSourceError(file: path, line: nil, column: nil, message: "cannot read the file")
+        do {
+            return try FileReading.bytes(atPath: path)
+        } catch let problem as FileProblem {
+            let prefix = path + ": "
+            let message = problem.message.hasPrefix(prefix) ? String(problem.message.dropFirst(prefix.count)) : problem.message
+            throw KernelSourceError(file: FileReading.displayName(path), line: nil, column: nil, message: message)
         }
-        return [UInt8](data)
     }
 
     /// Extracts the tables from the text of a `vfio_main.c`; `header` is the text and name of a `vfio.h` whose

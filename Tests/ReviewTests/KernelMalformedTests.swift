@@ -142,6 +142,20 @@ import Testing
         }
     }
 
+    /// A FIFO without a writer reads as empty instead of blocking, and so is a file without the table.
+    @Test func fifoWithoutWriterDoesNotBlock() throws {
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let fifo = directory.appendingPathComponent("vfio_main.c").path
+        try #require(try run(["mkfifo", fifo]).status == 0)
+        do {
+            _ = try KernelExtractor.read(path: fifo)
+            Issue.record("an empty FIFO was accepted")
+        } catch let error as KernelSourceError {
+            #expect(error.message.contains("no initialised array 'vfio_from_fsm_table'"))
+        }
+    }
+
     /// Random damage to the fixture (bytes replaced, deleted, duplicated) must give tables or a located error.
     @Test func damagedInputNeverCrashes() throws {
         let original = try [UInt8](Data(contentsOf: URL(fileURLWithPath: kernelFixture("vfio_main.c"))))
