@@ -5,17 +5,25 @@ import PackedSystem
 public struct KernelComparison: Sendable {
     /// One table entry that differs; nil on a side where the state pair does not exist.
     public struct EntryChange: Sendable, Hashable, Codable {
+        /// The row.
         public let current: String
+        /// The column.
         public let requested: String
+        /// The entry in the base.
         public let before: String?
+        /// The entry in the proposal.
         public let after: String?
     }
 
     /// One rule whose verdict differs.
     public struct VerdictChange: Sendable, Hashable, Codable {
+        /// The reading of the loop.
         public let variant: LoopVariant
+        /// The rule's property.
         public let property: String
+        /// The verdict in the base.
         public let before: Verdict
+        /// The verdict in the proposal.
         public let after: Verdict
         /// Held before and violated now, under a reading that counts for the proposal.
         public let regression: Bool
@@ -23,18 +31,27 @@ public struct KernelComparison: Sendable {
 
     /// One request whose path differs; nil on a side where the request does not exist.
     public struct PathChange: Sendable, Hashable, Codable {
+        /// The reading of the loop.
         public let variant: LoopVariant
+        /// The flag set, `{P2P}`.
         public let flagSet: String
+        /// `CUR -> NEW`.
         public let request: String
+        /// The path in the base.
         public let before: String?
+        /// The path in the proposal.
         public let after: String?
     }
 
+    /// Table entries that differ, in table order.
     public let entries: [EntryChange]
+    /// Verdicts that differ under the same reading of the loop.
     public let verdicts: [VerdictChange]
+    /// Paths that differ under the same reading of the loop.
     public let paths: [PathChange]
-    /// States present in one version only.
+    /// States only the proposal has.
     public let addedStates: [String]
+    /// States only the base has.
     public let removedStates: [String]
     /// Supported-state rules that differ, `STATE: before -> after`.
     public let needs: [String]

@@ -66,7 +66,7 @@ public enum KernelExtractor {
             enumSource = "enum vfio_device_mig_state in \(headerName)"
             fromHeader = true
         } else {
-            enumSource = "the documented enum (pass a kernel tree to read include/uapi/linux/vfio.h)"
+            enumSource = "the documented enum; a kernel tree gives the enum of include/uapi/linux/vfio.h"
             fromHeader = false
         }
 

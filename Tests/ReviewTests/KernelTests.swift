@@ -162,7 +162,7 @@ extension KernelAnalysis {
     @Test func treeAndFileOfTheSameTableAgree() throws {
         let tree = try kernelAnalysis("tree")
         let file = try kernelAnalysis("vfio_main.c")
-        #expect(tree.tables.enumSource.contains("vfio.h"))
+        #expect(tree.tables.enumSource.hasPrefix("enum vfio_device_mig_state in "))
         #expect(tree.results == file.results)
     }
 
