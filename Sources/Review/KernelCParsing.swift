@@ -1,0 +1,246 @@
+/// The grammar of the C constructs `KernelExtractor` reads: the table's designated initialisers, the
+/// flags table's `|` expressions, the uAPI enum, and the shape of the resolver's loop. Each is a bounded forward
+/// pass over the tokens; every error names a line and column.
+extension KernelExtractor {
+    /// A position in the tokens with the helpers the grammar needs; every error names a line and column.
+    struct Cursor {
+        let tokens: [CToken]
+        var position: Int
+        let file: String
+
+        var current: CToken? { position < tokens.count ? tokens[position] : nil }
+
+        func error(_ message: String) -> KernelSourceError {
+            if let token = current { return KernelSourceError(file: file, line: token.line, column: token.column, message: message) }
+            let last = tokens.last
+            return KernelSourceError(file: file, line: last?.line, column: last.map { $0.column + $0.text.count },
+                                     message: message + " (the file ends here)")
+        }
+
+        func found() -> String { current.map { "'\($0.text)'" } ?? "the end of the file" }
+
+        mutating func expect(_ text: String, _ what: String) throws {
+            guard current?.text == text else { throw error("expected \(what), found \(found())") }
+            position += 1
+        }
+
+        func at(_ text: String) -> Bool { current?.text == text }
+
+        /// A `VFIO_DEVICE_STATE_*` name; the token returned holds the name without the prefix.
+        mutating func stateName() throws -> CToken {
+            guard let token = current, token.kind == .identifier, token.text.hasPrefix(KernelExtractor.statePrefix),
+                  token.text.count > KernelExtractor.statePrefix.count else {
+                throw error("expected a VFIO_DEVICE_STATE_ name, found \(found())")
+            }
+            position += 1
+            return CToken(kind: .identifier, text: String(token.text.dropFirst(KernelExtractor.statePrefix.count)),
+                          line: token.line, column: token.column)
+        }
+    }
+
+    /// One `[ROW] = { [COLUMN] = VALUE }` entry.
+    struct TableEntry {
+        let row: CToken
+        let column: CToken
+        let value: CToken
+    }
+
+    /// The index of the `{` that starts the initialiser of `name` (`name[...]... = {`), nil when there is none.
+    static func definition(named name: String, in tokens: [CToken], file: String) throws -> Int? {
+        var found: [Int] = []
+        var index = 0
+        while index < tokens.count {
+            defer { index += 1 }
+            guard tokens[index].kind == .identifier, tokens[index].text == name else { continue }
+            var next = index + 1
+            while next < tokens.count && tokens[next].text == "[" {
+                var depth = 0
+                while next < tokens.count {
+                    if tokens[next].text == "[" { depth += 1 }
+                    if tokens[next].text == "]" { depth -= 1 }
+                    next += 1
+                    if depth == 0 { break }
+                }
+            }
+            if next + 1 < tokens.count && tokens[next].text == "=" && tokens[next + 1].text == "{" {
+                found.append(next + 1)
+            }
+        }
+        if found.count > 1 {
+            let second = tokens[found[1]]
+            throw KernelSourceError(file: file, line: second.line, column: second.column,
+                                    message: "a second definition of '\(name)' (the first is at line \(tokens[found[0]].line)); cannot tell which one is compiled")
+        }
+        return found.first
+    }
+
+    /// `{ [ROW] = { [COLUMN] = VALUE, ... }, ... }`, trailing commas allowed.
+    static func parseTable(_ cursor: inout Cursor) throws -> [TableEntry] {
+        var entries: [TableEntry] = []
+        try cursor.expect("{", "'{'")
+        while !cursor.at("}") {
+            try cursor.expect("[", "'[' of a designated initialiser '[VFIO_DEVICE_STATE_X] = { ... }'")
+            let row = try cursor.stateName()
+            try cursor.expect("]", "']'")
+            try cursor.expect("=", "'='")
+            try cursor.expect("{", "'{' opening the row of \(row.text)")
+            while !cursor.at("}") {
+                try cursor.expect("[", "'[' of a designated initialiser '[VFIO_DEVICE_STATE_Y] = VFIO_DEVICE_STATE_Z'")
+                let column = try cursor.stateName()
+                try cursor.expect("]", "']'")
+                try cursor.expect("=", "'='")
+                let value = try cursor.stateName()
+                entries.append(TableEntry(row: row, column: column, value: value))
+                if cursor.at(",") { cursor.position += 1 } else { break }
+            }
+            try cursor.expect("}", "'}' closing the row of \(row.text), or ','")
+            if cursor.at(",") { cursor.position += 1 } else { break }
+        }
+        try cursor.expect("}", "'}' closing vfio_from_fsm_table, or ','")
+        try cursor.expect(";", "';' after vfio_from_fsm_table's initialiser")
+        return entries
+    }
+
+    /// `{ [STATE] = FLAG | FLAG, [STATE] = ~0U, ... }`.
+    static func parseFlagsTable(_ cursor: inout Cursor) throws -> [(CToken, StateNeeds)] {
+        var entries: [(CToken, StateNeeds)] = []
+        try cursor.expect("{", "'{'")
+        while !cursor.at("}") {
+            try cursor.expect("[", "'[' of a designated initialiser")
+            let state = try cursor.stateName()
+            try cursor.expect("]", "']'")
+            try cursor.expect("=", "'='")
+            entries.append((state, try flagExpression(&cursor, depth: 0)))
+            if cursor.at(",") { cursor.position += 1 } else { break }
+        }
+        try cursor.expect("}", "'}' closing state_flags_table, or ','")
+        return entries
+    }
+
+    /// TERM ('|' TERM)*, TERM = VFIO_MIGRATION_X | ~0 (any suffix) | 0 | '(' EXPR ')'.
+    static func flagExpression(_ cursor: inout Cursor, depth: Int) throws -> StateNeeds {
+        guard depth < 32 else { throw cursor.error("parentheses nested too deeply") }
+        var flags: Set<String> = []
+        var allBits = false
+        repeat {
+            if cursor.at("|") { cursor.position += 1 }
+            guard let token = cursor.current else { throw cursor.error("expected a flag") }
+            if token.kind == .identifier && token.text.hasPrefix(flagPrefix) && token.text.count > flagPrefix.count {
+                flags.insert(String(token.text.dropFirst(flagPrefix.count)))
+                cursor.position += 1
+            } else if token.text == "~" {
+                cursor.position += 1
+                guard let zero = cursor.current, zero.kind == .number, isZero(zero.text) else {
+                    throw cursor.error("expected '~0U', found '~' followed by \(cursor.found())")
+                }
+                cursor.position += 1
+                allBits = true
+            } else if token.kind == .number && isZero(token.text) {
+                cursor.position += 1
+            } else if token.text == "(" {
+                cursor.position += 1
+                let inner = try flagExpression(&cursor, depth: depth + 1)
+                try cursor.expect(")", "')'")
+                flags.formUnion(inner.flags)
+                allBits = allBits || inner.allBits
+            } else {
+                throw cursor.error("expected a VFIO_MIGRATION_ flag, '~0U' or '0', found \(cursor.found())")
+            }
+        } while cursor.at("|")
+        return StateNeeds(flags: flags, allBits: allBits)
+    }
+
+    /// `0`, `0U`, `0u`, `0UL`, `0x0`...
+    static func isZero(_ text: String) -> Bool {
+        let digits = text.lowercased().drop { $0 == "0" }.filter { $0 != "u" && $0 != "l" && $0 != "x" }
+        return text.first == "0" && digits.isEmpty
+    }
+
+    /// `enum vfio_device_mig_state { NAME [= NUMBER], ... }`: the members (prefix removed) and their values.
+    static func parseEnum(_ tokens: [CToken], file: String) throws -> [(String, Int)] {
+        var start: Int?
+        for index in tokens.indices where index + 2 < tokens.count {
+            if tokens[index].text == "enum" && tokens[index + 1].text == "vfio_device_mig_state" && tokens[index + 2].text == "{" {
+                start = index + 2
+                break
+            }
+        }
+        guard let start else {
+            throw KernelSourceError(file: file, line: nil, column: nil, message: "no 'enum vfio_device_mig_state { ... }' found")
+        }
+        var cursor = Cursor(tokens: tokens, position: start, file: file)
+        try cursor.expect("{", "'{'")
+        var members: [(String, Int)] = []
+        var next = 0
+        while !cursor.at("}") {
+            let name = try cursor.stateName()
+            if cursor.at("=") {
+                cursor.position += 1
+                guard let number = cursor.current, number.kind == .number, let value = integer(number.text) else {
+                    throw cursor.error("expected an integer value for VFIO_DEVICE_STATE_\(name.text), found \(cursor.found())")
+                }
+                cursor.position += 1
+                next = value
+            }
+            if members.contains(where: { $0.0 == name.text }) {
+                throw KernelSourceError(file: file, line: name.line, column: name.column,
+                                        message: "VFIO_DEVICE_STATE_\(name.text) is listed twice")
+            }
+            members.append((name.text, next))
+            next += 1
+            if cursor.at(",") { cursor.position += 1 } else { break }
+        }
+        try cursor.expect("}", "'}' closing the enum, or ','")
+        // The sentinel that counts the states (VFIO_DEVICE_STATE_NR) is not a state.
+        return members.filter { $0.0 != "NR" }
+    }
+
+    /// A decimal or hexadecimal C integer literal with an optional U/L suffix, nil when out of range.
+    static func integer(_ text: String) -> Int? {
+        var body = Substring(text.lowercased())
+        while let last = body.last, last == "u" || last == "l" { body = body.dropLast() }
+        if body.hasPrefix("0x") { return Int(body.dropFirst(2), radix: 16) }
+        return Int(body, radix: 10)
+    }
+
+    /// Finds the resolver's `while` over unsupported states (its condition reads `state_flags_table`) and tells
+    /// whether it tests ERROR (the posted fix) or not (the shipped loop).
+    static func loopReading(_ tokens: [CToken]) -> LoopReading {
+        var index = 0
+        while index + 1 < tokens.count {
+            defer { index += 1 }
+            guard tokens[index].kind == .identifier, tokens[index].text == "while", tokens[index + 1].text == "(" else { continue }
+            guard let conditionEnd = matching(tokens, from: index + 1, open: "(", close: ")") else {
+                return .unknown(reason: "the while at line \(tokens[index].line) has unbalanced parentheses")
+            }
+            let condition = tokens[(index + 1)...conditionEnd]
+            guard condition.contains(where: { $0.text == "state_flags_table" }) else { continue }
+            var bodyEnd = conditionEnd + 1
+            if bodyEnd < tokens.count && tokens[bodyEnd].text == "{" {
+                bodyEnd = matching(tokens, from: bodyEnd, open: "{", close: "}") ?? tokens.count - 1
+            } else {
+                while bodyEnd < tokens.count && tokens[bodyEnd].text != ";" { bodyEnd += 1 }
+            }
+            let body = tokens[min(conditionEnd + 1, tokens.count - 1)...min(bodyEnd, tokens.count - 1)]
+            let testsError = condition.contains { $0.text == statePrefix + "ERROR" }
+                || body.contains { $0.text == statePrefix + "ERROR" }
+            return testsError ? .fixed(line: tokens[index].line) : .shipped(line: tokens[index].line)
+        }
+        return .unknown(reason: "no while loop over state_flags_table found")
+    }
+
+    /// The index of the token that closes the bracket at `from`, nil when it is never closed.
+    static func matching(_ tokens: [CToken], from: Int, open: String, close: String) -> Int? {
+        var depth = 0
+        var index = from
+        while index < tokens.count {
+            if tokens[index].text == open { depth += 1 }
+            if tokens[index].text == close {
+                depth -= 1
+                if depth == 0 { return index }
+            }
+            index += 1
+        }
+        return nil
+    }
+}
