@@ -47,21 +47,12 @@ extension KernelExtractor {
 
     /// The index of the `{` that starts the initialiser of `name` (`name[...]... = {`), nil when there is none.
     static func definition(named name: String, in tokens: [CToken], file: String) throws -> Int? {
+        let closing = closingBrackets(tokens)
         var found: [Int] = []
-        var index = 0
-        while index < tokens.count {
-            defer { index += 1 }
-            guard tokens[index].kind == .identifier, tokens[index].text == name else { continue }
+        for index in tokens.indices where tokens[index].kind == .identifier && tokens[index].text == name {
             var next = index + 1
-            while next < tokens.count && tokens[next].text == "[" {
-                var depth = 0
-                while next < tokens.count {
-                    if tokens[next].text == "[" { depth += 1 }
-                    if tokens[next].text == "]" { depth -= 1 }
-                    next += 1
-                    if depth == 0 { break }
-                }
-            }
+            // Skip the dimensions, one bracket group at a time (an unclosed one ends the search here).
+            while next < tokens.count && tokens[next].text == "[" && closing[next] > next { next = closing[next] + 1 }
             if next + 1 < tokens.count && tokens[next].text == "=" && tokens[next + 1].text == "{" {
                 found.append(next + 1)
             }
@@ -72,6 +63,26 @@ extension KernelExtractor {
                                     message: "a second definition of '\(name)' (the first is at line \(tokens[found[0]].line)); cannot tell which one is compiled")
         }
         return found.first
+    }
+
+    /// For each opening bracket, the index of the bracket that closes it (-1 when none does), in one pass with a
+    /// stack, so that finding a group's end never rescans the tokens (which nested groups would make quadratic).
+    static func closingBrackets(_ tokens: [CToken]) -> [Int] {
+        var closing = [Int](repeating: -1, count: tokens.count)
+        var open: [Int] = []
+        let pairs: [String: String] = [")": "(", "]": "[", "}": "{"]
+        for (index, token) in tokens.enumerated() where token.kind == .punct {
+            if token.text == "(" || token.text == "[" || token.text == "{" {
+                open.append(index)
+            } else if let opener = pairs[token.text] {
+                // A closer that does not match the innermost opener is ignored (the input is not C we read).
+                if let last = open.last, tokens[last].text == opener {
+                    closing[last] = index
+                    open.removeLast()
+                }
+            }
+        }
+        return closing
     }
 
     /// `{ [ROW] = { [COLUMN] = VALUE, ... }, ... }`, trailing commas allowed.
@@ -206,41 +217,36 @@ extension KernelExtractor {
     /// Finds the resolver's `while` over unsupported states (its condition reads `state_flags_table`) and tells
     /// whether it tests ERROR (the posted fix) or not (the shipped loop).
     static func loopReading(_ tokens: [CToken]) -> LoopReading {
-        var index = 0
-        while index + 1 < tokens.count {
-            defer { index += 1 }
+        let closing = closingBrackets(tokens)
+        // Prefix counts of the two names, and the next ';' from each token: every range query is O(1).
+        var flagsBefore = [Int](repeating: 0, count: tokens.count + 1)
+        var errorBefore = [Int](repeating: 0, count: tokens.count + 1)
+        for (index, token) in tokens.enumerated() {
+            flagsBefore[index + 1] = flagsBefore[index] + (token.text == "state_flags_table" ? 1 : 0)
+            errorBefore[index + 1] = errorBefore[index] + (token.text == statePrefix + "ERROR" ? 1 : 0)
+        }
+        var nextSemicolon = [Int](repeating: tokens.count - 1, count: tokens.count)
+        var following = tokens.count - 1
+        for index in tokens.indices.reversed() {
+            if tokens[index].text == ";" { following = index }
+            nextSemicolon[index] = following
+        }
+        for index in tokens.indices where index + 1 < tokens.count {
             guard tokens[index].kind == .identifier, tokens[index].text == "while", tokens[index + 1].text == "(" else { continue }
-            guard let conditionEnd = matching(tokens, from: index + 1, open: "(", close: ")") else {
+            let conditionEnd = closing[index + 1]
+            guard conditionEnd > index else {
                 return .unknown(reason: "the while at line \(tokens[index].line) has unbalanced parentheses")
             }
-            let condition = tokens[(index + 1)...conditionEnd]
-            guard condition.contains(where: { $0.text == "state_flags_table" }) else { continue }
-            var bodyEnd = conditionEnd + 1
-            if bodyEnd < tokens.count && tokens[bodyEnd].text == "{" {
-                bodyEnd = matching(tokens, from: bodyEnd, open: "{", close: "}") ?? tokens.count - 1
+            guard flagsBefore[conditionEnd + 1] - flagsBefore[index + 1] > 0 else { continue }
+            var bodyEnd = min(conditionEnd + 1, tokens.count - 1)
+            if tokens[bodyEnd].text == "{" {
+                bodyEnd = closing[bodyEnd] > bodyEnd ? closing[bodyEnd] : tokens.count - 1
             } else {
-                while bodyEnd < tokens.count && tokens[bodyEnd].text != ";" { bodyEnd += 1 }
+                bodyEnd = nextSemicolon[bodyEnd]
             }
-            let body = tokens[min(conditionEnd + 1, tokens.count - 1)...min(bodyEnd, tokens.count - 1)]
-            let testsError = condition.contains { $0.text == statePrefix + "ERROR" }
-                || body.contains { $0.text == statePrefix + "ERROR" }
+            let testsError = errorBefore[bodyEnd + 1] - errorBefore[index + 1] > 0
             return testsError ? .fixed(line: tokens[index].line) : .shipped(line: tokens[index].line)
         }
         return .unknown(reason: "no while loop over state_flags_table found")
-    }
-
-    /// The index of the token that closes the bracket at `from`, nil when it is never closed.
-    static func matching(_ tokens: [CToken], from: Int, open: String, close: String) -> Int? {
-        var depth = 0
-        var index = from
-        while index < tokens.count {
-            if tokens[index].text == open { depth += 1 }
-            if tokens[index].text == close {
-                depth -= 1
-                if depth == 0 { return index }
-            }
-            index += 1
-        }
-        return nil
     }
 }

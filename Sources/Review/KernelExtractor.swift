@@ -10,6 +10,9 @@ import ModelLanguage
 public enum KernelExtractor {
     static let statePrefix = "VFIO_DEVICE_STATE_"
     static let flagPrefix = "VFIO_MIGRATION_"
+    /// The largest source read: far above vfio_main.c (45 KiB) and vfio.h (70 KiB), small enough that the tokens
+    /// of any input fit in memory.
+    static let sizeLimit = 4 << 20
 
     /// Reads `path`: a C file, or a directory holding `drivers/vfio/vfio_main.c` (or the older
     /// `drivers/vfio/vfio.c`) and `include/uapi/linux/vfio.h`.
@@ -50,6 +53,10 @@ public enum KernelExtractor {
     /// Extracts the tables from the text of a `vfio_main.c`; `header` is the text and name of a `vfio.h` whose
     /// enum then gives the states and their values (without it, the documented enum does).
     public static func extract(source: [UInt8], file: String, header: ([UInt8], String)?) throws -> KernelTables {
+        for (bytes, name) in [(source, file)] + (header.map { [$0] } ?? []) where bytes.count > sizeLimit {
+            throw KernelSourceError(file: name, line: nil, column: nil,
+                                    message: "larger than \(sizeLimit >> 20) MiB: not a vfio_main.c or vfio.h (they are under 100 KiB)")
+        }
         let tokens = try CTokenizer.tokenize(source, file: file)
         var notes: [String] = []
 

@@ -142,6 +142,18 @@ import Testing
         }
     }
 
+    /// Inputs built to make a naive scan quadratic (thousands of unclosed groups after the table's name, nested
+    /// loops) and an oversized one are answered at once.
+    @Test func adversarialInputsAreLinear() {
+        let openGroups = String(repeating: "vfio_from_fsm_table [ ", count: 20_000)
+        #expect(Self.error(openGroups)?.message.contains("no initialised array") == true)
+        let nestedLoops = Self.source(rows: Self.goodRow) + String(repeating: "while (", count: 20_000)
+            + String(repeating: ")", count: 20_000) + ";\n"
+        #expect(Self.error(nestedLoops) == nil)
+        let large = String(repeating: " ", count: (4 << 20) + 1)
+        #expect(Self.error(large)?.message.hasPrefix("larger than 4 MiB") == true)
+    }
+
     /// A FIFO without a writer reads as empty instead of blocking, and so is a file without the table.
     @Test func fifoWithoutWriterDoesNotBlock() throws {
         let directory = try temporaryDirectory()
