@@ -182,6 +182,7 @@ extension KernelExtractor {
         var cursor = Cursor(tokens: tokens, position: start, file: file)
         try cursor.expect("{", "'{'")
         var members: [(String, Int)] = []
+        var seen: Set<String> = []
         var next = 0
         while !cursor.at("}") {
             let name = try cursor.stateName()
@@ -193,7 +194,7 @@ extension KernelExtractor {
                 cursor.position += 1
                 next = value
             }
-            if members.contains(where: { $0.0 == name.text }) {
+            if !seen.insert(name.text).inserted {
                 throw KernelSourceError(file: file, line: name.line, column: name.column,
                                         message: "VFIO_DEVICE_STATE_\(name.text) is listed twice")
             }

@@ -85,7 +85,8 @@ public enum KernelExtractor {
         var cursor = Cursor(tokens: tokens, position: tableStart, file: file)
         let entries = try parseTable(&cursor)
         var mentioned: [String] = []
-        func mention(_ name: String) { if !mentioned.contains(name) { mentioned.append(name) } }
+        var mentionedSet: Set<String> = []
+        func mention(_ name: String) { if mentionedSet.insert(name).inserted { mentioned.append(name) } }
         for entry in entries {
             mention(entry.row.text)
             mention(entry.column.text)
@@ -133,16 +134,21 @@ public enum KernelExtractor {
             }
         } else {
             // Documented states the file uses, plus ERROR (what a left-out entry holds); then the file's new ones.
-            for (name, value) in DocumentedKernel.states where mentioned.contains(name) || value == 0 {
+            for (name, value) in DocumentedKernel.states where mentionedSet.contains(name) || value == 0 {
                 values[name] = value
                 order.append(name)
             }
-            for name in mentioned where values[name] == nil && !order.contains(name) {
+            for name in mentioned where values[name] == nil {
                 order.append(name)
                 notes.append("VFIO_DEVICE_STATE_\(name) is not in the documented enum; its value is unknown (pass a kernel tree to read it)")
             }
         }
         let states = order
+        // Refused here, before the table is filled (states x states entries) or checked.
+        guard states.count <= KernelModel.maxStates else {
+            throw KernelSourceError(file: file, line: nil, column: nil,
+                                    message: "\(states.count) states: vfio-mc kernel checks at most \(KernelModel.maxStates)")
+        }
 
         // Fill the table as C does: a left-out entry is 0.
         var table: [String: [String: String]] = [:]

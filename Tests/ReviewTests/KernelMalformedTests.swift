@@ -145,13 +145,17 @@ import Testing
     /// Inputs built to make a naive scan quadratic (thousands of unclosed groups after the table's name, nested
     /// loops) and an oversized one are answered at once.
     @Test func adversarialInputsAreLinear() {
-        let openGroups = String(repeating: "vfio_from_fsm_table [ ", count: 20_000)
-        #expect(Self.error(openGroups)?.message.contains("no initialised array") == true)
-        let nestedLoops = Self.source(rows: Self.goodRow) + String(repeating: "while (", count: 20_000)
-            + String(repeating: ")", count: 20_000) + ";\n"
-        #expect(Self.error(nestedLoops) == nil)
-        let large = String(repeating: " ", count: (4 << 20) + 1)
-        #expect(Self.error(large)?.message.hasPrefix("larger than 4 MiB") == true)
+        let openGroups = Self.error(String(repeating: "vfio_from_fsm_table [ ", count: 20_000))
+        #expect(openGroups?.message.contains("no initialised array") == true)
+        let nestedLoops = Self.error(Self.source(rows: Self.goodRow) + String(repeating: "while (", count: 20_000)
+            + String(repeating: ")", count: 20_000) + ";\n")
+        #expect(nestedLoops == nil)
+        var text = "static const u8 vfio_from_fsm_table[N][N] = {\n"
+        for index in 0..<20_000 { text += "[VFIO_DEVICE_STATE_S\(index)] = { [VFIO_DEVICE_STATE_T\(index)] = VFIO_DEVICE_STATE_U\(index) },\n" }
+        let manyStates = Self.error(text + "};\n")
+        #expect(manyStates?.message.hasSuffix("states: vfio-mc kernel checks at most 16") == true)
+        let large = Self.error(String(repeating: " ", count: (4 << 20) + 1))
+        #expect(large?.message.hasPrefix("larger than 4 MiB") == true)
     }
 
     /// A FIFO without a writer reads as empty instead of blocking, and so is a file without the table.
