@@ -121,15 +121,18 @@ public enum KernelModel {
         // bad arc is recorded in a flag checked by an invariant instead of failing an assertion, because a failed
         // assertion ends the execution there and would also count as a SET that never returns.
         let maxLength = states.count + 1
+        // Any state serves as the initial value of the cells that are read only once set (KernelAnalysis refuses
+        // a table without states before it gets here; the fallback keeps this function total).
+        let anyState = states.first.map(n) ?? "ERROR"
         lines.append(contentsOf: [
             "var start: St = any",
             "var req: St = any",
             "type DPh = enum { D_CALL, D_LOOP, D_ARC, D_OK, D_EINVAL }",
             "const MAXLEN = \(maxLength)",
             "var dph: DPh = D_CALL",
-            "var cur: St = \(n(states[0]))",
+            "var cur: St = \(anyState)",
             "var len: 0..MAXLEN = 0",
-            "var nxt: St = \(n(states[0]))",
+            "var nxt: St = \(anyState)",
             "def here = if len == 0 then start else cur",
             "var interior: bool = false",
             "var unsupported: bool = false",
@@ -158,7 +161,7 @@ public enum KernelModel {
             "invariant YieldsSupported: !unsupported",
             "invariant ArcPermitted: !badarc",
             "const MAXW = \(maxLength)",
-            "var w: St = \(n(states[0]))",
+            "var w: St = \(anyState)",
             "var wlen: 0..MAXW = 0",
             "def wat = if wlen == 0 then start else w",
             "action walk(m: St) when !blocked(start, req) && wat != req && wlen < MAXW && arc(wat, m) && (m == req || !saving(m)) {",
