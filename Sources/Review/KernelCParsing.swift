@@ -11,7 +11,15 @@ extension KernelExtractor {
         var current: CToken? { position < tokens.count ? tokens[position] : nil }
 
         func error(_ message: String) -> KernelSourceError {
-            if let token = current { return KernelSourceError(file: file, line: token.line, column: token.column, message: message) }
+            if let token = current {
+                // A comment left open hides the code up to the next `*/`: say where the last token before the
+                // gap is, so the reader looks there and not only at the line reported.
+                var hint = ""
+                if position > 0 && token.line - tokens[position - 1].line >= 5 {
+                    hint = " (the token before is at line \(tokens[position - 1].line); only comments or preprocessor lines are in between)"
+                }
+                return KernelSourceError(file: file, line: token.line, column: token.column, message: message + hint)
+            }
             let last = tokens.last
             return KernelSourceError(file: file, line: last?.line, column: last.map { $0.column + $0.text.count },
                                      message: message + " (the file ends here)")

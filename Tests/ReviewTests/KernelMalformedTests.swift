@@ -38,6 +38,27 @@ import Testing
         }
     }
 
+    /// The malformed fixture files of docs/examples/kernel/malformed/, each with the place its error names.
+    @Test(arguments: [
+        ("positional.c", 48, 4, "expected '[' of a designated initialiser"),
+        ("number-value.c", 19, 36, "expected a VFIO_DEVICE_STATE_ name, found '3'"),
+        ("swallowed-rows.c", 100, 2, "the token before is at line 65"),
+        ("truncated.c", 24, 56, "the file ends here"),
+    ])
+    func malformedFixtureFilesNameTheirLine(_ name: String, _ line: Int, _ column: Int, _ text: String) {
+        do {
+            _ = try KernelExtractor.read(path: kernelFixture("malformed/" + name))
+            Issue.record("\(name) was accepted")
+        } catch let error as KernelSourceError {
+            #expect(error.line == line, "\(error)")
+            #expect(error.column == column, "\(error)")
+            #expect(error.message.contains(text), "\(error)")
+            #expect(error.description.hasPrefix(kernelFixture("malformed/" + name) + ":\(line):\(column): error: "))
+        } catch {
+            Issue.record("unexpected error type: \(error)")
+        }
+    }
+
     @Test func positionalInitialiserIsRejectedAtItsLine() {
         let error = Self.error(Self.source(rows: "\t\t{ VFIO_DEVICE_STATE_STOP },"))
         #expect(error?.line == 4)
