@@ -174,7 +174,7 @@ import Testing
         var text = "static const u8 vfio_from_fsm_table[N][N] = {\n"
         for index in 0..<20_000 { text += "[VFIO_DEVICE_STATE_S\(index)] = { [VFIO_DEVICE_STATE_T\(index)] = VFIO_DEVICE_STATE_U\(index) },\n" }
         let manyStates = Self.error(text + "};\n")
-        #expect(manyStates?.message.hasSuffix("states: vfio-mc kernel checks at most 16") == true)
+        #expect(manyStates?.message.hasSuffix("states: vfio-mc kernel checks at most \(KernelModel.maxStates)") == true)
         let large = Self.error(String(repeating: " ", count: (4 << 20) + 1))
         #expect(large?.message.hasPrefix("larger than 4 MiB") == true)
     }
