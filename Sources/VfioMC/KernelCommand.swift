@@ -29,7 +29,10 @@ struct KernelCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Compare FILE (the proposal) with this version (the base).", valueName: "OTHER"))
     var against: String?
 
+    @OptionGroup(title: "Output") var output: OutputOptions
+
     func run() throws {
+        try output.start()
         let analysis: KernelAnalysis
         var base: KernelAnalysis?
         do {
