@@ -41,6 +41,9 @@ extension ExplicitExplorer {
     public func forEachTransition(_ body: (_ from: Int, _ action: Int, _ successor: UnsafePointer<UInt64>) -> Void) {
         let relation = TransitionRelation(system)
         for state in 0..<store.count {
+            // The walk re-fires every action on every stored state: on a big graph it takes as long as the search,
+            // so it stops as the search does when the command's budget runs out or a signal arrives.
+            if state & 1023 == 1023, options.interruption?() != nil { return }
             relation.forEachSuccessor(of: store.state(state)) { action, successor in body(state, action, successor) }
         }
     }

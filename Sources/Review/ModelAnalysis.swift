@@ -24,7 +24,9 @@ public struct ModelAnalysis: Sendable {
         result = explorer.run()
         projection = DeviceProjection.detect(system)
         var graphs: [ProjectedStateGraph] = []
-        if !projection.stateVariables.isEmpty {
+        // When the command's budget ran out (or a signal arrived), projecting the explored graph would only delay
+        // the partial result: the graphs are left out.
+        if !projection.stateVariables.isEmpty, options.interruption?() == nil {
             var projector = StateGraphProjector(system: system, projection: projection)
             for state in 0..<explorer.stateCount {
                 projector.addState(explorer.stateWords(state), initial: explorer.isInitialState(state))

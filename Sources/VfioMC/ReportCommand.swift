@@ -88,7 +88,10 @@ struct ReportCommand: ParsableCommand {
         let result = analysis.result
         var note: String?
         if !analysis.projection.stateVariables.isEmpty {
-            if !result.statistics.complete {
+            if !result.statistics.complete && analysis.graphs.isEmpty {
+                note = "The search stopped early (\(result.statistics.stopReason ?? "budget")) and the command's budget was spent: "
+                    + "no graphs are drawn."
+            } else if !result.statistics.complete {
                 note = "The search stopped early (\(result.statistics.stopReason ?? "budget")): the graphs show the transitions "
                     + "from the states it explored."
             } else if !result.statistics.reductions.isEmpty {
