@@ -21,7 +21,7 @@ struct ExportCommand: ParsableCommand {
     var file: String
 
     @Option(help: "rv-dot, dot or promela.")
-    var format: String
+    var format: ExportFormat
 
     @Option(help: ArgumentHelp("Write to this file (atomically) instead of standard output.", valueName: "FILE"))
     var out: String?
@@ -35,36 +35,28 @@ struct ExportCommand: ParsableCommand {
     var variable: String?
 
     @Option(help: "Event names of the automaton: actions (the actions that make each change) or targets (to_<state>).")
-    var events: String = "actions"
-
-    static let formats = ["rv-dot", "dot", "promela"]
+    var events: AutomatonExport.EventNaming = .actions
 
     func validate() throws {
-        guard Self.formats.contains(format) else {
-            throw ValidationError("--format must be one of \(Self.formats.joined(separator: ", ")), not '\(format)'")
-        }
-        guard AutomatonExport.EventNaming(rawValue: events) != nil else {
-            throw ValidationError("--events must be actions or targets, not '\(events)'")
-        }
-        if format == "promela" && (device != nil || variable != nil) {
+        if format == .promela && (device != nil || variable != nil) {
             throw ValidationError("--device and --variable apply to rv-dot and dot; promela translates the whole model")
         }
         _ = try model.overrides()
     }
 
     func run() throws {
-        let naming = AutomatonExport.EventNaming(rawValue: events) ?? .actions
+        let naming = events
         let text: String
         do {
             let system = try ModelLoader.load(.file(file), overrides: try model.overrides())
             switch format {
-            case "promela":
+            case .promela:
                 text = try PromelaTranslator.translate(system, sourceName: file)
             default:
                 var options = ExplorerOptions()
                 options.symmetry = false
                 let analysis = ModelAnalysis(system: system, name: file, options: options)
-                if format == "rv-dot" {
+                if format == .rvDot {
                     let graph = try AutomatonExport.select(analysis, variable: variable, device: device)
                     for warning in AutomatonExport.rvWarnings(graph, naming: naming) { printError("warning: " + warning) }
                     text = AutomatonExport.rvDot(graph, naming: naming)
@@ -96,3 +88,12 @@ struct ExportCommand: ParsableCommand {
         }
     }
 }
+
+/// The formats `export` writes.
+enum ExportFormat: String, ExpressibleByArgument, CaseIterable {
+    case rvDot = "rv-dot"
+    case dot
+    case promela
+}
+
+extension AutomatonExport.EventNaming: ExpressibleByArgument {}

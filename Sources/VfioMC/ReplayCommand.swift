@@ -29,7 +29,7 @@ struct ReplayCommand: ParsableCommand {
     @OptionGroup(title: "Budgets") var budget: ProcessBudgetOptions
 
     @Option(help: "The log's format: auto, native or qemu.")
-    var format: String = "auto"
+    var format: EventLog.Format = .auto
 
     @Option(name: .customLong("map"), help: ArgumentHelp("Map a log device to a model device: NAME=INDEX or NAME=DEVICE (repeatable).",
                                                        valueName: "NAME=INDEX"))
@@ -49,9 +49,6 @@ struct ReplayCommand: ParsableCommand {
     var complete = false
 
     func validate() throws {
-        guard EventLog.Format(rawValue: format) != nil else {
-            throw ValidationError("--format must be auto, native or qemu, not '\(format)'")
-        }
         if maxSteps < 1 { throw ValidationError("--max-steps must be at least 1") }
         _ = try parsedMappings()
         _ = try model.overrides()
@@ -87,7 +84,7 @@ struct ReplayCommand: ParsableCommand {
                 throw ReviewError("error: \(error)")
             }
             if text.isEmpty { throw ReviewError("error: \(FileReading.displayName(log)): the log is empty (0 bytes)") }
-            let events = try EventLog.parse(text, name: log, format: EventLog.Format(rawValue: format) ?? .auto)
+            let events = try EventLog.parse(text, name: log, format: format)
             let loaded = try ReplayStart.load(.file(file), overrides: try model.overrides(), predicate: start)
             let replayer = try Replayer(system: loaded.system, startStates: loaded.start, options: options)
             result = try replayer.replay(events, logName: log)
@@ -103,3 +100,5 @@ struct ReplayCommand: ParsableCommand {
         if result.exitCode != 0 { throw ExitCode(result.exitCode) }
     }
 }
+
+extension EventLog.Format: ExpressibleByArgument {}
