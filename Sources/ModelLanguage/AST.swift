@@ -178,16 +178,35 @@ public enum Declaration: Sendable, Hashable {
     /// `invariant N: P`, `reachable N: P`, `eventually N: P`, `leadsto N: P ~> Q` (then `second` is Q).
     case property(kind: PropertyKind, name: Identifier, predicate: Expression, second: Expression?, range: SourceRange)
     case terminal(Expression, range: SourceRange)
-    case expect(name: Identifier, verdict: ExpectedVerdict, range: SourceRange)
+    /// `expect N VERDICT [when C]`: `condition`, over variants and constants, limits the line to the combinations
+    /// where it holds.
+    case expect(name: Identifier, verdict: ExpectedVerdict, condition: Expression?, range: SourceRange)
+    /// `variant N: T [in { V1, ... }]`: a constant that ranges over the listed values (all of T's when absent).
+    case variant(name: Identifier, type: TypeExpression, values: [Expression]?, range: SourceRange)
+    /// `combination N1 = V1, N2 = V2`: a meaningful combination; variants it does not name range over their values.
+    case combination([VariantChoice], range: SourceRange)
 
     /// Where the declaration was written.
     public var range: SourceRange {
         switch self {
         case .constant(_, _, let r), .type(_, _, let r), .variable(_, _, _, let r), .table(_, _, _, let r),
              .definition(_, _, _, _, let r), .action(_, _, _, _, _, let r), .property(_, _, _, _, let r), .terminal(_, let r),
-             .expect(_, _, let r):
+             .expect(_, _, _, let r), .variant(_, _, _, let r), .combination(_, let r):
             return r
         }
+    }
+}
+
+/// One `NAME = VALUE` of a `combination` line.
+public struct VariantChoice: Sendable, Hashable {
+    /// The variant.
+    public var name: Identifier
+    /// Its value there.
+    public var value: Expression
+    /// Creates a choice.
+    public init(name: Identifier, value: Expression) {
+        self.name = name
+        self.value = value
     }
 }
 

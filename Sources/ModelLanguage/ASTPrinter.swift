@@ -108,8 +108,12 @@ private struct Printer {
             line(text)
         case .terminal(let predicate, _):
             line("terminal " + Self.expression(predicate, minimum: .implication).text)
-        case .expect(let name, let verdict, _):
-            line("expect \(name.name) \(verdict.rawValue)")
+        case .expect(let name, let verdict, let condition, _):
+            line("expect \(name.name) \(verdict.rawValue)" + (condition.map { " when " + Self.expression($0, minimum: .implication).text } ?? ""))
+        case .variant(let name, let type, let values, _):
+            line("variant \(name.name): \(Self.type(type))" + (values.map { " in " + Self.set($0) } ?? ""))
+        case .combination(let choices, _):
+            line("combination " + choices.map { "\($0.name.name) = " + Self.expression($0.value, minimum: .implication).text }.joined(separator: ", "))
         }
     }
 

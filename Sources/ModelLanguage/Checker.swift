@@ -56,17 +56,51 @@ public struct Checker {
     /// `--const` overrides in command-line order.
     private var overrideOrder: [String] = []
     private var overrides: [String: ConstantOverride]
+    /// `--variant` pins (and the assignment of the combination being checked), by variant name.
+    private var pins: [String: VariantPin] = [:]
+    /// Pins in command-line order, and the names pinned more than once.
+    private var pinOrder: [String] = []
+    private var pinnedTwice: [String] = []
+    /// Declared variants, their index by name, and the value each takes in this check.
+    private var variants: [VariantInfo] = []
+    private var variantIndex: [String: Int] = [:]
+    private var assignment: [Int64] = []
+    /// Every variant name declared in the file, for `--variant` and `--const` checks.
+    private var declaredVariantNames: Set<String> = []
+    /// The `combination` lines, each as variant index -> value.
+    private var combinationLines: [[Int: Int64]] = []
+    /// Globals whose declaration reads a variant, directly or through another such global: a variant's type
+    /// and values may not use them, since the combinations are computed before any variant has its final value.
+    private var variantDependent: Set<String> = []
+    /// Set when the declaration being checked reads a variant or a variant-dependent global.
+    private var readsVariant = false
+    /// The first such global it read, for the message.
+    private var variantRead: String?
+    /// Set when a variant, a `combination` line or a pin had an error: then the combinations are not known.
+    private var variantErrors = false
 
     /// Checks a parsed model. `diagnostics` carries errors already found by the parser, so all are reported together.
+    /// `pins` fix variants to one value each (`--variant`); the others take their first listed value.
     public static func check(_ syntax: ModelSyntax, source: SourceFile, diagnostics: DiagnosticBag,
-                             overrides: [ConstantOverride] = []) -> Result<CheckedModel, ModelErrors> {
-        var checker = Checker(source: source, diagnostics: diagnostics, overrides: overrides)
+                             overrides: [ConstantOverride] = [], pins: [VariantPin] = []) -> Result<CheckedModel, ModelErrors> {
+        var checker = Checker(source: source, diagnostics: diagnostics, overrides: overrides, pins: pins)
         let model = checker.run(syntax)
         if checker.diagnostics.hasErrors { return .failure(ModelErrors(checker.diagnostics.diagnostics)) }
         return .success(model)
     }
 
-    private init(source: SourceFile, diagnostics: DiagnosticBag, overrides: [ConstantOverride]) {
+    /// Checks a parsed model to find its variants and combinations. `model` is complete even when `errors` is not
+    /// nil; `combinationsKnown` says whether the variants, the `combination` lines and the pins checked, so that
+    /// `model.combinations` can be trusted although other declarations failed under the first values.
+    static func survey(_ syntax: ModelSyntax, source: SourceFile, diagnostics: DiagnosticBag, overrides: [ConstantOverride],
+                       pins: [VariantPin]) -> (model: CheckedModel, errors: ModelErrors?, combinationsKnown: Bool) {
+        var checker = Checker(source: source, diagnostics: diagnostics, overrides: overrides, pins: pins)
+        let model = checker.run(syntax)
+        let errors = checker.diagnostics.hasErrors ? ModelErrors(checker.diagnostics.diagnostics) : nil
+        return (model, errors, !checker.variantErrors && !diagnostics.hasErrors)
+    }
+
+    private init(source: SourceFile, diagnostics: DiagnosticBag, overrides: [ConstantOverride], pins: [VariantPin]) {
         self.source = source
         self.diagnostics = diagnostics
         var table: [String: ConstantOverride] = [:]
@@ -75,6 +109,14 @@ public struct Checker {
             table[override.name] = override
         }
         self.overrides = table
+        for pin in pins {
+            if self.pins[pin.name] == nil {
+                pinOrder.append(pin.name)
+            } else if !pinnedTwice.contains(pin.name) {
+                pinnedTwice.append(pin.name)
+            }
+            self.pins[pin.name] = pin
+        }
     }
 
     // MARK: Driver
@@ -82,10 +124,15 @@ public struct Checker {
     private mutating func run(_ syntax: ModelSyntax) -> CheckedModel {
         incompleteNames = syntax.incompleteNames
         collectDeclarationPositions(syntax)
-        var expectations: [(Identifier, ExpectedVerdict, SourceRange)] = []
+        var expectations: [Expectation] = []
         for declaration in syntax.declarations {
             currentDeclaration = Self.declaredName(declaration)
-            defer { currentDeclaration = nil }
+            readsVariant = false
+            variantRead = nil
+            defer {
+                if readsVariant, let name = currentDeclaration { variantDependent.insert(name) }
+                currentDeclaration = nil
+            }
             switch declaration {
             case .constant(let name, let value, _): declareConstant(name, value)
             case .type(let name, let type, _): declareType(name, type)
@@ -96,12 +143,38 @@ public struct Checker {
                 declareAction(name, fair, parameters, guardExpression, body, range)
             case .property(let kind, let name, let predicate, let second, let range): declareProperty(kind, name, predicate, second, range)
             case .terminal(let predicate, _): terminals.append(checkCondition(predicate, [], "a terminal predicate"))
-            case .expect(let name, let verdict, let range): expectations.append((name, verdict, range))
+            case .expect(let name, let verdict, let condition, let range):
+                expectations.append(Expectation(name: name, verdict: verdict, condition: condition, range: range))
+            case .variant(let name, let type, let values, _):
+                let before = diagnostics.count
+                declareVariant(name, type, values)
+                if diagnostics.count > before { variantErrors = true }
+            case .combination(let choices, let range):
+                let before = diagnostics.count
+                declareCombination(choices, range)
+                if diagnostics.count > before { variantErrors = true }
             }
         }
         for name in overrideOrder where !declaredConstantNames.contains(name) {
-            diagnostics.error("--const \(name): the model has no constant named '\(name)'", at: 0)
+            if declaredVariantNames.contains(name) {
+                diagnostics.error("--const \(name): '\(name)' is a variant; pin it with --variant \(name)=VALUE", at: 0)
+            } else {
+                diagnostics.error("--const \(name): the model has no constant named '\(name)'", at: 0)
+            }
         }
+        let beforePins = diagnostics.count
+        for name in pinnedTwice {
+            diagnostics.error("--variant \(name): the variant is pinned twice", at: 0)
+        }
+        for name in pinOrder where !declaredVariantNames.contains(name) {
+            if declaredConstantNames.contains(name) {
+                diagnostics.error("--variant \(name): '\(name)' is a constant, not a variant; override it with --const \(name)=VALUE", at: 0)
+            } else {
+                diagnostics.error("--variant \(name): the model has no variant named '\(name)'", at: 0)
+            }
+        }
+        let combinations = runnableCombinations()
+        if diagnostics.count > beforePins { variantErrors = true }
         for builtin in [("deadlock", CheckedPropertyKind.deadlock), ("bounds", .bounds)] where propertyIndex[builtin.0] == nil {
             propertyIndex[builtin.0] = properties.count
             properties.append(PropertyInfo(name: builtin.0, kind: builtin.1, predicate: nil, target: nil, expected: .holds,
@@ -110,14 +183,15 @@ public struct Checker {
         applyExpectations(expectations)
         return CheckedModel(name: syntax.name.name, source: source, constants: constants, enums: enums, scalarsets: scalarsets,
                             variables: variables, tables: tables, definitions: definitions, actions: actions,
-                            properties: properties, terminals: terminals)
+                            properties: properties, terminals: terminals, variants: variants, assignment: assignment,
+                            combinations: combinations)
     }
 
     /// The global name a declaration introduces, if any.
     private static func declaredName(_ declaration: Declaration) -> String? {
         switch declaration {
         case .constant(let name, _, _), .type(let name, _, _), .variable(let name, _, _, _), .table(let name, _, _, _),
-             .definition(let name, _, _, _, _):
+             .definition(let name, _, _, _, _), .variant(let name, _, _, _):
             return name.name
         default: return nil
         }
@@ -133,6 +207,9 @@ public struct Checker {
             case .constant(let name, _, _):
                 note(name)
                 declaredConstantNames.insert(name.name)
+            case .variant(let name, _, _, _):
+                note(name)
+                declaredVariantNames.insert(name.name)
             case .variable(let name, _, _, _), .table(let name, _, _, _), .definition(let name, _, _, _, _):
                 note(name)
             case .type(let name, let type, _):
@@ -213,7 +290,9 @@ public struct Checker {
         case .bool: return .bool
         case .named(let identifier):
             switch globals[identifier.name] {
-            case .type(let finite): return finite
+            case .type(let finite):
+                noteUse(identifier.name)
+                return finite
             case .none:
                 reportUnknown(identifier, what: "type")
                 return nil
@@ -432,19 +511,40 @@ public struct Checker {
                                        message: nil))
     }
 
-    private mutating func applyExpectations(_ expectations: [(Identifier, ExpectedVerdict, SourceRange)]) {
+    /// One `expect` line as written.
+    private struct Expectation {
+        let name: Identifier
+        let verdict: ExpectedVerdict
+        let condition: Expression?
+        let range: SourceRange
+    }
+
+    /// Sets each property's expected verdict. An unqualified line gives the default; a qualified line whose
+    /// condition holds under this check's variants overrides it. Two unqualified lines for one property, or two
+    /// qualified lines that both apply, are errors.
+    private mutating func applyExpectations(_ expectations: [Expectation]) {
         var seen: Set<String> = []
-        for (name, verdict, _) in expectations {
+        var applying: [Int: Expectation] = [:]
+        for expectation in expectations {
+            let name = expectation.name
+            var applies = true
+            if let condition = expectation.condition {
+                guard let holds = expectCondition(condition) else { continue }
+                applies = holds
+            }
             guard let index = propertyIndex[name.name] else {
                 if incompleteNames.contains(name.name) { continue }
                 diagnostics.error("expect: no property named '\(name.name)'", at: name.range)
                 continue
             }
-            guard seen.insert(name.name).inserted else {
-                diagnostics.error("duplicate expectation for '\(name.name)'", at: name.range)
-                continue
+            if expectation.condition == nil {
+                guard seen.insert(name.name).inserted else {
+                    diagnostics.error("duplicate expectation for '\(name.name)'", at: name.range)
+                    continue
+                }
             }
             let kind = properties[index].kind
+            let verdict = expectation.verdict
             let isGoal = kind == .reachable
             let fits = isGoal ? (verdict == .reachable || verdict == .unreachable) : (verdict == .holds || verdict == .violated)
             guard fits else {
@@ -454,10 +554,167 @@ public struct Checker {
                 diagnostics.error("'\(name.name)' is \(article); expect \(allowed)", at: name.range)
                 continue
             }
-            properties[index].expected = verdict
+            guard applies else { continue }
+            if expectation.condition != nil {
+                if let earlier = applying[index], earlier.condition != nil {
+                    let line = source.position(of: earlier.range.start).line
+                    diagnostics.error("two expect lines for '\(name.name)' apply to the combination \(assignmentDescription) "
+                                      + "(this one and line \(line))", at: name.range)
+                    continue
+                }
+                applying[index] = expectation
+            } else if applying[index] == nil {
+                applying[index] = expectation
+            }
+        }
+        for (index, expectation) in applying {
+            properties[index].expected = expectation.verdict
             properties[index].explicitlyExpected = true
         }
     }
+
+    /// The value of an `expect ... when C` condition, which may read only variants and constants.
+    private mutating func expectCondition(_ condition: Expression) -> Bool? {
+        let typed = checkCondition(condition, [], "the condition of an expect line")
+        if typed.type == .error { return nil }
+        switch ConstantEvaluator.evaluate(typed, tables: tables, definitions: definitions) {
+        case .success(let value): return value != 0
+        case .failure(let problem):
+            diagnostics.error("the condition of an expect line may use only variants and constants: \(problem.message)", at: condition.range)
+            return nil
+        }
+    }
+
+    // MARK: Variants
+
+    /// `load=ON_EXIT, async=true`: this check's assignment, for messages.
+    private var assignmentDescription: String {
+        variants.isEmpty ? "(no variants)" : zip(variants, assignment).map { "\($0.name)=\($0.type.format($1))" }.joined(separator: ", ")
+    }
+
+    /// A variant is a constant whose value is its pin, or its first listed value.
+    private mutating func declareVariant(_ name: Identifier, _ typeExpression: TypeExpression, _ valueExpressions: [Expression]?) {
+        defer { readsVariant = false }
+        guard let type = resolveFiniteType(typeExpression) else { return }
+        if case .scalarset = type {
+            diagnostics.error("a variant must be bool, an enum or an integer range; '\(type.description)' is a scalarset, whose values cannot be named",
+                              at: typeExpression.range)
+            return
+        }
+        var values: [Int64] = []
+        if let valueExpressions {
+            guard !valueExpressions.isEmpty else {
+                diagnostics.error("variant '\(name.name)' needs at least one value", at: name.range)
+                return
+            }
+            var failed = false
+            for expression in valueExpressions {
+                guard let value = domainConstant(expression, type, what: "value of variant '\(name.name)'") else {
+                    failed = true
+                    continue
+                }
+                if values.contains(value) {
+                    diagnostics.error("value \(type.format(value)) is listed twice for variant '\(name.name)'", at: expression.range)
+                    failed = true
+                }
+                values.append(value)
+            }
+            if failed { return }
+        } else {
+            values = Array(type.values.prefix(Self.maximumVariantValues + 1))
+        }
+        if readsVariant {
+            diagnostics.error("the type and values of variant '\(name.name)' depend on another variant (through '\(variantRead ?? "?")')",
+                              at: name.range)
+            return
+        }
+        guard values.count <= Self.maximumVariantValues else {
+            diagnostics.error("variant '\(name.name)' has more than \(Self.maximumVariantValues) values; list the ones to explore with 'in { ... }'",
+                              at: name.range)
+            return
+        }
+        var value = values[0]
+        if let pin = pins[name.name] {
+            let listed = values.map(type.format).joined(separator: ", ")
+            if let pinned = values.first(where: { type.format($0) == pin.value }) {
+                value = pinned
+            } else if type.values.prefix(1 << 16).contains(where: { type.format($0) == pin.value }) {
+                diagnostics.error("--variant \(name.name)=\(pin.value): \(pin.value) is not one of the values of variant '\(name.name)' (\(listed))",
+                                  at: name.range)
+            } else {
+                diagnostics.error("--variant \(name.name)=\(pin.value): '\(pin.value)' is not a value of \(type.description) (variant '\(name.name)' takes \(listed))",
+                                  at: name.range)
+            }
+        }
+        guard defineGlobal(name, .constant(value, type.valueType)) else { return }
+        variantIndex[name.name] = variants.count
+        variants.append(VariantInfo(name: name.name, type: type, values: values, range: name.range))
+        assignment.append(value)
+    }
+
+    /// The most values one variant may take.
+    public static let maximumVariantValues = 64
+
+    /// `combination N = V, ...`: each name a variant declared above, each value one of its listed values.
+    private mutating func declareCombination(_ choices: [VariantChoice], _ range: SourceRange) {
+        var line: [Int: Int64] = [:]
+        var failed = false
+        for choice in choices {
+            guard let index = variantIndex[choice.name.name] else {
+                if declaredVariantNames.contains(choice.name.name) {
+                    if declaredAt[choice.name.name].map({ $0 > choice.name.range.start }) == true {
+                        diagnostics.error("variant '\(choice.name.name)' is used before its declaration", at: choice.name.range)
+                    }
+                } else if globals[choice.name.name] != nil {
+                    diagnostics.error("'\(choice.name.name)' is not a variant", at: choice.name.range)
+                } else {
+                    diagnostics.error("unknown variant '\(choice.name.name)'", at: choice.name.range)
+                }
+                failed = true
+                continue
+            }
+            let variant = variants[index]
+            guard line[index] == nil else {
+                diagnostics.error("variant '\(variant.name)' is given twice in one combination", at: choice.name.range)
+                failed = true
+                continue
+            }
+            guard let value = domainConstant(choice.value, variant.type, what: "value of variant '\(variant.name)'") else {
+                failed = true
+                continue
+            }
+            guard variant.values.contains(value) else {
+                let listed = variant.values.map(variant.type.format).joined(separator: ", ")
+                diagnostics.error("\(variant.type.format(value)) is not one of the values of variant '\(variant.name)' (\(listed))", at: choice.value.range)
+                failed = true
+                continue
+            }
+            line[index] = value
+        }
+        if !failed { combinationLines.append(line) }
+        _ = range
+    }
+
+    /// The combinations to run: the listed ones (or every one), restricted to the pins.
+    private mutating func runnableCombinations() -> [[Int64]] {
+        let domains = variants.map(\.values)
+        let lines = combinationLines.isEmpty ? [[:]] : combinationLines
+        let all = VariantSpace.expand(domains: domains, lines: lines, limit: Self.maximumCombinations + 1)
+        guard all.count <= Self.maximumCombinations else {
+            diagnostics.error("the variants give more than \(Self.maximumCombinations) combinations; list the meaningful ones with 'combination'", at: 0)
+            return []
+        }
+        let pinned = variants.indices.filter { pins[variants[$0].name] != nil }
+        let kept = all.filter { combination in pinned.allSatisfy { combination[$0] == assignment[$0] } }
+        if kept.isEmpty, !all.isEmpty, !diagnostics.hasErrors {
+            let description = pinned.map { "\(variants[$0].name)=\(variants[$0].type.format(assignment[$0]))" }.joined(separator: ", ")
+            diagnostics.error("--variant \(description): no combination listed in the model has these values", at: 0)
+        }
+        return kept
+    }
+
+    /// The most combinations one model may run.
+    public static let maximumCombinations = 1024
 
     // MARK: Statements
 
@@ -682,10 +939,19 @@ public struct Checker {
         return .quantifier(kind, id, type, typedBody)
     }
 
+    /// Records that the declaration being checked reads `name`, when it is a variant or depends on one.
+    private mutating func noteUse(_ name: String) {
+        guard variantIndex[name] != nil || variantDependent.contains(name) else { return }
+        if !readsVariant { variantRead = name }
+        readsVariant = true
+    }
+
     private mutating func checkName(_ identifier: Identifier, _ scope: [Local]) -> TypedExpression {
         if let local = scope.last(where: { $0.name == identifier.name }) { return local.expression }
         switch globals[identifier.name] {
-        case .constant(let value, let type): return .literal(value, type)
+        case .constant(let value, let type):
+            noteUse(identifier.name)
+            return .literal(value, type)
         case .enumCase(let enumType, let ordinal): return .literal(ordinal, .enumeration(enumType))
         case .variable(let index):
             guard index >= 0 else { return .literal(0, .error) }
@@ -699,6 +965,7 @@ public struct Checker {
             diagnostics.error("'\(identifier.name)' is a table: index it with [ ]", at: identifier.range)
             return .literal(0, .error)
         case .definition(let index):
+            noteUse(identifier.name)
             let definition = definitions[index]
             if !definition.parameters.isEmpty {
                 diagnostics.error("'\(identifier.name)' takes \(definition.parameters.count) argument\(definition.parameters.count == 1 ? "" : "s"), 0 given", at: identifier.range)
@@ -720,6 +987,7 @@ public struct Checker {
             diagnostics.error("only arrays and tables can be indexed", at: base.range)
             return .literal(0, .error)
         }
+        noteUse(identifier.name)
         switch globals[identifier.name] {
         case .variable(let index):
             guard index >= 0 else { return .literal(0, .error) }
@@ -744,6 +1012,7 @@ public struct Checker {
     }
 
     private mutating func checkCall(_ identifier: Identifier, _ arguments: [Expression], _ scope: [Local]) -> TypedExpression {
+        noteUse(identifier.name)
         let typedArguments = arguments.map { check($0, scope) }
         guard case .definition(let index) = globals[identifier.name] else {
             if globals[identifier.name] == nil { reportUnknown(identifier, what: "definition") } else {

@@ -77,6 +77,9 @@ public struct DiagnosticBag: Sendable {
     /// Whether any error was recorded.
     public var hasErrors: Bool { !items.isEmpty }
 
+    /// How many errors were recorded.
+    public var count: Int { items.count }
+
     /// The diagnostics, ordered by position (stable for equal positions).
     public var diagnostics: [Diagnostic] {
         items.enumerated().sorted { lhs, rhs in

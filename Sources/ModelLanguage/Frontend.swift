@@ -2,12 +2,14 @@ import Foundation
 
 /// The front end's entry points: from source text or a file to a checked model, with every diagnostic.
 public enum Frontend {
-    /// Parses and checks source text.
-    public static func check(_ source: SourceFile, overrides: [ConstantOverride] = []) -> Result<CheckedModel, ModelErrors> {
+    /// Parses and checks source text. Variants not fixed by `pins` take their first listed value (`matrix` runs
+    /// every combination instead).
+    public static func check(_ source: SourceFile, overrides: [ConstantOverride] = [],
+                             pins: [VariantPin] = []) -> Result<CheckedModel, ModelErrors> {
         LargeStack.run {
             let (syntax, diagnostics) = Parser.parse(source)
             guard let syntax else { return .failure(ModelErrors(diagnostics.diagnostics)) }
-            let result = Checker.check(syntax, source: source, diagnostics: diagnostics, overrides: overrides)
+            let result = Checker.check(syntax, source: source, diagnostics: diagnostics, overrides: overrides, pins: pins)
             guard case .failure(let errors) = result, !overrides.isEmpty else { return result }
             return .failure(attributeToOverrides(errors, syntax: syntax, source: source, overrides: overrides))
         }
@@ -22,7 +24,7 @@ public enum Frontend {
         let (_, fresh) = Parser.parse(source)
         guard case .success = Checker.check(syntax, source: source, diagnostics: fresh, overrides: []) else { return errors }
         let given = overrides.map { "--const \($0.name)=\($0.value)" }.joined(separator: " ")
-        let own = errors.diagnostics.filter { $0.message.hasPrefix("--const ") }
+        let own = errors.diagnostics.filter { $0.message.hasPrefix("--const ") || $0.message.hasPrefix("--variant ") }
         var kept = own.isEmpty ? Array(errors.diagnostics.prefix(1)).map {
             Diagnostic(file: $0.file, line: $0.line, column: $0.column,
                        message: "\($0.message) (with \(given); the model checks without it)", sourceLine: $0.sourceLine)

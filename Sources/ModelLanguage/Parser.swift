@@ -120,6 +120,7 @@ public struct Parser {
 
     private static let declarationStarts: Set<Keyword> = [
         .const, .type, .var, .table, .def, .fair, .action, .invariant, .reachable, .eventually, .leadsto, .terminal, .expect,
+        .variant, .combination,
     ]
 
     private mutating func parseModel() -> ModelSyntax? {
@@ -175,7 +176,7 @@ public struct Parser {
     private mutating func parseDeclaration() throws -> Declaration {
         let start = current.range.start
         guard case .keyword(let keyword) = current.kind else {
-            throw fail("expected a declaration (const, type, var, table, def, action, invariant, reachable, eventually, leadsto, terminal or expect), found \(current.spelling)")
+            throw fail("expected a declaration (const, variant, combination, type, var, table, def, action, invariant, reachable, eventually, leadsto, terminal or expect), found \(current.spelling)")
         }
         switch keyword {
         case .const:
@@ -268,7 +269,27 @@ public struct Parser {
                 throw fail("expected a verdict (holds, violated, reachable or unreachable), found \(current.spelling)")
             }
             let end = advance().range.end
-            return .expect(name: name, verdict: verdict, range: SourceRange(start, end))
+            guard acceptKeyword(.when) else { return .expect(name: name, verdict: verdict, condition: nil, range: SourceRange(start, end)) }
+            let condition = try parseExpression()
+            return .expect(name: name, verdict: verdict, condition: condition, range: SourceRange(start, condition.range.end))
+        case .variant:
+            _ = advance()
+            let name = try expectIdentifier("a variant name")
+            declaringName = name.name
+            _ = try expect(.colon, "after the variant's name")
+            let type = try parseType(allowDeclarationOnly: false)
+            var values: [Expression]?
+            if acceptKeyword(.in) { values = try parseSetLiteral("of the variant's values") }
+            return .variant(name: name, type: type, values: values, range: SourceRange(start, tokens[max(0, position - 1)].range.end))
+        case .combination:
+            _ = advance()
+            var choices: [VariantChoice] = []
+            repeat {
+                let name = try expectIdentifier("a variant name in 'combination'")
+                _ = try expect(.equal, "after '\(name.name)' in 'combination' (NAME = VALUE)")
+                choices.append(VariantChoice(name: name, value: try parseExpression()))
+            } while accept(.comma)
+            return .combination(choices, range: SourceRange(start, tokens[max(0, position - 1)].range.end))
         default:
             throw fail("expected a declaration, found keyword '\(keyword.rawValue)'")
         }

@@ -187,4 +187,14 @@ public struct CheckedModel: Sendable {
     public let properties: [PropertyInfo]
     /// The `terminal` predicates.
     public let terminals: [TypedExpression]
+    /// Declared variants, in order.
+    public let variants: [VariantInfo]
+    /// The value of each variant in this check, parallel to `variants`.
+    public let assignment: [Int64]
+    /// Every combination to run (each parallel to `variants`): the listed ones, or all, restricted to the pins.
+    /// A model without variants has one empty combination.
+    public let combinations: [[Int64]]
+
+    /// This check's variant values by name, formatted (empty without variants).
+    public var variantAssignment: VariantAssignment { VariantAssignment(variants, assignment) }
 }

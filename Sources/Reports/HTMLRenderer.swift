@@ -13,6 +13,10 @@ public enum HTMLRenderer {
         if !report.constantsText.isEmpty {
             facts.append("constants " + report.constantsText.map { "<code>\(e($0))</code>" }.joined(separator: ", "))
         }
+        if let variants = report.variantsText {
+            facts.append("variants " + variants.values.map { "<code>\(e($0))</code>" }.joined(separator: ", ")
+                         + " (the first of \(variants.combinations) combinations; <code>vfio-mc check</code> shows them all)")
+        }
         body += "<p class=\"facts\">" + facts.joined(separator: " &middot; ") + "</p>\n"
         let overall = report.overall
         body += "<p><span class=\"badge \(overall.css)\">\(e(overall.text))</span> "

@@ -3,7 +3,8 @@ import PackedSystem
 
 /// Renders traces in the Informal Trace Format (ITF) of Apalache and Quint.
 ///
-/// - top level: `#meta` (tool, model, source file, property, kind, verdict, and the failing action if any),
+/// - top level: `#meta` (tool, model, source file, property, kind, verdict, the failing action if any, and for a
+///   model with variants the combination the trace belongs to, `variants`: name -> value),
 ///   `vars` (the model's variables in declaration order), `states`, and `loop` for lassos;
 /// - each state: `#meta` with its `index` (and the `action` that produced it), then every variable;
 /// - values: booleans as JSON booleans, integers as `{"#bigint": "N"}`, enum constants and scalarset values as
@@ -15,7 +16,8 @@ import PackedSystem
 /// to the last index.
 public enum ITFRenderer {
     /// The ITF document of one trace.
-    public static func document(trace: Trace, property: PropertyResult, result: CheckResult, layout: StateLayout) -> JSONValue {
+    public static func document(trace: Trace, property: PropertyResult, result: CheckResult, layout: StateLayout,
+                                variants: VariantAssignment = VariantAssignment(entries: [])) -> JSONValue {
         var steps = trace.steps
         var loop: Int?
         if let loopStart = trace.loopStart {
@@ -33,6 +35,9 @@ public enum ITFRenderer {
             ("expected", .string(property.expected.rawValue)),
             ("engine", .string(property.engine)),
         ]
+        if !variants.isEmpty {
+            meta.append(("variants", .object(variants.entries.map { ($0.name, JSONRenderer.assignedValue($0.value)) })))
+        }
         if let failure = trace.failure {
             meta.append(("failure", .object([
                 ("action", .string(failure.label)),
@@ -52,8 +57,10 @@ public enum ITFRenderer {
 
     /// The ITF text of one trace: the document's members one per line, and each state on a line of its own (compact
     /// JSON within a line), so that files stay small and diffs show which states changed. Ends with a newline.
-    public static func render(trace: Trace, property: PropertyResult, result: CheckResult, layout: StateLayout) -> String {
-        guard case .object(let members) = document(trace: trace, property: property, result: result, layout: layout) else { return "" }
+    public static func render(trace: Trace, property: PropertyResult, result: CheckResult, layout: StateLayout,
+                              variants: VariantAssignment = VariantAssignment(entries: [])) -> String {
+        guard case .object(let members) = document(trace: trace, property: property, result: result, layout: layout,
+                                                    variants: variants) else { return "" }
         var lines: [String] = []
         for (index, member) in members.enumerated() {
             let comma = index + 1 < members.count ? "," : ""

@@ -86,8 +86,104 @@ public enum JSONRenderer {
         return .object(fields)
     }
 
-    /// One model's result.
+    /// The document for a run of matrices: every model's combinations and every model that failed to load.
+    public static func document(matrices: [MatrixResult], errors: [(file: String, messages: [String])],
+                                peakMemoryBytes: Int? = nil) -> JSONValue {
+        var fields: [(String, JSONValue)] = [
+            ("tool", .string("vfio-mc")),
+            ("models", .array(matrices.map(model))),
+            ("errors", .array(errors.map { .object([("file", .string($0.file)), ("messages", .array($0.messages.map { .string($0) }))]) })),
+        ]
+        if let peakMemoryBytes { fields.append(("peakMemoryBytes", .int(peakMemoryBytes))) }
+        return .object(fields)
+    }
+
+    /// One model's result: the fields of its single run, and `variants` with that run.
     public static func model(_ result: CheckResult) -> JSONValue {
+        model(MatrixResult(single: result))
+    }
+
+    /// One model's matrix. Without variants, the model-level fields are its single run's; with variants they
+    /// summarise the matrix (sums of states and transitions, the deepest depth, the wall-clock seconds, and per
+    /// property the common verdict or `varies`), and `variants` carries each combination's run.
+    public static func model(_ matrix: MatrixResult) -> JSONValue {
+        guard matrix.hasVariants, let first = matrix.runs.first else {
+            guard let run = matrix.runs.first else { return .object([]) }
+            guard case .object(var members) = singleModel(run.result) else { return .null }
+            members.append(("variants", .array([variant(run)])))
+            return .object(members)
+        }
+        let results = matrix.results
+        let states = results.reduce(0) { $0 + $1.statistics.states }
+        let peak = results.map(\.statistics.peakMemoryBytes).max() ?? 0
+        var reductions: [String] = []
+        var notes: [String] = []
+        for result in results {
+            for reduction in result.statistics.reductions where !reductions.contains(reduction) { reductions.append(reduction) }
+            for note in result.statistics.notes where !notes.contains(note) { notes.append(note) }
+        }
+        return .object([
+            ("file", .string(matrix.file)),
+            ("model", .string(matrix.model)),
+            ("engine", .string(first.result.engine)),
+            ("states", .int(states)),
+            ("transitions", .int(results.reduce(0) { $0 + $1.statistics.transitions })),
+            ("depth", .int(results.map(\.statistics.depth).max() ?? 0)),
+            ("seconds", .double(matrix.seconds)),
+            ("statesPerSecond", .double(matrix.seconds > 0 ? Double(states) / matrix.seconds : 0)),
+            ("bytesPerState", .double(states > 0 ? Double(peak) / Double(states) : 0)),
+            ("peakMemoryBytes", .int(peak)),
+            ("complete", .bool(results.allSatisfy(\.statistics.complete))),
+            ("stopReason", results.lazy.compactMap(\.statistics.stopReason).first.map { .string($0) } ?? .null),
+            ("reductions", .array(reductions.map { .string($0) })),
+            ("notes", .array(notes.map { .string($0) })),
+            ("threads", .int(results.map(\.statistics.threads).max() ?? 1)),
+            ("expectationsMet", .bool(matrix.expectationsMet)),
+            ("properties", .array(matrix.propertyNames.map { summary(of: $0, in: matrix) })),
+            ("variants", .array(matrix.runs.map(variant))),
+        ])
+    }
+
+    /// One combination's run: its assignment, statistics and properties in the model-level shape.
+    static func variant(_ run: VariantRun) -> JSONValue {
+        let statistics = run.result.statistics
+        return .object([
+            ("assignment", .object(run.assignment.entries.map { ($0.name, assignedValue($0.value)) })),
+            ("states", .int(statistics.states)),
+            ("transitions", .int(statistics.transitions)),
+            ("depth", .int(statistics.depth)),
+            ("seconds", .double(statistics.seconds)),
+            ("complete", .bool(statistics.complete)),
+            ("expectationsMet", .bool(run.result.expectationsMet)),
+            ("properties", .array(run.result.properties.map { property(run.result, $0) })),
+        ])
+    }
+
+    /// A variant value as JSON: `true`/`false` as booleans, integers as numbers, enum constants as strings (an
+    /// enum constant is an identifier, so it is never mistaken for either).
+    static func assignedValue(_ text: String) -> JSONValue {
+        if text == "true" || text == "false" { return .bool(text == "true") }
+        if let number = Int(text) { return .int(number) }
+        return .string(text)
+    }
+
+    /// A property across the matrix: `expected` and `verdict` when every combination agrees, else `varies`;
+    /// `met` when every combination meets its expectation. The traces are in `variants`.
+    static func summary(of name: String, in matrix: MatrixResult) -> JSONValue {
+        let cells = matrix.runs.indices.compactMap { matrix.cell(name, run: $0) }
+        func common(_ values: [String]) -> String { Set(values).count == 1 ? values[0] : "varies" }
+        return .object([
+            ("name", .string(name)),
+            ("kind", .string(cells.first?.kind.rawValue ?? "invariant")),
+            ("expected", .string(common(cells.map(\.expected.rawValue)))),
+            ("verdict", .string(common(cells.map(\.verdict.rawValue)))),
+            ("met", .bool(cells.allSatisfy(\.meetsExpectation))),
+            ("engine", .string(common(cells.map(\.engine)))),
+        ])
+    }
+
+    /// One run's model-level fields.
+    private static func singleModel(_ result: CheckResult) -> JSONValue {
         let statistics = result.statistics
         return .object([
             ("file", .string(result.file)),

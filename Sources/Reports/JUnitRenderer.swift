@@ -1,7 +1,8 @@
 import PackedSystem
 
 /// Renders results as JUnit XML (the element and attribute structure of the common JUnit schema, as read by
-/// Jenkins, GitLab and GitHub Actions reporters): one `testsuite` per model, one `testcase` per property.
+/// Jenkins, GitLab and GitHub Actions reporters): one `testsuite` per model, one `testcase` per property (per
+/// property and combination for a model with variants).
 ///
 /// - a property whose verdict misses its expectation gets a `failure` (with the counterexample as text);
 /// - a property without a verdict (a budget ran out) gets an `error` of type `no-verdict`;
@@ -17,50 +18,68 @@ public enum JUnitRenderer {
 
     /// The XML document, with `time` attributes when `timings` is set.
     public static func render(results: [CheckResult], loadFailures: [(file: String, messages: [String])], timings: Bool) -> String {
+        render(matrices: results.map(MatrixResult.init(single:)), loadFailures: loadFailures, timings: timings)
+    }
+
+    /// The XML document for matrices: a model with variants is one suite with a test case per property and
+    /// combination, named `PROPERTY [NAME=VALUE, ...]` so every id is unique; a model without variants is as above.
+    public static func render(matrices: [MatrixResult], loadFailures: [(file: String, messages: [String])],
+                              timings: Bool = false) -> String {
         var suites: [String] = []
         var totals = (tests: 0, failures: 0, errors: 0)
         var totalSeconds = 0.0
-        for result in results {
+        for matrix in matrices {
             var cases: [String] = []
             var failures = 0
             var errors = 0
-            for property in result.properties {
-                var attributes: [(String, String)] = [("name", property.name), ("classname", result.model)]
-                if timings { attributes.append(("time", "0")) }
-                var body = ""
-                if property.verdict == .unknown {
-                    errors += 1
-                    let message = "no verdict (expected \(property.expected.rawValue))" + (property.note.map { ": \($0)" } ?? "")
-                    body = element("error", [("message", message), ("type", "no-verdict")], text: message)
-                } else if property.note?.hasPrefix("ENGINES DISAGREE") == true {
-                    failures += 1
-                    let message = property.note ?? "engines disagree"
-                    body = element("failure", [("message", message), ("type", "engines-disagree")], text: message)
-                } else if !property.meetsExpectation {
-                    failures += 1
-                    let message = "expected \(property.expected.rawValue), found \(property.verdict.rawValue)"
-                    body = element("failure", [("message", message), ("type", "unexpected-verdict")],
-                                   text: failureText(property, result))
+            for run in matrix.runs {
+                let result = run.result
+                let suffix = matrix.hasVariants ? " [\(run.assignment)]" : ""
+                for property in result.properties {
+                    var attributes: [(String, String)] = [("name", property.name + suffix), ("classname", result.model)]
+                    if timings { attributes.append(("time", "0")) }
+                    var body = ""
+                    if property.verdict == .unknown {
+                        errors += 1
+                        let message = "no verdict (expected \(property.expected.rawValue))" + (property.note.map { ": \($0)" } ?? "")
+                        body = element("error", [("message", message), ("type", "no-verdict")], text: message)
+                    } else if property.note?.hasPrefix("ENGINES DISAGREE") == true {
+                        failures += 1
+                        let message = property.note ?? "engines disagree"
+                        body = element("failure", [("message", message), ("type", "engines-disagree")], text: message)
+                    } else if !property.meetsExpectation {
+                        failures += 1
+                        let message = "expected \(property.expected.rawValue), found \(property.verdict.rawValue)"
+                        body = element("failure", [("message", message), ("type", "unexpected-verdict")],
+                                       text: failureText(property, result))
+                    }
+                    let open = ElementWriter.open("testcase", attributes, selfClosing: body.isEmpty)
+                    cases.append(body.isEmpty ? "    " + open : "    " + open + "\n      " + body + "\n    </testcase>")
                 }
-                let open = ElementWriter.open("testcase", attributes, selfClosing: body.isEmpty)
-                cases.append(body.isEmpty ? "    " + open : "    " + open + "\n      " + body + "\n    </testcase>")
             }
-            totals.tests += result.properties.count
+            let results = matrix.results
+            let tests = results.reduce(0) { $0 + $1.properties.count }
+            totals.tests += tests
             totals.failures += failures
             totals.errors += errors
-            totalSeconds += result.statistics.seconds
+            totalSeconds += matrix.seconds
             var attributes: [(String, String)] = [
-                ("name", result.model), ("tests", String(result.properties.count)), ("failures", String(failures)),
+                ("name", matrix.model), ("tests", String(tests)), ("failures", String(failures)),
                 ("errors", String(errors)), ("skipped", "0"),
             ]
-            if timings { attributes.append(("time", Markup.fixed(result.statistics.seconds, places: 3))) }
-            attributes.append(("file", result.file))
+            if timings { attributes.append(("time", Markup.fixed(matrix.seconds, places: 3))) }
+            attributes.append(("file", matrix.file))
+            let states = results.reduce(0) { $0 + $1.statistics.states }
             var suite = "  " + ElementWriter.open("testsuite", attributes) + "\n"
             suite += "    <properties>\n"
-            suite += "      " + ElementWriter.open("property", [("name", "engine"), ("value", result.engine)], selfClosing: true) + "\n"
-            suite += "      " + ElementWriter.open("property", [("name", "states"), ("value", String(result.statistics.states))], selfClosing: true) + "\n"
-            suite += "      " + ElementWriter.open("property", [("name", "complete"), ("value", result.statistics.complete ? "true" : "false")],
+            suite += "      " + ElementWriter.open("property", [("name", "engine"), ("value", matrix.engine)], selfClosing: true) + "\n"
+            suite += "      " + ElementWriter.open("property", [("name", "states"), ("value", String(states))], selfClosing: true) + "\n"
+            suite += "      " + ElementWriter.open("property", [("name", "complete"), ("value", results.allSatisfy(\.statistics.complete) ? "true" : "false")],
                                                    selfClosing: true) + "\n"
+            if matrix.hasVariants {
+                suite += "      " + ElementWriter.open("property", [("name", "combinations"), ("value", String(matrix.runs.count))],
+                                                       selfClosing: true) + "\n"
+            }
             suite += "    </properties>\n"
             suite += cases.map { $0 + "\n" }.joined()
             suite += "  </testsuite>"

@@ -11,6 +11,10 @@ public enum MarkdownRenderer {
         lines.append("")
         var facts = ["file `\(result.file)`", "engine \(result.engine)"]
         if !report.constantsText.isEmpty { facts.append("constants " + report.constantsText.map { "`\($0)`" }.joined(separator: ", ")) }
+        if let variants = report.variantsText {
+            facts.append("variants " + variants.values.map { "`\($0)`" }.joined(separator: ", ")
+                         + " (the first of \(variants.combinations) combinations; `vfio-mc check` shows them all)")
+        }
         lines.append(facts.joined(separator: " · "))
         lines.append("")
         let counts = report.counts

@@ -140,6 +140,14 @@ public struct ModelReport: Sendable {
         }
     }
 
+    /// For a model with variants, the combination this report shows (`load=ON_EXIT`, ...) and how many the
+    /// model runs; nil without variants. (The report shows one combination; `check` shows the whole matrix.)
+    var variantsText: (values: [String], combinations: Int)? {
+        let model = system.model
+        guard !model.variants.isEmpty else { return nil }
+        return (model.variantAssignment.entries.map { "\($0.name)=\($0.value)" }, model.combinations.count)
+    }
+
     /// Statistics rows: label and value; timing rows only when asked for.
     func statisticsRows(_ options: ReportOptions) -> [(String, String)] {
         let statistics = result.statistics

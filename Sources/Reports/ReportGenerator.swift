@@ -62,7 +62,8 @@ public enum ReportGenerator {
                 guard let trace = property.trace else { continue }
                 files.append(ReportFile(path: report.itfPath(index),
                                         contents: ITFRenderer.render(trace: trace, property: property, result: report.result,
-                                                                     layout: report.system.layout)))
+                                                                     layout: report.system.layout,
+                                                                     variants: report.system.model.variantAssignment)))
                 if let diagram = report.sequenceDiagram(index) {
                     files.append(ReportFile(path: report.sequencePath(index),
                                             contents: diagram.svg(idPrefix: "seq", title: "Sequence diagram of \(property.name)",

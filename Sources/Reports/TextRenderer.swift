@@ -16,15 +16,7 @@ public struct TextRenderer: Sendable {
         var lines: [String] = []
         let statistics = result.statistics
         lines.append("\(result.file) (model \(result.model), engine \(result.engine))")
-        var summary = "  \(statistics.states) states, \(statistics.transitions) transitions, depth \(statistics.depth), "
-            + "\(Self.seconds(statistics.seconds)) s, \(Self.grouped(Int(statistics.statesPerSecond.rounded()))) states/s"
-            + (statistics.threads > 1 ? " on \(statistics.threads) threads" : "")
-        if result.engine == "smt" {
-            // The symbolic engine enumerates no states: its bounds and proofs are in the property notes.
-            summary = "  symbolic run (bounded model checking and k-induction), \(Self.seconds(statistics.seconds)) s"
-        }
-        if !statistics.reductions.isEmpty { summary += ", reductions: " + statistics.reductions.joined(separator: ", ") }
-        lines.append(summary)
+        lines.append("  " + summary(result))
         if let reason = statistics.stopReason { lines.append("  search stopped early: \(reason)") }
         for note in statistics.notes { lines.append("  note: \(note)") }
         lines.append("")
@@ -43,6 +35,20 @@ public struct TextRenderer: Sendable {
             if let note = property.note { lines.append("  (\(note))") }
         }
         return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// The statistics line of one run: states, transitions, depth, time, rate, threads and reductions.
+    func summary(_ result: CheckResult) -> String {
+        let statistics = result.statistics
+        var summary = "\(statistics.states) states, \(statistics.transitions) transitions, depth \(statistics.depth), "
+            + "\(Self.seconds(statistics.seconds)) s, \(Self.grouped(Int(statistics.statesPerSecond.rounded()))) states/s"
+            + (statistics.threads > 1 ? " on \(statistics.threads) threads" : "")
+        if result.engine == "smt" {
+            // The symbolic engine enumerates no states: its bounds and proofs are in the property notes.
+            summary = "symbolic run (bounded model checking and k-induction), \(Self.seconds(statistics.seconds)) s"
+        }
+        if !statistics.reductions.isEmpty { summary += ", reductions: " + statistics.reductions.joined(separator: ", ") }
+        return summary
     }
 
     /// The property table: name, kind, expected, verdict and whether it meets the expectation.

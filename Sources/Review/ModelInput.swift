@@ -54,6 +54,33 @@ public enum ModelLoader {
         }
     }
 
+    /// Every runnable combination of a model's variants, checked and lowered, in order; a model without variants
+    /// gives one pair with an empty assignment. The model is parsed once.
+    public static func loadCombinations(_ input: ModelInput, overrides: [ConstantOverride] = [])
+        throws -> [(assignment: VariantAssignment, system: TransitionSystem)] {
+        let source: SourceFile
+        if case .file(let path) = input {
+            do {
+                source = try Frontend.load(path: path)
+            } catch {
+                throw ReviewError("error: \(error)")
+            }
+        } else {
+            source = SourceFile(name: input.displayName, text: try input.text())
+        }
+        let matrix: ModelMatrix
+        switch Frontend.matrix(source, overrides: overrides) {
+        case .failure(let errors): throw ReviewError(errors.rendered)
+        case .success(let value): matrix = value
+        }
+        return try matrix.combinations.map { combination in
+            switch matrix.check(combination).flatMap({ SystemBuilder.build($0) }) {
+            case .failure(let errors): throw ReviewError("\(source.name): in combination \(combination):\n" + errors.rendered)
+            case .success(let system): return (combination, system)
+            }
+        }
+    }
+
     /// Loads a model from its text; `name` is the file name diagnostics show.
     public static func load(text: String, name: String, overrides: [ConstantOverride] = []) throws -> TransitionSystem {
         try build(SourceFile(name: name, text: text), overrides: overrides)
@@ -72,10 +99,11 @@ public enum ModelLoader {
         }
     }
 
-    /// The one path from source to system: check, then lower.
+    /// The one path from source to system: check, then lower. A model with variants is taken under its first
+    /// runnable combination (`check` runs them all).
     public static func system(_ source: SourceFile, overrides: [ConstantOverride],
                               budget: BuildBudget = BuildBudget()) -> Result<TransitionSystem, ModelErrors> {
-        Frontend.check(source, overrides: overrides).flatMap { SystemBuilder.build($0, budget: budget) }
+        Frontend.matrix(source, overrides: overrides).map(\.first).flatMap { SystemBuilder.build($0, budget: budget) }
     }
 
     private static func build(_ source: SourceFile, overrides: [ConstantOverride]) throws -> TransitionSystem {

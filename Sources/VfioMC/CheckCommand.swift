@@ -29,8 +29,10 @@ struct CheckCommand: ParsableCommand {
         commandName: "check",
         abstract: "Check models and compare every verdict with its `expect` line.",
         discussion: """
-            PATH is a model file or a directory (searched recursively for *.vmc). Exit codes: 0 every expectation \
-            met; 1 an expectation failed; 2 a usage or model error; 3 a budget ran out before a verdict.
+            PATH is a model file or a directory (searched recursively for *.vmc). A model with variants is checked \
+            under every combination it lists (or every combination; --variant pins some), and a verdict matrix is \
+            printed. Exit codes: 0 every expectation met; 1 an expectation failed; 2 a usage or model error; \
+            3 a budget ran out before a verdict.
             """)
 
     @Argument(help: "Model files or directories.")
@@ -39,6 +41,11 @@ struct CheckCommand: ParsableCommand {
     @OptionGroup var model: ModelOptions
 
     @OptionGroup(title: "Output") var output: OutputOptions
+
+    @Option(name: .customLong("variant"),
+            help: ArgumentHelp("Pin a variant to one of its values: NAME=VALUE (repeatable); the others range over theirs.",
+                               valueName: "NAME=VALUE"))
+    var variants: [String] = []
 
     @Flag(help: "Print one JSON document (see docs/cli.md) instead of text.")
     var json = false
@@ -62,6 +69,17 @@ struct CheckCommand: ParsableCommand {
 
     func validate() throws {
         _ = try model.overrides()
+        _ = try pins()
+    }
+
+    /// The parsed `--variant` pins.
+    func pins() throws -> [VariantPin] {
+        try variants.map { text in
+            guard let equals = text.firstIndex(of: "="), equals != text.startIndex, text.index(after: equals) != text.endIndex else {
+                throw ValidationError("--variant expects NAME=VALUE, got '\(text)'")
+            }
+            return VariantPin(name: String(text[..<equals]), value: String(text[text.index(after: equals)...]))
+        }
     }
 
     func run() throws {
@@ -69,39 +87,40 @@ struct CheckCommand: ParsableCommand {
         var options = try budget.start()
         options.symmetry = !noSymmetry
         let overrides = try model.overrides()
+        let pins = try pins()
         let files = try ModelLoading.modelFilesOrExit(paths)
-        var results: [CheckResult] = []
+        var matrices: [MatrixResult] = []
         var failures: [Review.LoadFailure] = []
         let renderer = TextRenderer(showWitnesses: witnesses)
         let showProgress = !json && isatty(STDERR_FILENO) != 0
         for file in files {
             // After SIGINT or SIGTERM the models not yet started are skipped; what ran is reported.
             if RunControl.signalExitCode != nil { break }
-            switch ModelLoading.load(file, overrides: overrides, budget: options.buildBudget) {
+            switch checkMatrix(file, overrides: overrides, pins: pins, options: options, showProgress: showProgress) {
             case .failure(let failure):
                 failures.append(failure)
                 if !json { printError(failure.messages.joined(separator: "\n")) }
-            case .success(let system):
-                let result = checkOne(system, file: file, options: options, showProgress: showProgress)
-                results.append(result)
-                if !json { print(renderer.render(result)) }
+            case .success(let matrix):
+                matrices.append(matrix)
+                if !json { print(renderer.render(matrix)) }
             }
         }
+        let results = matrices.flatMap(\.results)
         if let junit {
             do {
-                try AtomicFile.write(JUnitRenderer.render(results: results, loadFailures: failures.map { ($0.file, $0.messages) }), to: junit)
+                try AtomicFile.write(JUnitRenderer.render(matrices: matrices, loadFailures: failures.map { ($0.file, $0.messages) }), to: junit)
             } catch {
                 printError("error: \(error)")
                 throw ExitCode(2)
             }
         }
         if json {
-            print(JSONRenderer.document(results: results, errors: failures.map { ($0.file, $0.messages) },
+            print(JSONRenderer.document(matrices: matrices, errors: failures.map { ($0.file, $0.messages) },
                                         peakMemoryBytes: ResourceUsage.peakResidentBytes()).serialized())
         } else if files.count > 1 {
-            let met = results.filter(\.expectationsMet).count
-            let skipped = files.count - results.count - failures.count
-            print("\(files.count) models: \(met) met every expectation, \(results.count - met) did not, \(failures.count) failed to load"
+            let met = matrices.filter(\.expectationsMet).count
+            let skipped = files.count - matrices.count - failures.count
+            print("\(files.count) models: \(met) met every expectation, \(matrices.count - met) did not, \(failures.count) failed to load"
                   + (skipped > 0 ? ", \(skipped) not checked (interrupted)" : ""))
         }
         if let code = RunControl.signalExitCode {
@@ -115,8 +134,21 @@ struct CheckCommand: ParsableCommand {
 }
 
 extension CheckCommand {
+    /// The engine settings of this command, as a value the combinations' worker threads can share.
+    var engineRunner: EngineRunner { EngineRunner(engine: engine, smtDepth: smtDepth) }
+
     /// Runs the chosen engine (or both, cross-checked) on one system.
     func checkOne(_ system: TransitionSystem, file: String, options: ExplorerOptions, showProgress: Bool) -> CheckResult {
+        engineRunner.run(system, file: file, options: options, showProgress: showProgress)
+    }
+}
+
+/// Runs the chosen engine (or both, cross-checked) on one system.
+struct EngineRunner: Sendable {
+    let engine: EngineChoice
+    let smtDepth: Int
+
+    func run(_ system: TransitionSystem, file: String, options: ExplorerOptions, showProgress: Bool) -> CheckResult {
         var explicitResult: CheckResult?
         if engine != .smt {
             let explorer = ExplicitExplorer(system: system, options: options, file: file)
@@ -143,7 +175,7 @@ extension CheckCommand {
 }
 
 /// The engines `check` can run.
-enum EngineChoice: String, ExpressibleByArgument, CaseIterable {
+enum EngineChoice: String, ExpressibleByArgument, CaseIterable, Sendable {
     case explicit, smt, both
 }
 

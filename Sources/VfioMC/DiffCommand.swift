@@ -54,18 +54,27 @@ struct DiffCommand: ParsableCommand {
             proposedInput = .file(proposed ?? base)
         }
         let options = try budget.start()
-        let diff: ModelDiff
+        let rendered: String
+        let exitCode: Int32
         do {
-            let baseSystem = try ModelLoader.load(baseInput, overrides: overrides)
-            let proposedSystem = try ModelLoader.load(proposedInput, overrides: overrides)
-            diff = ModelDiff(base: baseSystem, baseName: baseInput.displayName, proposed: proposedSystem,
-                             proposedName: proposedInput.displayName, options: options,
-                             paths: ModelDiff.PathDefinitions(next: next, fails: fails))
+            // Models with variants are compared combination by combination (docs/reviewing.md).
+            let baseRuns = try ModelLoader.loadCombinations(baseInput, overrides: overrides)
+            let proposedRuns = try ModelLoader.loadCombinations(proposedInput, overrides: overrides)
+            let definitions = ModelDiff.PathDefinitions(next: next, fails: fails)
+            if baseRuns.count == 1, proposedRuns.count == 1, baseRuns[0].assignment.isEmpty, proposedRuns[0].assignment.isEmpty {
+                let diff = ModelDiff(base: baseRuns[0].system, baseName: baseInput.displayName, proposed: proposedRuns[0].system,
+                                     proposedName: proposedInput.displayName, options: options, paths: definitions)
+                (rendered, exitCode) = (diff.render(), diff.exitCode)
+            } else {
+                let diff = MatrixDiff(base: baseRuns, baseName: baseInput.displayName, proposed: proposedRuns,
+                                      proposedName: proposedInput.displayName, options: options, paths: definitions)
+                (rendered, exitCode) = (diff.render(), diff.exitCode)
+            }
         } catch let error as ReviewError {
             printError(error.message)
             throw ExitCode(2)
         }
-        print(diff.render(), terminator: "")
-        if diff.exitCode != 0 { throw ExitCode(diff.exitCode) }
+        print(rendered, terminator: "")
+        if exitCode != 0 { throw ExitCode(exitCode) }
     }
 }

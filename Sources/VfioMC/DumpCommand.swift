@@ -1,5 +1,6 @@
 import ArgumentParser
 import PackedSystem
+import ModelLanguage
 
 /// `vfio-mc dump`: show the layout and the ground actions the checker builds from a model.
 struct DumpCommand: ParsableCommand {
@@ -17,6 +18,11 @@ struct DumpCommand: ParsableCommand {
     func run() throws {
         try output.start()
         let system = try ModelLoading.systemOrExit(file, overrides: try model.overrides())
+        let checked = system.model
+        if !checked.variants.isEmpty {
+            // The system dumped is one combination's: say which.
+            print("variants: \(checked.variantAssignment) (the first of \(checked.combinations.count) combinations)")
+        }
         print(SystemDescription(system).text, terminator: "")
     }
 }

@@ -13,7 +13,8 @@ struct ReplayCommand: ParsableCommand {
             model that changes only that device's state cell, ending where the device is in the state the log says. \
             Prints the events with the model states consistent with them, then either the model states reached or \
             the first event the model cannot take with the model's possible moves. Exit codes: 0 the log conforms; \
-            1 the model rejects an event; 2 a usage, model or log error. See docs/reviewing.md.
+            1 the model rejects an event; 2 a usage, model or log error. A model with variants is replayed under each \
+            combination; 0 when some combination accepts the log. See docs/reviewing.md.
             """)
 
     @Argument(help: "A model file.")
@@ -85,6 +86,17 @@ struct ReplayCommand: ParsableCommand {
             }
             if text.isEmpty { throw ReviewError("error: \(FileReading.displayName(log)): the log is empty (0 bytes)") }
             let events = try EventLog.parse(text, name: log, format: format)
+            // A model with variants: the log is replayed against every combination (docs/reviewing.md).
+            let combinations = try ModelLoader.loadCombinations(.file(file), overrides: try model.overrides())
+            if combinations.count > 1 || combinations.first?.assignment.isEmpty == false {
+                guard start == nil else {
+                    throw ReviewError("error: --start is not supported for a model with variants yet; replay from the initial states")
+                }
+                let matrix = try MatrixReplay(combinations: combinations, log: events, logName: log, options: options)
+                print(matrix.render(logName: log), terminator: "")
+                if matrix.exitCode != 0 { throw ExitCode(matrix.exitCode) }
+                return
+            }
             let loaded = try ReplayStart.load(.file(file), overrides: try model.overrides(), predicate: start)
             let replayer = try Replayer(system: loaded.system, startStates: loaded.start, options: options)
             result = try replayer.replay(events, logName: log)

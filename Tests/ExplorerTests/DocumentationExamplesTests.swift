@@ -28,9 +28,15 @@ import Testing
         let examples = try Self.examples()
         #expect(examples.count >= 10)
         for example in examples {
-            let result = try explore(example)
-            #expect(result.expectationsMet, "example failed:\n\(example)\n\(result.properties.filter { !$0.meetsExpectation })")
-            #expect(result.statistics.complete)
+            // An example with variants meets its expectations under every combination.
+            let matrix = try Frontend.matrix(SourceFile(name: "example.vmc", text: example)).get()
+            for combination in matrix.combinations {
+                let system = try SystemBuilder.build(try matrix.check(combination).get()).get()
+                let result = ExplicitExplorer(system: system, options: ExplorerOptions(), file: "example.vmc").run()
+                #expect(result.expectationsMet,
+                        "example failed under \(combination):\n\(example)\n\(result.properties.filter { !$0.meetsExpectation })")
+                #expect(result.statistics.complete)
+            }
         }
     }
 

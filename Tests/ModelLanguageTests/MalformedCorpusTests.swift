@@ -19,6 +19,15 @@ enum Corpus {
         "const-override-unknown.vmc": [ConstantOverride(name: "VERBOSE", value: "1"), ConstantOverride(name: "M", value: "3")],
         "const-override-wrong-type.vmc": [ConstantOverride(name: "N", value: "true"), ConstantOverride(name: "DEBUG", value: "2")],
         "const-override-bad-value.vmc": [ConstantOverride(name: "N", value: "two")],
+        "variant-pin-errors.vmc": [ConstantOverride(name: "v", value: "1")],
+    ]
+
+    /// `--variant` pins passed when checking a file.
+    static let pins: [String: [VariantPin]] = [
+        "variant-pin-errors.vmc": [VariantPin(name: "w", value: "true"), VariantPin(name: "w", value: "false"),
+                                   VariantPin(name: "N", value: "3"), VariantPin(name: "u", value: "A")],
+        "variant-pin-not-a-value.vmc": [VariantPin(name: "v", value: "C"), VariantPin(name: "w", value: "maybe")],
+        "variant-pin-not-listed.vmc": [VariantPin(name: "v", value: "A"), VariantPin(name: "w", value: "true")],
     ]
 
     /// Files whose diagnostics do not match the manifest yet: the manifest states the intended behaviour.
@@ -105,6 +114,7 @@ func expectRendering(_ diagnostic: Diagnostic, source: SourceFile, sourceLocatio
         #expect(manifest.allSatisfy { !$0.expected.isEmpty })
         #expect(Set(Corpus.knownBugs.keys).isSubset(of: Set(files)))
         #expect(Set(Corpus.overrides.keys).isSubset(of: Set(files)))
+        #expect(Set(Corpus.pins.keys).isSubset(of: Set(files)))
     }
 
     @Test(arguments: Corpus.cases())
@@ -119,7 +129,7 @@ func expectRendering(_ diagnostic: Diagnostic, source: SourceFile, sourceLocatio
 
     private func checkCase(_ corpusCase: CorpusCase) throws {
         let source = try Corpus.source(corpusCase.file)
-        let result = Frontend.check(source, overrides: Corpus.overrides[corpusCase.file] ?? [])
+        let result = Frontend.check(source, overrides: Corpus.overrides[corpusCase.file] ?? [], pins: Corpus.pins[corpusCase.file] ?? [])
         guard case .failure(let errors) = result else {
             Issue.record("\(corpusCase.file) checks without errors")
             return

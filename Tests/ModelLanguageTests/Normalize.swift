@@ -41,8 +41,12 @@ struct Normalizer {
                              range: Self.none)
         case .terminal(let predicate, _):
             return .terminal(expression(predicate), range: Self.none)
-        case .expect(let name, let verdict, _):
-            return .expect(name: identifier(name), verdict: verdict, range: Self.none)
+        case .expect(let name, let verdict, let condition, _):
+            return .expect(name: identifier(name), verdict: verdict, condition: condition.map(expression), range: Self.none)
+        case .variant(let name, let type, let values, _):
+            return .variant(name: identifier(name), type: self.type(type), values: values.map { $0.map(expression) }, range: Self.none)
+        case .combination(let choices, _):
+            return .combination(choices.map { VariantChoice(name: identifier($0.name), value: expression($0.value)) }, range: Self.none)
         }
     }
 

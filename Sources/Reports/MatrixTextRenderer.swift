@@ -1,0 +1,74 @@
+import PackedSystem
+
+/// The terminal form of a model with variants: one statistics line per combination, the verdict matrix (a row
+/// per property, a column per combination), then each violated cell's counterexample, which is the shortest
+/// because the search is breadth-first. A model without variants renders exactly as `TextRenderer.render`.
+extension TextRenderer {
+    /// The whole report for one model's matrix.
+    public func render(_ matrix: MatrixResult) -> String {
+        guard matrix.hasVariants else { return matrix.runs.map { render($0.result) }.joined() }
+        var lines: [String] = []
+        let count = matrix.runs.count
+        lines.append("\(matrix.file) (model \(matrix.model), engine \(matrix.engine), \(count) combination\(count == 1 ? "" : "s"))")
+        for (index, run) in matrix.runs.enumerated() {
+            let statistics = run.result.statistics
+            lines.append("  \(MatrixResult.columnName(index)) \(run.assignment): \(summary(run.result))")
+            if let reason = statistics.stopReason { lines.append("     search stopped early: \(reason)") }
+            for note in statistics.notes { lines.append("     note: \(note)") }
+        }
+        lines.append("")
+        lines += matrixTable(matrix)
+        for (index, run) in matrix.runs.enumerated() {
+            for property in run.result.properties where property.trace == nil {
+                if let note = property.note { lines.append("  \(property.name) \(MatrixResult.columnName(index)): \(note)") }
+            }
+        }
+        for (index, run) in matrix.runs.enumerated() {
+            for property in run.result.properties {
+                guard let trace = property.trace else { continue }
+                if property.verdict == .reachable && !showWitnesses { continue }
+                lines.append("")
+                let what = property.verdict == .reachable ? "Witness" : "Counterexample"
+                let shape = trace.loopStart != nil ? "lasso" : "\(trace.length) step\(trace.length == 1 ? "" : "s")"
+                lines.append("\(what) for \(property.name) under \(MatrixResult.columnName(index)) \(run.assignment) "
+                             + "(\(property.kind.rawValue), \(shape)):")
+                lines += renderTrace(trace, cellNames: run.result.cellNames)
+                if let note = property.note { lines.append("  (\(note))") }
+            }
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// The verdict matrix: property, kind, then one column per combination. A cell is the verdict, followed by
+    /// `FAIL (expected V)` when it misses its expectation, or `UNKNOWN` when there is no verdict.
+    public func matrixTable(_ matrix: MatrixResult) -> [String] {
+        let header = ["property", "kind"] + matrix.runs.indices.map(MatrixResult.columnName)
+        var rows = [header]
+        for name in matrix.propertyNames {
+            var row = [name, ""]
+            for index in matrix.runs.indices {
+                guard let property = matrix.cell(name, run: index) else {
+                    row.append("-")
+                    continue
+                }
+                row[1] = property.kind.rawValue
+                row.append(Self.cell(property))
+            }
+            rows.append(row)
+        }
+        var widths = Array(repeating: 0, count: header.count)
+        for row in rows { for (column, cell) in row.enumerated() { widths[column] = max(widths[column], cell.count) } }
+        return rows.map { row in
+            "  " + row.enumerated().map { column, cell in
+                column == row.count - 1 ? cell : cell.padding(toLength: widths[column], withPad: " ", startingAt: 0)
+            }.joined(separator: "  ").trimmingTrailingSpaces()
+        }
+    }
+
+    /// One cell of the matrix.
+    static func cell(_ property: PropertyResult) -> String {
+        if property.meetsExpectation { return property.verdict.rawValue }
+        if property.verdict == .unknown { return "unknown UNKNOWN" }
+        return "\(property.verdict.rawValue) FAIL (expected \(property.expected.rawValue))"
+    }
+}

@@ -1,0 +1,123 @@
+import Explorer
+import ModelLanguage
+import PackedSystem
+
+/// Two versions of a model with variants compared cell by cell: each combination of the base is paired with
+/// each combination of the proposal that gives the same value to every variant both versions declare (so a
+/// model that gains a variant pairs its old single run with every new combination), and each pair is compared
+/// as `ModelDiff` compares two models. A base combination without a partner has disappeared, which counts as a
+/// regression, as a disappeared property does.
+public struct MatrixDiff: Sendable {
+    /// One paired combination and its comparison.
+    public struct Pair: Sendable {
+        /// The combination, with the variants of both versions (the base's first).
+        public let label: String
+        /// The comparison of the two runs.
+        public let diff: ModelDiff
+    }
+
+    /// How the versions are named.
+    public let baseName: String
+    /// How the proposal is named.
+    public let proposedName: String
+    /// The number of combinations of each version.
+    public let counts: (base: Int, proposed: Int)
+    /// The pairs, in the base's order, then the proposal's.
+    public let pairs: [Pair]
+    /// Base combinations with no partner in the proposal.
+    public let removed: [VariantAssignment]
+    /// Proposed combinations with no partner in the base.
+    public let added: [VariantAssignment]
+
+    /// Checks every pair of matching combinations and compares them.
+    public init(base: [(assignment: VariantAssignment, system: TransitionSystem)], baseName: String,
+                proposed: [(assignment: VariantAssignment, system: TransitionSystem)], proposedName: String,
+                options: ExplorerOptions = ExplorerOptions(), paths: ModelDiff.PathDefinitions = ModelDiff.PathDefinitions()) {
+        self.baseName = baseName
+        self.proposedName = proposedName
+        counts = (base.count, proposed.count)
+        var pairs: [Pair] = []
+        var matchedProposals: Set<Int> = []
+        var removed: [VariantAssignment] = []
+        for old in base {
+            var matched = false
+            for (index, new) in proposed.enumerated() where Self.agree(old.assignment, new.assignment) {
+                matched = true
+                matchedProposals.insert(index)
+                let diff = ModelDiff(base: old.system, baseName: baseName, proposed: new.system, proposedName: proposedName,
+                                     options: options, paths: paths)
+                pairs.append(Pair(label: Self.label(old.assignment, new.assignment), diff: diff))
+            }
+            if !matched { removed.append(old.assignment) }
+        }
+        self.pairs = pairs
+        self.removed = removed
+        added = proposed.indices.filter { !matchedProposals.contains($0) }.map { proposed[$0].assignment }
+    }
+
+    /// Whether two assignments give the same value to every variant both name.
+    static func agree(_ a: VariantAssignment, _ b: VariantAssignment) -> Bool {
+        a.entries.allSatisfy { entry in b.entries.first { $0.name == entry.name }.map { $0.value == entry.value } ?? true }
+    }
+
+    /// The union of two agreeing assignments, `(no variants)` when both are empty.
+    static func label(_ a: VariantAssignment, _ b: VariantAssignment) -> String {
+        let union = a.entries + b.entries.filter { entry in !a.entries.contains { $0.name == entry.name } }
+        return union.isEmpty ? "(no variants)" : VariantAssignment(entries: union).description
+    }
+
+    /// 1 when a pair regressed or a base combination disappeared; else 3 when a verdict is missing; else 0.
+    public var exitCode: Int32 {
+        if !removed.isEmpty || pairs.contains(where: { $0.diff.exitCode == 1 }) { return 1 }
+        if pairs.contains(where: { $0.diff.exitCode == 3 }) { return 3 }
+        return 0
+    }
+
+    /// The report: the changed cells (property, combination, before, after), the combinations that appeared or
+    /// disappeared, then the full comparison of every pair in which something changed.
+    public func render() -> String {
+        var lines = [
+            "base:     \(baseName): \(counts.base) combination\(counts.base == 1 ? "" : "s")",
+            "proposed: \(proposedName): \(counts.proposed) combination\(counts.proposed == 1 ? "" : "s")",
+            "",
+        ]
+        var rows = [["property", "combination", "before", "after", "change"]]
+        func verdict(_ result: PropertyResult?) -> String {
+            guard let result else { return "-" }
+            if result.verdict == .unknown { return "unknown" }
+            return result.verdict.rawValue + (result.meetsExpectation ? " (ok)" : " (FAIL)")
+        }
+        for pair in pairs {
+            for change in pair.diff.properties where change.status != .unchanged {
+                rows.append([change.name, pair.label, verdict(change.before), verdict(change.after), change.status.rawValue])
+            }
+        }
+        lines.append(rows.count == 1 ? "Cells: none changed in \(pairs.count) paired combination\(pairs.count == 1 ? "" : "s")"
+                     : "Cells that changed (\(rows.count - 1)) in \(pairs.count) paired combination\(pairs.count == 1 ? "" : "s"):")
+        if rows.count > 1 { lines += ModelDiff.table(rows) }
+        for assignment in removed { lines.append("  combination \(assignment) is gone from the proposal (REGRESSION)") }
+        for assignment in added { lines.append("  combination \(assignment) is new in the proposal") }
+        for pair in pairs {
+            lines.append("")
+            let changed = pair.diff.properties.contains { $0.status != .unchanged } || !pair.diff.devices.isEmpty
+                || !(pair.diff.paths?.changed.isEmpty ?? true)
+            guard changed else {
+                lines.append("== \(pair.label): no verdict, device automaton or combination path changed")
+                continue
+            }
+            lines.append("== \(pair.label)")
+            lines.append(pair.diff.render().trimmingCharacters(in: .newlines))
+        }
+        lines.append("")
+        let regressed = pairs.filter { $0.diff.exitCode == 1 }
+        if exitCode == 1 {
+            let gone = removed.isEmpty ? "" : ", \(removed.count) combination\(removed.count == 1 ? "" : "s") gone"
+            lines.append("Result: regression in \(regressed.count) of \(pairs.count) combination\(pairs.count == 1 ? "" : "s")\(gone)")
+        } else if exitCode == 3 {
+            lines.append("Result: no regression found, but some verdicts are missing (a budget ran out)")
+        } else {
+            lines.append("Result: no regression in any combination")
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+}

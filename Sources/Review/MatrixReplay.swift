@@ -1,0 +1,55 @@
+import Foundation
+import ModelLanguage
+import PackedSystem
+
+/// A log replayed against every combination of a model's variants: which readings of the protocol allow what a
+/// real system did. Each combination is replayed as `Replayer` replays one model.
+public struct MatrixReplay: Sendable {
+    /// One combination and its replay.
+    public struct Run: Sendable {
+        /// The combination.
+        public let assignment: VariantAssignment
+        /// The replay under it.
+        public let result: ReplayResult
+    }
+
+    /// The runs, in combination order.
+    public let runs: [Run]
+
+    /// Replays `log` against each combination (from their initial states).
+    public init(combinations: [(assignment: VariantAssignment, system: TransitionSystem)], log: EventLog, logName: String,
+                options: ReplayOptions = ReplayOptions()) throws {
+        runs = try combinations.map { combination in
+            let replayer = try Replayer(system: combination.system, startStates: nil, options: options)
+            return Run(assignment: combination.assignment, result: try replayer.replay(log, logName: logName))
+        }
+    }
+
+    /// The combinations that allow the whole log.
+    public var accepting: [VariantAssignment] { runs.filter(\.result.conforms).map(\.assignment) }
+
+    /// 0 when some combination allows the log, 1 when none does.
+    public var exitCode: Int32 { accepting.isEmpty ? 1 : 0 }
+
+    /// The summary (one line per combination: accepts, or the first event it rejects), then each replay's report.
+    public func render(logName: String) -> String {
+        var lines = ["\(logName): accepted by \(accepting.count) of \(runs.count) combination\(runs.count == 1 ? "" : "s")"]
+        for (index, run) in runs.enumerated() {
+            let outcome: String
+            if let rejection = run.result.rejection {
+                outcome = "rejects event \(rejection.eventIndex + 1) (line \(rejection.event.line): \(rejection.event.description))"
+            } else if !run.result.conforms {
+                outcome = "accepts the events, but the run is not complete (--complete)"
+            } else {
+                outcome = "accepts"
+            }
+            lines.append("  #\(index + 1) \(run.assignment): \(outcome)")
+        }
+        for (index, run) in runs.enumerated() {
+            lines.append("")
+            lines.append("== #\(index + 1) \(run.assignment)")
+            lines.append(run.result.render(logName: logName).trimmingCharacters(in: .newlines))
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+}
