@@ -180,7 +180,8 @@ public enum Declaration: Sendable, Hashable {
     case terminal(Expression, range: SourceRange)
     /// `expect N VERDICT [when C]`: `condition`, over variants and constants, limits the line to the combinations
     /// where it holds.
-    case expect(name: Identifier, verdict: ExpectedVerdict, condition: Expression?, range: SourceRange)
+    /// `meant` (`holds trivially`, `holds vacuously`) says the property is expected to say nothing.
+    case expect(name: Identifier, verdict: ExpectedVerdict, meant: SanityMark?, condition: Expression?, range: SourceRange)
     /// `variant N: T [in { V1, ... }]`: a constant that ranges over the listed values (all of T's when absent).
     case variant(name: Identifier, type: TypeExpression, values: [Expression]?, range: SourceRange)
     /// `combination N1 = V1, N2 = V2`: a meaningful combination; variants it does not name range over their values.
@@ -191,10 +192,16 @@ public enum Declaration: Sendable, Hashable {
         switch self {
         case .constant(_, _, let r), .type(_, _, let r), .variable(_, _, _, let r), .table(_, _, _, let r),
              .definition(_, _, _, _, let r), .action(_, _, _, _, _, let r), .property(_, _, _, _, let r), .terminal(_, let r),
-             .expect(_, _, _, let r), .variant(_, _, _, let r), .combination(_, let r):
+             .expect(_, _, _, _, let r), .variant(_, _, _, let r), .combination(_, let r):
             return r
         }
     }
+}
+
+/// How an `expect ... holds` line says its property is meant to hold without saying anything about the protocol
+/// (`check --strict` fails on a trivial or vacuous property only when its line does not say so).
+public enum SanityMark: String, Sendable, Hashable {
+    case trivially, vacuously
 }
 
 /// One `NAME = VALUE` of a `combination` line.

@@ -108,8 +108,8 @@ private struct Printer {
             line(text)
         case .terminal(let predicate, _):
             line("terminal " + Self.expression(predicate, minimum: .implication).text)
-        case .expect(let name, let verdict, let condition, _):
-            line("expect \(name.name) \(verdict.rawValue)" + (condition.map { " when " + Self.expression($0, minimum: .implication).text } ?? ""))
+        case .expect(let name, let verdict, let meant, let condition, _):
+            line("expect \(name.name) \(verdict.rawValue)" + (meant.map { " " + $0.rawValue } ?? "") + (condition.map { " when " + Self.expression($0, minimum: .implication).text } ?? ""))
         case .variant(let name, let type, let values, _):
             line("variant \(name.name): \(Self.type(type))" + (values.map { " in " + Self.set($0) } ?? ""))
         case .combination(let choices, _):

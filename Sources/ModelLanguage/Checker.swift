@@ -143,8 +143,8 @@ public struct Checker {
                 declareAction(name, fair, parameters, guardExpression, body, range)
             case .property(let kind, let name, let predicate, let second, let range): declareProperty(kind, name, predicate, second, range)
             case .terminal(let predicate, _): terminals.append(checkCondition(predicate, [], "a terminal predicate"))
-            case .expect(let name, let verdict, let condition, let range):
-                expectations.append(Expectation(name: name, verdict: verdict, condition: condition, range: range))
+            case .expect(let name, let verdict, let meant, let condition, let range):
+                expectations.append(Expectation(name: name, verdict: verdict, meant: meant, condition: condition, range: range))
             case .variant(let name, let type, let values, _):
                 let before = diagnostics.count
                 declareVariant(name, type, values)
@@ -515,6 +515,7 @@ public struct Checker {
     private struct Expectation {
         let name: Identifier
         let verdict: ExpectedVerdict
+        let meant: SanityMark?
         let condition: Expression?
         let range: SourceRange
     }
@@ -570,6 +571,7 @@ public struct Checker {
         for (index, expectation) in applying {
             properties[index].expected = expectation.verdict
             properties[index].explicitlyExpected = true
+            properties[index].meant = expectation.meant
         }
     }
 

@@ -4,15 +4,30 @@ public struct ConstantProblem: Error, Sendable {
     public let message: String
 }
 
+/// Values for the cells of some state variables: variable index -> its cells, row-major. A variable without
+/// an entry is not readable.
+public struct StateValuation: Sendable {
+    /// The model's variables (for index types).
+    public let variables: [VariableInfo]
+    /// The cells given.
+    public var cells: [Int: [Int64]]
+    /// Creates a valuation.
+    public init(variables: [VariableInfo], cells: [Int: [Int64]]) {
+        self.variables = variables
+        self.cells = cells
+    }
+}
+
 /// Evaluates expressions that do not depend on the state: constants, literals, tables at constant indices,
 /// definitions applied to constants, quantifiers over finite types.
 public enum ConstantEvaluator {
-    /// Evaluates `expression`, or explains why it is not a constant.
+    /// Evaluates `expression`, or explains why it is not a constant. With `state`, state variables are read from
+    /// it (the sanity checks evaluate predicates over every value of the cells they read).
     public static func evaluate(_ expression: TypedExpression, tables: [TableInfo], definitions: [DefinitionInfo],
-                                environment: [BoundID: Int64] = [:]) -> Result<Int64, ConstantProblem> {
+                                environment: [BoundID: Int64] = [:], state: StateValuation? = nil) -> Result<Int64, ConstantProblem> {
         var budget = 1_000_000
         do {
-            return .success(try value(expression, tables, definitions, environment, &budget))
+            return .success(try value(expression, tables, definitions, state, environment, &budget))
         } catch let problem as ConstantProblem {
             return .failure(problem)
         } catch {
@@ -20,7 +35,7 @@ public enum ConstantEvaluator {
         }
     }
 
-    private static func value(_ e: TypedExpression, _ tables: [TableInfo], _ definitions: [DefinitionInfo],
+    private static func value(_ e: TypedExpression, _ tables: [TableInfo], _ definitions: [DefinitionInfo], _ state: StateValuation?,
                               _ environment: [BoundID: Int64], _ budget: inout Int) throws -> Int64 {
         budget -= 1
         if budget < 0 { throw ConstantProblem(message: "constant expression too large to evaluate") }
@@ -30,12 +45,23 @@ public enum ConstantEvaluator {
             guard let v = environment[id] else { throw ConstantProblem(message: "a constant expression is required here (it uses a bound name)") }
             return v
         case .letValue: throw ConstantProblem(message: "a constant expression is required here (it uses a 'let' name)")
-        case .variable: throw ConstantProblem(message: "a constant expression is required here (it reads a state variable)")
+        case .variable(let index, let indices, _, _):
+            guard let state, index < state.variables.count, let cells = state.cells[index] else {
+                throw ConstantProblem(message: "a constant expression is required here (it reads a state variable)")
+            }
+            var flat = 0
+            for (indexExpression, type) in zip(indices, state.variables[index].indexTypes) {
+                let v = try value(indexExpression, tables, definitions, state, environment, &budget)
+                guard type.contains(v) else { throw ConstantProblem(message: "index \(v) is out of range \(type.description)") }
+                flat = flat * type.cardinality + Int(v - type.lowerBound)
+            }
+            guard flat < cells.count else { throw ConstantProblem(message: "cell out of range") }
+            return cells[flat]
         case .table(let index, let indices, _, _):
             let table = tables[index]
             var flat = 0
             for (indexExpression, type) in zip(indices, table.indexTypes) {
-                let v = try value(indexExpression, tables, definitions, environment, &budget)
+                let v = try value(indexExpression, tables, definitions, state, environment, &budget)
                 guard type.contains(v) else { throw ConstantProblem(message: "index \(v) is out of range \(type.description) of '\(table.name)'") }
                 flat = flat * type.cardinality + Int(v - type.lowerBound)
             }
@@ -44,40 +70,40 @@ public enum ConstantEvaluator {
             let definition = definitions[index]
             var inner = environment
             for (id, argument) in zip(definition.parameters, arguments) {
-                inner[id] = try value(argument, tables, definitions, environment, &budget)
+                inner[id] = try value(argument, tables, definitions, state, environment, &budget)
             }
-            return try value(definition.body, tables, definitions, inner, &budget)
+            return try value(definition.body, tables, definitions, state, inner, &budget)
         case .unary(let op, let operand):
-            let v = try value(operand, tables, definitions, environment, &budget)
+            let v = try value(operand, tables, definitions, state, environment, &budget)
             if op == .not { return v == 0 ? 1 : 0 }
             let (r, o) = Int64(0).subtractingReportingOverflow(v)
             if o { throw ConstantProblem(message: "arithmetic overflow in constant expression") }
             return r
         case .binary(let op, let left, let right, _):
-            let l = try value(left, tables, definitions, environment, &budget)
+            let l = try value(left, tables, definitions, state, environment, &budget)
             switch op {
-            case .and: return l == 0 ? 0 : try value(right, tables, definitions, environment, &budget)
-            case .or: return l != 0 ? 1 : try value(right, tables, definitions, environment, &budget)
-            case .implies: return l == 0 ? 1 : try value(right, tables, definitions, environment, &budget)
+            case .and: return l == 0 ? 0 : try value(right, tables, definitions, state, environment, &budget)
+            case .or: return l != 0 ? 1 : try value(right, tables, definitions, state, environment, &budget)
+            case .implies: return l == 0 ? 1 : try value(right, tables, definitions, state, environment, &budget)
             default: break
             }
-            let r = try value(right, tables, definitions, environment, &budget)
+            let r = try value(right, tables, definitions, state, environment, &budget)
             return try apply(op, l, r)
         case .member(let element, let values):
-            let v = try value(element, tables, definitions, environment, &budget)
-            for candidate in values where try value(candidate, tables, definitions, environment, &budget) == v { return 1 }
+            let v = try value(element, tables, definitions, state, environment, &budget)
+            for candidate in values where try value(candidate, tables, definitions, state, environment, &budget) == v { return 1 }
             return 0
         case .conditional(let condition, let then, let otherwise, _):
-            return try value(condition, tables, definitions, environment, &budget) != 0
-                ? try value(then, tables, definitions, environment, &budget)
-                : try value(otherwise, tables, definitions, environment, &budget)
+            return try value(condition, tables, definitions, state, environment, &budget) != 0
+                ? try value(then, tables, definitions, state, environment, &budget)
+                : try value(otherwise, tables, definitions, state, environment, &budget)
         case .quantifier(let kind, let id, let type, let body):
             if type.cardinality > budget { throw ConstantProblem(message: "constant expression too large to evaluate") }
             var count: Int64 = 0
             for candidate in type.values {
                 var inner = environment
                 inner[id] = candidate
-                let holds = try value(body, tables, definitions, inner, &budget) != 0
+                let holds = try value(body, tables, definitions, state, inner, &budget) != 0
                 switch kind {
                 case .forall: if !holds { return 0 }
                 case .exists: if holds { return 1 }

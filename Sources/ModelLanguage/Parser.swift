@@ -268,10 +268,19 @@ public struct Parser {
             guard case .keyword(let word) = current.kind, let verdict = ExpectedVerdict(rawValue: word.rawValue) else {
                 throw fail("expected a verdict (holds, violated, reachable or unreachable), found \(current.spelling)")
             }
-            let end = advance().range.end
-            guard acceptKeyword(.when) else { return .expect(name: name, verdict: verdict, condition: nil, range: SourceRange(start, end)) }
+            var end = advance().range.end
+            // `trivially` and `vacuously` are words only here, not keywords.
+            var meant: SanityMark?
+            if case .identifier(let word) = current.kind, let mark = SanityMark(rawValue: word) {
+                guard verdict == .holds else { throw fail("'\(word)' goes with 'holds' ('expect \(name.name) holds \(word)')") }
+                meant = mark
+                end = advance().range.end
+            }
+            guard acceptKeyword(.when) else {
+                return .expect(name: name, verdict: verdict, meant: meant, condition: nil, range: SourceRange(start, end))
+            }
             let condition = try parseExpression()
-            return .expect(name: name, verdict: verdict, condition: condition, range: SourceRange(start, condition.range.end))
+            return .expect(name: name, verdict: verdict, meant: meant, condition: condition, range: SourceRange(start, condition.range.end))
         case .variant:
             _ = advance()
             let name = try expectIdentifier("a variant name")

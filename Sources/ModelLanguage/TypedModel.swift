@@ -161,6 +161,8 @@ public struct PropertyInfo: Sendable {
     public let range: SourceRange
     /// The message of an assertion, if it has one.
     public let message: String?
+    /// Whether the applying `expect` line says the property holds trivially or vacuously.
+    public var meant: SanityMark? = nil
 }
 
 /// A model after name resolution and type checking: what the lowering consumes.

@@ -109,7 +109,7 @@ public enum JSONRenderer {
     public static func model(_ matrix: MatrixResult) -> JSONValue {
         guard matrix.hasVariants, let first = matrix.runs.first else {
             guard let run = matrix.runs.first else { return .object([]) }
-            guard case .object(var members) = singleModel(run.result) else { return .null }
+            guard case .object(var members) = singleModel(run) else { return .null }
             members.append(("variants", .array([variant(run)])))
             return .object(members)
         }
@@ -155,7 +155,7 @@ public enum JSONRenderer {
             ("seconds", .double(statistics.seconds)),
             ("complete", .bool(statistics.complete)),
             ("expectationsMet", .bool(run.result.expectationsMet)),
-            ("properties", .array(run.result.properties.map { property(run.result, $0) })),
+            ("properties", .array(run.result.properties.map { property(run.result, $0, sanity: run.sanity[$0.name]) })),
         ])
     }
 
@@ -172,6 +172,7 @@ public enum JSONRenderer {
     static func summary(of name: String, in matrix: MatrixResult) -> JSONValue {
         let cells = matrix.runs.indices.compactMap { matrix.cell(name, run: $0) }
         func common(_ values: [String]) -> String { Set(values).count == 1 ? values[0] : "varies" }
+        let sanities = matrix.runs.compactMap { $0.sanity[name] }
         return .object([
             ("name", .string(name)),
             ("kind", .string(cells.first?.kind.rawValue ?? "invariant")),
@@ -179,11 +180,12 @@ public enum JSONRenderer {
             ("verdict", .string(common(cells.map(\.verdict.rawValue)))),
             ("met", .bool(cells.allSatisfy(\.meetsExpectation))),
             ("engine", .string(common(cells.map(\.engine)))),
-        ])
+        ] + (sanities.isEmpty ? [] : [("sanity", .string(common(sanities.map(\.label))))]))
     }
 
     /// One run's model-level fields.
-    private static func singleModel(_ result: CheckResult) -> JSONValue {
+    private static func singleModel(_ run: VariantRun) -> JSONValue {
+        let result = run.result
         let statistics = result.statistics
         return .object([
             ("file", .string(result.file)),
@@ -202,11 +204,12 @@ public enum JSONRenderer {
             ("notes", .array(statistics.notes.map { .string($0) })),
             ("threads", .int(statistics.threads)),
             ("expectationsMet", .bool(result.expectationsMet)),
-            ("properties", .array(result.properties.map { property(result, $0) })),
+            ("properties", .array(result.properties.map { property(result, $0, sanity: run.sanity[$0.name]) })),
         ])
     }
 
-    static func property(_ result: CheckResult, _ property: PropertyResult) -> JSONValue {
+    /// One property; `sanity` (and `sanityNote` when it is not `ok`) when the property was analysed.
+    static func property(_ result: CheckResult, _ property: PropertyResult, sanity: PropertySanity? = nil) -> JSONValue {
         var members: [(String, JSONValue)] = [
             ("name", .string(property.name)),
             ("kind", .string(property.kind.rawValue)),
@@ -215,6 +218,10 @@ public enum JSONRenderer {
             ("met", .bool(property.meetsExpectation)),
             ("engine", .string(property.engine)),
         ]
+        if let sanity {
+            members.append(("sanity", .string(sanity.label)))
+            if let note = sanity.note { members.append(("sanityNote", .string(note))) }
+        }
         if let note = property.note { members.append(("note", .string(note))) }
         if let trace = property.trace { members.append(("trace", self.trace(trace, result))) }
         return .object(members)

@@ -18,7 +18,7 @@ public enum JUnitRenderer {
 
     /// The XML document, with `time` attributes when `timings` is set.
     public static func render(results: [CheckResult], loadFailures: [(file: String, messages: [String])], timings: Bool) -> String {
-        render(matrices: results.map(MatrixResult.init(single:)), loadFailures: loadFailures, timings: timings)
+        render(matrices: results.map { MatrixResult(single: $0) }, loadFailures: loadFailures, timings: timings)
     }
 
     /// The XML document for matrices: a model with variants is one suite with a test case per property and

@@ -6,7 +6,7 @@ import PackedSystem
 extension TextRenderer {
     /// The whole report for one model's matrix.
     public func render(_ matrix: MatrixResult) -> String {
-        guard matrix.hasVariants else { return matrix.runs.map { render($0.result) }.joined() }
+        guard matrix.hasVariants else { return matrix.runs.map { render($0.result, sanity: $0.sanity) }.joined() }
         var lines: [String] = []
         let count = matrix.runs.count
         lines.append("\(matrix.file) (model \(matrix.model), engine \(matrix.engine), \(count) combination\(count == 1 ? "" : "s"))")
@@ -18,6 +18,22 @@ extension TextRenderer {
         }
         lines.append("")
         lines += matrixTable(matrix)
+        // Why a property is trivial or vacuous, once per property and reason, with the columns it applies to.
+        for name in matrix.propertyNames {
+            var columns: [(sanity: PropertySanity, columns: [String])] = []
+            for (index, run) in matrix.runs.enumerated() {
+                guard let sanity = run.sanity[name], sanity != .ok else { continue }
+                if let position = columns.firstIndex(where: { $0.sanity == sanity }) {
+                    columns[position].columns.append(MatrixResult.columnName(index))
+                } else {
+                    columns.append((sanity, [MatrixResult.columnName(index)]))
+                }
+            }
+            for entry in columns {
+                let scope = entry.columns.count == matrix.runs.count ? "in every combination" : "in " + entry.columns.joined(separator: ", ")
+                lines.append("  \(name) is \(entry.sanity.label) \(scope): \(entry.sanity.note ?? "")")
+            }
+        }
         for (index, run) in matrix.runs.enumerated() {
             for property in run.result.properties where property.trace == nil {
                 if let note = property.note { lines.append("  \(property.name) \(MatrixResult.columnName(index)): \(note)") }
@@ -40,7 +56,8 @@ extension TextRenderer {
     }
 
     /// The verdict matrix: property, kind, then one column per combination. A cell is the verdict, followed by
-    /// `FAIL (expected V)` when it misses its expectation, or `UNKNOWN` when there is no verdict.
+    /// `FAIL (expected V)` when it misses its expectation, or `UNKNOWN` when there is no verdict, and by
+    /// `(trivial)` or `(vacuous)` when the property says nothing there.
     public func matrixTable(_ matrix: MatrixResult) -> [String] {
         let header = ["property", "kind"] + matrix.runs.indices.map(MatrixResult.columnName)
         var rows = [header]
@@ -52,7 +69,8 @@ extension TextRenderer {
                     continue
                 }
                 row[1] = property.kind.rawValue
-                row.append(Self.cell(property))
+                let sanity = matrix.runs[index].sanity[name].map { $0 == .ok ? "" : " (\($0.label))" } ?? ""
+                row.append(Self.cell(property) + sanity)
             }
             rows.append(row)
         }

@@ -11,8 +11,9 @@ public struct TextRenderer: Sendable {
     /// Creates a renderer.
     public init(showWitnesses: Bool = false) { self.showWitnesses = showWitnesses }
 
-    /// The whole report for one model.
-    public func render(_ result: CheckResult) -> String {
+    /// The whole report for one model. With `sanity`, a property that is not `ok` gets a `sanity` column (shown
+    /// only when some property needs it) and a line saying why.
+    public func render(_ result: CheckResult, sanity: [String: PropertySanity] = [:]) -> String {
         var lines: [String] = []
         let statistics = result.statistics
         lines.append("\(result.file) (model \(result.model), engine \(result.engine))")
@@ -20,7 +21,12 @@ public struct TextRenderer: Sendable {
         if let reason = statistics.stopReason { lines.append("  search stopped early: \(reason)") }
         for note in statistics.notes { lines.append("  note: \(note)") }
         lines.append("")
-        lines += propertyTable(result.properties)
+        lines += propertyTable(result.properties, sanity: sanity)
+        for property in result.properties {
+            if let why = sanity[property.name]?.note, let label = sanity[property.name]?.label {
+                lines.append("  \(property.name) is \(label): \(why)")
+            }
+        }
         for property in result.properties where property.trace == nil {
             if let note = property.note { lines.append("  \(property.name): \(note)") }
         }
@@ -52,12 +58,14 @@ public struct TextRenderer: Sendable {
     }
 
     /// The property table: name, kind, expected, verdict and whether it meets the expectation.
-    public func propertyTable(_ properties: [PropertyResult]) -> [String] {
-        let header = ["property", "kind", "expected", "verdict", ""]
+    public func propertyTable(_ properties: [PropertyResult], sanity: [String: PropertySanity] = [:]) -> [String] {
+        let showSanity = properties.contains { (sanity[$0.name] ?? .ok) != .ok }
+        let header = ["property", "kind", "expected", "verdict"] + (showSanity ? ["sanity"] : []) + [""]
         var rows = [header]
         for property in properties {
             let status = property.meetsExpectation ? "ok" : property.verdict == .unknown ? "UNKNOWN" : "FAIL"
-            rows.append([property.name, property.kind.rawValue, property.expected.rawValue, property.verdict.rawValue, status])
+            rows.append([property.name, property.kind.rawValue, property.expected.rawValue, property.verdict.rawValue]
+                        + (showSanity ? [sanity[property.name]?.label ?? "-"] : []) + [status])
         }
         var widths = Array(repeating: 0, count: header.count)
         for row in rows { for (column, cell) in row.enumerated() { widths[column] = max(widths[column], cell.count) } }

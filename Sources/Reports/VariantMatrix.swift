@@ -1,17 +1,62 @@
 import ModelLanguage
 import PackedSystem
 
+/// Whether a property says something about the protocol (issue 13, item 3): `trivial` when it holds by
+/// construction (see `Triviality`), `vacuous` when its premise is never true in a reachable state (see
+/// `Vacuity`), else `ok`. The note says why.
+public enum PropertySanity: Sendable, Hashable {
+    case ok
+    case trivial(String)
+    case vacuous(String)
+
+    /// `ok`, `trivial` or `vacuous`.
+    public var label: String {
+        switch self {
+        case .ok: return "ok"
+        case .trivial: return "trivial"
+        case .vacuous: return "vacuous"
+        }
+    }
+
+    /// Why, when not `ok`.
+    public var note: String? {
+        switch self {
+        case .ok: return nil
+        case .trivial(let why), .vacuous(let why): return why
+        }
+    }
+}
+
 /// One combination of a model's variants and what the engine found under it.
 public struct VariantRun: Sendable {
     /// The variant values of this run (empty for a model without variants).
     public let assignment: VariantAssignment
     /// The run's result.
     public let result: CheckResult
+    /// Each property's sanity, by name; a property without an entry was not analysed.
+    public let sanity: [String: PropertySanity]
+    /// The properties whose `expect` line says they hold trivially or vacuously.
+    public let meant: [String: SanityMark]
 
     /// Creates a run.
-    public init(assignment: VariantAssignment, result: CheckResult) {
+    public init(assignment: VariantAssignment, result: CheckResult, sanity: [String: PropertySanity] = [:],
+                meant: [String: SanityMark] = [:]) {
         self.assignment = assignment
         self.result = result
+        self.sanity = sanity
+        self.meant = meant
+    }
+
+    /// The properties that fail `check --strict`: they hold, are trivial or vacuous, and their `expect` line
+    /// does not say so (`holds trivially`, `holds vacuously`).
+    public var strictFailures: [(name: String, sanity: PropertySanity)] {
+        result.properties.compactMap { property in
+            guard property.verdict == .holds, let sanity = sanity[property.name] else { return nil }
+            switch (sanity, meant[property.name]) {
+            case (.ok, _), (.trivial, .trivially?), (.vacuous, .vacuously?): return nil
+            default: return (property.name, sanity)
+            }
+        }
     }
 }
 
@@ -39,9 +84,10 @@ public struct MatrixResult: Sendable {
     }
 
     /// A model without variants: its single result.
-    public init(single result: CheckResult) {
+    public init(single result: CheckResult, sanity: [String: PropertySanity] = [:], meant: [String: SanityMark] = [:]) {
         self.init(file: result.file, model: result.model, hasVariants: false,
-                  runs: [VariantRun(assignment: VariantAssignment(entries: []), result: result)], seconds: result.statistics.seconds)
+                  runs: [VariantRun(assignment: VariantAssignment(entries: []), result: result, sanity: sanity, meant: meant)],
+                  seconds: result.statistics.seconds)
     }
 
     /// Every run's result.

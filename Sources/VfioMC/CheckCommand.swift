@@ -64,6 +64,9 @@ struct CheckCommand: ParsableCommand {
     @Option(help: "Deepest bound for the SMT engine's BMC and k-induction.")
     var smtDepth: Int = 40
 
+    @Flag(help: "Fail (exit 1) when a property that holds is trivial or vacuous and its expect line does not say 'holds trivially' or 'holds vacuously'.")
+    var strict = false
+
     @Option(help: ArgumentHelp("Also write JUnit XML (one test case per property) to this file.", valueName: "FILE"))
     var junit: String?
 
@@ -127,8 +130,22 @@ struct CheckCommand: ParsableCommand {
             printError("vfio-mc: \(RunControl.interruption() ?? "interrupted"): the results above are partial")
             throw ExitCode(code)
         }
-        let code = ExitStatus.code(results: results, loadFailures: failures.filter { $0.stopReason == nil }.count,
+        var code = ExitStatus.code(results: results, loadFailures: failures.filter { $0.stopReason == nil }.count,
                                    budgetStops: failures.count(where: { $0.stopReason != nil }))
+        if strict {
+            let unmeant = matrices.flatMap { matrix in
+                matrix.runs.enumerated().flatMap { index, run in
+                    run.strictFailures.map { failure in
+                        let column = matrix.hasVariants ? " under \(MatrixResult.columnName(index)) \(run.assignment)" : ""
+                        let word = failure.sanity.label == "trivial" ? "trivially" : "vacuously"
+                        return "strict: \(matrix.file): \(failure.name)\(column) is \(failure.sanity.label) (\(failure.sanity.note ?? "")); "
+                            + "its expect line does not say 'holds \(word)'"
+                    }
+                }
+            }
+            if !json { for line in unmeant { print(line) } }
+            if !unmeant.isEmpty, code == 0 || code == 3 { code = 1 }
+        }
         if code != 0 { throw ExitCode(code) }
     }
 }

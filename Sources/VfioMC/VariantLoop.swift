@@ -29,11 +29,10 @@ extension CheckCommand {
         }
         let runner = engineRunner
         guard matrix.hasVariants else {
-            switch SystemBuilder.build(matrix.first, budget: options.buildBudget) {
+            switch runner.runWithSanity(matrix.first, file: file, options: options, showProgress: showProgress) {
             case .failure(let errors):
                 return .failure(LoadFailure(file: file, messages: errors.diagnostics.map(\.rendered), stopReason: errors.stopReason))
-            case .success(let system):
-                return .success(MatrixResult(single: runner.run(system, file: file, options: options, showProgress: showProgress)))
+            case .success(let run): return .success(MatrixResult(single: run.result, sanity: run.sanity, meant: run.meant))
             }
         }
         let combinations = matrix.combinations
@@ -42,7 +41,7 @@ extension CheckCommand {
         shared.threads = max(1, options.threads / workers)
         let runOptions = shared
         let progress = showProgress && workers == 1
-        let outcomes = ParallelJobs.run(count: combinations.count, workers: workers) { index -> Result<CheckResult, LoadFailure> in
+        let outcomes = ParallelJobs.run(count: combinations.count, workers: workers) { index -> Result<VariantRun, LoadFailure> in
             let combination = combinations[index]
             let failure = { (errors: ModelErrors) in
                 LoadFailure(file: file, messages: ["\(file): in combination \(combination):"] + errors.diagnostics.map(\.rendered),
@@ -51,18 +50,19 @@ extension CheckCommand {
             switch matrix.check(combination) {
             case .failure(let errors): return .failure(failure(errors))
             case .success(let model):
-                switch SystemBuilder.build(model, budget: runOptions.buildBudget) {
+                switch runner.runWithSanity(model, file: file, options: runOptions, showProgress: progress) {
                 case .failure(let errors): return .failure(failure(errors))
-                case .success(let system): return .success(runner.run(system, file: file, options: runOptions, showProgress: progress))
+                case .success(let run):
+                    return .success(VariantRun(assignment: combination, result: run.result, sanity: run.sanity, meant: run.meant))
                 }
             }
         }
         var runs: [VariantRun] = []
         var messages: [String] = []
         var stopReason: String?
-        for (combination, outcome) in zip(combinations, outcomes) {
+        for outcome in outcomes {
             switch outcome {
-            case .success(let result): runs.append(VariantRun(assignment: combination, result: result))
+            case .success(let run): runs.append(run)
             case .failure(let failure):
                 messages += failure.messages
                 stopReason = stopReason ?? failure.stopReason

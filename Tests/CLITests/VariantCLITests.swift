@@ -72,6 +72,8 @@ import Testing
         #expect(summary["verdict"] as? String == "varies")
         #expect(summary["met"] as? Bool == true)
         #expect(summary["trace"] == nil)
+        #expect(summary["sanity"] as? String == "ok")
+        #expect(violated["sanity"] as? String == "ok")
     }
 
     @Test func aModelWithoutVariantsHasOneRunWithAnEmptyAssignment() throws {

@@ -41,8 +41,8 @@ struct Normalizer {
                              range: Self.none)
         case .terminal(let predicate, _):
             return .terminal(expression(predicate), range: Self.none)
-        case .expect(let name, let verdict, let condition, _):
-            return .expect(name: identifier(name), verdict: verdict, condition: condition.map(expression), range: Self.none)
+        case .expect(let name, let verdict, let meant, let condition, _):
+            return .expect(name: identifier(name), verdict: verdict, meant: meant, condition: condition.map(expression), range: Self.none)
         case .variant(let name, let type, let values, _):
             return .variant(name: identifier(name), type: self.type(type), values: values.map { $0.map(expression) }, range: Self.none)
         case .combination(let choices, _):

@@ -47,6 +47,7 @@ import Testing
             action flip when w { x := !x }
             invariant P: !x
             expect P violated when v == A && w
+            expect deadlock holds trivially when w
             """
         guard case .success(let syntax) = Frontend.parse(SourceFile(name: "m.vmc", text: text)) else {
             Issue.record("does not parse")
@@ -57,6 +58,7 @@ import Testing
         #expect(printed.contains("variant w: bool\n"))
         #expect(printed.contains("combination v = A, w = true"))
         #expect(printed.contains("expect P violated when v == A && w"))
+        #expect(printed.contains("expect deadlock holds trivially when w"))
         guard case .success(let again) = Frontend.parse(SourceFile(name: "again.vmc", text: printed)) else {
             Issue.record("the printed model does not parse:\n\(printed)")
             return

@@ -1,0 +1,55 @@
+import Explorer
+import ModelLanguage
+import PackedSystem
+import Reports
+
+/// Checking one model with the sanity rules of issue 13 (item 3): the triviality analysis runs on the checked
+/// model; for the explicit engine, each implication invariant's and `leadsto`'s premise is added as a `reachable`
+/// goal to the same search (the goals are removed from the result again, so verdicts, statistics and traces are
+/// those of the model alone), and a premise no reachable state satisfies makes its property vacuous.
+extension EngineRunner {
+    /// The result of one model and the sanity of each of its properties.
+    func runWithSanity(_ model: CheckedModel, file: String, options: ExplorerOptions,
+                       showProgress: Bool) -> Result<SanityRun, ModelErrors> {
+        let trivial = Triviality.trivialProperties(model)
+        var goals: [String: String] = [:]
+        var system: TransitionSystem
+        switch SystemBuilder.build(model, budget: options.buildBudget) {
+        case .failure(let errors): return .failure(errors)
+        case .success(let built): system = built
+        }
+        if engine == .explicit {
+            let augmented = Vacuity.withPremiseGoals(model)
+            if !augmented.goals.isEmpty, case .success(let built) = SystemBuilder.build(augmented.model, budget: options.buildBudget) {
+                system = built
+                goals = augmented.goals
+            }
+        }
+        var result = run(system, file: file, options: options, showProgress: showProgress)
+        let goalNames = Set(goals.values)
+        var goalVerdicts: [String: Verdict] = [:]
+        for property in result.properties where goalNames.contains(property.name) { goalVerdicts[property.name] = property.verdict }
+        result.properties.removeAll { goalNames.contains($0.name) }
+        var sanity: [String: PropertySanity] = [:]
+        for property in result.properties {
+            if let why = trivial[property.name] {
+                sanity[property.name] = .trivial(why)
+            } else if let goal = goals[property.name], goalVerdicts[goal] == .unreachable {
+                sanity[property.name] = .vacuous(property.kind == .leadsto ? "no reachable state satisfies its left-hand side"
+                                                 : "no reachable state satisfies the premise of its implication")
+            } else {
+                sanity[property.name] = .ok
+            }
+        }
+        var meant: [String: SanityMark] = [:]
+        for property in model.properties { if let mark = property.meant { meant[property.name] = mark } }
+        return .success(SanityRun(result: result, sanity: sanity, meant: meant))
+    }
+}
+
+/// One model's result with the sanity of its properties and the `holds trivially`/`holds vacuously` marks.
+struct SanityRun {
+    let result: CheckResult
+    let sanity: [String: PropertySanity]
+    let meant: [String: SanityMark]
+}
