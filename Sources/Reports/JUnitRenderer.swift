@@ -28,7 +28,12 @@ public enum JUnitRenderer {
         var suites: [String] = []
         var totals = (tests: 0, failures: 0, errors: 0)
         var totalSeconds = 0.0
+        // Test ids are classname + name: two files with the same model name (a copy under review beside the
+        // original) would collide, so a repeated model name is qualified by its file.
+        var modelNameCounts: [String: Int] = [:]
+        for matrix in matrices { modelNameCounts[matrix.model, default: 0] += 1 }
         for matrix in matrices {
+            let classname = (modelNameCounts[matrix.model] ?? 0) > 1 ? "\(matrix.model) (\(matrix.file))" : matrix.model
             var cases: [String] = []
             var failures = 0
             var errors = 0
@@ -36,7 +41,7 @@ public enum JUnitRenderer {
                 let result = run.result
                 let suffix = matrix.hasVariants ? " [\(run.assignment)]" : ""
                 for property in result.properties {
-                    var attributes: [(String, String)] = [("name", property.name + suffix), ("classname", result.model)]
+                    var attributes: [(String, String)] = [("name", property.name + suffix), ("classname", classname)]
                     if timings { attributes.append(("time", "0")) }
                     var body = ""
                     if property.verdict == .unknown {

@@ -24,6 +24,16 @@ import Testing
         #expect(root.attributes["tests"] == String(results.map(\.properties.count).reduce(0, +) + 1))
     }
 
+    @Test func testIdsStayUniqueWhenTwoFilesHoldTheSameModel() throws {
+        let first = try Fixtures.report(Fixtures.twoDevices, file: "Models/a.vmc").result
+        let second = try Fixtures.report(Fixtures.twoDevices, file: "Review/a-copy.vmc").result
+        let root = try #require(XMLNode.parse(JUnitRenderer.render(results: [first, second], loadFailures: [])))
+        let cases = root.children.flatMap { $0.children.filter { $0.name == "testcase" } }
+        let ids = cases.map { ($0.attributes["classname"] ?? "") + "." + ($0.attributes["name"] ?? "") }
+        #expect(Set(ids).count == ids.count, "\(ids)")
+        #expect(cases.first?.attributes["classname"] == "\(first.model) (Models/a.vmc)")
+    }
+
     @Test func missedExpectationsAreFailuresWithTheCounterexample() throws {
         let result = try Fixtures.report(Fixtures.missed).result
         let root = try #require(XMLNode.parse(JUnitRenderer.render(results: [result], loadFailures: [])))
