@@ -36,15 +36,19 @@ let package = Package(
         .systemLibrary(name: "CZ3", pkgConfig: "z3", providers: [.apt(["libz3-dev"])]),
         // The symbolic engine: bounded model checking and k-induction with Z3.
         .target(name: "SMT", dependencies: ["PackedSystem", "CZ3"], swiftSettings: strict),
+        // Analyses of a checked model that renderers and the reviewer's commands both use: which values are
+        // devices and state variables (the projection), the projected state graphs, and a model checked and
+        // projected in one step. Below both Reports and Review, so Review need not import renderers to reach them.
+        .target(name: "Analysis", dependencies: ["PackedSystem", "Explorer"], swiftSettings: strict),
         // Renderers: terminal text, JSON, HTML, Markdown, SVG, ITF, JUnit.
-        .target(name: "Reports", dependencies: ["PackedSystem"], swiftSettings: strict),
+        .target(name: "Reports", dependencies: ["PackedSystem", "Analysis"], swiftSettings: strict),
         // The reviewer's workflow: diff two versions of a model, replay observed traces, export automata.
-        .target(name: "Review", dependencies: ["PackedSystem", "Explorer", "Reports"], swiftSettings: strict),
+        .target(name: "Review", dependencies: ["PackedSystem", "Explorer", "Analysis", "Reports"], swiftSettings: strict),
         // The executable: argument parsing and wiring only.
         .executableTarget(
             name: "VfioMC",
             dependencies: [
-                "ModelLanguage", "PackedSystem", "Explorer", "Reports", "SMT", "Review", "CProcessSupport",
+                "ModelLanguage", "PackedSystem", "Explorer", "Analysis", "Reports", "SMT", "Review", "CProcessSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict),
@@ -53,8 +57,8 @@ let package = Package(
         .testTarget(name: "PackedSystemTests", dependencies: ["PackedSystem", "ModelLanguage"], swiftSettings: strict),
         .testTarget(name: "ExplorerTests", dependencies: ["Explorer", "PackedSystem", "ModelLanguage"], swiftSettings: strict),
         .testTarget(name: "SMTTests", dependencies: ["SMT", "Explorer", "PackedSystem", "ModelLanguage"], swiftSettings: strict),
-        .testTarget(name: "ReportsTests", dependencies: ["Reports", "Explorer", "PackedSystem", "ModelLanguage"], swiftSettings: strict),
-        .testTarget(name: "ReviewTests", dependencies: ["Review", "Explorer", "PackedSystem", "ModelLanguage"], swiftSettings: strict),
+        .testTarget(name: "ReportsTests", dependencies: ["Reports", "Analysis", "Explorer", "PackedSystem", "ModelLanguage"], swiftSettings: strict),
+        .testTarget(name: "ReviewTests", dependencies: ["Review", "Analysis", "Explorer", "PackedSystem", "ModelLanguage"], swiftSettings: strict),
         .testTarget(name: "CLITests", dependencies: ["VfioMC"], swiftSettings: strict),
     ],
     swiftLanguageModes: [.v6]

@@ -1,3 +1,4 @@
+import Analysis
 import Foundation
 
 /// Draws a projected state graph as SVG, with a pure-Swift circular layout: the values on an ellipse in the

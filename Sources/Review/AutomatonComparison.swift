@@ -1,3 +1,4 @@
+import Analysis
 import Reports
 
 /// How one device's projected automaton (the values of a device state variable and the observed changes between

@@ -1,3 +1,4 @@
+import Analysis
 import Reports
 
 /// Writing a model's per-device protocol automaton (a projected state graph, as in the reports: the values of a

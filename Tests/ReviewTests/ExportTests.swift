@@ -1,3 +1,4 @@
+import Analysis
 import Explorer
 import Foundation
 import ModelLanguage

@@ -1,6 +1,5 @@
 import Explorer
 import PackedSystem
-import Reports
 
 /// A model checked with the explicit engine, with its reachable graph projected on the device state variables
 /// (the projection of the reports: `DeviceProjection` and `StateGraphProjector`, see docs/reports.md).

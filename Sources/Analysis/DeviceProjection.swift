@@ -46,7 +46,7 @@ public struct DeviceProjection: Sendable {
     public let deviceParameters: [String: [Int]]
     /// One-dimensional arrays over the device type whose element type can hold a device value (such as
     /// `fl: [Dev] 0..N`, "the peer a transaction targets"): layout variable index, per device field indices.
-    let pointerVariables: [(variable: Int, fields: [Int])]
+    public let pointerVariables: [(variable: Int, fields: [Int])]
 
     /// Whether the model has any device.
     public var hasDevices: Bool { !devices.isEmpty }
@@ -217,7 +217,7 @@ public struct DeviceProjection: Sendable {
     }
 
     /// The device index of a device value, if it is one.
-    func deviceIndex(ofValue value: Int64) -> Int? {
+    public func deviceIndex(ofValue value: Int64) -> Int? {
         devices.firstIndex { $0.value == value }
     }
 
