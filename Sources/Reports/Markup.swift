@@ -1,5 +1,19 @@
 /// Escaping and naming helpers shared by the HTML, SVG, XML and Markdown renderers.
 public enum Markup {
+    /// Rows as left-aligned columns two spaces apart, indented by two, trailing spaces trimmed: the terminal
+    /// tables of `check` (properties, the verdict matrix) and `diff`.
+    public static func alignedColumns(_ rows: [[String]]) -> [String] {
+        var widths = Array(repeating: 0, count: rows.map(\.count).max() ?? 0)
+        for row in rows { for (column, cell) in row.enumerated() { widths[column] = max(widths[column], cell.count) } }
+        return rows.map { row in
+            var line = "  " + row.enumerated().map { column, cell in
+                column == row.count - 1 ? cell : cell.padding(toLength: widths[column], withPad: " ", startingAt: 0)
+            }.joined(separator: "  ")
+            while line.last == " " { line.removeLast() }
+            return line
+        }
+    }
+
     /// Text escaped for XML and HTML content and attribute values. Characters XML 1.0 forbids are dropped.
     public static func escape(_ text: String) -> String {
         var result = ""

@@ -74,13 +74,7 @@ extension TextRenderer {
             }
             rows.append(row)
         }
-        var widths = Array(repeating: 0, count: header.count)
-        for row in rows { for (column, cell) in row.enumerated() { widths[column] = max(widths[column], cell.count) } }
-        return rows.map { row in
-            "  " + row.enumerated().map { column, cell in
-                column == row.count - 1 ? cell : cell.padding(toLength: widths[column], withPad: " ", startingAt: 0)
-            }.joined(separator: "  ").trimmingTrailingSpaces()
-        }
+        return Markup.alignedColumns(rows)
     }
 
     /// One cell of the matrix.

@@ -67,13 +67,7 @@ public struct TextRenderer: Sendable {
             rows.append([property.name, property.kind.rawValue, property.expected.rawValue, property.verdict.rawValue]
                         + (showSanity ? [sanity[property.name]?.label ?? "-"] : []) + [status])
         }
-        var widths = Array(repeating: 0, count: header.count)
-        for row in rows { for (column, cell) in row.enumerated() { widths[column] = max(widths[column], cell.count) } }
-        return rows.map { row in
-            "  " + row.enumerated().map { column, cell in
-                column == row.count - 1 ? cell : cell.padding(toLength: widths[column], withPad: " ", startingAt: 0)
-            }.joined(separator: "  ").trimmingTrailingSpaces()
-        }
+        return Markup.alignedColumns(rows)
     }
 
     /// Numbered steps; the first lists every cell, later ones only the cells that changed.
@@ -115,13 +109,5 @@ public struct TextRenderer: Sendable {
             result.append(character)
         }
         return result
-    }
-}
-
-extension String {
-    func trimmingTrailingSpaces() -> String {
-        var copy = self
-        while copy.last == " " { copy.removeLast() }
-        return copy
     }
 }

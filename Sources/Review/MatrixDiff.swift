@@ -1,6 +1,7 @@
 import Explorer
 import ModelLanguage
 import PackedSystem
+import Reports
 
 /// Two versions of a model with variants compared cell by cell: each combination of the base is paired with
 /// each combination of the proposal that gives the same value to every variant both versions declare (so a
@@ -94,7 +95,7 @@ public struct MatrixDiff: Sendable {
         }
         lines.append(rows.count == 1 ? "Cells: none changed in \(pairs.count) paired combination\(pairs.count == 1 ? "" : "s")"
                      : "Cells that changed (\(rows.count - 1)) in \(pairs.count) paired combination\(pairs.count == 1 ? "" : "s"):")
-        if rows.count > 1 { lines += ModelDiff.table(rows) }
+        if rows.count > 1 { lines += Markup.alignedColumns(rows) }
         for assignment in removed { lines.append("  combination \(assignment) is gone from the proposal (REGRESSION)") }
         for assignment in added { lines.append("  combination \(assignment) is new in the proposal") }
         for pair in pairs {

@@ -141,7 +141,7 @@ public struct ModelDiff: Sendable {
             rows.append([change.name, change.kind?.rawValue ?? "-", expected, verdict(change.before), verdict(change.after),
                          change.status.rawValue])
         }
-        return [heading] + Self.table(rows)
+        return [heading] + Markup.alignedColumns(rows)
     }
 
     private func deviceSection() -> [String] {
@@ -195,18 +195,5 @@ public struct ModelDiff: Sendable {
         }
         if exitCode == 3 { return "Result: no regression found, but some verdicts are missing (a budget ran out)" }
         return "Result: no regression"
-    }
-
-    /// Left-aligned columns, two spaces apart, indented by two; trailing spaces trimmed.
-    static func table(_ rows: [[String]]) -> [String] {
-        var widths = Array(repeating: 0, count: rows.first?.count ?? 0)
-        for row in rows { for (column, cell) in row.enumerated() { widths[column] = max(widths[column], cell.count) } }
-        return rows.map { row in
-            var line = "  " + row.enumerated().map { column, cell in
-                column == row.count - 1 ? cell : cell.padding(toLength: widths[column], withPad: " ", startingAt: 0)
-            }.joined(separator: "  ")
-            while line.last == " " { line.removeLast() }
-            return line
-        }
     }
 }
