@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
-# Benchmarks/run.sh: vfio-mc against SPIN on the same model (see Benchmarks/README.md).
+# Benchmarks/run.sh: vfio-mc against SPIN and Rumur on the same model (see Benchmarks/README.md).
 #
-# Builds vfio-mc in release mode, installs SPIN (Debian `spin`) and GNU time when they are missing,
-# generates and compiles SPIN's verifier for the Promela twin, runs each tool R times at N devices and
-# prints a Markdown table: distinct states, seconds, states/s, bytes per state (peak RSS / states) and the
-# vfio-mc/SPIN ratio of states/s. Fails loudly when the two tools disagree on the number of distinct states,
-# when a run does not complete, or when a property does not get its expected verdict.
+# Builds vfio-mc in release mode, installs SPIN (Debian `spin`), Rumur (Debian `rumur`) and GNU time when
+# they are missing, generates and compiles SPIN's and Rumur's verifiers for the twins of the chosen model
+# (p2p-scale or deep), runs each tool R times, alternating, and prints a Markdown table: distinct states,
+# seconds, states/s, bytes per state (peak RSS / states) and vfio-mc's ratios to each tool. Fails loudly when
+# the tools disagree on the number of distinct states, when a run does not complete, or when a property does
+# not get its expected verdict.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -15,17 +16,23 @@ usage() {
   cat <<'EOF'
 Usage: Benchmarks/run.sh [options]
 
-  -n, --n N               devices (default 6: 41,557,321 states; N=5 gives 1,011,300 for a quick run)
-  -r, --runs R            runs per tool (default 3); the table shows medians
+      --model M           p2p (default): p2p-scale.vmc, N devices; deep: deep.vmc, four counters 0..K
+  -n, --n N               the model's size: p2p N devices, 1 .. 8 (default 6: 41,557,321 states; N=5 gives
+                          1,011,300 for a quick run); deep K, 1 .. 255 (default 70: 25,411,681 states,
+                          depth 280; K=20 gives 194,481 for a quick run)
+  -r, --runs R            runs per tool (default 3), alternating; the table shows medians
       --threads T         vfio-mc --threads T (default 1), when vfio-mc has the option
+      --rumur-threads T   Rumur's verifier --threads T (default: the value of --threads)
       --speedup           also run vfio-mc with --threads 1 before each run (alternating) and print the
                           speed-up of --threads T over one thread (medians of the runs)
       --ncore K           SPIN: compile pan with -DNCORE=K (multi-core search; default 1: sequential pan)
-      --tools LIST        spin,vfio-mc (default both); with one tool there is no comparison
+      --tools LIST        any of spin,rumur,vfio-mc (default all three); with one tool there is no comparison
       --symmetry          vfio-mc on p2p-scale-sym.vmc (scalarset devices, symmetry reduction on), SPIN on
                           the unreduced twin: state counts differ by design and are not compared; use it
                           with --spin-timeout/--spin-may-fail at sizes SPIN cannot finish
       --vfio-mc PATH      use this vfio-mc binary (skips the build)
+      --baseline PATH     also run this second vfio-mc binary (e.g. a build of an earlier commit), alternating
+                          with the first, with the same arguments; the table gets a row "vfio-mc baseline"
       --no-build          do not run `swift build` (use .build/release/vfio-mc)
       --vfio-mc-args STR  extra arguments for `vfio-mc check` (e.g. "--no-symmetry")
       --spin-hash W       pan -wW: hash table of 2^W slots (default: ceil(log2(expected states)) + 1)
@@ -34,21 +41,26 @@ Usage: Benchmarks/run.sh [options]
       --spin-cflags STR   extra gcc flags for pan (e.g. "-DCOLLAPSE" or "-DHC"; default none: exact storage)
       --spin-timeout S    stop SPIN after S seconds (SIGINT: pan prints what it covered)
       --spin-may-fail     report a SPIN run that ran out of memory, depth or time instead of failing
+      --rumur-flags STR   extra options for the rumur generator (e.g. "--pack-state off")
       --workdir DIR       keep pan, logs and JSON there (default: a fresh directory under /tmp)
   -h, --help              this text
 EOF
 }
 
-N=6; RUNS=3; THREADS=1; NCORE=1; TOOLS="spin,vfio-mc"; SYMMETRY=0
+MODEL=p2p; N=""; RUNS=3; THREADS=1; NCORE=1; TOOLS="spin,rumur,vfio-mc"; SYMMETRY=0
 VFIO=""; BUILD=1; VFIO_EXTRA=""; SPIN_W=""; SPIN_M=""; MEMLIM=""; SPIN_CFLAGS_EXTRA=""
-SPIN_TIMEOUT=""; SPIN_MAY_FAIL=0; WORK=""; SPEEDUP=0
+SPIN_TIMEOUT=""; SPIN_MAY_FAIL=0; WORK=""; SPEEDUP=0; BASELINE=""; RUMUR_THREADS=""; RUMUR_FLAGS=""
 
 die() { echo "run.sh: error: $*" >&2; exit 1; }
 need_arg() { [[ $# -ge 2 && -n "$2" ]] || die "$1 needs a value"; }
 
 while [[ $# -gt 0 ]]; do
   case "$1" in
+    --model) need_arg "$@"; MODEL=$2; shift 2 ;;
     -n|--n) need_arg "$@"; N=$2; shift 2 ;;
+    --rumur-threads) need_arg "$@"; RUMUR_THREADS=$2; shift 2 ;;
+    --rumur-flags) need_arg "$@"; RUMUR_FLAGS=$2; shift 2 ;;
+    --baseline) need_arg "$@"; BASELINE=$2; shift 2 ;;
     -r|--runs) need_arg "$@"; RUNS=$2; shift 2 ;;
     --threads) need_arg "$@"; THREADS=$2; shift 2 ;;
     --speedup) SPEEDUP=1; shift ;;
@@ -71,16 +83,28 @@ while [[ $# -gt 0 ]]; do
 done
 
 isint() { [[ "$1" =~ ^[0-9]+$ ]]; }
-isint "$N" && (( N >= 1 && N <= 8 )) || die "--n must be 1 .. 8 (the Promela twin's tables stop at 8)"
+case "$MODEL" in
+  p2p) PARAM=N; [[ -n "$N" ]] || N=6
+       isint "$N" && (( N >= 1 && N <= 8 )) || die "--n must be 1 .. 8 for p2p (the Promela twin's tables stop at 8)" ;;
+  deep) PARAM=K; [[ -n "$N" ]] || N=70
+        isint "$N" && (( N >= 1 && N <= 255 )) || die "--n must be 1 .. 255 for deep (SPIN's counters are bytes)"
+        (( SYMMETRY == 0 )) || die "--symmetry: the deep model has no scalarset variant" ;;
+  *) die "--model must be p2p or deep" ;;
+esac
+[[ -n "$RUMUR_THREADS" ]] || RUMUR_THREADS=$THREADS
+isint "$RUMUR_THREADS" && (( RUMUR_THREADS >= 1 )) || die "--rumur-threads must be a positive integer"
 isint "$RUNS" && (( RUNS >= 1 )) || die "--runs must be a positive integer"
 isint "$THREADS" && (( THREADS >= 1 )) || die "--threads must be a positive integer"
 isint "$NCORE" && (( NCORE >= 1 )) || die "--ncore must be a positive integer"
-RUN_SPIN=0; RUN_VFIO=0
+RUN_SPIN=0; RUN_VFIO=0; RUN_RUMUR=0
 IFS=',' read -r -a tool_list <<<"$TOOLS"
 for t in "${tool_list[@]}"; do
-  case "$t" in spin) RUN_SPIN=1 ;; vfio-mc) RUN_VFIO=1 ;; *) die "--tools: unknown tool '$t'" ;; esac
+  case "$t" in
+    spin) RUN_SPIN=1 ;; rumur) RUN_RUMUR=1 ;; vfio-mc) RUN_VFIO=1 ;; *) die "--tools: unknown tool '$t'" ;;
+  esac
 done
-(( RUN_SPIN + RUN_VFIO > 0 )) || die "--tools selects nothing"
+(( RUN_SPIN + RUN_VFIO + RUN_RUMUR > 0 )) || die "--tools selects nothing"
+[[ -z "$BASELINE" ]] || (( RUN_VFIO )) || die "--baseline needs vfio-mc in --tools"
 if (( SPEEDUP )); then
   (( RUN_VFIO )) || die "--speedup needs vfio-mc in --tools"
   (( THREADS > 1 )) || die "--speedup needs --threads 2 or more"
@@ -111,12 +135,20 @@ if (( RUN_SPIN )); then
   command -v spin >/dev/null || die "spin is still missing after apt-get install spin"
   command -v gcc >/dev/null || apt_install gcc
 fi
+if (( RUN_RUMUR )); then
+  command -v rumur >/dev/null || apt_install rumur
+  command -v rumur >/dev/null || die "rumur is still missing after apt-get install rumur"
+  command -v cc >/dev/null || apt_install gcc
+fi
 
 # ------------------------------------------------------------------------------------------- vfio-mc
 
-MODEL_VMC="$BENCH/p2p-scale.vmc"
-(( SYMMETRY )) && MODEL_VMC="$BENCH/p2p-scale-sym.vmc"
-MODEL_PML="$BENCH/p2p-scale.pml"
+if [[ "$MODEL" == deep ]]; then
+  MODEL_VMC="$BENCH/deep.vmc"; MODEL_PML="$BENCH/deep.pml"; MODEL_M="$BENCH/deep.m"
+else
+  MODEL_VMC="$BENCH/p2p-scale.vmc"; MODEL_PML="$BENCH/p2p-scale.pml"; MODEL_M="$BENCH/p2p-scale.m"
+  (( SYMMETRY )) && MODEL_VMC="$BENCH/p2p-scale-sym.vmc"
+fi
 VFIO_ARGS=()
 if (( RUN_VFIO )); then
   if [[ -z "$VFIO" ]]; then
@@ -130,6 +162,10 @@ if (( RUN_VFIO )); then
     fi
   fi
   [[ -x "$VFIO" ]] || die "no vfio-mc binary at $VFIO"
+  if [[ -n "$BASELINE" ]]; then
+    [[ -x "$BASELINE" ]] || die "no vfio-mc binary at $BASELINE (--baseline)"
+    "$BASELINE" check --help 2>&1 | grep -q -- '--threads' || die "the --baseline binary has no --threads option"
+  fi
   HELP=$("$VFIO" check --help 2>&1) || die "$VFIO check --help failed"
   if grep -q -- '--threads' <<<"$HELP"; then
     VFIO_ARGS+=(--threads "$THREADS")
@@ -147,8 +183,13 @@ fi
 
 # ---------------------------------------------------------------------------------------------- SPIN
 
-# Distinct states of the unreduced model (see the header of p2p-scale.vmc); used to size pan's tables.
-EXPECTED=$(python3 -c "N=$N; print((3*N)**N + (2*N+2)**N - 2**N + 5**N)")
+# Distinct states of the unreduced model (see the headers of p2p-scale.vmc and deep.vmc); used to size
+# pan's tables.
+if [[ "$MODEL" == deep ]]; then
+  EXPECTED=$(python3 -c "K=$N; print((K+1)**4)")
+else
+  EXPECTED=$(python3 -c "N=$N; print((3*N)**N + (2*N+2)**N - 2**N + 5**N)")
+fi
 if [[ -z "$SPIN_W" ]]; then
   # At most half full (SPIN chains its entries; vfio-mc's open-addressing table is also kept at most half full).
   SPIN_W=$(python3 -c "import math; print(max(18, math.ceil(math.log2($EXPECTED)) + 1))")
@@ -157,10 +198,12 @@ if [[ -z "$SPIN_M" ]]; then
   # Depth of pan's depth-first search (sequential, deterministic): N=5 172,586, N=6 4,604,955. The DFS
   # stack is allocated and zeroed in full (about 56 bytes per level), so it counts in the peak RSS:
   # size it to the measured depth plus a margin rather than to a blanket large value.
-  case "$N" in
+  if [[ "$MODEL" == deep ]]; then
+    SPIN_M=$((4 * N + 1000))   # every transition but the terminal self-loop increments a counter: depth <= 4K + 1
+  else case "$N" in
     1|2|3) SPIN_M=10000 ;; 4) SPIN_M=20000 ;; 5) SPIN_M=250000 ;; 6) SPIN_M=5500000 ;;
     *) SPIN_M=$(python3 -c "print(min(200000000, $EXPECTED // 8))") ;;
-  esac
+  esac; fi
 fi
 if [[ -z "$MEMLIM" ]]; then
   MEMLIM=$(awk '/^MemTotal:/ { printf "%d", $2 / 1024 * 0.85 }' /proc/meminfo)
@@ -174,31 +217,59 @@ if [[ -z "$WORK" ]]; then WORK=$(mktemp -d /tmp/vfio-mc-bench.XXXXXX); fi
 mkdir -p "$WORK"
 WORK=$(cd "$WORK" && pwd)
 
+PML=$(basename "$MODEL_PML")
 if (( RUN_SPIN )); then
-  echo "run.sh: spin -DN=$N -a p2p-scale.pml; gcc ${SPIN_CFLAGS[*]} -o pan pan.c" >&2
-  cp "$MODEL_PML" "$WORK/p2p-scale.pml"
-  (cd "$WORK" && spin "-DN=$N" -a p2p-scale.pml >spin-a.log 2>&1) || { cat "$WORK/spin-a.log" >&2; die "spin -a failed"; }
+  echo "run.sh: spin -D$PARAM=$N -a $PML; gcc ${SPIN_CFLAGS[*]} -o pan pan.c" >&2
+  cp "$MODEL_PML" "$WORK/$PML"
+  (cd "$WORK" && spin "-D$PARAM=$N" -a "$PML" >spin-a.log 2>&1) || { cat "$WORK/spin-a.log" >&2; die "spin -a failed"; }
   (cd "$WORK" && gcc "${SPIN_CFLAGS[@]}" -o pan pan.c 2>gcc.log) || { cat "$WORK/gcc.log" >&2; die "gcc failed on pan.c"; }
+fi
+
+# ---------------------------------------------------------------------------------------------- Rumur
+
+# Murphi has no preprocessor: the size is the `  N: 5;` (or `  K: 20;`) line of the twin, rewritten here.
+# Deadlock detection `stuck` (no rule enabled) is vfio-mc's deadlock check (the twins give the terminal
+# states a rule that changes nothing); symmetry reduction off (the twins have no scalarsets anyway);
+# machine-readable output for the summary. The verifier prints its time in whole seconds only, so the
+# script times it with GNU time (wall clock of the whole process).
+RUMUR_GEN=(rumur --deadlock-detection stuck --symmetry-reduction off --threads "$RUMUR_THREADS"
+           --output-format machine-readable)
+if [[ -n "$RUMUR_FLAGS" ]]; then read -r -a extra <<<"$RUMUR_FLAGS"; RUMUR_GEN+=("${extra[@]}"); fi
+RUMUR_CC=(cc -O3 -o rumur-verifier rumur-model.c -lpthread)
+if (( RUN_RUMUR )); then
+  [[ $(grep -cE "^  $PARAM: [0-9]+;" "$MODEL_M") == 1 ]] \
+    || die "$(basename "$MODEL_M") needs exactly one line '  $PARAM: <number>;' to set the size in"
+  sed -E "s/^  $PARAM: [0-9]+;/  $PARAM: $N;/" "$MODEL_M" >"$WORK/rumur-model.m"
+  grep -qE "^  $PARAM: $N;" "$WORK/rumur-model.m" || die "could not set $PARAM=$N in the Murphi twin"
+  echo "run.sh: ${RUMUR_GEN[*]} -o rumur-model.c rumur-model.m; ${RUMUR_CC[*]}" >&2
+  (cd "$WORK" && "${RUMUR_GEN[@]}" --output rumur-model.c rumur-model.m >rumur-gen.log 2>&1) \
+    || { cat "$WORK/rumur-gen.log" >&2; die "rumur failed on $(basename "$MODEL_M")"; }
+  (cd "$WORK" && "${RUMUR_CC[@]}" 2>rumur-cc.log) || { cat "$WORK/rumur-cc.log" >&2; die "cc failed on rumur-model.c"; }
 fi
 
 # ---------------------------------------------------------------------------------------------- runs
 
 CPU=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)
 {
+  echo "model=$MODEL"; echo "param=$PARAM"
   echo "N=$N"; echo "runs=$RUNS"; echo "expected=$EXPECTED"; echo "symmetry=$SYMMETRY"
   echo "threads=$THREADS"; echo "ncore=$NCORE"; echo "spin_may_fail=$SPIN_MAY_FAIL"; echo "speedup=$SPEEDUP"
   echo "machine=$(nproc) cores, ${CPU:-unknown CPU}, $(awk '/^MemTotal:/ { printf "%.1f GB", $2/1048576 }' /proc/meminfo)"
   echo "spin_version=$( (( RUN_SPIN )) && spin -V 2>&1 | head -1 || echo -)"
   echo "spin_cmd=gcc ${SPIN_CFLAGS[*]} -o pan pan.c && ./pan ${PAN_ARGS[*]}"
-  echo "vfio_cmd=vfio-mc check --json --const N=$N${VFIO_ARGS[*]:+ ${VFIO_ARGS[*]}} Benchmarks/$(basename "$MODEL_VMC")"
+  echo "vfio_cmd=vfio-mc check --json --const $PARAM=$N${VFIO_ARGS[*]:+ ${VFIO_ARGS[*]}} Benchmarks/$(basename "$MODEL_VMC")"
+  echo "rumur_version=$( (( RUN_RUMUR )) && rumur --version 2>&1 | head -1 || echo -)"
+  echo "rumur_cmd=${RUMUR_GEN[*]} -o rumur-model.c $(basename "$MODEL_M") && ${RUMUR_CC[*]} && ./rumur-verifier"
+  echo "baseline=$BASELINE"
 } >"$WORK/config.txt"
 
-# run_vfio NAME ARGS...: one vfio-mc run, writing $WORK/NAME.json, NAME.time and NAME.rc; dies unless it exits 0.
+# run_vfio BINARY NAME ARGS...: one vfio-mc run, writing $WORK/NAME.json, NAME.time and NAME.rc; dies unless
+# it exits 0.
 run_vfio() {
-  local name=$1; shift
-  echo "run.sh: run $r/$RUNS: vfio-mc check --const N=$N${*:+ $*} $(basename "$MODEL_VMC")" >&2
+  local bin=$1 name=$2; shift 2
+  echo "run.sh: run $r/$RUNS: $bin check --const $PARAM=$N${*:+ $*} $(basename "$MODEL_VMC")" >&2
   set +e
-  (cd "$ROOT" && /usr/bin/time -v "$VFIO" check --json --const "N=$N" "$@" \
+  (cd "$ROOT" && /usr/bin/time -v "$bin" check --json --const "$PARAM=$N" "$@" \
       "Benchmarks/$(basename "$MODEL_VMC")" >"$WORK/$name.json" 2>"$WORK/$name.time")
   local rc=$?
   set -e
@@ -211,8 +282,9 @@ run_vfio() {
 
 for ((r = 1; r <= RUNS; r++)); do
   if (( RUN_VFIO )); then
-    (( SPEEDUP )) && run_vfio "vfio-mc-1t.$r" "${VFIO_ARGS_ONE[@]}"
-    run_vfio "vfio-mc.$r" "${VFIO_ARGS[@]}"
+    (( SPEEDUP )) && run_vfio "$VFIO" "vfio-mc-1t.$r" "${VFIO_ARGS_ONE[@]}"
+    run_vfio "$VFIO" "vfio-mc.$r" "${VFIO_ARGS[@]}"
+    if [[ -n "$BASELINE" ]]; then run_vfio "$BASELINE" "vfio-mc-base.$r" "${VFIO_ARGS[@]}"; fi
   fi
   if (( RUN_SPIN )); then
     echo "run.sh: run $r/$RUNS: ./pan ${PAN_ARGS[*]}" >&2
@@ -226,6 +298,14 @@ for ((r = 1; r <= RUNS; r++)); do
     rc=$?
     set -e
     echo "$rc" >"$WORK/spin.$r.rc"
+  fi
+  if (( RUN_RUMUR )); then
+    echo "run.sh: run $r/$RUNS: ./rumur-verifier (rumur --threads $RUMUR_THREADS)" >&2
+    set +e
+    (cd "$WORK" && /usr/bin/time -v ./rumur-verifier >"$WORK/rumur.$r.out" 2>"$WORK/rumur.$r.time")
+    rc=$?
+    set -e
+    echo "$rc" >"$WORK/rumur.$r.rc"
   fi
 done
 
@@ -298,20 +378,46 @@ def vfio_run(r, name="vfio-mc"):
         run["failure"] = f"incomplete search (stopReason {m.get('stopReason')})"
     return run
 
+def rumur_run(r):
+    out = open(os.path.join(work, f"rumur.{r}.out")).read()
+    rc = int(open(os.path.join(work, f"rumur.{r}.rc")).read())
+    tpath = os.path.join(work, f"rumur.{r}.time")
+    # The verifier prints its duration in whole seconds only: its time here is the process's wall clock.
+    run = {"rss": peak_rss(tpath), "wall": wall(tpath), "exact": True, "states": None, "seconds": None}
+    m = re.search(r"<summary\s([^>]*)/>", out)
+    attrs = dict(re.findall(r'(\w+)="([^"]*)"', m.group(1))) if m else {}
+    failure = []
+    if not re.fullmatch(r"\d+", attrs.get("states", "")) or not re.fullmatch(r"\d+", attrs.get("errors", "")):
+        failure.append(f"no summary (exit status {rc}; see rumur.{r}.out)")
+    else:
+        run["states"] = int(attrs["states"])
+        run["rules"] = int(attrs.get("rules_fired", "0"))
+        run["seconds"] = run["wall"]
+        if int(attrs["errors"]) != 0:
+            failure.append(f"{attrs['errors']} error(s): a property is violated or a deadlock (see rumur.{r}.out)")
+    if rc != 0 and not failure:
+        failure.append(f"exit status {rc}")
+    run["failure"] = "; ".join(failure)
+    return run
+
+VFIO, BASE, ONE, SPIN, RUMUR = "vfio-mc", "vfio-mc baseline", "vfio-mc, 1 thread", "SPIN", "Rumur"
 tools = {}
 if os.path.exists(os.path.join(work, "vfio-mc.1.json")):
-    tools["vfio-mc"] = [vfio_run(r) for r in range(1, runs + 1)]
-if os.path.exists(os.path.join(work, "spin.1.out")):
-    tools["SPIN"] = [spin_run(r) for r in range(1, runs + 1)]
-ONE = "vfio-mc, 1 thread"
+    tools[VFIO] = [vfio_run(r) for r in range(1, runs + 1)]
+if cfg.get("baseline"):
+    tools[BASE] = [vfio_run(r, "vfio-mc-base") for r in range(1, runs + 1)]
 if cfg.get("speedup") == "1":
     tools[ONE] = [vfio_run(r, "vfio-mc-1t") for r in range(1, runs + 1)]
+if os.path.exists(os.path.join(work, "spin.1.out")):
+    tools[SPIN] = [spin_run(r) for r in range(1, runs + 1)]
+if os.path.exists(os.path.join(work, "rumur.1.out")):
+    tools[RUMUR] = [rumur_run(r) for r in range(1, runs + 1)]
 
 for name, rs in tools.items():
     for i, run in enumerate(rs, 1):
         if run["failure"]:
             msg = f"{name} run {i}: {run['failure']}"
-            if name == "SPIN" and spin_may_fail:
+            if name == SPIN and spin_may_fail:
                 print(f"run.sh: note: {msg}", file=sys.stderr)
             else:
                 problems.append(msg)
@@ -339,20 +445,34 @@ for name, rs in tools.items():
         "failure": next((run["failure"] for run in rs if run["failure"]), ""),
     }
 
+def usable(x):
+    return x is not None and not math.isnan(x) and x > 0
+
 def ratio(a, b):
-    ok = all(x is not None and not math.isnan(x) and x > 0 for x in (a, b))
-    return f"{a / b:.2f}x" if ok else "n/a (a run too short to time)"
+    return f"{a / b:.2f}x" if usable(a) and usable(b) else "n/a (a run too short to time)"
 
 def fmt_int(x):
     return "-" if x is None or (isinstance(x, float) and math.isnan(x)) else f"{int(round(x)):,}"
 
+# Which rows count the same state space: all of them, except under --symmetry, where vfio-mc's rows count
+# the reduced one and SPIN's and Rumur's the full one.
+vfio_rows = [n for n in (VFIO, BASE, ONE) if n in rows]
+peer_rows = [n for n in (SPIN, RUMUR) if n in rows]
+comparable = (lambda a, b: (a in vfio_rows) == (b in vfio_rows)) if symmetry else (lambda a, b: True)
+
+title = {"p2p": "p2p-scale", "deep": "deep"}[cfg["model"]]
 print()
-print(f"p2p-scale, N={cfg['N']}, {runs} run(s) per tool, medians; {cfg['machine']}")
-print(f"  vfio-mc: {cfg['vfio_cmd']}" + ("" if "vfio-mc" in tools else "  (not run)"))
-print(f"  SPIN:    {cfg['spin_version']}: {cfg['spin_cmd']}" + ("" if "SPIN" in tools else "  (not run)"))
+print(f"{title}, {cfg['param']}={cfg['N']}, {runs} run(s) per tool, alternating, medians; {cfg['machine']}")
+print(f"  vfio-mc: {cfg['vfio_cmd']}" + ("" if VFIO in tools else "  (not run)"))
+if BASE in tools:
+    print(f"  vfio-mc baseline: {cfg['baseline']}, the same arguments")
+print(f"  SPIN:    {cfg['spin_version']}: {cfg['spin_cmd']}" + ("" if SPIN in tools else "  (not run)"))
+print(f"  Rumur:   {cfg['rumur_version']}: {cfg['rumur_cmd']}" + ("" if RUMUR in tools else "  (not run)"))
 print()
-print("| tool | distinct states | seconds | states/s | bytes/state (peak RSS / states) | peak RSS (MB) | wall s |")
-print("|---|---:|---:|---:|---:|---:|---:|")
+print("| tool | distinct states | seconds | states/s | bytes/state (peak RSS / states) | peak RSS (MB) | wall s "
+      "| vfio-mc/this, states/s | vfio-mc/this, bytes/state |")
+print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+v = rows.get(VFIO)
 for name, row in rows.items():
     states = fmt_int(row["states"]) + ("" if row["exact"] else " (8 digits)")
     if row["failed"]:
@@ -360,47 +480,59 @@ for name, row in rows.items():
     # A run that failed before it searched (e.g. out of memory at start) may print a meaningless time.
     seconds = "-" if row["failed"] else f"{row['seconds']:.2f}"
     bps = "-" if row["failed"] or math.isnan(row["bps"]) else f"{row['bps']:.1f}"
+    r_sps = r_bps = "-"
+    if v and name != VFIO and not row["failed"] and not v["failed"] and comparable(VFIO, name):
+        r_sps, r_bps = ratio(v["sps"], row["sps"]), ratio(v["bps"], row["bps"])
     print(f"| {name} | {states} | {seconds} | {'-' if row['failed'] else fmt_int(row['sps'])} | {bps} | "
-          f"{row['rss'] / 1048576:,.0f} | {row['wall']:.2f} |")
+          f"{row['rss'] / 1048576:,.0f} | {row['wall']:.2f} | {r_sps} | {r_bps} |")
 print()
 
-if "vfio-mc" in tools:
-    v = tools["vfio-mc"][0]
-    print(f"vfio-mc: {fmt_int(v['transitions'])} transitions, depth {v['depth']}, reductions {v['reductions']}; "
-          f"it reports {fmt_int(med([r['reported_sps'] for r in tools['vfio-mc']]))} states/s and "
-          f"{med([r['reported_bps'] for r in tools['vfio-mc']]):.1f} bytes/state itself")
-print(f"unreduced distinct states for N={cfg['N']} by the formula in p2p-scale.vmc: {int(cfg['expected']):,}")
-if ONE in rows and "vfio-mc" in rows:
-    one, many = rows[ONE], rows["vfio-mc"]
-    if one["states"] != many["states"]:
-        problems.append(f"vfio-mc with 1 and {cfg['threads']} threads found different states: "
-                        f"{fmt_int(one['states'])} and {fmt_int(many['states'])}")
-    else:
-        print(f"vfio-mc speed-up, --threads {cfg['threads']} over --threads 1 (medians of {runs} alternating runs): "
-              f"{ratio(many['sps'], one['sps'])} states/s")
+if VFIO in tools:
+    t = tools[VFIO][0]
+    print(f"vfio-mc: {fmt_int(t['transitions'])} transitions, depth {t['depth']}, reductions {t['reductions']}; "
+          f"it reports {fmt_int(med([r['reported_sps'] for r in tools[VFIO]]))} states/s and "
+          f"{med([r['reported_bps'] for r in tools[VFIO]]):.1f} bytes/state itself")
+if RUMUR in tools and not rows[RUMUR]["failed"]:
+    print(f"Rumur: {fmt_int(tools[RUMUR][0].get('rules'))} rules fired (vfio-mc's transitions plus one per terminal state)")
+print(f"unreduced distinct states for {cfg['param']}={cfg['N']} by the formula in {title}.vmc: {int(cfg['expected']):,}")
 
-if "vfio-mc" in rows and "SPIN" in rows:
-    v, s = rows["vfio-mc"], rows["SPIN"]
-    if symmetry:
-        print("symmetry run: vfio-mc explores the reduced state space, SPIN the full one; counts are not compared")
-    elif not s["failed"] and not v["failed"]:
-        if s["exact"]:
-            same = v["states"] == s["states"]
-        else:  # compare at pan's 8 significant digits
-            same = float(f"{v['states']:.8g}") == s["states"]
-        if not same:
-            problems.append(f"DISTINCT STATES DIFFER: vfio-mc {fmt_int(v['states'])}, SPIN {fmt_int(s['states'])}")
-        else:
-            print("distinct states: equal" + ("" if s["exact"] else " (to SPIN's 8 printed digits)"))
-    if symmetry and not s["failed"] and not v["failed"]:
-        print(f"time to the verdicts, SPIN/vfio-mc: {ratio(s['seconds'], v['seconds'])}; "
-              f"peak RSS, SPIN/vfio-mc: {ratio(s['rss'], v['rss'])}")
-    elif not s["failed"] and not v["failed"]:
-        print(f"ratio vfio-mc/SPIN, states/s: {ratio(v['sps'], s['sps'])}; bytes/state: {ratio(v['bps'], s['bps'])}")
-    elif s["failed"]:
-        print(f"SPIN did not finish ({s['failure']}): no ratio")
-if "vfio-mc" in rows and not symmetry and not rows["vfio-mc"]["failed"] and rows["vfio-mc"]["states"] != int(cfg["expected"]):
-    print(f"note: vfio-mc found {fmt_int(rows['vfio-mc']['states'])} states, the formula says {int(cfg['expected']):,}"
+def same_count(a, b):
+    if a["exact"] and b["exact"]:
+        return a["states"] == b["states"]
+    return float(f"{a['states']:.8g}") == float(f"{b['states']:.8g}")  # pan's 8 printed digits
+
+# Every count must equal every other count of the same state space (each against the first that finished).
+for group in ([vfio_rows, peer_rows] if symmetry else [vfio_rows + peer_rows]):
+    done = [n for n in group if not rows[n]["failed"]]
+    differ = [n for n in done[1:] if not same_count(rows[done[0]], rows[n])]
+    for n in differ:
+        problems.append(f"DISTINCT STATES DIFFER: {done[0]} {fmt_int(rows[done[0]]['states'])}, "
+                        f"{n} {fmt_int(rows[n]['states'])}")
+    if len(done) > 1 and not differ:
+        exact = all(rows[n]["exact"] for n in done)
+        print(f"distinct states: equal in {', '.join(done)}" + ("" if exact else " (to SPIN's 8 printed digits)"))
+if symmetry and vfio_rows and peer_rows:
+    print("symmetry run: vfio-mc explores the reduced state space, SPIN and Rumur the full one; those counts are not compared")
+
+if ONE in rows and v:
+    print(f"vfio-mc speed-up, --threads {cfg['threads']} over --threads 1 (medians of {runs} alternating runs): "
+          f"{ratio(v['sps'], rows[ONE]['sps'])} states/s")
+if BASE in rows and v:
+    print(f"vfio-mc over the baseline binary: states/s {ratio(v['sps'], rows[BASE]['sps'])}; "
+          f"bytes/state {ratio(v['bps'], rows[BASE]['bps'])}")
+for peer in peer_rows:
+    if not v:
+        break
+    p = rows[peer]
+    if p["failed"] or v["failed"]:
+        print(f"{peer} did not finish ({p['failure']}): no ratio" if p["failed"] else f"vfio-mc failed: no ratio to {peer}")
+    elif symmetry:
+        print(f"time to the verdicts, {peer}/vfio-mc: {ratio(p['seconds'], v['seconds'])}; "
+              f"peak RSS, {peer}/vfio-mc: {ratio(p['rss'], v['rss'])}")
+    else:
+        print(f"ratio vfio-mc/{peer}, states/s: {ratio(v['sps'], p['sps'])}; bytes/state: {ratio(v['bps'], p['bps'])}")
+if v and not symmetry and not v["failed"] and v["states"] != int(cfg["expected"]):
+    print(f"note: vfio-mc found {fmt_int(v['states'])} states, the formula says {int(cfg['expected']):,}"
           " (was the model changed? the formula assumes it as written)")
 print(f"logs: {work}")
 
