@@ -27,9 +27,9 @@ Usage: Benchmarks/run.sh [options]
                           speed-up of --threads T over one thread (medians of the runs)
       --ncore K           SPIN: compile pan with -DNCORE=K (multi-core search; default 1: sequential pan)
       --tools LIST        any of spin,rumur,vfio-mc (default all three); with one tool there is no comparison
-      --symmetry          vfio-mc on p2p-scale-sym.vmc (scalarset devices, symmetry reduction on), SPIN on
-                          the unreduced twin: state counts differ by design and are not compared; use it
-                          with --spin-timeout/--spin-may-fail at sizes SPIN cannot finish
+      --symmetry          p2p only: vfio-mc on p2p-scale-sym.vmc (scalarset devices, symmetry reduction on),
+                          SPIN and Rumur on the unreduced twins: vfio-mc's counts are not compared with
+                          theirs; use it with --spin-timeout/--spin-may-fail at sizes SPIN cannot finish
       --vfio-mc PATH      use this vfio-mc binary (skips the build)
       --baseline PATH     also run this second vfio-mc binary (e.g. a build of an earlier commit), alternating
                           with the first, with the same arguments; the table gets a row "vfio-mc baseline"
