@@ -235,7 +235,11 @@ fi
 RUMUR_GEN=(rumur --deadlock-detection stuck --symmetry-reduction off --threads "$RUMUR_THREADS"
            --output-format machine-readable)
 if [[ -n "$RUMUR_FLAGS" ]]; then read -r -a extra <<<"$RUMUR_FLAGS"; RUMUR_GEN+=("${extra[@]}"); fi
-RUMUR_CC=(cc -O3 -o rumur-verifier rumur-model.c -lpthread)
+RUMUR_CC=(cc -O3)
+# The multi-threaded verifier uses a 16-byte compare-and-swap: without -mcx16 gcc leaves it to libatomic
+# calls that do not link (`undefined reference to __sync_val_compare_and_swap_16`).
+[[ $(uname -m) == x86_64 ]] && RUMUR_CC+=(-mcx16)
+RUMUR_CC+=(-o rumur-verifier rumur-model.c -lpthread)
 if (( RUN_RUMUR )); then
   [[ $(grep -cE "^  $PARAM: [0-9]+;" "$MODEL_M") == 1 ]] \
     || die "$(basename "$MODEL_M") needs exactly one line '  $PARAM: <number>;' to set the size in"
@@ -510,7 +514,7 @@ for group in ([vfio_rows, peer_rows] if symmetry else [vfio_rows + peer_rows]):
                         f"{n} {fmt_int(rows[n]['states'])}")
     if len(done) > 1 and not differ:
         exact = all(rows[n]["exact"] for n in done)
-        print(f"distinct states: equal in {', '.join(done)}" + ("" if exact else " (to SPIN's 8 printed digits)"))
+        print(f"distinct states: equal in {'; '.join(done)}" + ("" if exact else " (to SPIN's 8 printed digits)"))
 if symmetry and vfio_rows and peer_rows:
     print("symmetry run: vfio-mc explores the reduced state space, SPIN and Rumur the full one; those counts are not compared")
 
