@@ -44,11 +44,14 @@ let package = Package(
         .target(name: "Reports", dependencies: ["PackedSystem", "Analysis"], swiftSettings: strict),
         // The reviewer's workflow: diff two versions of a model, replay observed traces, export automata.
         .target(name: "Review", dependencies: ["PackedSystem", "Explorer", "Analysis", "Reports"], swiftSettings: strict),
+        // The Promela translation of a whole model for SPIN (`export --format promela`), on the lowered-expression
+        // algebra of PackedSystem.
+        .target(name: "PromelaExport", dependencies: ["PackedSystem"], swiftSettings: strict),
         // The executable: argument parsing and wiring only.
         .executableTarget(
             name: "VfioMC",
             dependencies: [
-                "ModelLanguage", "PackedSystem", "Explorer", "Analysis", "Reports", "SMT", "Review", "CProcessSupport",
+                "ModelLanguage", "PackedSystem", "Explorer", "Analysis", "Reports", "SMT", "Review", "PromelaExport", "CProcessSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict),
@@ -58,7 +61,7 @@ let package = Package(
         .testTarget(name: "ExplorerTests", dependencies: ["Explorer", "PackedSystem", "ModelLanguage"], swiftSettings: strict),
         .testTarget(name: "SMTTests", dependencies: ["SMT", "Explorer", "PackedSystem", "ModelLanguage"], swiftSettings: strict),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "Analysis", "Explorer", "PackedSystem", "ModelLanguage"], swiftSettings: strict),
-        .testTarget(name: "ReviewTests", dependencies: ["Review", "Analysis", "Explorer", "PackedSystem", "ModelLanguage"], swiftSettings: strict),
+        .testTarget(name: "ReviewTests", dependencies: ["Review", "PromelaExport", "Analysis", "Explorer", "PackedSystem", "ModelLanguage"], swiftSettings: strict),
         .testTarget(name: "CLITests", dependencies: ["VfioMC"], swiftSettings: strict),
     ],
     swiftLanguageModes: [.v6]

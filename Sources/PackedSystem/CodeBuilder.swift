@@ -189,7 +189,9 @@ struct CodeBuilder {
                 return
             }
             compile(element)
-            if let low = values.first, let high = values.last, high - low < 64 {
+            // The span is computed with overflow reported: constants folded from the source can reach 64 bits.
+            if let low = values.first, let high = values.last, case let (span, overflow) = high.subtractingReportingOverflow(low),
+               !overflow, span < 64 {
                 var bits: UInt64 = 0
                 for value in values { bits |= 1 << UInt64(value - low) }
                 emit(Instruction(.inBits, imm: low, bits: bits))
@@ -214,8 +216,8 @@ struct CodeBuilder {
     private static func ordinalBits(_ values: [Int64], _ field: FieldSlot) -> UInt64? {
         var bits: UInt64 = 0
         for value in values {
-            let ordinal = value - field.type.lowerBound
-            if ordinal < 0 || ordinal >= Int64(field.type.cardinality) { continue }
+            let (ordinal, overflow) = value.subtractingReportingOverflow(field.type.lowerBound)
+            if overflow || ordinal < 0 || ordinal >= Int64(field.type.cardinality) { continue }
             guard ordinal < 64 else { return nil }
             bits |= 1 << UInt64(ordinal)
         }
@@ -231,8 +233,9 @@ struct CodeBuilder {
             if case .field(let f) = r, let c = l.constantValue { field = f; constant = c }
             if let field, let constant {
                 let slot = layout.fields[field]
-                let ordinal = constant - slot.type.lowerBound
-                if ordinal >= 0, ordinal < Int64(slot.type.cardinality) {
+                // A constant so far out that the subtraction overflows is outside the domain too.
+                let (ordinal, overflow) = constant.subtractingReportingOverflow(slot.type.lowerBound)
+                if !overflow, ordinal >= 0, ordinal < Int64(slot.type.cardinality) {
                     emit(Instruction(.fieldEquals, shift: UInt8(slot.shift), width: UInt8(slot.width), word: Int32(slot.word), imm: ordinal))
                 } else {
                     emit(Instruction(.constant, imm: 0))

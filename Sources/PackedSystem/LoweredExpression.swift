@@ -21,36 +21,6 @@ public indirect enum LoweredExpression: Sendable, Hashable {
         if case .constant(let value) = self { return value }
         return nil
     }
-
-    /// The number of nodes.
-    public var size: Int {
-        switch self {
-        case .constant, .field: return 1
-        case .cell(_, let indices), .table(_, let indices): return 1 + indices.reduce(0) { $0 + $1.size }
-        case .unary(_, let operand): return 1 + operand.size
-        case .binary(_, let left, let right): return 1 + left.size + right.size
-        case .member(let element, _): return 1 + element.size
-        case .conditional(let c, let a, let b): return 1 + c.size + a.size + b.size
-        }
-    }
-
-    /// The fields read (directly), for dependency analysis.
-    public func collectFields(into set: inout Set<Int>) {
-        switch self {
-        case .constant: break
-        case .field(let index): set.insert(index)
-        case .cell(_, let indices), .table(_, let indices): indices.forEach { $0.collectFields(into: &set) }
-        case .unary(_, let operand): operand.collectFields(into: &set)
-        case .binary(_, let left, let right):
-            left.collectFields(into: &set)
-            right.collectFields(into: &set)
-        case .member(let element, _): element.collectFields(into: &set)
-        case .conditional(let c, let a, let b):
-            c.collectFields(into: &set)
-            a.collectFields(into: &set)
-            b.collectFields(into: &set)
-        }
-    }
 }
 
 /// Where an assignment writes.

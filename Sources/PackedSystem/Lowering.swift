@@ -88,7 +88,7 @@ struct Lowering {
             for (id, argument) in zip(definition.parameters, arguments) { inner[id] = try lower(argument, env) }
             return try lower(definition.body, inner)
         case .unary(let op, let operand):
-            return Folding.unary(op, try lower(operand, env))
+            return LoweredExpression.folded(op, try lower(operand, env))
         case .binary(let op, let left, let right, _):
             let l = try lower(left, env)
             // Short-circuit folding keeps unreachable branches out of the program.
@@ -97,19 +97,19 @@ struct Lowering {
                 if op == .or, value != 0 { return .constant(1) }
                 if op == .implies, value == 0 { return .constant(1) }
             }
-            return Folding.binary(op, l, try lower(right, env))
+            return LoweredExpression.folded(op, l, try lower(right, env))
         case .member(let element, let values):
             let l = try lower(element, env)
             let loweredValues = try values.map { try lower($0, env) }
             let constants = loweredValues.compactMap(\.constantValue)
-            if constants.count == loweredValues.count { return Folding.member(l, Array(Set(constants)).sorted()) }
+            if constants.count == loweredValues.count { return LoweredExpression.folded(member: l, of: Array(Set(constants)).sorted()) }
             var result: LoweredExpression = .constant(0)
-            for value in loweredValues { result = Folding.binary(.or, result, Folding.binary(.equal, l, value)) }
+            for value in loweredValues { result = LoweredExpression.folded(.or, result, LoweredExpression.folded(.equal, l, value)) }
             return result
         case .conditional(let condition, let then, let otherwise, _):
             let c = try lower(condition, env)
             if let value = c.constantValue { return try lower(value != 0 ? then : otherwise, env) }
-            return Folding.conditional(c, try lower(then, env), try lower(otherwise, env))
+            return LoweredExpression.ite(c, try lower(then, env), try lower(otherwise, env))
         case .quantifier(let kind, let id, let type, let body):
             try spend(type.cardinality)
             var result: LoweredExpression = .constant(kind == .forall ? 1 : 0)
@@ -119,13 +119,13 @@ struct Lowering {
                 let instance = try lower(body, inner)
                 switch kind {
                 case .forall:
-                    result = Folding.binary(.and, result, instance)
+                    result = LoweredExpression.folded(.and, result, instance)
                     if result.constantValue == 0 { return result }
                 case .exists:
-                    result = Folding.binary(.or, result, instance)
+                    result = LoweredExpression.folded(.or, result, instance)
                     if result.constantValue == 1 { return result }
                 case .count:
-                    result = Folding.binary(.add, result, Folding.conditional(instance, .constant(1), .constant(0)))
+                    result = LoweredExpression.folded(.add, result, LoweredExpression.ite(instance, .constant(1), .constant(0)))
                 }
             }
             return result
@@ -164,7 +164,7 @@ struct Lowering {
                         let after = try lowerBlock(rest, env)
                         result.append(.choose([
                             ChoiceAlternative(filter: c, body: Self.append(after, to: loweredThen), label: "then"),
-                            ChoiceAlternative(filter: Folding.unary(.not, c), body: Self.append(after, to: loweredOtherwise), label: "else"),
+                            ChoiceAlternative(filter: LoweredExpression.folded(.not, c), body: Self.append(after, to: loweredOtherwise), label: "else"),
                         ]))
                         return result
                     }
@@ -212,70 +212,5 @@ struct Lowering {
         guard case .choose(let alternatives) = block.last else { return block + rest }
         let extended = alternatives.map { ChoiceAlternative(filter: $0.filter, body: append(rest, to: $0.body), label: $0.label) }
         return block.dropLast() + [.choose(extended)]
-    }
-}
-
-/// Constant folding and algebraic simplification of lowered expressions.
-enum Folding {
-    static func unary(_ op: UnaryOperator, _ operand: LoweredExpression) -> LoweredExpression {
-        if let value = operand.constantValue {
-            if op == .not { return .constant(value == 0 ? 1 : 0) }
-            if value != Int64.min { return .constant(-value) }
-        }
-        if op == .not, case .unary(.not, let inner) = operand { return inner }
-        return .unary(op, operand)
-    }
-
-    static func binary(_ op: BinaryOperator, _ l: LoweredExpression, _ r: LoweredExpression) -> LoweredExpression {
-        if let a = l.constantValue, let b = r.constantValue, let value = try? ConstantEvaluator.apply(op, a, b) {
-            return .constant(value)
-        }
-        switch op {
-        case .and:
-            if l.constantValue == 1 { return r }
-            if r.constantValue == 1 { return l }
-            if l.constantValue == 0 || r.constantValue == 0 { return .constant(0) }
-        case .or:
-            if l.constantValue == 0 { return r }
-            if r.constantValue == 0 { return l }
-            if l.constantValue == 1 || r.constantValue == 1 { return .constant(1) }
-        case .implies:
-            if l.constantValue == 1 { return r }
-            if l.constantValue == 0 || r.constantValue == 1 { return .constant(1) }
-            if r.constantValue == 0 { return unary(.not, l) }
-        case .add:
-            if l.constantValue == 0 { return r }
-            if r.constantValue == 0 { return l }
-        case .equal, .notEqual:
-            if l == r, isPure(l) { return .constant(op == .equal ? 1 : 0) }
-        default: break
-        }
-        return .binary(op, l, r)
-    }
-
-    static func member(_ element: LoweredExpression, _ values: [Int64]) -> LoweredExpression {
-        if let value = element.constantValue { return .constant(values.contains(value) ? 1 : 0) }
-        if values.isEmpty { return .constant(0) }
-        return .member(element, values)
-    }
-
-    static func conditional(_ c: LoweredExpression, _ a: LoweredExpression, _ b: LoweredExpression) -> LoweredExpression {
-        if let value = c.constantValue { return value != 0 ? a : b }
-        if a == b { return a }
-        return .conditional(c, a, b)
-    }
-
-    /// Whether evaluating the expression can never fail: no computed index, no division, no multiplication
-    /// (which could overflow 64 bits; sums of in-range values cannot within the language's limits).
-    static func isPure(_ e: LoweredExpression) -> Bool {
-        switch e {
-        case .constant, .field: return true
-        case .cell, .table: return false
-        case .unary(_, let operand): return isPure(operand)
-        case .binary(let op, let l, let r):
-            return op != .divide && op != .remainder && op != .multiply && isPure(l) && isPure(r)
-        case .member(let element, _): return isPure(element)
-        case .conditional(let c, let a, let b): return isPure(c) && isPure(a) && isPure(b)
-        }
     }
 }

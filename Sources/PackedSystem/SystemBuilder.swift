@@ -39,7 +39,7 @@ public enum SystemBuilder {
                                                targetProgram: target.map { builder.expressionProgram($0, at: info.range) }))
             }
             for predicate in model.terminals {
-                terminal = Folding.binary(.or, terminal, try lowering.predicate(predicate, blame: SourceRange(0, 0)))
+                terminal = LoweredExpression.or(terminal, try lowering.predicate(predicate, blame: SourceRange(0, 0)))
             }
         } catch let stopped as BuildStopped {
             diagnostics.error("stopped while grounding the actions: \(stopped.reason)", at: 0)
@@ -81,7 +81,7 @@ public enum SystemBuilder {
             let guardExpression = try lowering.expression(action.guardExpression, environment, blame: action.range)
             if guardExpression.constantValue == 0 { continue }
             let body = try lowering.statements(action.body, environment, blame: action.range)
-            let split = GuardSplitter.split(guardExpression, layout: lowering.layout)
+            let split = GuardAnalysis.split(guardExpression, layout: lowering.layout)
             if split.tests.contains(where: { $0.allowed == 0 }) { continue }
             let program = builder.actionProgram(guard: split.residual, body: body, at: action.range)
             actions.append(GroundAction(name: action.name, actionIndex: index, arguments: arguments, fair: action.fair,

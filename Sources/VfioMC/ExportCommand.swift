@@ -2,6 +2,7 @@ import Analysis
 import ArgumentParser
 import Explorer
 import Foundation
+import PromelaExport
 import Reports
 import Review
 
@@ -52,7 +53,11 @@ struct ExportCommand: ParsableCommand {
             let system = try ModelLoader.load(.file(file), overrides: try model.overrides())
             switch format {
             case .promela:
-                text = try PromelaTranslator.translate(system, sourceName: file)
+                do {
+                    text = try PromelaTranslator.translate(system, sourceName: file)
+                } catch let error as PromelaExportError {
+                    throw ReviewError(error.message)
+                }
             default:
                 var options = ExplorerOptions()
                 options.symmetry = false

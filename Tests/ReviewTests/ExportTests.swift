@@ -3,6 +3,7 @@ import Explorer
 import Foundation
 import ModelLanguage
 import PackedSystem
+import PromelaExport
 import Reports
 import Review
 import Testing

@@ -23,11 +23,11 @@ public enum PromelaTranslator {
     /// The Promela text. `sourceName` is shown in the header comment.
     public static func translate(_ system: TransitionSystem, sourceName: String) throws -> String {
         guard system.initialStates.count <= maximumInitialStates else {
-            throw ReviewError("error: \(sourceName): \(system.initialStates.count) initial states; the Promela translation "
+            throw PromelaExportError("error: \(sourceName): \(system.initialStates.count) initial states; the Promela translation "
                               + "handles at most \(maximumInitialStates)")
         }
         guard let first = system.initialStates.first else {
-            throw ReviewError("error: \(sourceName): the model has no initial state")
+            throw PromelaExportError("error: \(sourceName): the model has no initial state")
         }
         var names = PromelaNames()
         let expressions = PromelaExpressions(system: system, names: &names)
@@ -81,7 +81,7 @@ public enum PromelaTranslator {
                 lines += alternative.map { "  " + $0 }
             }
         }
-        if system.terminal != Logic.falsity {
+        if system.terminal != LoweredExpression.falsity {
             lines.append("  /* terminal states: a self-loop, so that only vfio-mc's deadlocks are invalid end states */")
             lines.append("  :: d_step { \(expressions.text(system.terminal, hint: .bool)) -> skip }")
         }
@@ -94,7 +94,7 @@ public enum PromelaTranslator {
             case .invariant:
                 guard let predicate = property.predicate, let flag = assertionFlags[index] else { continue }
                 lines.append("  /* invariant \(info.name) (expected: \(info.expected.rawValue)) */")
-                lines.append("  :: d_step { \(expressions.text(Logic.not(predicate), hint: .bool)) -> \(flag) = 0; assert(\(flag)) }")
+                lines.append("  :: d_step { \(expressions.text(LoweredExpression.not(predicate), hint: .bool)) -> \(flag) = 0; assert(\(flag)) }")
             case .reachable:
                 guard let predicate = property.predicate, let flag = assertionFlags[index] else { continue }
                 goals.append("#ifdef GOAL_\(PromelaNames.macroSafe(info.name))")
@@ -172,7 +172,7 @@ public enum PromelaTranslator {
     private static func variables(in expression: LoweredExpression, _ expressions: PromelaExpressions) -> Set<Int> {
         var fields: Set<Int> = []
         var variables: Set<Int> = []
-        PromelaExpressions.reads(expression, fields: &fields, variables: &variables)
+        expression.collectReads(fields: &fields, variables: &variables)
         return variables.union(fields.map { expressions.fieldOwners[$0].variable })
     }
 

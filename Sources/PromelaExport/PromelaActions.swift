@@ -61,7 +61,7 @@ struct PromelaActionWriter {
                 results = next
             }
             if results.count > maximumPaths {
-                throw ReviewError("error: an action has more than \(maximumPaths) combinations of choose alternatives; "
+                throw PromelaExportError("error: an action has more than \(maximumPaths) combinations of choose alternatives; "
                                   + "the Promela translation gives each its own alternative and stops here")
             }
         }
@@ -84,12 +84,12 @@ struct PromelaActionWriter {
     /// (proceeds, stuck) of a block: `proceeds` is true when it runs to its end without failing or getting stuck,
     /// `stuck` when a chosen filter is false before any failure.
     private func outcome(_ block: [PathStatement]) -> (proceeds: LoweredExpression, stuck: LoweredExpression) {
-        var proceeds = Logic.truth
-        var stuck = Logic.falsity
+        var proceeds = LoweredExpression.truth
+        var stuck = LoweredExpression.falsity
         for statement in block {
             let (p, s) = outcome(statement)
-            stuck = Logic.or(stuck, Logic.and(proceeds, s))
-            proceeds = Logic.and(proceeds, p)
+            stuck = LoweredExpression.or(stuck, LoweredExpression.and(proceeds, s))
+            proceeds = LoweredExpression.and(proceeds, p)
         }
         return (proceeds, stuck)
     }
@@ -97,16 +97,16 @@ struct PromelaActionWriter {
     private func outcome(_ statement: PathStatement) -> (proceeds: LoweredExpression, stuck: LoweredExpression) {
         switch statement {
         case .assign(let target, let value):
-            return (storeSucceeds(target, value), Logic.falsity)
+            return (storeSucceeds(target, value), LoweredExpression.falsity)
         case .assert(_, let condition):
-            return (condition, Logic.falsity)
+            return (condition, LoweredExpression.falsity)
         case .ifThen(let condition, let a, let b):
             let (pa, sa) = outcome(a)
             let (pb, sb) = outcome(b)
-            return (Logic.choice(condition, pa, pb), Logic.choice(condition, sa, sb))
+            return (LoweredExpression.booleanIte(condition, pa, pb), LoweredExpression.booleanIte(condition, sa, sb))
         case .chosen(let filter, let body, _):
             let (p, s) = outcome(body)
-            return (Logic.and(filter, p), Logic.or(Logic.not(filter), s))
+            return (LoweredExpression.and(filter, p), LoweredExpression.or(LoweredExpression.not(filter), s))
         }
     }
 
@@ -118,23 +118,23 @@ struct PromelaActionWriter {
         case .cell(let variable, let indices):
             let info = system.layout.variables[variable].info
             var condition = fitsExpression(value, info.elementType)
-            for (index, type) in zip(indices, info.indexTypes) { condition = Logic.and(condition, fitsExpression(index, type)) }
+            for (index, type) in zip(indices, info.indexTypes) { condition = LoweredExpression.and(condition, fitsExpression(index, type)) }
             return condition
         }
     }
 
     private func fitsExpression(_ value: LoweredExpression, _ type: FiniteType) -> LoweredExpression {
-        if expressions.fits(value, type) { return Logic.truth }
+        if expressions.fits(value, type) { return LoweredExpression.truth }
         let low = type.lowerBound
         let high = type.lowerBound + Int64(type.cardinality) - 1
-        return Logic.and(.binary(.lessEqual, .constant(low), value), .binary(.lessEqual, value, .constant(high)))
+        return LoweredExpression.and(.binary(.lessEqual, .constant(low), value), .binary(.lessEqual, value, .constant(high)))
     }
 
     private func containsChecks(_ block: [PathStatement]) -> Bool {
         block.contains { statement in
             switch statement {
             case .assert: return true
-            case .assign(let target, let value): return storeSucceeds(target, value) != Logic.truth
+            case .assign(let target, let value): return storeSucceeds(target, value) != LoweredExpression.truth
             case .ifThen(_, let a, let b): return containsChecks(a) || containsChecks(b)
             case .chosen(_, let body, _): return containsChecks(body)
             }
@@ -176,18 +176,18 @@ struct PromelaActionWriter {
             for statement in block {
                 switch statement {
                 case .assign(let target, let value):
-                    PromelaExpressions.reads(value, fields: &fields, variables: &variables)
+                    value.collectReads(fields: &fields, variables: &variables)
                     if case .cell(_, let indices) = target {
-                        for index in indices { PromelaExpressions.reads(index, fields: &fields, variables: &variables) }
+                        for index in indices { index.collectReads(fields: &fields, variables: &variables) }
                     }
                 case .assert(_, let condition):
-                    PromelaExpressions.reads(condition, fields: &fields, variables: &variables)
+                    condition.collectReads(fields: &fields, variables: &variables)
                 case .ifThen(let condition, let a, let b):
-                    PromelaExpressions.reads(condition, fields: &fields, variables: &variables)
+                    condition.collectReads(fields: &fields, variables: &variables)
                     visit(a)
                     visit(b)
                 case .chosen(let filter, let body, _):
-                    PromelaExpressions.reads(filter, fields: &fields, variables: &variables)
+                    filter.collectReads(fields: &fields, variables: &variables)
                     visit(body)
                 }
             }
@@ -204,7 +204,7 @@ struct PromelaActionWriter {
         var result: [[String]] = []
         for path in paths {
             let (_, stuck) = outcome(path)
-            if Logic.and(action.guardExpression, Logic.not(stuck)) == Logic.falsity { continue }
+            if LoweredExpression.and(action.guardExpression, LoweredExpression.not(stuck)) == LoweredExpression.falsity { continue }
             var comment = action.label
             let chosen = Self.labels(path)
             if !chosen.isEmpty { comment += ", choosing " + chosen.joined(separator: ", ") }
@@ -225,9 +225,9 @@ struct PromelaActionWriter {
         let buffered = Set(written.keys.filter { checked || read.contains($0) })
         // The guard, then (evaluated only where it holds) the condition that no chosen filter is false.
         var guardText = expressions.text(guardExpression, hint: .bool)
-        if stuck != Logic.falsity {
-            let proceeds = expressions.text(Logic.not(stuck), hint: .bool, known: known)
-            guardText = guardExpression == Logic.truth ? proceeds : "(\(guardText) && \(proceeds))"
+        if stuck != LoweredExpression.falsity {
+            let proceeds = expressions.text(LoweredExpression.not(stuck), hint: .bool, known: known)
+            guardText = guardExpression == LoweredExpression.truth ? proceeds : "(\(guardText) && \(proceeds))"
         }
         var lines = ["/* \(comment) */", ":: d_step { " + guardText + " ->"]
         var body: [String] = []
@@ -292,7 +292,7 @@ struct PromelaActionWriter {
                 let rendered = expressions.text(value, hint: type, known: known)
                 let store = "\(text) = \(expressions.stored(value: rendered, offset: expressions.variableOffsets[variable]))"
                 let succeeds = storeSucceeds(target, value)
-                if succeeds == Logic.truth {
+                if succeeds == LoweredExpression.truth {
                     lines.append(store + ";")
                 } else {
                     let condition = expressions.text(succeeds, hint: .bool, known: known)

@@ -67,19 +67,16 @@ final class PromelaTables {
         func tabulate(_ expression: LoweredExpression, type: FiniteType?) -> LoweredExpression {
             self.tabulate(expression, type: type, known: known)
         }
+        // Indices are hinted with their types (so that enum constants are named), a conditional's branches with
+        // the expression's type and its condition as a boolean; operands of operators have no hint.
+        let hints: [FiniteType?]
         switch expression {
-        case .constant, .field: return expression
-        case .cell(let variable, let indices):
-            let types = system.layout.variables[variable].info.indexTypes
-            return .cell(variable: variable, indices: zip(indices, types).map { tabulate($0, type: $1) })
-        case .table(let table, let indices):
-            let types = tables[table].indexTypes
-            return .table(table: table, indices: zip(indices, types).map { tabulate($0, type: $1) })
-        case .unary(let op, let operand): return .unary(op, tabulate(operand, type: nil))
-        case .binary(let op, let left, let right): return .binary(op, tabulate(left, type: nil), tabulate(right, type: nil))
-        case .member(let element, let values): return .member(tabulate(element, type: nil), values)
-        case .conditional(let c, let a, let b): return .conditional(tabulate(c, type: .bool), tabulate(a, type: type), tabulate(b, type: type))
+        case .cell(let variable, _): hints = system.layout.variables[variable].info.indexTypes
+        case .table(let table, _): hints = tables[table].indexTypes
+        case .conditional: hints = [.bool, type, type]
+        default: hints = Array(repeating: nil, count: expression.children.count)
         }
+        return expression.withChildren(zip(expression.children, hints).map { tabulate($0, type: $1) })
     }
 
     /// A lookup replacing `expression`, when the value combinations of the cells it reads are few and it evaluates
@@ -99,14 +96,15 @@ final class PromelaTables {
         var values: [LoweredExpression: Int64] = [:]
         var entries: [Int64] = []
         entries.reserveCapacity(combinations)
-        let evaluator = ExpressionEvaluator(tables: self)
+        let evaluator = LoweredEvaluator(cell: { values[$0] },
+                                         table: { (self.tables[$0].indexTypes, self.tables[$0].entries) })
         for combination in 0..<combinations {
             var remainder = combination
             for (atom, atomType) in zip(atoms, types).reversed() {
                 values[atom] = atomType.value(ordinal: remainder % atomType.cardinality)
                 remainder /= atomType.cardinality
             }
-            guard let value = evaluator.evaluate(expression, values) else { return nil }
+            guard let value = evaluator.value(expression) else { return nil }
             entries.append(value)
         }
         let describer = SystemDescription(system)
@@ -164,71 +162,15 @@ final class PromelaTables {
         return result
     }
 
+    /// The value-range analysis over these arrays, with `known` narrower ranges of some fields.
+    func ranges(known: [Int: ClosedRange<Int64>]) -> ValueRanges {
+        ValueRanges(layout: system.layout, tableEntries: { self.tables[$0].entries }, known: known)
+    }
+
     /// Whether a cell's indices are certainly in range (always true for a field).
     private func indicesInRange(_ atom: LoweredExpression, known: [Int: ClosedRange<Int64>]) -> Bool {
         guard case .cell(let variable, let indices) = atom else { return true }
-        let ranges = PromelaExpressions.ranges(system: system, tables: self, known: known)
-        for (index, type) in zip(indices, system.layout.variables[variable].info.indexTypes) {
-            guard let values = ranges(index), values.lowerBound >= type.lowerBound,
-                  values.upperBound <= type.lowerBound + Int64(type.cardinality) - 1 else { return false }
-        }
-        return true
-    }
-}
-
-/// Evaluates lowered expressions on values of the cells they read, as vfio-mc's machine does: 64-bit wrapping
-/// arithmetic, booleans as 0 and 1, short-circuit `&&`, `||`, `->` and conditionals. Nil when the evaluation fails
-/// (an index out of range, a division by zero).
-struct ExpressionEvaluator {
-    let tables: PromelaTables
-
-    /// The value of `expression` when the cells it reads (see `PromelaTables.atoms`) have the given values.
-    func evaluate(_ expression: LoweredExpression, _ values: [LoweredExpression: Int64]) -> Int64? {
-        switch expression {
-        case .constant(let value): return value
-        case .field, .cell: return values[expression]
-        case .table(let table, let indices):
-            let spec = tables.tables[table]
-            var flat = 0
-            for (index, type) in zip(indices, spec.indexTypes) {
-                guard let value = evaluate(index, values), type.contains(value) else { return nil }
-                flat = flat * type.cardinality + Int(value - type.lowerBound)
-            }
-            return flat < spec.entries.count ? spec.entries[flat] : nil
-        case .unary(let op, let operand):
-            guard let value = evaluate(operand, values) else { return nil }
-            return op == .not ? (value == 0 ? 1 : 0) : 0 &- value
-        case .binary(let op, let left, let right):
-            guard let l = evaluate(left, values) else { return nil }
-            switch op {
-            case .and: return l == 0 ? 0 : evaluate(right, values).map { $0 != 0 ? 1 : 0 }
-            case .or: return l != 0 ? 1 : evaluate(right, values).map { $0 != 0 ? 1 : 0 }
-            case .implies: return l == 0 ? 1 : evaluate(right, values).map { $0 != 0 ? 1 : 0 }
-            default: break
-            }
-            guard let r = evaluate(right, values) else { return nil }
-            switch op {
-            case .equivalent: return (l != 0) == (r != 0) ? 1 : 0
-            case .equal: return l == r ? 1 : 0
-            case .notEqual: return l != r ? 1 : 0
-            case .less: return l < r ? 1 : 0
-            case .lessEqual: return l <= r ? 1 : 0
-            case .greater: return l > r ? 1 : 0
-            case .greaterEqual: return l >= r ? 1 : 0
-            case .add: return l &+ r
-            case .subtract: return l &- r
-            case .multiply: return l &* r
-            case .divide, .remainder:
-                if r == 0 || (r == -1 && l == Int64.min) { return nil }
-                return op == .divide ? l / r : l % r
-            case .and, .or, .implies: return nil
-            }
-        case .member(let element, let set):
-            guard let value = evaluate(element, values) else { return nil }
-            return set.contains(value) ? 1 : 0
-        case .conditional(let condition, let a, let b):
-            guard let value = evaluate(condition, values) else { return nil }
-            return value != 0 ? evaluate(a, values) : evaluate(b, values)
-        }
+        let ranges = ranges(known: known)
+        return zip(indices, system.layout.variables[variable].info.indexTypes).allSatisfy { ranges.fits($0, $1) }
     }
 }

@@ -176,175 +176,30 @@ struct PromelaExpressions {
 
     // MARK: Value ranges
 
-    /// The interval an expression's value lies in, when it can be told without running it.
-    func range(_ expression: LoweredExpression) -> ClosedRange<Int64>? {
-        Self.ranges(system: system, tables: tables, known: [:])(expression)
-    }
-
-    /// `range` for a system and its arrays.
-    static func ranges(system: TransitionSystem, tables: PromelaTables,
-                       known: [Int: ClosedRange<Int64>]) -> (LoweredExpression) -> ClosedRange<Int64>? {
-        let limit: Int64 = 1 << 40
-        func bounded(_ low: Int64, _ high: Int64) -> ClosedRange<Int64>? {
-            low >= -limit && high <= limit && low <= high ? low...high : nil
-        }
-        func typeRange(_ type: FiniteType) -> ClosedRange<Int64> {
-            type.lowerBound...(type.lowerBound + Int64(type.cardinality) - 1)
-        }
-        func range(_ expression: LoweredExpression) -> ClosedRange<Int64>? {
-            switch expression {
-            case .constant(let value): return value...value
-            case .field(let index): return known[index] ?? typeRange(system.layout.fields[index].type)
-            case .cell(let variable, _): return typeRange(system.layout.variables[variable].info.elementType)
-            case .table(let table, _):
-                let entries = tables.tables[table].entries
-                guard let low = entries.min(), let high = entries.max() else { return nil }
-                return low...high
-            case .unary(let op, let operand):
-                if op == .not { return 0...1 }
-                guard let inner = range(operand) else { return nil }
-                return bounded(-inner.upperBound, -inner.lowerBound)
-            case .binary(let op, let left, let right):
-                switch op {
-                case .and, .or, .implies, .equivalent, .equal, .notEqual, .less, .lessEqual, .greater, .greaterEqual: return 0...1
-                case .add:
-                    guard let l = range(left), let r = range(right) else { return nil }
-                    return bounded(l.lowerBound + r.lowerBound, l.upperBound + r.upperBound)
-                case .subtract:
-                    guard let l = range(left), let r = range(right) else { return nil }
-                    return bounded(l.lowerBound - r.upperBound, l.upperBound - r.lowerBound)
-                case .multiply:
-                    guard let l = range(left), let r = range(right) else { return nil }
-                    var products: [Int64] = []
-                    for x in [l.lowerBound, l.upperBound] {
-                        for y in [r.lowerBound, r.upperBound] {
-                            let (product, overflow) = x.multipliedReportingOverflow(by: y)
-                            if overflow { return nil }
-                            products.append(product)
-                        }
-                    }
-                    guard let low = products.min(), let high = products.max() else { return nil }
-                    return bounded(low, high)
-                case .divide, .remainder:
-                    return nil
-                }
-            case .member: return 0...1
-            case .conditional(_, let a, let b):
-                guard let l = range(a), let r = range(b) else { return nil }
-                return min(l.lowerBound, r.lowerBound)...max(l.upperBound, r.upperBound)
-            }
-        }
-        return range
-    }
-
-    /// The ranges of fields a guard implies: its conjuncts comparing a field with a constant.
+    /// The ranges of fields a guard implies (see `GuardAnalysis.knownRanges`).
     func knownRanges(_ guardExpression: LoweredExpression) -> [Int: ClosedRange<Int64>] {
-        var known: [Int: ClosedRange<Int64>] = [:]
-        func narrow(_ field: Int, _ low: Int64, _ high: Int64) {
-            let type = system.layout.fields[field].type
-            let current = known[field] ?? type.lowerBound...(type.lowerBound + Int64(type.cardinality) - 1)
-            let lower = max(current.lowerBound, low)
-            let upper = min(current.upperBound, high)
-            if lower <= upper { known[field] = lower...upper }
-        }
-        func visit(_ expression: LoweredExpression) {
-            switch expression {
-            case .binary(.and, let left, let right):
-                visit(left)
-                visit(right)
-            case .binary(let op, .field(let field), .constant(let value)):
-                switch op {
-                case .less: narrow(field, Int64.min, value - 1)
-                case .lessEqual: narrow(field, Int64.min, value)
-                case .greater: narrow(field, value + 1, Int64.max)
-                case .greaterEqual: narrow(field, value, Int64.max)
-                case .equal: narrow(field, value, value)
-                default: break
-                }
-            case .member(.field(let field), let values):
-                if let low = values.min(), let high = values.max() { narrow(field, low, high) }
-            default:
-                break
-            }
-        }
-        visit(guardExpression)
-        return known
+        GuardAnalysis.knownRanges(guardExpression, layout: system.layout)
     }
 
     /// Whether a value certainly fits the type.
     func fits(_ expression: LoweredExpression, _ type: FiniteType) -> Bool {
-        guard let values = range(expression) else { return false }
-        return values.lowerBound >= type.lowerBound && values.upperBound <= type.lowerBound + Int64(type.cardinality) - 1
+        tables.ranges(known: [:]).fits(expression, type)
     }
 
     /// The condition that a value fits the type (as Promela text).
     func fitsCondition(_ text: String, _ type: FiniteType) -> String {
         "(\(type.lowerBound) <= \(text) && \(text) <= \(type.lowerBound + Int64(type.cardinality) - 1))"
     }
-
-    /// The fields read by an expression and the variables read at computed indices.
-    static func reads(_ expression: LoweredExpression, fields: inout Set<Int>, variables: inout Set<Int>) {
-        switch expression {
-        case .constant: break
-        case .field(let index): fields.insert(index)
-        case .cell(let variable, let indices):
-            variables.insert(variable)
-            for index in indices { reads(index, fields: &fields, variables: &variables) }
-        case .table(_, let indices):
-            for index in indices { reads(index, fields: &fields, variables: &variables) }
-        case .unary(_, let operand): reads(operand, fields: &fields, variables: &variables)
-        case .binary(_, let left, let right):
-            reads(left, fields: &fields, variables: &variables)
-            reads(right, fields: &fields, variables: &variables)
-        case .member(let element, _): reads(element, fields: &fields, variables: &variables)
-        case .conditional(let c, let a, let b):
-            reads(c, fields: &fields, variables: &variables)
-            reads(a, fields: &fields, variables: &variables)
-            reads(b, fields: &fields, variables: &variables)
-        }
-    }
 }
 
-/// Boolean expressions with constant folding, for the conditions the translation builds.
+/// Conditions for SPIN's LTL parser, built with the lowered-expression algebra.
 enum Logic {
-    static let truth = LoweredExpression.constant(1)
-    static let falsity = LoweredExpression.constant(0)
-
-    static func and(_ a: LoweredExpression, _ b: LoweredExpression) -> LoweredExpression {
-        if a == falsity || b == falsity { return falsity }
-        if a == truth { return b }
-        if b == truth { return a }
-        return .binary(.and, a, b)
-    }
-
-    static func or(_ a: LoweredExpression, _ b: LoweredExpression) -> LoweredExpression {
-        if a == truth || b == truth { return truth }
-        if a == falsity { return b }
-        if b == falsity { return a }
-        return .binary(.or, a, b)
-    }
-
-    static func not(_ a: LoweredExpression) -> LoweredExpression {
-        if a == truth { return falsity }
-        if a == falsity { return truth }
-        if case .unary(.not, let inner) = a { return inner }
-        return .unary(.not, a)
-    }
-
-    static func choice(_ condition: LoweredExpression, _ a: LoweredExpression, _ b: LoweredExpression) -> LoweredExpression {
-        if condition == truth || a == b { return a }
-        if condition == falsity { return b }
-        if a == truth && b == falsity { return condition }
-        if a == falsity && b == truth { return not(condition) }
-        return .conditional(condition, a, b)
-    }
-
     /// A boolean expression without conditional sub-expressions (SPIN's LTL parser does not accept `(c -> a : b)`):
     /// a conditional inside a comparison or a boolean operator is split as `(c && e[a]) || (!c && e[b])`.
     static func withoutConditionals(_ expression: LoweredExpression) -> LoweredExpression {
         if let (condition, whenTrue, whenFalse) = splitFirstConditional(expression) {
-            return or(and(withoutConditionals(condition), withoutConditionals(whenTrue)),
-                      and(not(withoutConditionals(condition)), withoutConditionals(whenFalse)))
+            return .or(.and(withoutConditionals(condition), withoutConditionals(whenTrue)),
+                       .and(.not(withoutConditionals(condition)), withoutConditionals(whenFalse)))
         }
         return expression
     }
@@ -352,41 +207,17 @@ enum Logic {
     /// Finds the first conditional in `expression` (outside conditions already free of them) and returns its
     /// condition and the expression with the conditional replaced by each branch.
     private static func splitFirstConditional(_ expression: LoweredExpression) -> (LoweredExpression, LoweredExpression, LoweredExpression)? {
-        switch expression {
-        case .conditional(let c, let a, let b): return (c, a, b)
-        case .constant, .field: return nil
-        case .cell(let variable, let indices):
-            for (position, index) in indices.enumerated() {
-                if let (c, a, b) = splitFirstConditional(index) {
-                    var left = indices
-                    var right = indices
-                    left[position] = a
-                    right[position] = b
-                    return (c, .cell(variable: variable, indices: left), .cell(variable: variable, indices: right))
-                }
+        if case .conditional(let c, let a, let b) = expression { return (c, a, b) }
+        let children = expression.children
+        for (position, child) in children.enumerated() {
+            if let (c, a, b) = splitFirstConditional(child) {
+                var left = children
+                var right = children
+                left[position] = a
+                right[position] = b
+                return (c, expression.withChildren(left), expression.withChildren(right))
             }
-            return nil
-        case .table(let table, let indices):
-            for (position, index) in indices.enumerated() {
-                if let (c, a, b) = splitFirstConditional(index) {
-                    var left = indices
-                    var right = indices
-                    left[position] = a
-                    right[position] = b
-                    return (c, .table(table: table, indices: left), .table(table: table, indices: right))
-                }
-            }
-            return nil
-        case .unary(let op, let operand):
-            guard let (c, a, b) = splitFirstConditional(operand) else { return nil }
-            return (c, .unary(op, a), .unary(op, b))
-        case .binary(let op, let left, let right):
-            if let (c, a, b) = splitFirstConditional(left) { return (c, .binary(op, a, right), .binary(op, b, right)) }
-            if let (c, a, b) = splitFirstConditional(right) { return (c, .binary(op, left, a), .binary(op, left, b)) }
-            return nil
-        case .member(let element, let values):
-            guard let (c, a, b) = splitFirstConditional(element) else { return nil }
-            return (c, .member(a, values), .member(b, values))
         }
+        return nil
     }
 }
