@@ -54,9 +54,12 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict),
-        .testTarget(name: "ModelLanguageTests", dependencies: ["ModelLanguage"],
+        // Support code shared by the test targets: the repository's sample models, a seeded generator, a deadline
+        // for tests that must report a hang.
+        .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: strict),
+        .testTarget(name: "ModelLanguageTests", dependencies: ["ModelLanguage", "TestSupport"],
                     resources: [.copy("Malformed")], swiftSettings: strict),
-        .testTarget(name: "PackedSystemTests", dependencies: ["PackedSystem", "ModelLanguage"], swiftSettings: strict),
+        .testTarget(name: "PackedSystemTests", dependencies: ["PackedSystem", "ModelLanguage", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "ExplorerTests", dependencies: ["Explorer", "PackedSystem", "ModelLanguage"], swiftSettings: strict),
         .testTarget(name: "SMTTests", dependencies: ["SMT", "Explorer", "PackedSystem", "ModelLanguage"], swiftSettings: strict),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "Analysis", "Explorer", "PackedSystem", "ModelLanguage"], swiftSettings: strict),

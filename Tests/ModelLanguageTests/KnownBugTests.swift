@@ -1,4 +1,5 @@
 import ModelLanguage
+import TestSupport
 import Testing
 
 /// Regression tests for front-end bugs found while writing the corpus (all fixed), each with the intended behaviour.

@@ -1,27 +1,8 @@
 import Foundation
 import ModelLanguage
 import PackedSystem
+import TestSupport
 import Testing
-
-/// Runs `body` on its own thread and waits at most `seconds` for it; nil when it did not finish in time
-/// (the thread is then abandoned, and the caller records the hang).
-func runWithDeadline<T: Sendable>(seconds: Double, _ body: @escaping @Sendable () -> T) -> T? {
-    let box = DeadlineBox<T>()
-    let thread = Thread {
-        box.value = body()
-        box.done.signal()
-    }
-    thread.stackSize = 4 << 20
-    thread.start()
-    guard box.done.wait(timeout: .now() + seconds) == .success else { return nil }
-    return box.value
-}
-
-/// The result slot of `runWithDeadline`, written by the worker before it signals.
-private final class DeadlineBox<T>: @unchecked Sendable {
-    var value: T?
-    let done = DispatchSemaphore(value: 0)
-}
 
 /// A valid model used as the seed of mutations.
 struct FuzzSample: Sendable, CustomTestStringConvertible {
@@ -29,57 +10,17 @@ struct FuzzSample: Sendable, CustomTestStringConvertible {
     let bytes: [UInt8]
     var testDescription: String { name }
 
-    /// The repository root, found from this file's path.
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-
-    /// Every model of Models/ and every ```vmc example of docs/language.md.
+    /// Every model of Models/ and every ```vmc example of docs/language.md (TestSupport's `Repository`).
     static func all() -> [FuzzSample] {
-        var samples: [FuzzSample] = []
-        let models = root.appendingPathComponent("Models")
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: models.path)) ?? []
-        for name in names.sorted() where name.hasSuffix(".vmc") {
-            if let data = FileManager.default.contents(atPath: models.appendingPathComponent(name).path) {
-                samples.append(FuzzSample(name: "Models/" + name, bytes: [UInt8](data)))
-            }
-        }
-        if let data = FileManager.default.contents(atPath: root.appendingPathComponent("docs/language.md").path) {
-            let text = String(decoding: data, as: UTF8.self)
-            var current: [Substring]?
-            for (number, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-                if line == "```vmc" {
-                    current = []
-                } else if line == "```", let block = current {
-                    samples.append(FuzzSample(name: "docs/language.md:\(number + 1 - block.count)",
-                                              bytes: Array((block.joined(separator: "\n") + "\n").utf8)))
-                    current = nil
-                } else {
-                    current?.append(line)
-                }
-            }
-        }
-        return samples
+        (Repository.models() + Repository.documentationExamples()).map { FuzzSample(name: $0.name, bytes: Array($0.text.utf8)) }
     }
-}
-
-/// A small deterministic generator (SplitMix64), so the fuzz test is reproducible.
-struct SplitMix: RandomNumberGenerator {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    mutating func below(_ n: Int) -> Int { n <= 0 ? 0 : Int(next() % UInt64(n)) }
 }
 
 /// Random edits of source bytes: byte flips, token deletion, duplication and swaps, inserted punctuation,
 /// keywords and odd bytes, truncation, numbers replaced by huge or negative ones, duplicated or deleted lines,
 /// identifiers replaced by other identifiers of the file.
 struct Mutator {
-    var random: SplitMix
+    var random: SplitMix64
 
     static let punctuation = ["(", ")", "{", "}", "[", "]", ",", ":", ";", ".", "..", ":=", "=", "==", "!=", "!", "&&", "||",
                               "->", "<->", "~>", "+", "-", "*", "/", "%", "<", "<=", ">", ">=", "\"", "/*", "*/", "//", "\\"]
@@ -321,7 +262,7 @@ struct SizeEstimate {
         let runs = (Self.totalRuns + Self.samples.count - 1) / Self.samples.count
         // The seed depends on the sample's name only, so each case is reproducible on its own.
         let seed = sample.name.utf8.reduce(Self.seed) { ($0 &* 31) &+ UInt64($1) }
-        var mutator = Mutator(random: SplitMix(seed: seed))
+        var mutator = Mutator(random: SplitMix64(seed: seed))
         var built = 0
         var checked = 0
         for run in 0..<runs {
