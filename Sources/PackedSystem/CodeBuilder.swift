@@ -64,48 +64,29 @@ struct CodeBuilder {
 
     /// Compiles statements followed by an `emit`. `choose` alternatives get their own continuation.
     private mutating func compileBlock(_ statements: [LoweredStatement], then: [LoweredStatement]) {
-        for (position, statement) in statements.enumerated() {
-            switch statement {
-            case .assign(let target, let value, let range):
-                location = range
-                compileAssign(target, value)
-            case .assert(let property, let condition, let range):
-                location = range
-                compile(condition)
-                emit(Instruction(.assert, arg: Int32(property)))
-            case .ifThen(let condition, let then, let otherwise):
-                compile(condition)
-                let toElse = address
-                emit(Instruction(.jumpIfFalse))
-                compileStraight(then)
-                let toEnd = address
-                emit(Instruction(.jump))
-                patch(toElse, target: address)
-                compileStraight(otherwise)
-                patch(toEnd, target: address)
-            case .choose(let alternatives):
-                // Lowering already appended the rest of the block to each alternative.
-                _ = position
-                let forkAt = address
-                emit(Instruction(.fork, word: Int32(alternatives.count), arg: Int32(forkTargets.count)))
-                let targetBase = forkTargets.count
-                forkTargets += Array(repeating: 0, count: alternatives.count)
-                _ = forkAt
-                for (k, alternative) in alternatives.enumerated() {
-                    forkTargets[targetBase + k] = address
-                    if alternative.filter.constantValue != 1 {
-                        compile(alternative.filter)
-                        let fail = address
-                        emit(Instruction(.jumpIfFalse))
-                        compileBlock(alternative.body, then: [])
-                        patch(fail, target: address)
-                        emit(Instruction(.abandon))
-                    } else {
-                        compileBlock(alternative.body, then: [])
-                    }
-                }
-                return
+        for statement in statements {
+            guard case .choose(let alternatives) = statement else {
+                compileStatement(statement)
+                continue
             }
+            // Lowering already appended the rest of the block to each alternative, so the choice ends the block.
+            emit(Instruction(.fork, word: Int32(alternatives.count), arg: Int32(forkTargets.count)))
+            let targetBase = forkTargets.count
+            forkTargets += Array(repeating: 0, count: alternatives.count)
+            for (k, alternative) in alternatives.enumerated() {
+                forkTargets[targetBase + k] = address
+                if alternative.filter.constantValue != 1 {
+                    compile(alternative.filter)
+                    let fail = address
+                    emit(Instruction(.jumpIfFalse))
+                    compileBlock(alternative.body, then: [])
+                    patch(fail, target: address)
+                    emit(Instruction(.abandon))
+                } else {
+                    compileBlock(alternative.body, then: [])
+                }
+            }
+            return
         }
         emit(Instruction(.emit))
     }
@@ -113,29 +94,32 @@ struct CodeBuilder {
     /// Compiles statements that contain no `choose` at their top level, without a final `emit`.
     /// (An `if` branch containing a `choose` is compiled as a fork whose alternatives emit themselves.)
     private mutating func compileStraight(_ statements: [LoweredStatement]) {
-        for statement in statements {
-            switch statement {
-            case .assign(let target, let value, let range):
-                location = range
-                compileAssign(target, value)
-            case .assert(let property, let condition, let range):
-                location = range
-                compile(condition)
-                emit(Instruction(.assert, arg: Int32(property)))
-            case .ifThen(let condition, let then, let otherwise):
-                compile(condition)
-                let toElse = address
-                emit(Instruction(.jumpIfFalse))
-                compileStraight(then)
-                let toEnd = address
-                emit(Instruction(.jump))
-                patch(toElse, target: address)
-                compileStraight(otherwise)
-                patch(toEnd, target: address)
-            case .choose:
-                // Lowering turns every `if` whose branch forks into a choice, so a choice never reaches here.
-                assertionFailure("choose inside if is normalised before compilation")
-            }
+        for statement in statements { compileStatement(statement) }
+    }
+
+    /// Compiles one statement other than a `choose` (blocks handle those: a choice carries the rest of its block).
+    private mutating func compileStatement(_ statement: LoweredStatement) {
+        switch statement {
+        case .assign(let target, let value, let range):
+            location = range
+            compileAssign(target, value)
+        case .assert(let property, let condition, let range):
+            location = range
+            compile(condition)
+            emit(Instruction(.assert, arg: Int32(property)))
+        case .ifThen(let condition, let then, let otherwise):
+            compile(condition)
+            let toElse = address
+            emit(Instruction(.jumpIfFalse))
+            compileStraight(then)
+            let toEnd = address
+            emit(Instruction(.jump))
+            patch(toElse, target: address)
+            compileStraight(otherwise)
+            patch(toEnd, target: address)
+        case .choose:
+            // Lowering turns every `if` whose branch forks into a choice, so a choice never reaches here.
+            assertionFailure("choose inside if is normalised before compilation")
         }
     }
 
