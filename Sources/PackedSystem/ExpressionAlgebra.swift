@@ -77,6 +77,15 @@ extension LoweredExpression {
             return true
         }
     }
+
+    /// The variables the expression may read: the owners of the fields it reads and the variables it reads at
+    /// computed indices.
+    public func variablesRead(in layout: StateLayout) -> Set<Int> {
+        var fields: Set<Int> = []
+        var variables: Set<Int> = []
+        collectReads(fields: &fields, variables: &variables)
+        return variables.union(fields.map { layout.owner(ofField: $0).variable })
+    }
 }
 
 // MARK: Smart constructors

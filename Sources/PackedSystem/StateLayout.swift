@@ -111,4 +111,16 @@ public struct StateLayout: Sendable {
 
     /// The field of a variable's cell.
     public func field(variable: Int, cell: Int) -> FieldSlot { fields[variables[variable].firstField + cell] }
+
+    /// The variable a field belongs to and the field's cell within it (the inverse of `firstField + cell`).
+    public func owner(ofField field: Int) -> (variable: Int, cell: Int) {
+        // The last variable starting at or before the field (variables are in field order).
+        var low = 0
+        var high = variables.count - 1
+        while low < high {
+            let middle = (low + high + 1) / 2
+            if variables[middle].firstField <= field { low = middle } else { high = middle - 1 }
+        }
+        return (low, field - variables[low].firstField)
+    }
 }

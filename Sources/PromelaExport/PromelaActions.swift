@@ -170,30 +170,28 @@ struct PromelaActionWriter {
 
     /// The variables the block reads (through any expression).
     func readVariables(_ block: [PathStatement]) -> Set<Int> {
-        var fields: Set<Int> = []
-        var variables: Set<Int> = []
+        var result: Set<Int> = []
+        func read(_ expression: LoweredExpression) { result.formUnion(expression.variablesRead(in: system.layout)) }
         func visit(_ block: [PathStatement]) {
             for statement in block {
                 switch statement {
                 case .assign(let target, let value):
-                    value.collectReads(fields: &fields, variables: &variables)
-                    if case .cell(_, let indices) = target {
-                        for index in indices { index.collectReads(fields: &fields, variables: &variables) }
-                    }
+                    read(value)
+                    if case .cell(_, let indices) = target { indices.forEach(read) }
                 case .assert(_, let condition):
-                    condition.collectReads(fields: &fields, variables: &variables)
+                    read(condition)
                 case .ifThen(let condition, let a, let b):
-                    condition.collectReads(fields: &fields, variables: &variables)
+                    read(condition)
                     visit(a)
                     visit(b)
                 case .chosen(let filter, let body, _):
-                    filter.collectReads(fields: &fields, variables: &variables)
+                    read(filter)
                     visit(body)
                 }
             }
         }
         visit(block)
-        return variables.union(fields.map { expressions.fieldOwners[$0].variable })
+        return result
     }
 
     // MARK: Emission

@@ -34,11 +34,7 @@ struct PromelaExpressions {
             return lower < 0 ? lower : 0
         }
         tables = PromelaTables(system: system, names: &names)
-        var owners: [(variable: Int, cell: Int)] = []
-        for (index, variable) in layout.variables.enumerated() {
-            for cell in 0..<variable.info.cellCount { owners.append((index, cell)) }
-        }
-        fieldOwners = owners
+        fieldOwners = layout.fields.indices.map { layout.owner(ofField: $0) }
     }
 
     // MARK: Types and storage

@@ -124,11 +124,11 @@ public enum PromelaTranslator {
         var read: Set<Int> = []
         for action in system.actions {
             for path in try PromelaActionWriter.paths(action.body) { read.formUnion(writer.readVariables(path)) }
-            read.formUnion(Self.variables(in: action.guardExpression, expressions))
+            read.formUnion(action.guardExpression.variablesRead(in: system.layout))
         }
-        read.formUnion(Self.variables(in: system.terminal, expressions))
+        read.formUnion(system.terminal.variablesRead(in: system.layout))
         for property in system.properties where property.info.kind == .invariant {
-            if let predicate = property.predicate { read.formUnion(Self.variables(in: predicate, expressions)) }
+            if let predicate = property.predicate { read.formUnion(predicate.variablesRead(in: system.layout)) }
         }
         let unread = layout.variables.indices.filter { !read.contains($0) }
         if !unread.isEmpty {
@@ -167,13 +167,6 @@ public enum PromelaTranslator {
         let vectorFlag = vectorBytes > 1000 ? " -DVECTORSZ=\((vectorBytes / 1024 + 1) * 1024)" : ""
         return (header(system, sourceName: sourceName, shownAs: shownAs, vectorFlag: vectorFlag) + declarations + lines)
             .joined(separator: "\n") + "\n"
-    }
-
-    private static func variables(in expression: LoweredExpression, _ expressions: PromelaExpressions) -> Set<Int> {
-        var fields: Set<Int> = []
-        var variables: Set<Int> = []
-        expression.collectReads(fields: &fields, variables: &variables)
-        return variables.union(fields.map { expressions.fieldOwners[$0].variable })
     }
 
     /// An LTL proposition: only state variables (no computed arrays), no conditional expressions.

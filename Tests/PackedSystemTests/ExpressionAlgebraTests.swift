@@ -162,6 +162,19 @@ import Testing
         }
     }
 
+    @Test func fieldOwnersInvertTheLayout() throws {
+        let layout = try Self.system().layout
+        for (variable, info) in layout.variables.enumerated() {
+            for cell in 0..<info.info.cellCount {
+                let owner = layout.owner(ofField: info.firstField + cell)
+                #expect(owner.variable == variable && owner.cell == cell)
+            }
+        }
+        // y (field 1) directly, a (variable 3) at a computed index.
+        let read = LoweredExpression.binary(.add, .field(1), .cell(variable: 3, indices: [.field(1)]))
+        #expect(read.variablesRead(in: layout) == [1, 3])
+    }
+
     @Test func guardAnalysisReadsSingleFieldConjuncts() throws {
         let system = try Self.system()
         let x = LoweredExpression.field(0), y = LoweredExpression.field(1)
