@@ -108,15 +108,7 @@ struct CodeBuilder {
             compile(condition)
             emit(Instruction(.assert, arg: Int32(property)))
         case .ifThen(let condition, let then, let otherwise):
-            compile(condition)
-            let toElse = address
-            emit(Instruction(.jumpIfFalse))
-            compileStraight(then)
-            let toEnd = address
-            emit(Instruction(.jump))
-            patch(toElse, target: address)
-            compileStraight(otherwise)
-            patch(toEnd, target: address)
+            compileBranch(condition, { $0.compileStraight(then) }, { $0.compileStraight(otherwise) })
         case .choose:
             // Lowering turns every `if` whose branch forks into a choice, so a choice never reaches here.
             assertionFailure("choose inside if is normalised before compilation")
@@ -184,16 +176,23 @@ struct CodeBuilder {
                 constantLists += values
             }
         case .conditional(let c, let a, let b):
-            compile(c)
-            let toElse = address
-            emit(Instruction(.jumpIfFalse))
-            compile(a)
-            let toEnd = address
-            emit(Instruction(.jump))
-            patch(toElse, target: address)
-            compile(b)
-            patch(toEnd, target: address)
+            compileBranch(c, { $0.compile(a) }, { $0.compile(b) })
         }
+    }
+
+    /// `if condition then … else …`, for statements and conditional expressions alike: the condition, a jump
+    /// over the first branch when it is false, the first branch, a jump over the second, the second.
+    private mutating func compileBranch(_ condition: LoweredExpression, _ then: (inout CodeBuilder) -> Void,
+                                        _ otherwise: (inout CodeBuilder) -> Void) {
+        compile(condition)
+        let toElse = address
+        emit(Instruction(.jumpIfFalse))
+        then(&self)
+        let toEnd = address
+        emit(Instruction(.jump))
+        patch(toElse, target: address)
+        otherwise(&self)
+        patch(toEnd, target: address)
     }
 
     /// The ordinal bit set of `values` for a field, when every value is in the field's domain and below 64.
