@@ -55,7 +55,7 @@ public enum GuardAnalysis {
         for conjunct in conjuncts(guardExpression) {
             guard let constraint = FieldConstraint(conjunct), let bounds = constraint.bounds else { continue }
             let type = layout.fields[constraint.field].type
-            let current = known[constraint.field] ?? type.lowerBound...(type.lowerBound + Int64(type.cardinality) - 1)
+            let current = known[constraint.field] ?? ValueRanges.interval(type)
             let lower = max(current.lowerBound, bounds.lowerBound)
             let upper = min(current.upperBound, bounds.upperBound)
             if lower <= upper { known[constraint.field] = lower...upper }

@@ -112,6 +112,16 @@ public struct StateLayout: Sendable {
     /// The field of a variable's cell.
     public func field(variable: Int, cell: Int) -> FieldSlot { fields[variables[variable].firstField + cell] }
 
+    /// The type of a cell read: a field's type, or the element type of a variable read at computed indices;
+    /// nil for any other expression.
+    public func cellType(_ expression: LoweredExpression) -> FiniteType? {
+        switch expression {
+        case .field(let index): return fields[index].type
+        case .cell(let variable, _): return variables[variable].info.elementType
+        default: return nil
+        }
+    }
+
     /// The variable a field belongs to and the field's cell within it (the inverse of `firstField + cell`).
     public func owner(ofField field: Int) -> (variable: Int, cell: Int) {
         // The last variable starting at or before the field (variables are in field order).

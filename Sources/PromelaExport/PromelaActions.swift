@@ -125,9 +125,9 @@ struct PromelaActionWriter {
 
     private func fitsExpression(_ value: LoweredExpression, _ type: FiniteType) -> LoweredExpression {
         if expressions.fits(value, type) { return LoweredExpression.truth }
-        let low = type.lowerBound
-        let high = type.lowerBound + Int64(type.cardinality) - 1
-        return LoweredExpression.and(.binary(.lessEqual, .constant(low), value), .binary(.lessEqual, value, .constant(high)))
+        let values = ValueRanges.interval(type)
+        return LoweredExpression.and(.binary(.lessEqual, .constant(values.lowerBound), value),
+                                     .binary(.lessEqual, value, .constant(values.upperBound)))
     }
 
     private func containsChecks(_ block: [PathStatement]) -> Bool {

@@ -42,7 +42,7 @@ struct PromelaExpressions {
     /// The Promela type that stores values of `type` with the given offset.
     static func storageType(_ type: FiniteType, offset: Int64) -> String {
         if type == .bool { return "bool" }
-        let highest = type.lowerBound + Int64(type.cardinality) - 1 - offset
+        let highest = ValueRanges.interval(type).upperBound - offset
         if highest <= 255 { return "byte" }
         if highest <= 32_767 { return "short" }
         return "int"
@@ -98,9 +98,8 @@ struct PromelaExpressions {
 
     /// The finite type of an expression's value, when it is a cell, a table entry or a choice between them.
     func typeOf(_ expression: LoweredExpression) -> FiniteType? {
+        if let type = system.layout.cellType(expression) { return type }
         switch expression {
-        case .field(let index): return system.layout.fields[index].type
-        case .cell(let variable, _): return system.layout.variables[variable].info.elementType
         case .table(let table, _): return tables.tables[table].elementType
         case .conditional(_, let a, let b): return typeOf(a) ?? typeOf(b)
         default: return nil
@@ -184,7 +183,7 @@ struct PromelaExpressions {
 
     /// The condition that a value fits the type (as Promela text).
     func fitsCondition(_ text: String, _ type: FiniteType) -> String {
-        "(\(type.lowerBound) <= \(text) && \(text) <= \(type.lowerBound + Int64(type.cardinality) - 1))"
+        "(\(type.lowerBound) <= \(text) && \(text) <= \(ValueRanges.interval(type).upperBound))"
     }
 }
 

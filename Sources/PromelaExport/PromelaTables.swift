@@ -124,11 +124,7 @@ final class PromelaTables {
     }
 
     private func atomType(_ atom: LoweredExpression) -> FiniteType {
-        switch atom {
-        case .cell(let variable, _): return system.layout.variables[variable].info.elementType
-        case .field(let index): return system.layout.fields[index].type
-        default: return .bool
-        }
+        system.layout.cellType(atom) ?? .bool
     }
 
     /// The cells an expression reads, each once, in order of first appearance: fields, and cells at computed indices
