@@ -45,7 +45,20 @@ extension LoweredExpression {
     /// whether to descend into the node's children.
     public func visit(_ visit: (LoweredExpression) -> Bool) {
         guard visit(self) else { return }
-        for child in children { child.visit(visit) }
+        // The children in `children`'s order, without building the array: analyses walk large expressions often.
+        switch self {
+        case .constant, .field: break
+        case .cell(_, let indices), .table(_, let indices): for index in indices { index.visit(visit) }
+        case .unary(_, let operand): operand.visit(visit)
+        case .binary(_, let left, let right):
+            left.visit(visit)
+            right.visit(visit)
+        case .member(let element, _): element.visit(visit)
+        case .conditional(let c, let a, let b):
+            c.visit(visit)
+            a.visit(visit)
+            b.visit(visit)
+        }
     }
 
     /// The number of nodes.
@@ -213,14 +226,27 @@ public struct LoweredEvaluator {
     /// The value of a `.field` or `.cell` node (whole: the caller decides how computed indices are read); nil
     /// when it cannot be read, which fails the evaluation.
     public let cell: (LoweredExpression) -> Int64?
-    /// A table's index types and entries (row-major), by the table index the expressions use.
-    public let table: (Int) -> (indexTypes: [FiniteType], entries: [Int64])
+    /// The tables, by the table index the expressions use.
+    public let tables: [Table]
 
-    /// An evaluator reading cells and tables through the given functions.
-    public init(cell: @escaping (LoweredExpression) -> Int64?,
-                table: @escaping (Int) -> (indexTypes: [FiniteType], entries: [Int64])) {
+    /// A constant table: its index types and its entries in row-major order.
+    public struct Table: Sendable {
+        /// The types of the indices.
+        public let indexTypes: [FiniteType]
+        /// The entries, row-major.
+        public let entries: [Int64]
+
+        /// A table with these index types and entries.
+        public init(indexTypes: [FiniteType], entries: [Int64]) {
+            self.indexTypes = indexTypes
+            self.entries = entries
+        }
+    }
+
+    /// An evaluator reading cells through `cell` and tables from `tables`.
+    public init(cell: @escaping (LoweredExpression) -> Int64?, tables: [Table]) {
         self.cell = cell
-        self.table = table
+        self.tables = tables
     }
 
     /// The value of `expression`, or nil where the machine would fail (or a cell cannot be read).
@@ -229,7 +255,7 @@ public struct LoweredEvaluator {
         case .constant(let value): return value
         case .field, .cell: return cell(expression)
         case .table(let index, let indices):
-            let spec = table(index)
+            let spec = tables[index]
             var flat = 0
             for (index, type) in zip(indices, spec.indexTypes) {
                 guard let value = value(index), type.contains(value) else { return nil }

@@ -97,7 +97,7 @@ final class PromelaTables {
         var entries: [Int64] = []
         entries.reserveCapacity(combinations)
         let evaluator = LoweredEvaluator(cell: { values[$0] },
-                                         table: { (self.tables[$0].indexTypes, self.tables[$0].entries) })
+                                         tables: tables.map { LoweredEvaluator.Table(indexTypes: $0.indexTypes, entries: $0.entries) })
         for combination in 0..<combinations {
             var remainder = combination
             for (atom, atomType) in zip(atoms, types).reversed() {

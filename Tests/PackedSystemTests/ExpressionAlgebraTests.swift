@@ -44,8 +44,8 @@ import Testing
                 return info.cellIndex(constants).map { system.layout.fields[info.firstField + $0].read(state) }
             default: return nil
             }
-        }, table: { (system.model.tables[$0].indexTypes, system.model.tables[$0].entries) })
-        return evaluator ?? LoweredEvaluator(cell: { _ in nil }, table: { _ in ([], []) })
+        }, tables: system.model.tables.map { LoweredEvaluator.Table(indexTypes: $0.indexTypes, entries: $0.entries) })
+        return evaluator ?? LoweredEvaluator(cell: { _ in nil }, tables: [])
     }
 
     /// Leaves: constants at the edges of 64 bits and of the cells' types, fields, a cell and a table entry at
