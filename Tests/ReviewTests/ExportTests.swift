@@ -199,6 +199,21 @@ let promelaFeatureModels: [(name: String, text: String)] = [
         try compareWithSpin(try system(text, name: name + ".vmc"), name: name + ".vmc")
     }
 
+    /// More initial states than the translation writes out is a typed error with the message `export` prints.
+    @Test func tooManyInitialStatesIsAnExportError() throws {
+        let many = try system("""
+            model many
+            var cells: [0..12] bool = any
+            """)
+        #expect(many.initialStates.count == 8192)
+        do {
+            _ = try PromelaTranslator.translate(many, sourceName: "many.vmc")
+            Issue.record("the translation accepted 8192 initial states")
+        } catch let error as PromelaExportError {
+            #expect(error.message == "error: many.vmc: 8192 initial states; the Promela translation handles at most 4096")
+        }
+    }
+
     @Test func translationShape() throws {
         let text = try PromelaTranslator.translate(try system(promelaFeatureModels[0].text), sourceName: "features.vmc")
         #expect(text.contains("#define A 0"))
