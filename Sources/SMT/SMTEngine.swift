@@ -6,10 +6,32 @@ import Glibc
 import Darwin
 #endif
 
+/// How the symbolic engine decides safety properties.
+public enum SMTMethod: String, Sendable, CaseIterable {
+    /// Bounded model checking only: finds violations and witnesses, proves nothing.
+    case bmc
+    /// BMC with k-induction at every depth (proofs up to k = `maxDepth`).
+    case kind
+    /// IC3/PDR (Z3's Spacer) proves or refutes each property without a bound; BMC rebuilds the shortest trace
+    /// of every property PDR refutes, at whatever depth it takes.
+    case pdr
+    /// BMC with k-induction up to a small depth (`autoDepth`), BMC alone up to `maxDepth`, then PDR for the
+    /// rest, then BMC for the traces of what PDR refuted.
+    case auto
+}
+
 /// Limits for the symbolic engine.
 public struct SMTOptions: Sendable {
     /// The deepest bound for bounded model checking and k-induction.
     public var maxDepth: Int = 40
+    /// How safety properties are decided.
+    public var method: SMTMethod = .auto
+    /// For `auto`: the depth up to which BMC and k-induction run before PDR takes over.
+    public var autoDepth: Int = 4
+    /// The time limit of one PDR query, in seconds (nil: only the run's limit). Spacer is slow to find deep
+    /// counterexamples (a goal 150 steps deep takes minutes where BMC takes seconds), so a query that runs out
+    /// leaves its property to BMC instead of stopping the run.
+    public var pdrQuerySeconds: Double? = 20
     /// Wall-clock limit for the whole run, passed to Z3 per query as well.
     public var timeoutSeconds: Double?
     /// Memory limit passed to Z3, in bytes.
@@ -41,13 +63,27 @@ public final class SMTEngine {
 
     /// Checks every property. Never throws: a Z3 error leaves the undecided properties unknown, with the error
     /// as their note.
-    public func run() -> CheckResult {
+    public func run() -> CheckResult { runDetailed().result }
+
+    /// Checks every property, and also returns where the solver time went and the invariants PDR proved.
+    public func runDetailed() -> SMTRunDetails {
         let system = self.system
         let options = self.options
         let file = self.file
         // Encoding recurses over expressions as deep as the model's: run where the stack is large.
         return LargeStack.run { SymbolicRun(system: system, options: options, file: file).run() }
     }
+}
+
+/// A run's result with the engine's own details.
+public struct SMTRunDetails: Sendable {
+    /// The verdicts, in the explorer's types.
+    public let result: CheckResult
+    /// Per method and property: solver queries and seconds.
+    public let queries: SMTQueryStatistics
+    /// For each property PDR proved: its name and the checked inductive invariant (SMT-LIB, over the cells'
+    /// ordinals). Properties proved together share one invariant.
+    public let invariants: [(property: String, invariant: String)]
 }
 
 /// What is known about one property during a run.
@@ -66,6 +102,12 @@ private final class SymbolicRun {
     private var depthReached = -1
     private var inductionReached = -1
     private var stopReason: String?
+    private var queries = SMTQueryStatistics()
+    private var invariants: [(property: String, invariant: String)] = []
+    /// Properties PDR found violated (or reached): BMC looks for their traces beyond the depth bound.
+    private var refuted: Set<Int> = []
+    /// Why PDR did not decide a property: its proof was not believed, or its query ran out of time.
+    private var rejections: [Int: String] = [:]
 
     init(system: TransitionSystem, options: SMTOptions, file: String) {
         self.system = system
@@ -103,13 +145,24 @@ private final class SymbolicRun {
         return false
     }
 
-    func run() -> CheckResult {
+    func run() -> SMTRunDetails {
         do {
             try check()
         } catch {
             stopReason = "\(error)"
         }
-        return result()
+        return SMTRunDetails(result: result(), queries: queries, invariants: invariants)
+    }
+
+    private static let everyProperty = "(all undecided)"
+
+    private func name(_ index: Int) -> String { system.properties[index].info.name }
+
+    /// Runs one solver query, counting it under the method and property.
+    private func timed<T>(_ method: String, _ property: String, _ query: () throws -> T) rethrows -> T {
+        let begin = Clock.now()
+        defer { queries.record(method: method, property: property, seconds: Clock.now() - begin) }
+        return try query()
     }
 
     // MARK: The search
@@ -117,48 +170,162 @@ private final class SymbolicRun {
     private func check() throws {
         let z3 = try Z3Context(memoryMegabytes: memoryMegabytes)
         let encoding = try SystemEncoding(z3: z3, system: system)
-        let decoder = TraceDecoder(system: system)
-        let bmc = try BoundedModelChecker(encoding: encoding, memoryMegabytes: memoryMegabytes)
-        let induction = try KInduction(encoding: encoding, memoryMegabytes: memoryMegabytes)
-        let safety = system.properties.indices.filter { Self.isSafety(system.properties[$0].info.kind) }
-        let properties = PropertyEncodings(encoding: encoding)
-        if safety.isEmpty { return }
+        let search = Search(z3: z3, encoding: encoding, decoder: TraceDecoder(system: system),
+                            bmc: try BoundedModelChecker(encoding: encoding, memoryMegabytes: memoryMegabytes),
+                            induction: try KInduction(encoding: encoding, memoryMegabytes: memoryMegabytes),
+                            safety: system.properties.indices.filter { Self.isSafety(system.properties[$0].info.kind) },
+                            properties: PropertyEncodings(encoding: encoding))
+        if search.safety.isEmpty { return }
+        let maxDepth = max(0, options.maxDepth)
+        switch options.method {
+        case .bmc:
+            try deepen(search, to: maxDepth, induct: false)
+        case .kind:
+            try deepen(search, to: maxDepth, induct: true)
+        case .pdr:
+            guard try prove(search) else { return }
+            try deepen(search, to: maxDepth, induct: false)
+        case .auto:
+            // k-induction's step queries grow quadratically with k (simple-path constraints) while BMC's stay
+            // cheap: induction only at small depths, BMC alone to the bound (most violations), PDR for the
+            // rest (mostly properties that hold), then BMC for the traces of what PDR refuted.
+            guard try deepen(search, to: min(maxDepth, max(0, options.autoDepth)), induct: true) else { return }
+            guard try deepen(search, to: maxDepth, induct: false) else { return }
+            guard try prove(search) else { return }
+            try deepen(search, to: maxDepth, induct: false)
+        }
+    }
 
-        for k in 0...max(0, options.maxDepth) {
-            if timedOut { return stop("time limit of \(Self.format(options.timeoutSeconds ?? 0)) s reached") }
-            if let reason = options.interruption?() { return stop(reason) }
-            if k > 0 { try bmc.extend() }
+    /// What one run's search works with.
+    private struct Search {
+        let z3: Z3Context
+        let encoding: SystemEncoding
+        let decoder: TraceDecoder
+        let bmc: BoundedModelChecker
+        let induction: KInduction
+        let safety: [Int]
+        let properties: PropertyEncodings
+    }
+
+    /// Whether BMC must go on past `depth`: a property PDR refuted has no trace yet. (`bounds` is excluded:
+    /// PDR refutes its stricter notion, which the explorer's may not share.)
+    private func mustDeepen() -> Bool {
+        refuted.contains { isUndecided($0) && system.properties[$0].info.kind != .bounds }
+    }
+
+    /// Bounded model checking from the next depth up to `limit` (further while a property PDR refuted has no
+    /// trace yet), with the k-induction step at each depth when `induct`. Returns false when the run stopped.
+    @discardableResult
+    private func deepen(_ search: Search, to limit: Int, induct: Bool) throws -> Bool {
+        let z3 = search.z3
+        let bmc = search.bmc
+        let safety = search.safety
+        var k = depthReached + 1
+        while k <= limit || mustDeepen() {
+            if !safety.contains(where: isUndecided) { return true }
+            if timedOut {
+                stop("time limit of \(Self.format(options.timeoutSeconds ?? 0)) s reached")
+                return false
+            }
+            if let reason = options.interruption?() {
+                stop(reason)
+                return false
+            }
+            while bmc.depth < k { try bmc.extend() }
             // Base: the shortest violations (and witnesses) have exactly k transitions.
             let pending = safety.filter(isUndecided)
             let unfound = safety.filter { !hasTrace($0) }
             var bad: [(property: Int, condition: Term)] = []
             for index in pending {
-                for condition in try properties.bmcBad(index, k: k, frames: bmc.frames, unfound: unfound) {
+                for condition in try search.properties.bmcBad(index, k: k, frames: bmc.frames, unfound: unfound) {
                     bad.append((index, condition))
                 }
             }
-            let (any, _) = try bmc.check(try z3.or(bad.map(\.condition)), timeoutMilliseconds: remainingMilliseconds)
+            let (any, _) = try timed("bmc", Self.everyProperty) {
+                try bmc.check(try z3.or(bad.map(\.condition)), timeoutMilliseconds: remainingMilliseconds)
+            }
             switch any {
-            case .unknown(let reason): return stop(Self.describe(reason))
+            case .unknown(let reason):
+                stop(Self.describe(reason))
+                return false
             case .unsatisfiable: break
             case .satisfiable:
                 for (index, condition) in bad where isUndecided(index) {
-                    let (outcome, model) = try bmc.check(condition, timeoutMilliseconds: remainingMilliseconds)
+                    let (outcome, model) = try timed("bmc", name(index)) { try bmc.check(condition, timeoutMilliseconds: remainingMilliseconds) }
                     switch outcome {
-                    case .unknown(let reason): return stop(Self.describe(reason))
+                    case .unknown(let reason):
+                        stop(Self.describe(reason))
+                        return false
                     case .unsatisfiable: continue
                     case .satisfiable:
                         guard let model else { continue }
-                        findings[index] = counterexample(index, k: k, model: model, frames: bmc.frames, decoder: decoder, unfound: unfound)
+                        findings[index] = counterexample(index, k: k, model: model, frames: bmc.frames, decoder: search.decoder, unfound: unfound)
                     }
                 }
             }
             depthReached = k
-            // Step: prove what is left by induction at depth k.
-            guard try induct(k: k, safety: safety, properties: properties, induction: induction, bmc: bmc) else { return }
-            inductionReached = k
-            if !safety.contains(where: isUndecided) { return }
+            if induct {
+                // Step: prove what is left by induction at depth k.
+                guard try self.induct(k: k, safety: safety, properties: search.properties, induction: search.induction, bmc: bmc) else { return false }
+                inductionReached = k
+            }
+            k += 1
         }
+        return true
+    }
+
+    /// PDR for every undecided property: first all of them at once (one invariant often proves them all),
+    /// then one by one. Returns false when the run stopped.
+    private func prove(_ search: Search) throws -> Bool {
+        let z3 = search.z3
+        let pdr = PropertyDirectedReachability(encoding: search.encoding, memoryMegabytes: memoryMegabytes)
+        var groups: [[Int]] = []
+        let pending = search.safety.filter(isUndecided)
+        if pending.count > 1 { groups.append(pending) }
+        groups += pending.map { [$0] }
+        for group in groups {
+            let open = group.filter { isUndecided($0) && !refuted.contains($0) }
+            guard !open.isEmpty, open.count == group.count || group.count == 1 else { continue }
+            if timedOut {
+                stop("time limit of \(Self.format(options.timeoutSeconds ?? 0)) s reached")
+                return false
+            }
+            if let reason = options.interruption?() {
+                stop(reason)
+                return false
+            }
+            let bad = try z3.or(try open.map { try z3.not(try search.properties.good($0)) })
+            let label = open.count == 1 ? name(open[0]) : Self.everyProperty
+            var limit = remainingMilliseconds
+            if let query = options.pdrQuerySeconds { limit = min(limit ?? Int.max, Int(query * 1000)) }
+            let outcome = try timed("pdr", label) {
+                try pdr.prove(bad: bad, timeoutMilliseconds: limit, check: { self.remainingMilliseconds })
+            }
+            switch outcome {
+            case .proved(let invariant):
+                let text = try pdr.render(invariant)
+                for index in open {
+                    let kind = system.properties[index].info.kind
+                    findings[index] = .decided(kind == .reachable ? .unreachable : .holds, nil, note: "proved by PDR (inductive invariant checked)")
+                    invariants.append((name(index), text))
+                }
+            case .reachable:
+                if open.count == 1 { refuted.insert(open[0]) }
+            case .rejected(let reason):
+                // Never a verdict; the property stays for BMC (and unknown, with this reason, if BMC does not
+                // decide it).
+                for index in open { rejections[index] = reason }
+            case .unknown(let reason):
+                if timedOut {
+                    stop(Self.describe(reason))
+                    return false
+                }
+                // This query's own limit: leave the properties to BMC (and say why, if it does not decide them).
+                let why = "PDR: \(Self.describe(reason))" + (options.pdrQuerySeconds.map { " (\(Self.format($0)) s per query)" } ?? "")
+                for index in open where open.count == 1 { rejections[index] = why }
+            }
+        }
+        return true
     }
 
     /// The induction step at depth k for every undecided property. A proof becomes a lemma for the others, so
@@ -170,7 +337,9 @@ private final class SymbolicRun {
             progress = false
             for index in safety where isUndecided(index) {
                 let good = try properties.good(index)
-                let outcome = try induction.step(k: k, good: good, bad: try z3.not(good), timeoutMilliseconds: remainingMilliseconds)
+                let outcome = try timed("k-induction", name(index)) {
+                    try induction.step(k: k, good: good, bad: try z3.not(good), timeoutMilliseconds: remainingMilliseconds)
+                }
                 switch outcome {
                 case .unknown(let reason):
                     stop(Self.describe(reason))
@@ -182,7 +351,9 @@ private final class SymbolicRun {
                     if kind == .bounds {
                         // The base so far covered the explorer's narrower notion of bounds; check the full one.
                         let clean = try bmc.frames.map { try properties.encoding.instantiate(try z3.not(good), at: $0) }
-                        let (base, _) = try bmc.check(try z3.or(clean), timeoutMilliseconds: remainingMilliseconds)
+                        let (base, _) = try timed("k-induction", name(index)) {
+                            try bmc.check(try z3.or(clean), timeoutMilliseconds: remainingMilliseconds)
+                        }
                         if case .unknown(let reason) = base {
                             stop(Self.describe(reason))
                             return false
@@ -268,6 +439,7 @@ private final class SymbolicRun {
                     result.note = note
                 case .undecided:
                     result.note = undecidedNote()
+                    if let rejection = rejections[index] { result.note = (result.note ?? "") + "; \(rejection)" }
                 }
             }
             results.append(result)
@@ -276,7 +448,12 @@ private final class SymbolicRun {
         statistics.depth = max(0, depthReached)
         statistics.seconds = Clock.now() - start
         statistics.peakMemoryBytes = Clock.peakResidentBytes()
-        statistics.reductions = ["bmc", "k-induction"]
+        switch options.method {
+        case .bmc: statistics.reductions = ["bmc"]
+        case .kind: statistics.reductions = ["bmc", "k-induction"]
+        case .pdr: statistics.reductions = ["pdr", "bmc"]
+        case .auto: statistics.reductions = ["bmc", "k-induction", "pdr"]
+        }
         statistics.complete = !results.contains { $0.verdict == .unknown && Self.isSafety($0.kind) }
         statistics.stopReason = stopReason
         return CheckResult(file: file, model: system.name, cellNames: system.cellNames, cellTypes: system.layout.fields.map(\.type),

@@ -30,7 +30,7 @@ enum SolverOutcome {
 /// live until the context is deleted.
 final class Z3Context {
     let raw: OpaquePointer
-    private let boolSort: OpaquePointer
+    let boolSort: OpaquePointer
     private var bitVectorSorts: [Int: OpaquePointer] = [:]
     private var fresh = 0
 
@@ -65,7 +65,7 @@ final class Z3Context {
     }
 
     @inline(__always)
-    private func term(_ ast: OpaquePointer?) throws -> Term {
+    func term(_ ast: OpaquePointer?) throws -> Term {
         try checkError()
         guard let ast else { throw SMTError("Z3 returned no term") }
         return Term(raw: ast)

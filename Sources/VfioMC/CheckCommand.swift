@@ -67,6 +67,8 @@ struct CheckCommand: ParsableCommand {
     @Flag(help: "Fail (exit 1) when a property that holds is trivial or vacuous and its expect line does not say 'holds trivially' or 'holds vacuously'.")
     var strict = false
 
+    @OptionGroup(title: "SMT engine") var smt: SMTOptionGroup
+
     @Option(help: ArgumentHelp("Also write JUnit XML (one test case per property) to this file.", valueName: "FILE"))
     var junit: String?
 
@@ -152,7 +154,7 @@ struct CheckCommand: ParsableCommand {
 
 extension CheckCommand {
     /// The engine settings of this command, as a value the combinations' worker threads can share.
-    var engineRunner: EngineRunner { EngineRunner(engine: engine, smtDepth: smtDepth) }
+    var engineRunner: EngineRunner { EngineRunner(engine: engine, smtDepth: smtDepth, smt: smt, printSMTDetails: !json) }
 
     /// Runs the chosen engine (or both, cross-checked) on one system.
     func checkOne(_ system: TransitionSystem, file: String, options: ExplorerOptions, showProgress: Bool) -> CheckResult {
@@ -164,6 +166,8 @@ extension CheckCommand {
 struct EngineRunner: Sendable {
     let engine: EngineChoice
     let smtDepth: Int
+    let smt: SMTOptionGroup
+    let printSMTDetails: Bool
 
     func run(_ system: TransitionSystem, file: String, options: ExplorerOptions, showProgress: Bool) -> CheckResult {
         var explicitResult: CheckResult?
@@ -175,12 +179,7 @@ struct EngineRunner: Sendable {
         }
         var smtResult: CheckResult?
         if engine != .explicit {
-            var smtOptions = SMTOptions()
-            smtOptions.maxDepth = smtDepth
-            smtOptions.timeoutSeconds = RunControl.remainingSeconds()
-            smtOptions.maxMemoryBytes = options.maxMemoryBytes
-            smtOptions.interruption = options.interruption
-            smtResult = SMTEngine(system: system, options: smtOptions, file: file).run()
+            smtResult = smt.run(system, file: file, maxDepth: smtDepth, explorer: options, timeoutSeconds: RunControl.remainingSeconds(), printDetails: printSMTDetails)
         }
         switch (explicitResult, smtResult) {
         case (let explicit?, let smt?): return EngineComparison.merge(explicit: explicit, smt: smt)

@@ -1,0 +1,130 @@
+/// What PDR found for a "bad state" predicate.
+enum PDROutcome {
+    /// No reachable state is bad. The invariant (a template over `x`) passed the independent one-step check.
+    case proved(invariant: Term)
+    /// Some reachable state is bad (Spacer found a derivation); BMC rebuilds the shortest trace.
+    case reachable
+    /// Z3 gave up (time or memory limit), with its reason.
+    case unknown(String)
+    /// Spacer claimed a proof whose invariant failed the independent check (never reported as a verdict).
+    case rejected(String)
+}
+
+/// Unbounded proofs with IC3/PDR, through Z3's Spacer, over the same templates as BMC and k-induction, as
+/// constrained Horn clauses:
+///
+///     Inv(x)  <- Init(x) & Dom(x)
+///     Inv(x') <- Inv(x) & Dom(x) & T(x, x')
+///     Err     <- Inv(x) & Dom(x) & Bad(x)
+///
+/// `Inv` takes one Boolean per state bit (see `Z3Fixedpoint` for why); the cells are rebuilt from the bits
+/// inside the clauses. When `Err` is not derivable, the fixedpoint Spacer returns for `Inv` is an inductive
+/// invariant; it is only believed after a separate QF_BV solver confirms, in one step each, that it contains
+/// the initial states, is closed under the transition relation (staying in the domain) and excludes the bad
+/// states.
+final class PropertyDirectedReachability {
+    let encoding: SystemEncoding
+    private let memoryMegabytes: Int?
+    private var z3: Z3Context { encoding.z3 }
+
+    init(encoding: SystemEncoding, memoryMegabytes: Int?) {
+        self.encoding = encoding
+        self.memoryMegabytes = memoryMegabytes
+    }
+
+    /// One Boolean per bit of every cell (least significant first), and the frame of cells built from them.
+    private func bitFrame(_ name: String) throws -> (bits: [Term], frame: Frame) {
+        var bits: [Term] = []
+        var cells: [Term?] = []
+        let zero = try z3.number(0, width: 1)
+        let one = try z3.number(1, width: 1)
+        for (index, field) in encoding.system.layout.fields.enumerated() {
+            guard field.width > 0 else {
+                cells.append(nil)
+                continue
+            }
+            var cell: Term?
+            for bit in 0..<field.width {
+                let variable = try z3.constant("\(name)\(index)_\(bit)", width: nil)
+                bits.append(variable)
+                let value = try z3.ite(variable, one, zero)
+                cell = try cell.map { try z3.concat(value, $0) } ?? value
+            }
+            cells.append(cell)
+        }
+        return (bits, Frame(cells: cells))
+    }
+
+    /// Tries to prove that no reachable state satisfies `bad` (a template over `x`).
+    func prove(bad: Term, timeoutMilliseconds: Int?, check checkTimeout: () -> Int?) throws -> PDROutcome {
+        let fixedpoint = try Z3Fixedpoint(z3, timeoutMilliseconds: timeoutMilliseconds)
+        let (preBits, pre) = try bitFrame("i")
+        let (postBits, post) = try bitFrame("j")
+        let inv = try fixedpoint.relation("Inv", arity: preBits.count)
+        let err = try fixedpoint.relation("Err", arity: 0)
+        let invPre = try fixedpoint.apply(inv, preBits)
+        let domainPre = try encoding.domain(pre)
+        try fixedpoint.addRule(variables: preBits, body: try z3.and(try encoding.initial(pre), domainPre), head: invPre)
+        try fixedpoint.addRule(variables: preBits + postBits,
+                               body: try z3.and([invPre, domainPre, try encoding.transition(from: pre, to: post)]),
+                               head: try fixedpoint.apply(inv, postBits))
+        try fixedpoint.addRule(variables: preBits, body: try z3.and([invPre, domainPre, try encoding.instantiate(bad, at: pre)]),
+                               head: try fixedpoint.apply(err, []))
+        switch try fixedpoint.query(err) {
+        case .satisfiable: return .reachable
+        case .unknown(let reason): return .unknown(reason)
+        case .unsatisfiable:
+            // Argument i of Inv is bit (i - offset) of its cell: as a template over x, that bit being 1.
+            var arguments: [Term] = []
+            for (field, cell) in zip(encoding.system.layout.fields, encoding.pre.cells) {
+                guard let cell else { continue }
+                for bit in 0..<field.width {
+                    arguments.append(try z3.eq(try z3.extract(cell, high: bit, low: bit), try z3.number(1, width: 1)))
+                }
+            }
+            let invariant = try fixedpoint.invariant(of: inv, arguments: arguments)
+            if let failure = try check(invariant, bad: bad, timeoutMilliseconds: checkTimeout()) { return .rejected(failure) }
+            return .proved(invariant: invariant)
+        }
+    }
+
+    /// The independent one-step check of an invariant (a template over `x`): nil when it passes, else why not.
+    private func check(_ invariant: Term, bad: Term, timeoutMilliseconds: Int?) throws -> String? {
+        let solver = try Z3Solver(z3, memoryMegabytes: memoryMegabytes)
+        let a = try encoding.makeFrame("pa")
+        let b = try encoding.makeFrame("pb")
+        let atA = try encoding.instantiate(invariant, at: a)
+        let atB = try encoding.instantiate(invariant, at: b)
+        let domainA = try encoding.domain(a)
+        let obligations: [(String, Term)] = [
+            ("does not contain every initial state", try z3.and([try encoding.initial(a), domainA, try z3.not(atA)])),
+            ("is not closed under the transition relation",
+             try z3.and([atA, domainA, try encoding.transition(from: a, to: b), try z3.not(try z3.and(atB, try encoding.domain(b)))])),
+            ("does not exclude the bad states", try z3.and([atA, domainA, try encoding.instantiate(bad, at: a)])),
+        ]
+        for (failure, query) in obligations {
+            try solver.push()
+            defer { try? solver.pop() }
+            try solver.assert(query)
+            switch try solver.check(timeoutMilliseconds: timeoutMilliseconds) {
+            case .unsatisfiable: continue
+            case .satisfiable: return "Spacer's invariant \(failure)"
+            case .unknown(let reason): return "the check of Spacer's invariant gave up (\(reason))"
+            }
+        }
+        return nil
+    }
+
+    /// The invariant in SMT-LIB syntax over the cells' names (values are ordinals: value minus the type's
+    /// lower bound, as in the packed layout), simplified by Z3.
+    func render(_ invariant: Term) throws -> String {
+        var from: [Term] = []
+        var to: [Term] = []
+        for (index, field) in encoding.system.layout.fields.enumerated() {
+            guard let cell = encoding.pre.cells[index] else { continue }
+            from.append(cell)
+            to.append(try z3.namedConstant(encoding.system.cellNames[index], width: field.width))
+        }
+        return try z3.text(try z3.simplify(try z3.substitute(invariant, from: from, to: to)))
+    }
+}

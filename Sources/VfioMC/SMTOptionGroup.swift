@@ -1,0 +1,48 @@
+import ArgumentParser
+import Explorer
+import PackedSystem
+import SMT
+
+extension SMTMethod: ExpressibleByArgument {}
+
+/// The SMT engine's options for `check`: how it decides safety properties, and what it prints besides the
+/// verdicts. Kept apart from `CheckCommand` so the engine's options live in one place.
+struct SMTOptionGroup: ParsableArguments, Sendable {
+    @Option(help: ArgumentHelp("How the SMT engine decides safety properties: bmc (bounded model checking only), kind (BMC and k-induction up to --smt-depth), pdr (IC3/PDR through Z3's Spacer, unbounded; BMC rebuilds the traces) or auto (BMC and k-induction up to depth 4, then PDR).", valueName: "METHOD"))
+    var smtMethod: SMTMethod = .auto
+
+    @Flag(help: "Print the inductive invariant of every property PDR proves (SMT-LIB, over the cells' ordinals: value minus the type's lower bound).")
+    var showInvariant = false
+
+    @Flag(help: "Print where the SMT engine's time went: solver queries and seconds per method and property.")
+    var smtStats = false
+
+    /// Runs the SMT engine on one system with these options, printing the requested details (text output only).
+    func run(_ system: TransitionSystem, file: String, maxDepth: Int, explorer: ExplorerOptions, timeoutSeconds: Double?, printDetails: Bool) -> CheckResult {
+        var options = SMTOptions()
+        options.maxDepth = maxDepth
+        options.method = smtMethod
+        options.timeoutSeconds = timeoutSeconds
+        options.maxMemoryBytes = explorer.maxMemoryBytes
+        options.interruption = explorer.interruption
+        let details = SMTEngine(system: system, options: options, file: file).runDetailed()
+        if printDetails && showInvariant {
+            // Properties proved together share one invariant: print it once, naming them all.
+            var groups: [(properties: [String], invariant: String)] = []
+            for (property, invariant) in details.invariants {
+                if let last = groups.indices.last, groups[last].invariant == invariant {
+                    groups[last].properties.append(property)
+                } else {
+                    groups.append(([property], invariant))
+                }
+            }
+            for group in groups {
+                print("inductive invariant proving \(group.properties.joined(separator: ", ")) (\(file)):\n  \(group.invariant)")
+            }
+        }
+        if printDetails && smtStats {
+            print("SMT solver time (\(file), method \(smtMethod.rawValue)):\n" + details.queries.rendered())
+        }
+        return details.result
+    }
+}
