@@ -30,10 +30,7 @@ public enum AtomicFile {
         } catch {
             throw FileWriteError(path: directory, action: "cannot create the directory", reason: describe(error))
         }
-        var template = Array((directory + "/." + url.lastPathComponent + ".XXXXXX").utf8CString)
-        let descriptor = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
-        guard descriptor >= 0 else { throw FileWriteError(path: path, action: "cannot create a file beside it", code: errno) }
-        let temporary = String(cString: template)
+        let (descriptor, temporary) = try createTemporary(beside: path)
         var failure: FileWriteError?
         let bytes = Array(contents.utf8)
         var written = 0
@@ -43,13 +40,22 @@ public enum AtomicFile {
             if count <= 0 { failure = FileWriteError(path: path, action: "cannot write", code: count < 0 ? errno : EIO) }
             else { written += count }
         }
-        if failure == nil, fchmod(descriptor, 0o644) != 0 { failure = FileWriteError(path: path, action: "cannot set permissions", code: errno) }
         if close(descriptor) != 0, failure == nil { failure = FileWriteError(path: path, action: "cannot write", code: errno) }
         if let failure {
             unlink(temporary)
             throw failure
         }
         return Staged(temporary: temporary, destination: path)
+    }
+
+    /// Creates an empty file (mode 0644) in `path`'s directory, named after it, for writing before a rename.
+    public static func createTemporary(beside path: String) throws -> (descriptor: Int32, path: String) {
+        let url = URL(fileURLWithPath: path)
+        var template = Array((url.deletingLastPathComponent().path + "/." + url.lastPathComponent + ".XXXXXX").utf8CString)
+        let descriptor = template.withUnsafeMutableBufferPointer { buffer in buffer.baseAddress.map { mkstemp($0) } ?? -1 }
+        guard descriptor >= 0 else { throw FileWriteError(path: path, action: "cannot create a file beside it", code: errno) }
+        fchmod(descriptor, 0o644)
+        return (descriptor, String(cString: template))
     }
 
     /// Renames each staged file over its destination. If a rename fails, the files not yet renamed are removed.

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Reports
 
 /// Where a command's standard output goes: `-o FILE` or nowhere (`-q`), shared by the commands that print a result.
 ///
@@ -37,18 +38,16 @@ extension StandardOutput {
 
     /// Puts a temporary file beside `path` in place of standard output; `exit` renames it over `path`.
     static func redirect(to path: String) throws {
-        let url = URL(fileURLWithPath: path)
-        let directory = url.deletingLastPathComponent().path
-        var template = Array((directory + "/." + url.lastPathComponent + ".XXXXXX").utf8CString)
-        let descriptor = template.withUnsafeMutableBufferPointer { buffer in buffer.baseAddress.map { mkstemp($0) } ?? -1 }
-        guard descriptor >= 0 else {
-            throw UsageProblem("error: \(path): cannot create a file beside it: \(String(cString: strerror(errno)))", file: path)
+        let temporary: (descriptor: Int32, path: String)
+        do {
+            temporary = try AtomicFile.createTemporary(beside: path)
+        } catch {
+            throw UsageProblem("error: \(error)", file: path)
         }
-        fchmod(descriptor, 0o644)
         fflushStandardOutput()
-        dup2(descriptor, STDOUT_FILENO)
-        close(descriptor)
-        pending = (path, String(cString: template))
+        dup2(temporary.descriptor, STDOUT_FILENO)
+        close(temporary.descriptor)
+        pending = (path, temporary.path)
     }
 
     /// After standard output was flushed: renames the temporary output file into place, or removes it when
