@@ -130,10 +130,10 @@ extension ReplayResult {
     @Test(arguments: [1, 2])
     func qemu80FlowsConformToTheQemu80Model(devices: Int) throws {
         let constants = ["N": String(devices), "FAILURES": "false"]
-        let source = try replay(QEMUTrace.source80(devices: devices), model: "v2-qemu80-p2p.vmc", constants: constants)
+        let source = try replay(QEMUTrace.source80(devices: devices), model: "v2-hypothetical-no-p2p-step.vmc", constants: constants)
         let sourceConforms = source.conforms
         #expect(sourceConforms, source.report)
-        let destination = try replay(QEMUTrace.destination80(devices: devices), model: "v2-qemu80-p2p.vmc",
+        let destination = try replay(QEMUTrace.destination80(devices: devices), model: "v2-hypothetical-no-p2p-step.vmc",
                                      constants: constants, start: "ph == D_SETUP")
         let destinationConforms = destination.conforms
         #expect(destinationConforms, destination.report)
@@ -157,7 +157,7 @@ extension ReplayResult {
 
     @Test func qemu82DestinationIsRejectedByTheQemu80Model() throws {
         let lines = QEMUTrace.destination82(devices: 2)
-        let result = try replay(lines, model: "v2-qemu80-p2p.vmc", constants: ["N": "2", "FAILURES": "false"], start: "ph == D_SETUP")
+        let result = try replay(lines, model: "v2-hypothetical-no-p2p-step.vmc", constants: ["N": "2", "FAILURES": "false"], start: "ph == D_SETUP")
         let rejection = try #require(result.rejection)
         // Device 0's RUNNING_P2P is an arc of QEMU 8.0's SET RUNNING; device 1 cannot follow before device 0 is RUNNING.
         #expect(rejection.event.device == QEMUTrace.name(1))
@@ -305,7 +305,7 @@ extension ReplayResult {
     }
 
     @Test func unknownStatesAndTooManyDevicesAreErrors() throws {
-        let system = try modelSystem("v2-qemu80-p2p.vmc", overrides: ["N": "1"])
+        let system = try modelSystem("v2-hypothetical-no-p2p-step.vmc", overrides: ["N": "1"])
         let replayer = try Replayer(system: system)
         #expect(replayer.value(of: "VFIO_DEVICE_STATE_STOP_COPY") == replayer.value(of: "STOP_COPY"))
         do {
@@ -333,13 +333,13 @@ extension ReplayResult {
 
     @Test func startPredicatesAreCheckedAsModelExpressions() throws {
         do {
-            _ = try ReplayStart.load(.file(modelPath("v2-qemu80-p2p.vmc")), overrides: [], predicate: "ph == NO_SUCH_PHASE")
+            _ = try ReplayStart.load(.file(modelPath("v2-hypothetical-no-p2p-step.vmc")), overrides: [], predicate: "ph == NO_SUCH_PHASE")
             Issue.record("accepted an unknown name")
         } catch let error as ReviewError {
             #expect(error.message.hasPrefix("error: --start 'ph == NO_SUCH_PHASE':"))
         }
         do {
-            _ = try ReplayStart.load(.file(modelPath("v2-qemu80-p2p.vmc")), overrides: [], predicate: "ph == D_DONE && bad && !failed && !bad")
+            _ = try ReplayStart.load(.file(modelPath("v2-hypothetical-no-p2p-step.vmc")), overrides: [], predicate: "ph == D_DONE && bad && !failed && !bad")
             Issue.record("accepted an unsatisfiable start")
         } catch let error as ReviewError {
             #expect(error.message.contains("no reachable state of the model satisfies it"))

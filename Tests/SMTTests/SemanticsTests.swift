@@ -159,12 +159,15 @@ import Testing
     @Test func timeLimitStopsTheRun() throws {
         let system = try Differential.system("""
             model slow
-            var n: 0..1000 = 0
-            action step when n < 1000 { n := n + 1 }
-            invariant Fails: n < 900
+            var n: 0..100000 = 0
+            action step when n < 100000 { n := n + 1 }
+            invariant Fails: n < 90000
             """).get()
+        // BMC alone, with a violation 90,000 steps deep: no run can decide it within the limit (under `auto`,
+        // PDR sometimes found the 900-step violation of an earlier version of this test within 0.5 s).
         var options = SMTOptions()
-        options.maxDepth = 2000
+        options.method = .bmc
+        options.maxDepth = 100_000
         options.timeoutSeconds = 0.5
         let started = ContinuousClock.now
         let result = SMTEngine(system: system, options: options, file: "slow.vmc").run()
