@@ -13,6 +13,8 @@ public final class ExplicitExplorer {
 
     let store: StateStore
     private let machine: Machine
+    /// The one-thread search's action counts; the parallel search adds its workers' into them.
+    let counters: ActionCounters
     /// The symmetry reducer, when symmetry reduction applies.
     let reducer: SymmetryReducer?
     private var notes: [String] = []
@@ -39,6 +41,7 @@ public final class ExplicitExplorer {
         self.file = file
         store = StateStore(wordCount: system.wordCount)
         machine = system.makeMachine()
+        counters = ActionCounters(actions: system.actions.count)
         var reducer: SymmetryReducer?
         if options.symmetry, !system.model.scalarsets.isEmpty {
             let liveness = system.properties.contains { $0.info.kind == .eventually || $0.info.kind == .leadsto }
@@ -196,21 +199,26 @@ public final class ExplicitExplorer {
     @inline(__always)
     private func expand(_ index: Int, into batch: SuccessorBatch, current: UnsafeMutablePointer<UInt64>, actionCount: Int) {
         current.update(from: store.state(index), count: system.wordCount)
-        transitions += expandState(index, current: current, machine: machine, reducer: reducer, into: batch) { record($0, $1) }
+        transitions += expandState(index, current: current, machine: machine, reducer: reducer, counters: counters,
+                                   into: batch) { record($0, $1) }
     }
 
     /// Fires every action on `current` (the contents of state `index`) with the given machine: appends the
-    /// successors (canonicalised under symmetry) to the batch, and reports each failing action and a deadlock.
-    /// Returns the number of successors. Used by the one-thread and the parallel search alike.
+    /// successors (canonicalised under symmetry) to the batch, counts each firing in `counters` (the calling
+    /// thread's own), and reports each failing action and a deadlock. Returns the number of successors. Used by
+    /// the one-thread and the parallel search alike.
     @inline(__always)
     func expandState(_ index: Int, current: UnsafeMutablePointer<UInt64>, machine: Machine, reducer: SymmetryReducer?,
-                     into batch: SuccessorBatch, report: (Int, Finding) -> Void) -> Int {
+                     counters: ActionCounters, into batch: SuccessorBatch, report: (Int, Finding) -> Void) -> Int {
         let wordCount = system.wordCount
         var enabled = false
         var successors = 0
+        let fired = counters.fired
         machine.forEachEnabled(current) { actionIndex in
             enabled = true
+            fired[actionIndex] &+= 1
             if let failure = machine.failure {
+                counters.failed[actionIndex] &+= 1
                 let property: Int?
                 switch failure {
                 case .assertion(let assertion): property = assertion
@@ -336,8 +344,27 @@ public final class ExplicitExplorer {
         }
         statistics.notes = notes
         statistics.threads = options.threads
-        return CheckResult(file: file, model: system.name, cellNames: system.cellNames,
-                           cellTypes: system.layout.fields.map(\.type), properties: results, statistics: statistics,
-                           engine: "explicit")
+        var result = CheckResult(file: file, model: system.name, cellNames: system.cellNames,
+                                 cellTypes: system.layout.fields.map(\.type), properties: results, statistics: statistics,
+                                 engine: "explicit")
+        result.coverage = coverage(complete: complete)
+        return result
+    }
+
+    /// The coverage of the search: the counted firings and failures, and per ground action the stored states
+    /// it discovered first (read from the store's action column after the search, so the hot loop pays nothing
+    /// for it; the one-thread and the parallel search store the same first discoveries).
+    private func coverage(complete: Bool) -> Coverage {
+        var distinct = Array(repeating: 0, count: system.actions.count)
+        for index in 0..<store.count where store.parent(index) != StateStore.noParent {
+            let action = Int(store.action(index))
+            if action < distinct.count { distinct[action] += 1 }
+        }
+        let actions = system.actions.enumerated().map { index, ground in
+            ActionCoverage(action: ground.name, arguments: ground.arguments, fired: counters.fired[index],
+                           distinctStates: distinct[index], failures: counters.failed[index])
+        }
+        return Coverage(actions: actions, declarations: system.model.actions.map(\.name), complete: complete,
+                        symmetry: reducer != nil)
     }
 }

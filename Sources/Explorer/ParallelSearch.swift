@@ -66,6 +66,8 @@ extension ExplicitExplorer {
         let workers = (0..<threads).map { _ in RoundWorker(system: system, symmetry: reducer != nil) }
         let chunksPerRound = min(max(1, options.parallelChunksPerRound), Self.maximumChunksPerRound)
         let chunks = (0..<chunksPerRound).map { _ in RoundChunk(wordCount: system.wordCount) }
+        // Every return path (a limit, the end of the search) adds the workers' action counts to the explorer's.
+        defer { for worker in workers { counters.add(worker.counters) } }
         var levelStart = 0
         var levelEnd = store.count
         var nextProgress = startTime + options.progressInterval
@@ -109,7 +111,7 @@ extension ExplicitExplorer {
             }
             worker.current.update(from: store.state(index), count: wordCount)
             chunk.transitions += expandState(index, current: worker.current, machine: worker.machine, reducer: worker.reducer,
-                                             into: chunk.batch) { chunk.findings.append(($0, $1)) }
+                                             counters: worker.counters, into: chunk.batch) { chunk.findings.append(($0, $1)) }
         }
     }
 

@@ -78,16 +78,19 @@ final class RoundChunk {
     }
 }
 
-/// One worker's private machine, symmetry reducer and scratch state.
+/// One worker's private machine, symmetry reducer, action counts and scratch state.
 final class RoundWorker {
     private let leadingPadding = CacheLinePadding()
     let machine: Machine
     let reducer: SymmetryReducer?
     let current: UnsafeMutablePointer<UInt64>
+    /// This worker's own action counts, summed into the explorer's when the search ends.
+    let counters: ActionCounters
     private let trailingPadding = CacheLinePadding()
 
     init(system: TransitionSystem, symmetry: Bool) {
         machine = system.makeMachine()
+        counters = ActionCounters(actions: system.actions.count)
         reducer = symmetry ? try? SymmetryReducer(system: system) : nil
         current = .allocate(capacity: max(1, system.wordCount))
     }

@@ -182,6 +182,9 @@ public enum Declaration: Sendable, Hashable {
     /// where it holds.
     /// `meant` (`holds trivially`, `holds vacuously`) says the property is expected to say nothing.
     case expect(name: Identifier, verdict: ExpectedVerdict, meant: SanityMark?, condition: Expression?, range: SourceRange)
+    /// `expect dead A [when C]`: action A is meant never to be enabled in a reachable state (under the
+    /// combinations where C holds), so `check --strict` accepts it being dead, and fails when it is not.
+    case expectDead(action: Identifier, condition: Expression?, range: SourceRange)
     /// `variant N: T [in { V1, ... }]`: a constant that ranges over the listed values (all of T's when absent).
     case variant(name: Identifier, type: TypeExpression, values: [Expression]?, range: SourceRange)
     /// `combination N1 = V1, N2 = V2`: a meaningful combination; variants it does not name range over their values.
@@ -192,7 +195,7 @@ public enum Declaration: Sendable, Hashable {
         switch self {
         case .constant(_, _, let r), .type(_, _, let r), .variable(_, _, _, let r), .table(_, _, _, let r),
              .definition(_, _, _, _, let r), .action(_, _, _, _, _, let r), .property(_, _, _, _, let r), .terminal(_, let r),
-             .expect(_, _, _, _, let r), .variant(_, _, _, let r), .combination(_, let r):
+             .expect(_, _, _, _, let r), .expectDead(_, _, let r), .variant(_, _, _, let r), .combination(_, let r):
             return r
         }
     }

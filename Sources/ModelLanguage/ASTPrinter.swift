@@ -110,6 +110,8 @@ private struct Printer {
             line("terminal " + Self.expression(predicate, minimum: .implication).text)
         case .expect(let name, let verdict, let meant, let condition, _):
             line("expect \(name.name) \(verdict.rawValue)" + (meant.map { " " + $0.rawValue } ?? "") + (condition.map { " when " + Self.expression($0, minimum: .implication).text } ?? ""))
+        case .expectDead(let action, let condition, _):
+            line("expect dead \(action.name)" + (condition.map { " when " + Self.expression($0, minimum: .implication).text } ?? ""))
         case .variant(let name, let type, let values, _):
             line("variant \(name.name): \(Self.type(type))" + (values.map { " in " + Self.set($0) } ?? ""))
         case .combination(let choices, _):

@@ -125,6 +125,7 @@ public struct Checker {
         incompleteNames = syntax.incompleteNames
         collectDeclarationPositions(syntax)
         var expectations: [Expectation] = []
+        var deadMarkers: [DeadMarker] = []
         for declaration in syntax.declarations {
             currentDeclaration = Self.declaredName(declaration)
             readsVariant = false
@@ -145,6 +146,8 @@ public struct Checker {
             case .terminal(let predicate, _): terminals.append(checkCondition(predicate, [], "a terminal predicate"))
             case .expect(let name, let verdict, let meant, let condition, let range):
                 expectations.append(Expectation(name: name, verdict: verdict, meant: meant, condition: condition, range: range))
+            case .expectDead(let action, let condition, let range):
+                deadMarkers.append(DeadMarker(action: action, condition: condition, range: range))
             case .variant(let name, let type, let values, _):
                 let before = diagnostics.count
                 declareVariant(name, type, values)
@@ -181,6 +184,7 @@ public struct Checker {
                                            explicitlyExpected: false, range: SourceRange(0, 0), message: nil))
         }
         applyExpectations(expectations)
+        applyDeadMarkers(deadMarkers)
         return CheckedModel(name: syntax.name.name, source: source, constants: constants, enums: enums, scalarsets: scalarsets,
                             variables: variables, tables: tables, definitions: definitions, actions: actions,
                             properties: properties, terminals: terminals, variants: variants, assignment: assignment,
@@ -572,6 +576,39 @@ public struct Checker {
             properties[index].expected = expectation.verdict
             properties[index].explicitlyExpected = true
             properties[index].meant = expectation.meant
+        }
+    }
+
+    /// One `expect dead` line as written.
+    private struct DeadMarker {
+        let action: Identifier
+        let condition: Expression?
+        let range: SourceRange
+    }
+
+    /// Marks the actions that `expect dead` lines applying to this combination name. A line naming no action
+    /// is an error (in every combination, like an `expect` line naming no property), and so is a second
+    /// unqualified line for one action; two qualified lines may both apply, as they say the same thing.
+    private mutating func applyDeadMarkers(_ markers: [DeadMarker]) {
+        var unqualified: Set<String> = []
+        for marker in markers {
+            let name = marker.action
+            var applies = true
+            if let condition = marker.condition {
+                guard let holds = expectCondition(condition) else { continue }
+                applies = holds
+            }
+            guard let index = actions.firstIndex(where: { $0.name == name.name }) else {
+                if incompleteNames.contains(name.name) || actionNames.contains(name.name) { continue }
+                let property = propertyIndex[name.name] != nil ? " ('\(name.name)' is a property: 'expect dead' names an action)" : ""
+                diagnostics.error("expect dead: no action named '\(name.name)'\(property)", at: name.range)
+                continue
+            }
+            if marker.condition == nil, !unqualified.insert(name.name).inserted {
+                diagnostics.error("duplicate 'expect dead \(name.name)'", at: name.range)
+                continue
+            }
+            if applies { actions[index].meantDead = true }
         }
     }
 

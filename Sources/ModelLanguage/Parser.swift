@@ -264,6 +264,17 @@ public struct Parser {
             return .terminal(predicate, range: SourceRange(start, predicate.range.end))
         case .expect:
             _ = advance()
+            // `dead` is a word only here: `expect dead A` when another name follows (a property named `dead` is
+            // followed by its verdict, a keyword).
+            if case .identifier("dead") = current.kind, case .identifier = peekKind() {
+                _ = advance()
+                let action = try expectIdentifier("an action name after 'expect dead'")
+                guard acceptKeyword(.when) else {
+                    return .expectDead(action: action, condition: nil, range: SourceRange(start, action.range.end))
+                }
+                let condition = try parseExpression()
+                return .expectDead(action: action, condition: condition, range: SourceRange(start, condition.range.end))
+            }
             let name = try expectIdentifier("a property name after 'expect'")
             guard case .keyword(let word) = current.kind, let verdict = ExpectedVerdict(rawValue: word.rawValue) else {
                 throw fail("expected a verdict (holds, violated, reachable or unreachable), found \(current.spelling)")

@@ -136,6 +136,9 @@ public struct ActionInfo: Sendable {
     public let body: [TypedStatement]
     /// Declaration position.
     public let range: SourceRange
+    /// Whether an `expect dead` line that applies to this combination says the action is meant never to be
+    /// enabled in a reachable state.
+    public var meantDead = false
 }
 
 /// The kind of a property, including the built-in ones.

@@ -171,6 +171,8 @@ public struct CheckResult: Sendable {
     public let engine: String
     /// Set when two engines were run and reached different verdicts on some property.
     public var disagreement = false
+    /// What each ground action did in the explicit search; nil when only the SMT engine ran.
+    public var coverage: Coverage?
 
     /// Creates a result.
     public init(file: String, model: String, cellNames: [String], cellTypes: [FiniteType], properties: [PropertyResult],

@@ -156,7 +156,32 @@ public enum JSONRenderer {
             ("complete", .bool(statistics.complete)),
             ("expectationsMet", .bool(run.result.expectationsMet)),
             ("properties", .array(run.result.properties.map { property(run.result, $0, sanity: run.sanity[$0.name]) })),
-        ])
+        ] + coverage(run))
+    }
+
+    /// `coverage` (per ground action: `action`, `parameters`, `fired`, `distinctStates`, `failures`; null when
+    /// only the SMT engine ran), `deadActions` (the declarations never enabled in a reachable state; null when
+    /// there is no coverage or the search stopped early, so nothing can be called dead) and `expectDead` (the
+    /// actions an `expect dead` line marks in this combination).
+    static func coverage(_ run: VariantRun) -> [(String, JSONValue)] {
+        guard let coverage = run.result.coverage else {
+            return [("coverage", .null), ("deadActions", .null), ("expectDead", .array(run.meantDead.sorted().map { .string($0) }))]
+        }
+        let entries: [JSONValue] = coverage.actions.map { entry in
+            .object([
+                ("action", .string(entry.action)),
+                ("parameters", .object(entry.arguments.map { ($0.name, .string($0.formatted)) })),
+                ("fired", .int(entry.fired)),
+                ("distinctStates", .int(entry.distinctStates)),
+                ("failures", .int(entry.failures)),
+            ])
+        }
+        let marked = coverage.declarations.filter { run.meantDead.contains($0) }
+        return [
+            ("coverage", .array(entries)),
+            ("deadActions", coverage.complete ? .array(coverage.deadActions.map { .string($0) }) : .null),
+            ("expectDead", .array(marked.map { .string($0) })),
+        ]
     }
 
     /// A variant value as JSON: `true`/`false` as booleans, integers as numbers, enum constants as strings (an

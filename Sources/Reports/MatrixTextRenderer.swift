@@ -6,7 +6,9 @@ import PackedSystem
 extension TextRenderer {
     /// The whole report for one model's matrix.
     public func render(_ matrix: MatrixResult) -> String {
-        guard matrix.hasVariants else { return matrix.runs.map { render($0.result, sanity: $0.sanity) }.joined() }
+        guard matrix.hasVariants else {
+            return matrix.runs.map { render($0.result, sanity: $0.sanity) }.joined() + (showCoverage ? coverageText(matrix) : "")
+        }
         var lines: [String] = []
         let count = matrix.runs.count
         lines.append("\(matrix.file) (model \(matrix.model), engine \(matrix.engine), \(count) combination\(count == 1 ? "" : "s"))")
@@ -52,6 +54,20 @@ extension TextRenderer {
                 if let note = property.note { lines.append("  (\(note))") }
             }
         }
+        return lines.joined(separator: "\n") + "\n" + (showCoverage ? coverageText(matrix) : "")
+    }
+
+    /// The coverage table (`check --coverage`): per ground action how often it fired and the new states it found
+    /// (`fired/new`, per combination for a model with variants), then the dead and marked actions.
+    public func coverageText(_ matrix: MatrixResult) -> String {
+        guard let table = CoverageTable(matrix) else { return "\nCoverage: none (only the SMT engine ran).\n" }
+        let names = matrix.runs.indices.map(MatrixResult.columnName)
+        var lines = ["", "Coverage (fired/new states per ground action\(matrix.hasVariants ? ", per combination" : "")):"]
+        let header = ["action"] + (matrix.hasVariants ? names : ["fired/new"])
+        lines += Markup.alignedColumns([header] + table.rows.map { [$0.label] + $0.cells.map(CoverageTable.text) }).map { "  " + $0 }
+        let dead = table.deadLines(columnNames: names)
+        lines += dead.isEmpty ? ["  no dead action"] : dead.map { "  " + $0 }
+        lines += table.notes(columnNames: names).map { "  " + $0 }
         return lines.joined(separator: "\n") + "\n"
     }
 

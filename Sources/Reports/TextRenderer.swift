@@ -7,6 +7,8 @@ import PackedSystem
 public struct TextRenderer: Sendable {
     /// Also print witnesses of reachable goals.
     public var showWitnesses: Bool
+    /// Also print the coverage table and the dead actions (`check --coverage`).
+    public var showCoverage = false
 
     /// Creates a renderer.
     public init(showWitnesses: Bool = false) { self.showWitnesses = showWitnesses }

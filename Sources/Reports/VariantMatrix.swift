@@ -37,26 +37,46 @@ public struct VariantRun: Sendable {
     public let sanity: [String: PropertySanity]
     /// The properties whose `expect` line says they hold trivially or vacuously.
     public let meant: [String: SanityMark]
+    /// The actions an `expect dead` line applying to this combination marks as meant to be dead.
+    public let meantDead: Set<String>
 
     /// Creates a run.
     public init(assignment: VariantAssignment, result: CheckResult, sanity: [String: PropertySanity] = [:],
-                meant: [String: SanityMark] = [:]) {
+                meant: [String: SanityMark] = [:], meantDead: Set<String> = []) {
         self.assignment = assignment
         self.result = result
         self.sanity = sanity
         self.meant = meant
+        self.meantDead = meantDead
     }
 
     /// The properties that fail `check --strict`: they hold, are trivial or vacuous, and their `expect` line
-    /// does not say so (`holds trivially`, `holds vacuously`).
-    public var strictFailures: [(name: String, sanity: PropertySanity)] {
+    /// does not say so (`holds trivially`, `holds vacuously`); or their line says so and the analysis found
+    /// them `ok` (or the other one of the two), so the line claims something false. A property without a
+    /// sanity entry was not analysed (for example its premise's reachability is unknown) and never fails.
+    public var strictFailures: [(name: String, sanity: PropertySanity, meant: SanityMark?)] {
         result.properties.compactMap { property in
             guard property.verdict == .holds, let sanity = sanity[property.name] else { return nil }
-            switch (sanity, meant[property.name]) {
-            case (.ok, _), (.trivial, .trivially?), (.vacuous, .vacuously?): return nil
-            default: return (property.name, sanity)
+            let mark = meant[property.name]
+            switch (sanity, mark) {
+            case (.ok, nil), (.trivial, .trivially?), (.vacuous, .vacuously?): return nil
+            default: return (property.name, sanity, mark)
             }
         }
+    }
+
+    /// The actions that fail `check --strict` for coverage: a dead action (never enabled in a reachable
+    /// state) that no `expect dead` line marks, and a marked action that fired. Dead is only claimed after a
+    /// complete search (`Coverage.deadActions`); a marked action that fired is live however the search ended.
+    /// Empty when there is no coverage (the SMT engine ran alone).
+    public var deadActionFailures: [(action: String, marked: Bool)] {
+        guard let coverage = result.coverage else { return [] }
+        let dead = coverage.deadActions
+        var failures = dead.filter { !meantDead.contains($0) }.map { (action: $0, marked: false) }
+        for action in coverage.declarations where meantDead.contains(action) && coverage.fired(action) {
+            failures.append((action, true))
+        }
+        return failures
     }
 }
 
@@ -84,9 +104,11 @@ public struct MatrixResult: Sendable {
     }
 
     /// A model without variants: its single result.
-    public init(single result: CheckResult, sanity: [String: PropertySanity] = [:], meant: [String: SanityMark] = [:]) {
+    public init(single result: CheckResult, sanity: [String: PropertySanity] = [:], meant: [String: SanityMark] = [:],
+                meantDead: Set<String> = []) {
         self.init(file: result.file, model: result.model, hasVariants: false,
-                  runs: [VariantRun(assignment: VariantAssignment(entries: []), result: result, sanity: sanity, meant: meant)],
+                  runs: [VariantRun(assignment: VariantAssignment(entries: []), result: result, sanity: sanity, meant: meant,
+                                    meantDead: meantDead)],
                   seconds: result.statistics.seconds)
     }
 

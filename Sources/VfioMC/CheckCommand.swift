@@ -64,8 +64,13 @@ struct CheckCommand: ParsableCommand {
     @Option(help: "Deepest bound for the SMT engine's BMC and k-induction.")
     var smtDepth: Int = 40
 
-    @Flag(help: "Fail (exit 1) when a property that holds is trivial or vacuous and its expect line does not say 'holds trivially' or 'holds vacuously'.")
+    @Flag(help: ArgumentHelp("Fail (exit 1) when a property that holds is trivial or vacuous and its expect line does not say "
+                             + "'holds trivially' or 'holds vacuously', or says so of a property that is not; and when an action "
+                             + "is dead (never enabled in a reachable state) without an 'expect dead' line, or has one and fires."))
     var strict = false
+
+    @Flag(help: "Print how often each ground action fired and the new states it found, and the dead actions (explicit engine).")
+    var coverage = false
 
     @OptionGroup(title: "SMT engine") var smt: SMTOptionGroup
 
@@ -96,7 +101,8 @@ struct CheckCommand: ParsableCommand {
         let files = try ModelLoading.modelFilesOrExit(paths)
         var matrices: [MatrixResult] = []
         var failures: [Review.LoadFailure] = []
-        let renderer = TextRenderer(showWitnesses: witnesses)
+        var renderer = TextRenderer(showWitnesses: witnesses)
+        renderer.showCoverage = coverage
         let showProgress = !json && isatty(STDERR_FILENO) != 0
         for file in files {
             // After SIGINT or SIGTERM the models not yet started are skipped; what ran is reported.
@@ -135,16 +141,7 @@ struct CheckCommand: ParsableCommand {
         var code = ExitStatus.code(results: results, loadFailures: failures.filter { $0.stopReason == nil }.count,
                                    budgetStops: failures.count(where: { $0.stopReason != nil }))
         if strict {
-            let unmeant = matrices.flatMap { matrix in
-                matrix.runs.enumerated().flatMap { index, run in
-                    run.strictFailures.map { failure in
-                        let column = matrix.hasVariants ? " under \(MatrixResult.columnName(index)) \(run.assignment)" : ""
-                        let word = failure.sanity.label == "trivial" ? "trivially" : "vacuously"
-                        return "strict: \(matrix.file): \(failure.name)\(column) is \(failure.sanity.label) (\(failure.sanity.note ?? "")); "
-                            + "its expect line does not say 'holds \(word)'"
-                    }
-                }
-            }
+            let unmeant = matrices.flatMap(StrictLines.lines)
             if !json { for line in unmeant { print(line) } }
             if !unmeant.isEmpty, code == 0 || code == 3 { code = 1 }
         }
@@ -203,6 +200,7 @@ enum EngineComparison {
         var merged = CheckResult(file: explicit.file, model: explicit.model, cellNames: explicit.cellNames,
                                  cellTypes: explicit.cellTypes, properties: explicit.properties,
                                  statistics: explicit.statistics, engine: "both")
+        merged.coverage = explicit.coverage
         for (index, property) in explicit.properties.enumerated() {
             guard index < smt.properties.count else { continue }
             let other = smt.properties[index]

@@ -30,26 +30,37 @@ extension EngineRunner {
         var goalVerdicts: [String: Verdict] = [:]
         for property in result.properties where goalNames.contains(property.name) { goalVerdicts[property.name] = property.verdict }
         result.properties.removeAll { goalNames.contains($0.name) }
+        // A premise whose reachability was not decided (the search stopped early, or the explorer did not run)
+        // leaves its property unanalysed, without an entry: neither `ok` nor `vacuous` has been shown.
+        let premised = Set(Vacuity.premises(model).map(\.property))
         var sanity: [String: PropertySanity] = [:]
         for property in result.properties {
             if let why = trivial[property.name] {
                 sanity[property.name] = .trivial(why)
-            } else if let goal = goals[property.name], goalVerdicts[goal] == .unreachable {
-                sanity[property.name] = .vacuous(property.kind == .leadsto ? "no reachable state satisfies its left-hand side"
-                                                 : "no reachable state satisfies the premise of its implication")
+            } else if premised.contains(property.name) {
+                switch goals[property.name].flatMap({ goalVerdicts[$0] }) {
+                case .unreachable?:
+                    sanity[property.name] = .vacuous(property.kind == .leadsto ? "no reachable state satisfies its left-hand side"
+                                                     : "no reachable state satisfies the premise of its implication")
+                case .reachable?: sanity[property.name] = .ok
+                default: break
+                }
             } else {
                 sanity[property.name] = .ok
             }
         }
         var meant: [String: SanityMark] = [:]
         for property in model.properties { if let mark = property.meant { meant[property.name] = mark } }
-        return .success(SanityRun(result: result, sanity: sanity, meant: meant))
+        let meantDead = Set(model.actions.filter(\.meantDead).map(\.name))
+        return .success(SanityRun(result: result, sanity: sanity, meant: meant, meantDead: meantDead))
     }
 }
 
-/// One model's result with the sanity of its properties and the `holds trivially`/`holds vacuously` marks.
+/// One model's result with the sanity of its properties, the `holds trivially`/`holds vacuously` marks and the
+/// actions `expect dead` marks.
 struct SanityRun {
     let result: CheckResult
     let sanity: [String: PropertySanity]
     let meant: [String: SanityMark]
+    let meantDead: Set<String>
 }

@@ -32,7 +32,8 @@ extension CheckCommand {
             switch runner.runWithSanity(matrix.first, file: file, options: options, showProgress: showProgress) {
             case .failure(let errors):
                 return .failure(LoadFailure(file: file, messages: errors.diagnostics.map(\.rendered), stopReason: errors.stopReason))
-            case .success(let run): return .success(MatrixResult(single: run.result, sanity: run.sanity, meant: run.meant))
+            case .success(let run):
+                return .success(MatrixResult(single: run.result, sanity: run.sanity, meant: run.meant, meantDead: run.meantDead))
             }
         }
         let combinations = matrix.combinations
@@ -53,7 +54,8 @@ extension CheckCommand {
                 switch runner.runWithSanity(model, file: file, options: runOptions, showProgress: progress) {
                 case .failure(let errors): return .failure(failure(errors))
                 case .success(let run):
-                    return .success(VariantRun(assignment: combination, result: run.result, sanity: run.sanity, meant: run.meant))
+                    return .success(VariantRun(assignment: combination, result: run.result, sanity: run.sanity, meant: run.meant,
+                                               meantDead: run.meantDead))
                 }
             }
         }

@@ -45,6 +45,8 @@ struct Normalizer {
             return .expect(name: identifier(name), verdict: verdict, meant: meant, condition: condition.map(expression), range: Self.none)
         case .variant(let name, let type, let values, _):
             return .variant(name: identifier(name), type: self.type(type), values: values.map { $0.map(expression) }, range: Self.none)
+        case .expectDead(let action, let condition, _):
+            return .expectDead(action: identifier(action), condition: condition.map(expression), range: Self.none)
         case .combination(let choices, _):
             return .combination(choices.map { VariantChoice(name: identifier($0.name), value: expression($0.value)) }, range: Self.none)
         }
