@@ -89,7 +89,7 @@ public struct DeviceProjection: Sendable {
                     if case .array(let indices, _, _) = type, indices.count == 1, case .named(let index) = indices[0] {
                         writtenIndexType[name.name] = index.name
                     }
-                case .action(let name, _, let parameters, _, _, _):
+                case .action(let name, _, let parameters, _, _, _, _):
                     writtenParameterTypes[name.name] = parameters.map { binding in
                         if case .named(let type) = binding.type { return type.name }
                         return nil

@@ -174,7 +174,10 @@ public enum Declaration: Sendable, Hashable {
     case variable(name: Identifier, type: TypeExpression, initializer: Initializer, range: SourceRange)
     case table(name: Identifier, type: TypeExpression, body: TableLiteral, range: SourceRange)
     case definition(name: Identifier, parameters: [Binding], result: TypeExpression?, body: Expression, range: SourceRange)
-    case action(name: Identifier, fair: Bool, parameters: [Binding], guard: Expression?, body: [Statement], range: SourceRange)
+    case action(name: Identifier, fair: Bool, parameters: [Binding], guard: Expression?, body: [Statement],
+                emits: [EmitClause] = [], range: SourceRange)
+    /// `entry NAME: PREDICATE`: a point of the flow where an observed log may start (docs/language.md, "Events").
+    case entry(name: Identifier, predicate: Expression, range: SourceRange)
     /// `invariant N: P`, `reachable N: P`, `eventually N: P`, `leadsto N: P ~> Q` (then `second` is Q).
     case property(kind: PropertyKind, name: Identifier, predicate: Expression, second: Expression?, range: SourceRange)
     case terminal(Expression, range: SourceRange)
@@ -194,8 +197,8 @@ public enum Declaration: Sendable, Hashable {
     public var range: SourceRange {
         switch self {
         case .constant(_, _, let r), .type(_, _, let r), .variable(_, _, _, let r), .table(_, _, _, let r),
-             .definition(_, _, _, _, let r), .action(_, _, _, _, _, let r), .property(_, _, _, _, let r), .terminal(_, let r),
-             .expect(_, _, _, _, let r), .expectDead(_, _, let r), .variant(_, _, _, let r), .combination(_, let r):
+             .definition(_, _, _, _, let r), .action(_, _, _, _, _, _, let r), .property(_, _, _, _, let r), .terminal(_, let r),
+             .entry(_, _, let r), .expect(_, _, _, _, let r), .expectDead(_, _, let r), .variant(_, _, _, let r), .combination(_, let r):
             return r
         }
     }
@@ -205,6 +208,26 @@ public enum Declaration: Sendable, Hashable {
 /// (`check --strict` fails on a trivial or vacuous property only when its line does not say so).
 public enum SanityMark: String, Sendable, Hashable {
     case trivially, vacuously
+}
+
+/// One `emits KIND(ARGUMENTS) [if CONDITION]` clause of an action: the event a log shows when the action fires
+/// (and the condition holds). The arguments and the condition are read on the state the action leaves.
+public struct EmitClause: Sendable, Hashable {
+    /// The event's kind as written: `set`, `reset` or `state`.
+    public var kind: Identifier
+    /// The arguments, in order.
+    public var arguments: [Expression]
+    /// The condition, if any.
+    public var condition: Expression?
+    /// Where the clause was written.
+    public var range: SourceRange
+    /// Creates a clause.
+    public init(kind: Identifier, arguments: [Expression], condition: Expression?, range: SourceRange) {
+        self.kind = kind
+        self.arguments = arguments
+        self.condition = condition
+        self.range = range
+    }
 }
 
 /// One `NAME = VALUE` of a `combination` line.

@@ -97,10 +97,16 @@ private struct Printer {
             if !parameters.isEmpty { head += Self.parameters(parameters) }
             if let result { head += ": " + Self.type(result) }
             line(head + " = " + Self.expression(body, minimum: .implication).text)
-        case .action(let name, let fair, let parameters, let guardExpression, let body, _):
+        case .action(let name, let fair, let parameters, let guardExpression, let body, let emits, _):
             var head = (fair ? "fair " : "") + "action \(name.name)"
             if !parameters.isEmpty { head += Self.parameters(parameters) }
             if let guardExpression { head += " when " + Self.expression(guardExpression, minimum: .implication).text }
+            if !emits.isEmpty {
+                head += " emits " + emits.map { clause in
+                    clause.kind.name + "(" + clause.arguments.map { Self.expression($0, minimum: .implication).text }.joined(separator: ", ") + ")"
+                        + (clause.condition.map { " if " + Self.expression($0, minimum: .implication).text } ?? "")
+                }.joined(separator: ", ")
+            }
             block(head, body, closing: "")
         case .property(let kind, let name, let predicate, let second, _):
             var text = "\(kind.rawValue) \(name.name): \(Self.expression(predicate, minimum: .implication).text)"
@@ -108,6 +114,8 @@ private struct Printer {
             line(text)
         case .terminal(let predicate, _):
             line("terminal " + Self.expression(predicate, minimum: .implication).text)
+        case .entry(let name, let predicate, _):
+            line("entry \(name.name): " + Self.expression(predicate, minimum: .implication).text)
         case .expect(let name, let verdict, let meant, let condition, _):
             line("expect \(name.name) \(verdict.rawValue)" + (meant.map { " " + $0.rawValue } ?? "") + (condition.map { " when " + Self.expression($0, minimum: .implication).text } ?? ""))
         case .expectDead(let action, let condition, _):

@@ -120,7 +120,7 @@ public struct Parser {
 
     private static let declarationStarts: Set<Keyword> = [
         .const, .type, .var, .table, .def, .fair, .action, .invariant, .reachable, .eventually, .leadsto, .terminal, .expect,
-        .variant, .combination,
+        .variant, .combination, .entry,
     ]
 
     private mutating func parseModel() -> ModelSyntax? {
@@ -176,7 +176,7 @@ public struct Parser {
     private mutating func parseDeclaration() throws -> Declaration {
         let start = current.range.start
         guard case .keyword(let keyword) = current.kind else {
-            throw fail("expected a declaration (const, variant, combination, type, var, table, def, action, invariant, reachable, eventually, leadsto, terminal or expect), found \(current.spelling)")
+            throw fail("expected a declaration (const, variant, combination, type, var, table, def, action, invariant, reachable, eventually, leadsto, terminal, entry or expect), found \(current.spelling)")
         }
         switch keyword {
         case .const:
@@ -241,9 +241,19 @@ public struct Parser {
             if isSymbol(.leftParen) { parameters = try parseParameterList() }
             var guardExpression: Expression?
             if acceptKeyword(.when) { guardExpression = try parseExpression() }
+            var emits: [EmitClause] = []
+            if acceptKeyword(.emits) {
+                repeat { emits.append(try parseEmitClause()) } while accept(.comma)
+            }
             let body = try parseBlock()
-            return .action(name: name, fair: fair, parameters: parameters, guard: guardExpression, body: body,
+            return .action(name: name, fair: fair, parameters: parameters, guard: guardExpression, body: body, emits: emits,
                            range: SourceRange(start, tokens[max(0, position - 1)].range.end))
+        case .entry:
+            _ = advance()
+            let name = try expectIdentifier("an entry point name")
+            _ = try expect(.colon, "after the entry point's name")
+            let predicate = try parseExpression()
+            return .entry(name: name, predicate: predicate, range: SourceRange(start, predicate.range.end))
         case .invariant, .reachable, .eventually, .leadsto:
             _ = advance()
             let kind: PropertyKind = keyword == .invariant ? .invariant : keyword == .reachable ? .reachable : keyword == .eventually ? .eventually : .leadsto
@@ -313,6 +323,24 @@ public struct Parser {
         default:
             throw fail("expected a declaration, found keyword '\(keyword.rawValue)'")
         }
+    }
+
+    /// `KIND(ARGUMENT, ...) [if CONDITION]` after `emits`.
+    private mutating func parseEmitClause() throws -> EmitClause {
+        let kind = try expectIdentifier("an event kind after 'emits' (set, reset or state)")
+        _ = try expect(.leftParen, "after the event kind '\(kind.name)'")
+        var arguments: [Expression] = []
+        if !isSymbol(.rightParen) {
+            repeat { arguments.append(try parseExpression()) } while accept(.comma)
+        }
+        var end = try expect(.rightParen, "to close the arguments of event '\(kind.name)'").range.end
+        var condition: Expression?
+        if acceptKeyword(.if) {
+            let parsed = try parseExpression()
+            condition = parsed
+            end = parsed.range.end
+        }
+        return EmitClause(kind: kind, arguments: arguments, condition: condition, range: SourceRange(kind.range.start, end))
     }
 
     private mutating func parseParameterList() throws -> [Binding] {

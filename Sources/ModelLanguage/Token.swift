@@ -13,7 +13,7 @@ public enum Keyword: String, Sendable, CaseIterable {
     case model, const, type, `var`, table, def, action, fair, when, `if`, then, `else`, choose, `let`, assert
     case invariant, reachable, eventually, leadsto, terminal, expect, holds, violated, unreachable
     case forall, exists, count, `in`, bool, `enum`, scalarset, any, `true`, `false`, `where`
-    case variant, combination
+    case variant, combination, emits, entry
 }
 
 /// Punctuation and operators.

@@ -202,6 +202,7 @@ extension CheckedModel {
     func replacingProperties(_ properties: [PropertyInfo]) -> CheckedModel {
         CheckedModel(name: name, source: source, constants: constants, enums: enums, scalarsets: scalarsets, variables: variables,
                      tables: tables, definitions: definitions, actions: actions, properties: properties, terminals: terminals,
-                     variants: variants, assignment: assignment, combinations: combinations)
+                     variants: variants, assignment: assignment, combinations: combinations, entries: entries,
+                     eventSignature: eventSignature)
     }
 }

@@ -139,6 +139,55 @@ public struct ActionInfo: Sendable {
     /// Whether an `expect dead` line that applies to this combination says the action is meant never to be
     /// enabled in a reachable state.
     public var meantDead = false
+    /// The events it emits when it fires, in order (`emits ...`).
+    public var emissions: [EmissionInfo] = []
+}
+
+/// The kinds of observable event a model may declare (docs/language.md, "Events and entry points").
+public enum EventKind: String, Sendable, Hashable, CaseIterable {
+    /// A SET of the device state: `set(DEVICE, REQUESTED, [RECOVER,] AFTER)`.
+    case set
+    /// A device reset: `reset(DEVICE, AFTER)`.
+    case reset
+    /// A state the log shows for a device (QEMU's trace of its cached state): `state(DEVICE, STATE)`.
+    case state
+}
+
+/// One checked `emits` clause. Every expression is read on the state the action leaves.
+public struct EmissionInfo: Sendable {
+    /// The kind.
+    public let kind: EventKind
+    /// The device.
+    public let device: TypedExpression
+    /// The requested state (`set` only).
+    public let requested: TypedExpression?
+    /// The recover state (`set` with four arguments only).
+    public let recover: TypedExpression?
+    /// The device's state afterwards (`set`, `reset`) or the state shown (`state`).
+    public let state: TypedExpression
+    /// Emitted only when this holds (absent: always).
+    public let condition: TypedExpression?
+    /// Where the clause was written.
+    public let range: SourceRange
+}
+
+/// The types every event of a model uses: one device type and one state type, so that a log's device names and
+/// state names can be read against them.
+public struct EventSignature: Sendable, Hashable {
+    /// The type of the device argument.
+    public let deviceType: ValueType
+    /// The type of the state arguments.
+    public let stateType: ValueType
+}
+
+/// A checked `entry NAME: PREDICATE`.
+public struct EntryInfo: Sendable {
+    /// Its name.
+    public let name: String
+    /// The predicate.
+    public let predicate: TypedExpression
+    /// Declaration position.
+    public let range: SourceRange
 }
 
 /// The kind of a property, including the built-in ones.
@@ -199,6 +248,11 @@ public struct CheckedModel: Sendable {
     /// Every combination to run (each parallel to `variants`): the listed ones, or all, restricted to the pins.
     /// A model without variants has one empty combination.
     public let combinations: [[Int64]]
+
+    /// The declared entry points, in order.
+    public var entries: [EntryInfo] = []
+    /// The types of the declared events; nil when no action emits any.
+    public var eventSignature: EventSignature? = nil
 
     /// This check's variant values by name, formatted (empty without variants).
     public var variantAssignment: VariantAssignment { VariantAssignment(variants, assignment) }

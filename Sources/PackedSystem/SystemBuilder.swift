@@ -27,6 +27,7 @@ public enum SystemBuilder {
         var actions: [GroundAction] = []
         var properties: [PropertySpec] = []
         var terminal: LoweredExpression = .constant(0)
+        var entries: [EntrySpec] = []
         do {
             for (index, action) in model.actions.enumerated() {
                 try ground(action, index: index, lowering: &lowering, builder: &builder, into: &actions, budget: budget)
@@ -41,6 +42,11 @@ public enum SystemBuilder {
             for predicate in model.terminals {
                 terminal = LoweredExpression.or(terminal, try lowering.predicate(predicate, blame: SourceRange(0, 0)))
             }
+            for entry in model.entries {
+                let predicate = try lowering.predicate(entry.predicate, blame: entry.range)
+                entries.append(EntrySpec(name: entry.name, predicate: predicate,
+                                         program: builder.expressionProgram(predicate, at: entry.range)))
+            }
         } catch let stopped as BuildStopped {
             diagnostics.error("stopped while grounding the actions: \(stopped.reason)", at: 0)
             return .failure(ModelErrors(diagnostics.diagnostics, stopReason: stopped.reason))
@@ -54,7 +60,8 @@ public enum SystemBuilder {
         let terminalProgram = builder.expressionProgram(terminal, at: SourceRange(0, 0))
         let code = CompiledCode(builder, layout: layout)
         return .success(TransitionSystem(name: model.name, model: model, layout: layout, initialStates: initialStates, actions: actions,
-                                         properties: properties, terminal: terminal, terminalProgram: terminalProgram, code: code))
+                                         properties: properties, terminal: terminal, terminalProgram: terminalProgram, code: code,
+                                         entries: entries))
     }
 
     private static func ground(_ action: ActionInfo, index: Int, lowering: inout Lowering, builder: inout CodeBuilder,
@@ -84,10 +91,19 @@ public enum SystemBuilder {
             let split = GuardAnalysis.split(guardExpression, layout: lowering.layout)
             if split.tests.contains(where: { $0.allowed == 0 }) { continue }
             let program = builder.actionProgram(guard: split.residual, body: body, at: action.range)
-            actions.append(GroundAction(name: action.name, actionIndex: index, arguments: arguments, fair: action.fair,
-                                        guardExpression: guardExpression, body: body, program: program, guardTests: split.tests,
-                                        residualGuard: split.residual,
-                                        range: action.range))
+            var ground = GroundAction(name: action.name, actionIndex: index, arguments: arguments, fair: action.fair,
+                                      guardExpression: guardExpression, body: body, program: program, guardTests: split.tests,
+                                      residualGuard: split.residual,
+                                      range: action.range)
+            ground.emissions = try action.emissions.map { emission in
+                func compile(_ expression: TypedExpression) throws -> Int32 {
+                    builder.expressionProgram(try lowering.expression(expression, environment, blame: emission.range), at: emission.range)
+                }
+                return GroundEmission(kind: emission.kind, device: try compile(emission.device),
+                                      requested: try emission.requested.map(compile), recover: try emission.recover.map(compile),
+                                      state: try compile(emission.state), condition: try emission.condition.map(compile))
+            }
+            actions.append(ground)
         }
     }
 

@@ -32,6 +32,8 @@ public struct GroundAction: Sendable {
     public let residualGuard: LoweredExpression
     /// Declaration position.
     public let range: SourceRange
+    /// Its `emits` clauses, compiled (`TransitionRelation.events(of:after:)` evaluates them).
+    public var emissions: [GroundEmission] = []
 
     /// `name(arg, arg)`, or `name` without parameters.
     public var label: String {
@@ -111,6 +113,11 @@ public struct TransitionSystem: Sendable {
     public let terminalProgram: Int32
     /// The compiled code.
     public let code: CompiledCode
+    /// The declared entry points (`entry NAME: PREDICATE`), compiled.
+    public var entries: [EntrySpec] = []
+
+    /// Whether some action emits events: replay then matches a log event by event.
+    public var declaresEvents: Bool { model.eventSignature != nil }
 
     /// Words per state.
     public var wordCount: Int { layout.wordCount }

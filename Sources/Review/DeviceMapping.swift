@@ -8,6 +8,13 @@ public enum DeviceMapping {
     /// the other names take the remaining devices in order. Errors: an explicit target that does not exist or is
     /// taken twice, a mapping for a name the log does not use, more names than devices.
     public static func resolve(names: [String], explicit: [String: String], devices: [DeviceProjection.Device]) throws -> [String: Int] {
+        try resolve(names: names, explicit: explicit, deviceNames: devices.map(\.name))
+    }
+
+    /// `resolve(names:explicit:devices:)` with the model's devices given by name.
+    public static func resolve(names: [String], explicit: [String: String], deviceNames: [String]) throws -> [String: Int] {
+        struct Named { let name: String }
+        let devices = deviceNames.map(Named.init)
         var result: [String: Int] = [:]
         var taken: Set<Int> = []
         for (name, target) in explicit.sorted(by: { $0.key < $1.key }) {

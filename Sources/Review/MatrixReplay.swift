@@ -16,12 +16,25 @@ public struct MatrixReplay: Sendable {
     /// The runs, in combination order.
     public let runs: [Run]
 
-    /// Replays `log` against each combination (from their initial states).
+    /// Replays `log` against each combination from its start points (`ReplayDriver.startPoints`: the initial states
+    /// and the declared entry points), as `ReplayDriver` replays one model.
     public init(combinations: [(assignment: VariantAssignment, system: TransitionSystem)], log: EventLog, logName: String,
                 options: ReplayOptions = ReplayOptions()) throws {
         runs = try combinations.map { combination in
-            let replayer = try Replayer(system: combination.system, startStates: nil, options: options)
-            return Run(assignment: combination.assignment, result: try replayer.replay(log, logName: logName))
+            let result = try ReplayDriver.replay(log, logName: logName, system: combination.system,
+                                                 starts: ReplayDriver.startPoints(of: combination.system), options: options)
+            return Run(assignment: combination.assignment, result: result)
+        }
+    }
+
+    /// Replays `log` against each combination from the given start states (`--start`: `ReplayStart.loadCombinations`).
+    /// A combination in which no state satisfies the start expression rejects the log at its first event.
+    public init(started combinations: [(assignment: VariantAssignment, system: TransitionSystem, start: [[UInt64]])],
+                startName: String, log: EventLog, logName: String, options: ReplayOptions = ReplayOptions()) throws {
+        runs = try combinations.map { combination in
+            let point = ReplayStartPoint(name: startName, states: combination.start)
+            let result = try ReplayDriver.replay(log, logName: logName, system: combination.system, starts: [point], options: options)
+            return Run(assignment: combination.assignment, result: result)
         }
     }
 

@@ -1,3 +1,4 @@
+import ModelLanguage
 import PackedSystem
 
 /// One event the model followed.
@@ -8,8 +9,18 @@ public struct ReplayStep: Sendable {
     public let device: String
     /// How many model states are consistent with the log up to and including this event.
     public let states: Int
-    /// The device's state values in those model states.
+    /// The device's state values in those model states (state-projection matching).
     public let deviceValues: [String]
+    /// The actions that emitted the event (event matching); `(same step)` when the step before emitted it too.
+    public var emittedBy: [String] = []
+}
+
+/// How a replay matched the log.
+public enum ReplayMode: String, Sendable {
+    /// Event by event against the events the model's actions emit (the model declares `emits`).
+    case events
+    /// By the device state cells (`DeviceProjection`), for a model that declares no events.
+    case stateProjection = "state projection"
 }
 
 /// The first event the model cannot follow, and what the model could do instead.
@@ -70,6 +81,16 @@ public struct ReplayResult: Sendable {
     public var unloggedDevices: [String] = []
     /// A `--const` assignment that sizes the model to the log's devices, when one was found.
     public var sizing: String?
+    /// How the log was matched.
+    public var mode = ReplayMode.stateProjection
+    /// Where the replay started (`the initial states`, `entry destination`, `--start EXPR`), when the command chose it.
+    public var start: String?
+    /// The other start points tried before this one, each with why it did not fit.
+    public var attempts: [String] = []
+    /// The log lines whose events were not checked: their kind is one the model never emits.
+    public var uncheckedLines: [Int] = []
+    /// The kinds of event the model emits and the log never records (so they were not required).
+    public var unrecordedKinds: [String] = []
 
     public var conforms: Bool { rejection == nil && completion != .unfinished }
 
@@ -82,7 +103,23 @@ public struct ReplayResult: Sendable {
         let mapped = mapping.map { "\($0.name) = \($0.device)" }.joined(separator: ", ")
         lines.append("\(logName): \(log.events.count) event\(log.events.count == 1 ? "" : "s") (\(log.format.rawValue) format, "
                      + "\(log.skippedLines) other line\(log.skippedLines == 1 ? "" : "s") skipped); devices: \(mapped.isEmpty ? "none" : mapped)")
-        lines.append("model \(system.name), device state \(variable)")
+        switch mode {
+        case .events:
+            let kinds = Set(system.actions.flatMap { $0.emissions.map(\.kind) })
+            lines.append("model \(system.name), matching the events it emits (" + EventKind.allCases.filter(kinds.contains).map(\.rawValue).joined(separator: ", ")
+                         + "): only actions that emit nothing are hidden steps")
+        case .stateProjection:
+            lines.append("model \(system.name), device state \(variable) (state-projection matching: the model declares no events)")
+        }
+        if let start { lines.append("start: \(start)") }
+        for attempt in attempts { lines.append("  also tried \(attempt)") }
+        if !unrecordedKinds.isEmpty {
+            lines.append("note: the log records no \(unrecordedKinds.map { "'\($0)'" }.joined(separator: " or ")) events; the model's are not required")
+        }
+        if !uncheckedLines.isEmpty {
+            lines.append("note: \(uncheckedLines.count) event\(uncheckedLines.count == 1 ? " is" : "s are") not checked (line\(uncheckedLines.count == 1 ? "" : "s") "
+                         + uncheckedLines.map(String.init).joined(separator: ", ") + "): the model emits no events of that kind")
+        }
         if !unloggedDevices.isEmpty {
             lines.append("warning: the log names \(mapping.count) device\(mapping.count == 1 ? "" : "s") and the model has "
                          + "\(mapping.count + unloggedDevices.count); \(unloggedDevices.joined(separator: ", ")) never appear\(unloggedDevices.count == 1 ? "s" : "") in the log"
@@ -92,13 +129,38 @@ public struct ReplayResult: Sendable {
         let width = String(log.events.map(\.line).max() ?? 0).count
         for step in steps {
             let number = String(step.event.line).leftPadded(to: width)
-            lines.append("  line \(number)  \(step.event.description)  ->  \(step.device) \(step.deviceValues.joined(separator: "|")), "
-                         + "\(step.states) model state\(step.states == 1 ? "" : "s")")
+            switch mode {
+            case .events:
+                lines.append("  line \(number)  \(step.event.description)  ->  \(step.emittedBy.joined(separator: " | ")), "
+                             + "\(step.states) model state\(step.states == 1 ? "" : "s")")
+            case .stateProjection:
+                lines.append("  line \(number)  \(step.event.description)  ->  \(step.device) \(step.deviceValues.joined(separator: "|")), "
+                             + "\(step.states) model state\(step.states == 1 ? "" : "s")")
+            }
         }
         if let rejection {
             let number = String(rejection.event.line).leftPadded(to: width)
             lines.append("  line \(number)  \(rejection.event.description)  ->  REJECTED")
             lines.append("")
+            if mode == .events {
+                lines.append("The model cannot emit line \(rejection.event.line) (\(rejection.event.description)) as \(rejection.device) there.")
+                lines.append("Before it, \(rejection.statesBefore) model state\(rejection.statesBefore == 1 ? " is" : "s are") consistent with the log.")
+                if rejection.moves.isEmpty {
+                    lines.append("The model can emit no event from there.")
+                } else {
+                    lines.append("What the model can emit there instead (after any steps that emit nothing):")
+                    let shown = rejection.moves.prefix(Self.maximumMoves)
+                    lines += shown.map { "  " + $0 }
+                    if rejection.moves.count > shown.count { lines.append("  ... and \(rejection.moves.count - shown.count) more") }
+                }
+                if rejection.canStop { lines.append("The model can also stop there (a state without successors).") }
+                if rejection.bounded {
+                    lines.append("(The search for this event stopped after its step limit with states left; --max-steps raises it.)")
+                }
+                lines.append("")
+                lines.append("Result: the log does not conform to the model (first rejected event: line \(rejection.event.line))")
+                return lines.joined(separator: "\n") + "\n"
+            }
             lines.append("The model cannot take line \(rejection.event.line) (\(rejection.event.description)) as \(rejection.device).")
             lines.append("Before it, \(rejection.statesBefore) model state\(rejection.statesBefore == 1 ? " is" : "s are") consistent "
                          + "with the log, with the devices in:")
@@ -124,7 +186,8 @@ public struct ReplayResult: Sendable {
         } else if completion == .unfinished {
             lines.append("")
             lines.append("The log ends where the model cannot finish (no terminal state, and every state has successors, without "
-                         + "a device state change the log would show). The \(finalStates.count) model state\(finalStates.count == 1 ? "" : "s") it ends in:")
+                         + (mode == .events ? "an event the log would show)." : "a device state change the log would show).")
+                         + " The \(finalStates.count) model state\(finalStates.count == 1 ? "" : "s") it ends in:")
             lines += stateSummary(finalStates)
             lines.append("")
             lines.append("Result: the log is not a complete run of the model (--complete)")

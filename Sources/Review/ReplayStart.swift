@@ -43,32 +43,64 @@ public enum ReplayStart {
         guard let goal = extended.properties.first(where: { $0.info.name == goalName }), let program = goal.predicateProgram else {
             throw ReviewError("error: --start '\(trimmed)': the expression could not be compiled")
         }
-        var exploreOptions = options
-        exploreOptions.symmetry = false
-        let explorer = ExplicitExplorer(system: extended, options: exploreOptions, file: input.displayName)
-        let result = explorer.run()
-        // A relation of its own: `forEachTransition` fires with another one, and this one only evaluates.
-        let relation = TransitionRelation(extended)
-        func holds(_ words: UnsafePointer<UInt64>) -> Bool { relation.holds(program, in: words) }
-        // The states where the predicate becomes true: initial states that satisfy it, and successors that satisfy it
-        // of states that do not.
-        var satisfied: [Bool] = []
-        var start = StateSet()
-        for index in 0..<explorer.stateCount {
-            let words = explorer.stateWords(index)
-            let value = words.withUnsafeBufferPointer { buffer in buffer.baseAddress.map(holds) ?? false }
-            satisfied.append(value)
-            if value && explorer.isInitialState(index) { start.insert(words) }
-        }
-        let wordCount = extended.wordCount
-        explorer.forEachTransition { from, _, successor in
-            guard !satisfied[from], holds(successor) else { return }
-            start.insert(Array(UnsafeBufferPointer(start: successor, count: wordCount)))
-        }
-        if start.isEmpty {
-            let stopped = result.statistics.complete ? "" : " (the search stopped early: \(result.statistics.stopReason ?? "budget"))"
+        let found = states(becoming: [program], in: extended, options: options)
+        if found.states[0].isEmpty {
+            let stopped = found.stopReason.map { " (the search stopped early: \($0))" } ?? ""
             throw ReviewError("error: --start '\(trimmed)': no reachable state of the model satisfies it\(stopped)")
         }
-        return (extended, start.states)
+        return (extended, found.states[0])
+    }
+
+    /// `load` for every combination of a model's variants: each combination's system, with the states where
+    /// `predicate` becomes true in it (an empty list when none does there). The expression is checked once first, so
+    /// that its errors are reported as `load` reports them.
+    public static func loadCombinations(_ input: ModelInput, overrides: [ConstantOverride], predicate: String,
+                                        options: ExplorerOptions = ExplorerOptions())
+        throws -> [(assignment: VariantAssignment, system: TransitionSystem, start: [[UInt64]])] {
+        let trimmed = predicate.trimmingCharacters(in: .whitespacesAndNewlines)
+        do {
+            _ = try load(input, overrides: overrides, predicate: predicate, options: options)
+        } catch let error as ReviewError where error.message.hasPrefix("error: --start '\(trimmed)': no reachable state") {
+            // Under the first combination no state satisfies it; another combination may have some.
+        }
+        let text = try input.text() + "\n" + "reachable \(goalName): " + trimmed + "\n"
+        let combinations = try ModelLoader.loadCombinations(.text(name: input.displayName, text: text), overrides: overrides)
+        return combinations.map { combination in
+            let program = combination.system.properties.first { $0.info.name == goalName }?.predicateProgram
+            let found = program.map { Self.states(becoming: [$0], in: combination.system, options: options).states[0] } ?? []
+            return (combination.assignment, combination.system, found)
+        }
+    }
+
+    /// Explores the system fully and returns, for each compiled predicate, the states where it becomes true: the
+    /// initial states that satisfy it, and the successors that satisfy it of states that do not (in a deterministic
+    /// order). `stopReason` is set when the search stopped before it was complete.
+    public static func states(becoming programs: [Int32], in system: TransitionSystem,
+                              options: ExplorerOptions = ExplorerOptions()) -> (states: [[[UInt64]]], stopReason: String?) {
+        var exploreOptions = options
+        exploreOptions.symmetry = false
+        let explorer = ExplicitExplorer(system: system, options: exploreOptions, file: system.model.source.name)
+        let result = explorer.run()
+        // A relation of its own: `forEachTransition` fires with another one, and this one only evaluates.
+        let relation = TransitionRelation(system)
+        var found: [[[UInt64]]] = []
+        let wordCount = system.wordCount
+        for program in programs {
+            func holds(_ words: UnsafePointer<UInt64>) -> Bool { relation.holds(program, in: words) }
+            var satisfied: [Bool] = []
+            var start = StateSet()
+            for index in 0..<explorer.stateCount {
+                let words = explorer.stateWords(index)
+                let value = words.withUnsafeBufferPointer { buffer in buffer.baseAddress.map(holds) ?? false }
+                satisfied.append(value)
+                if value && explorer.isInitialState(index) { start.insert(words) }
+            }
+            explorer.forEachTransition { from, _, successor in
+                guard !satisfied[from], holds(successor) else { return }
+                start.insert(Array(UnsafeBufferPointer(start: successor, count: wordCount)))
+            }
+            found.append(start.states)
+        }
+        return (found, result.statistics.complete ? nil : (result.statistics.stopReason ?? "budget"))
     }
 }

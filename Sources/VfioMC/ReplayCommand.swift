@@ -9,12 +9,16 @@ struct ReplayCommand: ParsableCommand {
         commandName: "replay",
         abstract: "Check that a log of protocol events (native format or QEMU trace lines) is a behaviour of a model.",
         discussion: """
-            Each event of a device (a SET and its result, a state QEMU traces, a reset) is matched by a path of the \
-            model that changes only that device's state cell, ending where the device is in the state the log says. \
-            Prints the events with the model states consistent with them, then either the model states reached or \
-            the first event the model cannot take with the model's possible moves. Exit codes: 0 the log conforms; \
-            1 the model rejects an event; 2 a usage, model or log error. A model with variants is replayed under each \
-            combination; 0 when some combination accepts the log. See docs/reviewing.md.
+            A model that declares its events (`emits` clauses) is matched event by event: each log event (a SET \
+            with its result, a state QEMU traces, a reset) must be the next event the model emits, and only actions \
+            that emit nothing are hidden steps. A model without events is matched by its device state cells: each \
+            event by a path that changes only that device's state cell, ending in the state the log says. The log \
+            may start at the initial states or at any entry point the model declares (`entry NAME: P`); the report \
+            says which matched. Prints the events with the model states consistent with them, then either the \
+            model states reached or the first event the model cannot take with what it could do instead. Exit \
+            codes: 0 the log conforms; 1 the model rejects an event; 2 a usage, model or log error. A model with \
+            variants is replayed under each combination; 0 when some combination accepts the log. See \
+            docs/reviewing.md.
             """)
 
     @Argument(help: "A model file.")
@@ -36,7 +40,7 @@ struct ReplayCommand: ParsableCommand {
                                                        valueName: "NAME=INDEX"))
     var mappings: [String] = []
 
-    @Option(help: ArgumentHelp("Start where this model expression becomes true instead of at the initial states.",
+    @Option(help: ArgumentHelp("Start where this model expression becomes true instead of at the initial states and entry points.",
                                valueName: "EXPR"))
     var start: String?
 
@@ -89,17 +93,25 @@ struct ReplayCommand: ParsableCommand {
             // A model with variants: the log is replayed against every combination (docs/reviewing.md).
             let combinations = try ModelLoader.loadCombinations(.file(file), overrides: try model.overrides())
             if combinations.count > 1 || combinations.first?.assignment.isEmpty == false {
-                guard start == nil else {
-                    throw ReviewError("error: --start is not supported for a model with variants yet; replay from the initial states")
+                let matrix: MatrixReplay
+                if let start {
+                    let started = try ReplayStart.loadCombinations(.file(file), overrides: try model.overrides(), predicate: start)
+                    matrix = try MatrixReplay(started: started, startName: "--start '\(start)'", log: events, logName: log, options: options)
+                } else {
+                    matrix = try MatrixReplay(combinations: combinations, log: events, logName: log, options: options)
                 }
-                let matrix = try MatrixReplay(combinations: combinations, log: events, logName: log, options: options)
                 print(matrix.render(logName: log), terminator: "")
                 if matrix.exitCode != 0 { throw ExitCode(matrix.exitCode) }
                 return
             }
             let loaded = try ReplayStart.load(.file(file), overrides: try model.overrides(), predicate: start)
-            let replayer = try Replayer(system: loaded.system, startStates: loaded.start, options: options)
-            result = try replayer.replay(events, logName: log)
+            let starts: [ReplayStartPoint]
+            if let states = loaded.start, let start {
+                starts = [ReplayStartPoint(name: "--start '\(start)'", states: states)]
+            } else {
+                starts = ReplayDriver.startPoints(of: loaded.system)
+            }
+            result = try ReplayDriver.replay(events, logName: log, system: loaded.system, starts: starts, options: options)
             if !result.unloggedDevices.isEmpty {
                 result.sizing = ReplaySizing.suggest(.file(file), system: loaded.system, overrides: try model.overrides(),
                                                      devices: result.mapping.count)

@@ -33,9 +33,14 @@ struct Normalizer {
         case .definition(let name, let parameters, let result, let body, _):
             return .definition(name: identifier(name), parameters: parameters.map(binding), result: result.map(type),
                                body: expression(body), range: Self.none)
-        case .action(let name, let fair, let parameters, let guardExpression, let body, _):
+        case .action(let name, let fair, let parameters, let guardExpression, let body, let emits, _):
             return .action(name: identifier(name), fair: fair, parameters: parameters.map(binding),
-                           guard: guardExpression.map(expression), body: body.map(statement), range: Self.none)
+                           guard: guardExpression.map(expression), body: body.map(statement),
+                           emits: emits.map { EmitClause(kind: identifier($0.kind), arguments: $0.arguments.map(expression),
+                                                         condition: $0.condition.map(expression), range: Self.none) },
+                           range: Self.none)
+        case .entry(let name, let predicate, _):
+            return .entry(name: identifier(name), predicate: expression(predicate), range: Self.none)
         case .property(let kind, let name, let predicate, let second, _):
             return .property(kind: kind, name: identifier(name), predicate: expression(predicate), second: second.map(expression),
                              range: Self.none)
