@@ -15,7 +15,8 @@ public enum HTMLRenderer {
         }
         if let variants = report.variantsText {
             facts.append("variants " + variants.values.map { "<code>\(e($0))</code>" }.joined(separator: ", ")
-                         + " (the first of \(variants.combinations) combinations; <code>vfio-mc check</code> shows them all)")
+                         + (report.matrix == nil ? " (the first of \(variants.combinations) combinations; <code>vfio-mc check</code> shows them all)"
+                            : " (#1 of \(variants.combinations) combinations; the <a href=\"#matrix\">verdict matrix</a> shows them all)"))
         }
         body += "<p class=\"facts\">" + facts.joined(separator: " &middot; ") + "</p>\n"
         let overall = report.overall
@@ -26,6 +27,7 @@ public enum HTMLRenderer {
 
         body += "<h2 id=\"properties\">Properties</h2>\n"
         body += propertyTable(report)
+        body += matrixSection(report)
 
         let traced = report.tracedProperties
         if !traced.counterexamples.isEmpty {
@@ -33,6 +35,7 @@ public enum HTMLRenderer {
             body += legend()
             for index in traced.counterexamples { body += traceSection(report, index, open: true) }
         }
+        body += otherCounterexamples(report)
         if !traced.witnesses.isEmpty {
             body += "<h2 id=\"witnesses\">Witnesses of reachable goals</h2>\n"
             body += "<p>Shortest paths to a state satisfying each goal (click to expand).</p>\n"
@@ -40,6 +43,7 @@ public enum HTMLRenderer {
         }
         body += "<h2 id=\"state-graphs\">Device state graphs</h2>\n"
         body += stateGraphs(report)
+        body += coverageSection(report)
         body += "<h2 id=\"statistics\">Run statistics</h2>\n"
         body += "<table class=\"stats\">\n"
         for (label, value) in report.statisticsRows(options) {
@@ -93,8 +97,9 @@ public enum HTMLRenderer {
     private static func propertyTable(_ report: ModelReport) -> String {
         let result = report.result
         let notes = result.properties.contains { $0.note != nil }
+        let sanity = report.firstSanity
         var html = "<table class=\"properties\">\n<tr><th>Property</th><th>Kind</th><th>Expected</th><th>Actual</th><th></th>"
-        html += "<th>Engine</th><th>Trace</th>" + (notes ? "<th>Note</th>" : "") + "</tr>\n"
+        html += "<th>Engine</th><th>Trace</th>" + (sanity.isEmpty ? "" : "<th>Sanity</th>") + (notes ? "<th>Note</th>" : "") + "</tr>\n"
         for (index, property) in result.properties.enumerated() {
             let status = ModelReport.status(property)
             let anchor = "trace-" + report.propertySlugs[index]
@@ -105,7 +110,8 @@ public enum HTMLRenderer {
             if let trace = property.trace {
                 html += "\(e(trace.shapeDescription)) (<a href=\"\(e(report.itfPath(index)))\">ITF</a>)"
             }
-            html += "</td>" + (notes ? "<td class=\"note-cell\">\(e(property.note ?? ""))</td>" : "") + "</tr>\n"
+            html += "</td>" + (sanity.isEmpty ? "" : sanityCell(sanity[property.name]))
+            html += (notes ? "<td class=\"note-cell\">\(e(property.note ?? ""))</td>" : "") + "</tr>\n"
         }
         return html + "</table>\n"
     }
@@ -147,7 +153,7 @@ public enum HTMLRenderer {
         return html
     }
 
-    private static func stepTable(_ table: TraceTable) -> String {
+    static func stepTable(_ table: TraceTable) -> String {
         var html = "<div class=\"scroll\"><table class=\"trace\">\n<thead><tr><th>#</th><th>action</th>"
         for title in table.titles { html += "<th>\(e(title))</th>" }
         html += "</tr></thead>\n<tbody>\n"
@@ -203,7 +209,7 @@ public enum HTMLRenderer {
 
     // MARK: Page frame
 
-    private static func e(_ text: String) -> String { Markup.escape(text) }
+    static func e(_ text: String) -> String { Markup.escape(text) }
 
     /// A complete page around `body`.
     static func page(title: String, body: String) -> String {
@@ -259,6 +265,15 @@ public enum HTMLRenderer {
         .constant { font-size: 0.88em; color: #57606a; }
         pre.diagnostics { background: #f6f8fa; padding: 8px; border-radius: 6px; overflow-x: auto; }
         footer { margin-top: 3em; font-size: 0.85em; color: #57606a; }
+        table.matrix td.cell { white-space: nowrap; }
+        td.v-holds, td.v-unreachable { background: #dafbe1; }
+        td.v-violated { background: #ffe2cc; }
+        td.v-reachable { background: #ddf4ff; }
+        td.v-unknown { background: #fff8c5; }
+        td.miss { outline: 3px solid #cf222e; outline-offset: -3px; font-weight: 700; color: #a40e26; }
+        .sanity-note { color: #57606a; font-size: 0.9em; }
+        table.coverage td.dead { background: #ffebe9; color: #a40e26; font-weight: 600; }
+        ul.combinations { font-size: 0.92em; }
 
         """
 }

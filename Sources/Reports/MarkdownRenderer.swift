@@ -13,7 +13,8 @@ public enum MarkdownRenderer {
         if !report.constantsText.isEmpty { facts.append("constants " + report.constantsText.map { "`\($0)`" }.joined(separator: ", ")) }
         if let variants = report.variantsText {
             facts.append("variants " + variants.values.map { "`\($0)`" }.joined(separator: ", ")
-                         + " (the first of \(variants.combinations) combinations; `vfio-mc check` shows them all)")
+                         + (report.matrix == nil ? " (the first of \(variants.combinations) combinations; `vfio-mc check` shows them all)"
+                            : " (#1 of \(variants.combinations) combinations; the [verdict matrix](#verdict-matrix) shows them all)"))
         }
         lines.append(facts.joined(separator: " · "))
         lines.append("")
@@ -27,16 +28,20 @@ public enum MarkdownRenderer {
         lines.append("## Properties")
         lines.append("")
         let notes = result.properties.contains { $0.note != nil }
-        lines.append("| Property | Kind | Expected | Actual | | Engine | Trace |" + (notes ? " Note |" : ""))
-        lines.append("|---|---|---|---|---|---|---|" + (notes ? "---|" : ""))
+        let sanity = report.firstSanity
+        let sanityColumn = !sanity.isEmpty
+        lines.append("| Property | Kind | Expected | Actual | | Engine | Trace |" + (sanityColumn ? " Sanity |" : "") + (notes ? " Note |" : ""))
+        lines.append("|---|---|---|---|---|---|---|" + (sanityColumn ? "---|" : "") + (notes ? "---|" : ""))
         for (index, property) in result.properties.enumerated() {
             let status = ModelReport.status(property)
             let name = property.trace == nil ? "`\(property.name)`" : "[`\(property.name)`](#trace-\(report.propertySlugs[index]))"
             let trace = property.trace.map { "\(cell($0.shapeDescription)) ([ITF](\(report.itfPath(index))))" } ?? ""
             let statusText = status.css == "ok" ? status.text : "**\(status.text)**"
             lines.append("| \(name) | \(property.kind.rawValue) | \(property.expected.rawValue) | \(property.verdict.rawValue) | \(statusText) | "
-                         + "\(cell(property.engine)) | \(trace) |" + (notes ? " \(cell(property.note ?? "")) |" : ""))
+                         + "\(cell(property.engine)) | \(trace) |" + (sanityColumn ? " \(sanityText(sanity[property.name])) |" : "")
+                         + (notes ? " \(cell(property.note ?? "")) |" : ""))
         }
+        lines += matrixSection(report)
         let traced = report.tracedProperties
         if !traced.counterexamples.isEmpty {
             lines.append("")
@@ -47,6 +52,7 @@ public enum MarkdownRenderer {
                          + "In the step tables, **bold** values changed at that step.")
             for index in traced.counterexamples { lines += traceSection(report, index) }
         }
+        lines += otherCounterexamples(report)
         if !traced.witnesses.isEmpty {
             lines.append("")
             lines.append("## Witnesses of reachable goals")
@@ -82,6 +88,7 @@ public enum MarkdownRenderer {
                 lines.append("Never reached: " + unreached.map { "`\(graph.label($0))`" }.joined(separator: ", ") + ".")
             }
         }
+        lines += coverageSection(report)
         lines.append("")
         lines.append("## Run statistics")
         lines.append("")
@@ -154,8 +161,12 @@ public enum MarkdownRenderer {
         }
         lines.append("")
         lines.append("![Sequence diagram of \(Markup.markdown(property.name))](\(report.sequencePath(index)))")
-        lines.append("")
-        let table = TraceTable(trace: trace, cellNames: report.result.cellNames)
+        return lines + stepTable(TraceTable(trace: trace, cellNames: report.result.cellNames))
+    }
+
+    /// A trace's step table (changed values in bold), its ending and the cells that never change.
+    static func stepTable(_ table: TraceTable) -> [String] {
+        var lines = [""]
         lines.append("| # | action | " + table.titles.map { "`\($0)`" }.joined(separator: " | ") + " |")
         lines.append("|---:|---|" + String(repeating: "---|", count: table.titles.count))
         for row in table.rows {
@@ -179,5 +190,5 @@ public enum MarkdownRenderer {
     }
 
     /// Text for a table cell.
-    private static func cell(_ text: String) -> String { Markup.markdown(text) }
+    static func cell(_ text: String) -> String { Markup.markdown(text) }
 }

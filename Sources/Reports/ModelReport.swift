@@ -42,6 +42,9 @@ public struct ModelReport: Sendable {
     public let graphNote: String?
     /// Per property (parallel to `result.properties`), the slug used in file names and anchors.
     public let propertySlugs: [String]
+    /// Every combination's run (with the sanity of each property and the coverage), for the verdict matrix, the
+    /// sanity column and the coverage table; nil when the caller did not run them (the page then shows none).
+    public var matrix: MatrixResult?
 
     /// Creates a report for one model.
     public init(slug: String, result: CheckResult, system: TransitionSystem, projection: DeviceProjection,

@@ -107,7 +107,7 @@ struct CheckCommand: ParsableCommand {
         for file in files {
             // After SIGINT or SIGTERM the models not yet started are skipped; what ran is reported.
             if RunControl.signalExitCode != nil { break }
-            switch checkMatrix(file, overrides: overrides, pins: pins, options: options, showProgress: showProgress) {
+            switch engineRunner.checkMatrix(file, overrides: overrides, pins: pins, options: options, showProgress: showProgress) {
             case .failure(let failure):
                 failures.append(failure)
                 if !json { printError(failure.messages.joined(separator: "\n")) }

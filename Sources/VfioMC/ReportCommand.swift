@@ -14,6 +14,8 @@ struct ReportCommand: ParsableCommand {
         discussion: """
             Writes DIR/index.html and DIR/README.md, DIR/MODEL.html and DIR/MODEL.md per model, every trace as \
             DIR/itf/MODEL.PROPERTY.itf.json, and the pictures of the Markdown pages under DIR/svg/ (see docs/reports.md). \
+            Each page shows the verdict matrix of a model with variants (every combination is checked), the sanity of \
+            each property and the coverage of each action. \
             Only files the generator wrote are replaced or removed. The output is deterministic unless --timings is given. \
             Exit codes as for check.
             """)
@@ -43,6 +45,8 @@ struct ReportCommand: ParsableCommand {
         var explorerOptions = try budget.start()
         explorerOptions.symmetry = !noSymmetry
         let files = try ModelLoading.modelFilesOrExit(paths)
+        // The verdict matrix, sanity and coverage come from the same variant loop as `check` (explicit engine).
+        let runner = EngineRunner(engine: .explicit, smtDepth: 40, smt: try SMTOptionGroup.parse([]), printSMTDetails: false)
         let shown = files.map(Self.displayPath)
         let slugs = ReportGenerator.slugs(forFiles: shown)
         var reports: [ModelReport] = []
@@ -61,7 +65,12 @@ struct ReportCommand: ParsableCommand {
                 failures.append(ReportLoadFailure(file: shown[index], messages: messages))
                 if failure.stopReason != nil { budgetStops += 1 }
             case .success(let system):
-                reports.append(Self.report(system: system, file: shown[index], slug: slugs[index], options: explorerOptions))
+                var report = Self.report(system: system, file: shown[index], slug: slugs[index], options: explorerOptions)
+                if case .success(let matrix) = runner.checkMatrix(file, overrides: overrides, pins: [], options: explorerOptions,
+                                                                  showProgress: false) {
+                    report.matrix = matrix
+                }
+                reports.append(report)
             }
         }
         var reportOptions = ReportOptions()
@@ -78,7 +87,8 @@ struct ReportCommand: ParsableCommand {
             printError("error: cannot write the report to \(out), which is left as it was: \(error)")
             throw ExitCode(2)
         }
-        let code = ExitStatus.code(results: reports.map(\.result), loadFailures: failures.count - budgetStops, budgetStops: budgetStops)
+        // Every combination's verdicts count, as for `check`.
+        let code = ExitStatus.code(results: reports.flatMap { $0.matrix?.results ?? [$0.result] }, loadFailures: failures.count - budgetStops, budgetStops: budgetStops)
         if code != 0 { throw ExitCode(code) }
     }
 

@@ -6,11 +6,11 @@ import PackedSystem
 import Reports
 import Review
 
-/// The variant loop of `check`: a model is parsed once, then each combination is checked, lowered and explored,
-/// up to `--threads` combinations at a time. The threads are shared out: with W combinations running at once,
-/// each search gets `--threads / W` (at least one), so the machine is never oversubscribed; the thread count
-/// does not change any result.
-extension CheckCommand {
+/// The variant loop of `check` (and of `report`'s verdict matrix): a model is parsed once, then each combination
+/// is checked, lowered and explored, up to `--threads` combinations at a time. The threads are shared out: with W
+/// combinations running at once, each search gets `--threads / W` (at least one), so the machine is never
+/// oversubscribed; the thread count does not change any result.
+extension EngineRunner {
     /// Every combination of one model file, or why it could not be loaded.
     func checkMatrix(_ file: String, overrides: [ConstantOverride], pins: [VariantPin], options: ExplorerOptions,
                      showProgress: Bool) -> Result<MatrixResult, LoadFailure> {
@@ -27,7 +27,7 @@ extension CheckCommand {
             return .failure(LoadFailure(file: file, messages: errors.diagnostics.map(\.rendered), stopReason: errors.stopReason))
         case .success(let value): matrix = value
         }
-        let runner = engineRunner
+        let runner = self
         guard matrix.hasVariants else {
             switch runner.runWithSanity(matrix.first, file: file, options: options, showProgress: showProgress) {
             case .failure(let errors):
