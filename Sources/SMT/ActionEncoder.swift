@@ -16,6 +16,9 @@ struct ActionEncoding {
     let firstFailure: [FailureKind: Term]
     /// The action is enabled: it fails or some execution emits a successor.
     let enabled: Term
+    /// The action has a successor: no execution fails and some execution emits one (the explorer's edges, which
+    /// weak fairness counts as "enabled").
+    let hasSuccessor: Term
     /// `x'` is a successor of `x` by this action.
     let transition: Term
 }
@@ -191,7 +194,9 @@ struct ActionEncoder {
             guard let post, let pre = expressions.cells[cell] else { continue }
             frame.append(try z3.eq(post, pre))
         }
-        let enabled = try z3.or([failure] + leaves.map(\.condition))
-        return ActionEncoding(failure: failure, firstFailure: firstFailure, enabled: enabled, transition: try z3.and(frame))
+        let emits = try z3.or(leaves.map(\.condition))
+        let enabled = try z3.or(failure, emits)
+        return ActionEncoding(failure: failure, firstFailure: firstFailure, enabled: enabled,
+                              hasSuccessor: try z3.and(try z3.not(failure), emits), transition: try z3.and(frame))
     }
 }

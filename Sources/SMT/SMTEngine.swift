@@ -44,8 +44,9 @@ public struct SMTOptions: Sendable {
     public init() {}
 }
 
-/// The symbolic engine: bounded model checking finds shortest violations and witnesses; k-induction proves
-/// invariants. Results use the explorer's types; liveness (`eventually`, `leadsto`) is left to the explorer.
+/// The symbolic engine: bounded model checking finds shortest violations and witnesses; k-induction and PDR
+/// prove invariants; lasso-shaped BMC and liveness-to-safety under PDR decide liveness (`eventually`,
+/// `leadsto`). Results use the explorer's types.
 public final class SMTEngine {
     /// The system checked.
     public let system: TransitionSystem
@@ -87,7 +88,7 @@ public struct SMTRunDetails: Sendable {
 }
 
 /// What is known about one property during a run.
-private enum Finding {
+enum Finding {
     case undecided
     case decided(Verdict, Trace?, note: String?)
 }
@@ -108,6 +109,8 @@ private final class SymbolicRun {
     private var refuted: Set<Int> = []
     /// Why PDR did not decide a property: its proof was not believed, or its query ran out of time.
     private var rejections: [Int: String] = [:]
+    /// The liveness search, once it has run.
+    private var liveness: LivenessDriver?
 
     init(system: TransitionSystem, options: SMTOptions, file: String) {
         self.system = system
@@ -151,7 +154,7 @@ private final class SymbolicRun {
         } catch {
             stopReason = "\(error)"
         }
-        return SMTRunDetails(result: result(), queries: queries, invariants: invariants)
+        return SMTRunDetails(result: result(), queries: queries, invariants: invariants + (liveness?.invariants ?? []))
     }
 
     private static let everyProperty = "(all undecided)"
@@ -175,24 +178,37 @@ private final class SymbolicRun {
                             induction: try KInduction(encoding: encoding, memoryMegabytes: memoryMegabytes),
                             safety: system.properties.indices.filter { Self.isSafety(system.properties[$0].info.kind) },
                             properties: PropertyEncodings(encoding: encoding))
-        if search.safety.isEmpty { return }
+        if !search.safety.isEmpty {
+            guard try checkSafety(search) else { return }
+        }
+        let livenessEncoding = try LivenessEncoding(encoding: encoding)
+        guard !livenessEncoding.properties.isEmpty else { return }
+        let driver = LivenessDriver(liveness: livenessEncoding, bmc: search.bmc, decoder: search.decoder, options: options,
+                                    memoryMegabytes: memoryMegabytes, remaining: { self.remainingMilliseconds },
+                                    record: { self.queries.record(method: $0, property: $1, seconds: $2) })
+        liveness = driver
+        try driver.run()
+    }
+
+    /// Decides the safety properties by `options.method`. Returns false when the run stopped.
+    private func checkSafety(_ search: Search) throws -> Bool {
         let maxDepth = max(0, options.maxDepth)
         switch options.method {
         case .bmc:
-            try deepen(search, to: maxDepth, induct: false)
+            return try deepen(search, to: maxDepth, induct: false)
         case .kind:
-            try deepen(search, to: maxDepth, induct: true)
+            return try deepen(search, to: maxDepth, induct: true)
         case .pdr:
-            guard try prove(search) else { return }
-            try deepen(search, to: maxDepth, induct: false)
+            guard try prove(search) else { return false }
+            return try deepen(search, to: maxDepth, induct: false)
         case .auto:
             // k-induction's step queries grow quadratically with k (simple-path constraints) while BMC's stay
             // cheap: induction only at small depths, BMC alone to the bound (most violations), PDR for the
             // rest (mostly properties that hold), then BMC for the traces of what PDR refuted.
-            guard try deepen(search, to: min(maxDepth, max(0, options.autoDepth)), induct: true) else { return }
-            guard try deepen(search, to: maxDepth, induct: false) else { return }
-            guard try prove(search) else { return }
-            try deepen(search, to: maxDepth, induct: false)
+            guard try deepen(search, to: min(maxDepth, max(0, options.autoDepth)), induct: true) else { return false }
+            guard try deepen(search, to: maxDepth, induct: false) else { return false }
+            guard try prove(search) else { return false }
+            return try deepen(search, to: maxDepth, induct: false)
         }
     }
 
@@ -373,17 +389,9 @@ private final class SymbolicRun {
         stopReason = reason
     }
 
-    private static func describe(_ reason: String) -> String {
-        switch reason {
-        case "timeout", "canceled": return "Z3 reached the time limit"
-        case "max. memory exceeded", "memout": return "Z3 reached the memory limit"
-        default: return "Z3 gave up: \(reason)"
-        }
-    }
+    private static func describe(_ reason: String) -> String { SymbolicRunFormat.describe(reason) }
 
-    static func format(_ seconds: Double) -> String {
-        seconds == seconds.rounded() ? String(Int(seconds)) : String(seconds)
-    }
+    static func format(_ seconds: Double) -> String { SymbolicRunFormat.seconds(seconds) }
 
     /// The finding for a property violated (or a goal reached) at depth k in the model.
     private func counterexample(_ index: Int, k: Int, model: Z3Model, frames: [Frame], decoder: TraceDecoder, unfound: [Int]) -> Finding {
@@ -429,23 +437,22 @@ private final class SymbolicRun {
         for (index, property) in system.properties.enumerated() {
             let info = property.info
             var result = PropertyResult(name: info.name, kind: info.kind, expected: info.expected, verdict: .unknown, engine: "smt")
-            if !Self.isSafety(info.kind) {
-                result.note = "liveness is checked by the explicit engine"
-            } else {
-                switch findings[index] {
+            let finding = Self.isSafety(info.kind) ? findings[index] : liveness?.findings[index] ?? .undecided
+            do {
+                switch finding {
                 case .decided(let verdict, let trace, let note):
                     result.verdict = verdict
                     result.trace = trace
                     result.note = note
                 case .undecided:
-                    result.note = undecidedNote()
-                    if let rejection = rejections[index] { result.note = (result.note ?? "") + "; \(rejection)" }
+                    result.note = Self.isSafety(info.kind) ? undecidedNote() : livenessUndecidedNote()
+                    if let rejection = rejections[index] ?? liveness?.rejections[index] { result.note = (result.note ?? "") + "; \(rejection)" }
                 }
             }
             results.append(result)
         }
         var statistics = RunStatistics()
-        statistics.depth = max(0, depthReached)
+        statistics.depth = max(0, depthReached, liveness?.depthReached ?? 0)
         statistics.seconds = Clock.now() - start
         statistics.peakMemoryBytes = Clock.peakResidentBytes()
         switch options.method {
@@ -454,10 +461,23 @@ private final class SymbolicRun {
         case .pdr: statistics.reductions = ["pdr", "bmc"]
         case .auto: statistics.reductions = ["bmc", "k-induction", "pdr"]
         }
-        statistics.complete = !results.contains { $0.verdict == .unknown && Self.isSafety($0.kind) }
-        statistics.stopReason = stopReason
+        if let liveness {
+            statistics.reductions.append("lasso bmc")
+            if liveness.proofsTried { statistics.reductions.append("liveness-to-safety pdr") }
+        }
+        statistics.complete = !results.contains { $0.verdict == .unknown }
+        statistics.stopReason = stopReason ?? liveness?.stopReason
         return CheckResult(file: file, model: system.name, cellNames: system.cellNames, cellTypes: system.layout.fields.map(\.type),
                            properties: results, statistics: statistics, engine: "smt")
+    }
+
+    private func livenessUndecidedNote() -> String {
+        guard let liveness else { return "no verdict" + (stopReason.map { " (\($0))" } ?? "") }
+        var note = liveness.depthReached < 0 ? "no verdict"
+            : "no fair lasso within \(liveness.depthReached) step\(liveness.depthReached == 1 ? "" : "s")"
+                + (liveness.proofsTried ? " and not proved by liveness-to-safety under PDR" : " (the method \(options.method.rawValue) proves no liveness)")
+        if let reason = liveness.stopReason ?? stopReason { note += " (\(reason))" } else if !liveness.proofsTried { note += " (the bound is --smt-depth \(options.maxDepth))" }
+        return note
     }
 
     private func undecidedNote() -> String {
@@ -517,6 +537,21 @@ private struct PropertyEncodings {
         default:
             return [try encoding.instantiate(try z3.not(try good(index)), at: frames[k])]
         }
+    }
+}
+
+/// How the engine words Z3's reasons and the seconds of its limits.
+enum SymbolicRunFormat {
+    static func describe(_ reason: String) -> String {
+        switch reason {
+        case "timeout", "canceled": return "Z3 reached the time limit"
+        case "max. memory exceeded", "memout": return "Z3 reached the memory limit"
+        default: return "Z3 gave up: \(reason)"
+        }
+    }
+
+    static func seconds(_ seconds: Double) -> String {
+        seconds == seconds.rounded() ? String(Int(seconds)) : String(seconds)
     }
 }
 

@@ -16,6 +16,11 @@ final class SystemEncoding {
 
     /// `x'` is a successor of `x`.
     let transition: Term
+    /// Per ground action: `x'` is a successor of `x` by that action (liveness needs to know which action
+    /// a step took, for weak fairness).
+    let actionTransitions: [Term]
+    /// Per ground action: it has a successor in `x` (the explorer's notion of enabled, for weak fairness).
+    let actionHasSuccessor: [Term]
     /// Per property index: the predicate of a property as a state predicate, where it has one.
     private(set) var predicateValue: [Int: Term] = [:]
     /// Per property index: the condition that evaluating the predicate fails.
@@ -34,12 +39,14 @@ final class SystemEncoding {
         let expressions = ExpressionEncoder(z3: z3, system: system, cells: pre.cells)
 
         var transitions: [Term] = []
+        var successors: [Term] = []
         var enabled: [Term] = []
         var bounds: [Term] = []
         var assertions: [Int: [Term]] = [:]
         for action in system.actions {
             let encoding = try ActionEncoder.encode(action, expressions: expressions, next: post.cells)
             transitions.append(encoding.transition)
+            successors.append(encoding.hasSuccessor)
             enabled.append(encoding.enabled)
             for (kind, condition) in encoding.firstFailure.sorted(by: { Self.order($0.key) < Self.order($1.key) }) {
                 switch kind {
@@ -49,6 +56,8 @@ final class SystemEncoding {
             }
         }
         transition = try z3.or(transitions)
+        actionTransitions = transitions
+        actionHasSuccessor = successors
         actionBoundsFailure = try z3.or(bounds)
         let terminal = try expressions.encode(system.terminal)
         var terminalHolds = try z3.boolean(terminal.value)
@@ -87,6 +96,21 @@ final class SystemEncoding {
     /// A fresh frame of state variables.
     func makeFrame(_ name: String) throws -> Frame { try Self.makeFrame(z3, system, name: name) }
 
+    /// A template over `x` and `x'` instantiated on `a` and `b`.
+    func instantiate(_ template: Term, from a: Frame, to b: Frame) throws -> Term {
+        var from: [Term] = []
+        var to: [Term] = []
+        for (template, frame) in [(pre, a), (post, b)] {
+            for (x, y) in zip(template.cells, frame.cells) {
+                if let x, let y {
+                    from.append(x)
+                    to.append(y)
+                }
+            }
+        }
+        return try z3.substitute(template, from: from, to: to)
+    }
+
     /// A template over `x` instantiated on `frame`.
     func instantiate(_ template: Term, at frame: Frame) throws -> Term {
         var from: [Term] = []
@@ -102,17 +126,7 @@ final class SystemEncoding {
 
     /// The transition relation from `a` to `b`.
     func transition(from a: Frame, to b: Frame) throws -> Term {
-        var from: [Term] = []
-        var to: [Term] = []
-        for (template, frame) in [(pre, a), (post, b)] {
-            for (x, y) in zip(template.cells, frame.cells) {
-                if let x, let y {
-                    from.append(x)
-                    to.append(y)
-                }
-            }
-        }
-        return try z3.substitute(transition, from: from, to: to)
+        try instantiate(transition, from: a, to: b)
     }
 
     /// Every cell of `frame` holds an ordinal of its type.

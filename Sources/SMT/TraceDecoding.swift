@@ -6,7 +6,7 @@ import PackedSystem
 /// values formatted by the system. A trace that does not replay is an internal error, never a silent wrong answer.
 final class TraceDecoder {
     let system: TransitionSystem
-    private let relation: TransitionRelation
+    let relation: TransitionRelation
 
     init(system: TransitionSystem) {
         self.system = system

@@ -34,10 +34,14 @@ enum Differential {
         var mismatches: [Mismatch] = []
         /// Properties both engines decided.
         var bothDecided = 0
-        /// Safety properties the explorer decided.
+        /// Properties the explorer decided.
         var explicitDecided = 0
         /// Traces whose lengths were compared.
         var tracesCompared = 0
+        /// Liveness properties both engines decided (their verdicts compared, and the SMT lasso's shape checked).
+        var livenessCompared = 0
+        /// Of those, the violated ones (lassos checked).
+        var lassosChecked = 0
         var explicit: CheckResult?
         var smt: CheckResult?
     }
@@ -53,7 +57,7 @@ enum Differential {
         for (a, b) in zip(explicit.properties, smt.properties) {
             switch a.kind {
             case .eventually, .leadsto:
-                if b.verdict != .unknown { comparison.mismatches.append(Mismatch(property: a.name, detail: "smt decided a liveness property")) }
+                compareLiveness(a, b, into: &comparison)
                 continue
             default: break
             }
@@ -83,5 +87,37 @@ enum Differential {
             }
         }
         return comparison
+    }
+
+    /// Liveness: equal verdicts, and an SMT lasso that is one: `loopStart` set, its last state the state of step
+    /// `loopStart` (or the trace stays in its last state), every step labelled with an action, and never longer
+    /// than the state space allows to matter. Lasso lengths are not compared: the explorer's are not shortest.
+    private static func compareLiveness(_ a: PropertyResult, _ b: PropertyResult, into comparison: inout Comparison) {
+        if a.verdict != .unknown { comparison.explicitDecided += 1 }
+        if let note = b.note, note.contains("internal error") {
+            comparison.mismatches.append(Mismatch(property: a.name, detail: note))
+        }
+        guard a.verdict != .unknown, b.verdict != .unknown else { return }
+        comparison.bothDecided += 1
+        comparison.livenessCompared += 1
+        if a.verdict != b.verdict {
+            comparison.mismatches.append(Mismatch(property: a.name, detail: "explicit \(a.verdict.rawValue), smt \(b.verdict.rawValue) (\(b.note ?? ""))"))
+            return
+        }
+        guard b.verdict == .violated else {
+            if b.trace != nil { comparison.mismatches.append(Mismatch(property: a.name, detail: "smt has a trace for a property that holds")) }
+            return
+        }
+        guard let trace = b.trace, let loopStart = trace.loopStart, let last = trace.steps.last, loopStart < trace.steps.count else {
+            comparison.mismatches.append(Mismatch(property: a.name, detail: "smt's counterexample is not a lasso"))
+            return
+        }
+        comparison.lassosChecked += 1
+        if trace.steps[loopStart].state != last.state {
+            comparison.mismatches.append(Mismatch(property: a.name, detail: "smt's lasso does not come back to step \(loopStart)"))
+        }
+        if trace.steps.dropFirst().contains(where: { $0.action == nil }) || trace.failure != nil {
+            comparison.mismatches.append(Mismatch(property: a.name, detail: "smt's lasso has an unlabelled step or a failing action"))
+        }
     }
 }

@@ -63,6 +63,8 @@ import Testing
         var decided = 0
         var explicitDecided = 0
         var traces = 0
+        var liveness = 0
+        var lassos = 0
         var models = 0
         for seed in stride(from: part, to: Self.modelCount, by: 4) {
             guard case .success(let system) = Differential.system(Self.source(seed)) else { continue }
@@ -71,13 +73,17 @@ import Testing
             decided += comparison.bothDecided
             explicitDecided += comparison.explicitDecided
             traces += comparison.tracesCompared
+            liveness += comparison.livenessCompared
+            lassos += comparison.lassosChecked
             #expect(comparison.mismatches.isEmpty, "seed \(seed): \(comparison.mismatches)\n\(Self.source(seed))")
         }
-        print("generated models, part \(part): \(models) models, \(decided) of \(explicitDecided) properties decided by both engines, \(traces) trace lengths compared")
+        print("generated models, part \(part): \(models) models, \(decided) of \(explicitDecided) properties decided by both engines, \(traces) trace lengths compared, \(liveness) liveness verdicts compared (\(lassos) SMT lassos checked)")
         #expect(models == Self.modelCount / 4)
         // The comparison must mean something: the SMT engine decides most of what the explorer decides.
         #expect(decided * 10 >= explicitDecided * 7, "smt decided \(decided) of \(explicitDecided) properties")
         #expect(traces > 0)
+        // Liveness is compared too: verdicts, and the shape of every SMT lasso.
+        #expect(liveness > 0 && lassos > 0, "\(liveness) liveness verdicts, \(lassos) lassos")
     }
 }
 

@@ -122,19 +122,6 @@ import Testing
         #expect(trace.length == 1)
     }
 
-    @Test func livenessIsLeftToTheExplorer() throws {
-        let system = try Differential.system("""
-            model live
-            var x: bool = false
-            fair action flip { x := !x }
-            eventually On: x
-            """).get()
-        let result = SMTEngine(system: system, file: "live.vmc").run()
-        let property = try #require(result.properties.first { $0.name == "On" })
-        #expect(property.verdict == .unknown)
-        #expect(property.note == "liveness is checked by the explicit engine")
-    }
-
     @Test func boundReachedIsUnknownNeverHolds() throws {
         // A counter whose invariant fails only after 30 steps and is not inductive below that depth.
         let system = try Differential.system("""

@@ -1,0 +1,166 @@
+import PackedSystem
+
+/// Decides the liveness properties (`eventually`, `leadsto` under weak fairness of the `fair` actions) after the
+/// safety properties, on the same encoding and BMC unrolling:
+///
+/// - violations by lasso-shaped BMC (`LassoSearch`), shortest first, each checked on the concrete machine
+///   (`TraceDecoder.lasso`) before it is reported;
+/// - proofs by liveness-to-safety under PDR (`LivenessProof`), with the invariant checked.
+///
+/// Per `--smt-method`: `bmc` and `kind` only search for lassos up to the depth bound (k-induction has no
+/// liveness counterpart here); `pdr` asks PDR first, then BMC for the lassos of what it refuted; `auto` searches
+/// for lassos up to the bound first (most violations are shallow), then asks PDR about the rest, then BMC again
+/// for the lassos of what PDR refuted, past the bound if need be.
+final class LivenessDriver {
+    let liveness: LivenessEncoding
+    let bmc: BoundedModelChecker
+    let decoder: TraceDecoder
+    let options: SMTOptions
+    let memoryMegabytes: Int?
+    /// Milliseconds left before the run's time limit (nil: none).
+    let remaining: () -> Int?
+    /// Counts one solver query: method, property, seconds.
+    let record: (String, String, Double) -> Void
+
+    /// Per property index in `system.properties`.
+    private(set) var findings: [Int: Finding] = [:]
+    /// The deepest lasso length searched completely.
+    private(set) var depthReached = -1
+    /// Whether PDR was asked.
+    private(set) var proofsTried = false
+    /// For each property PDR proved: its name and the product invariant.
+    private(set) var invariants: [(property: String, invariant: String)] = []
+    /// Why PDR did not decide a property.
+    private(set) var rejections: [Int: String] = [:]
+    /// Why the run stopped early, if it did.
+    private(set) var stopReason: String?
+    /// Liveness properties (indices into `liveness.properties`) PDR found violated: BMC looks past the bound.
+    private var refuted: Set<Int> = []
+    private let lassos: LassoSearch
+
+    init(liveness: LivenessEncoding, bmc: BoundedModelChecker, decoder: TraceDecoder, options: SMTOptions, memoryMegabytes: Int?,
+         remaining: @escaping () -> Int?, record: @escaping (String, String, Double) -> Void) {
+        self.liveness = liveness
+        self.bmc = bmc
+        self.decoder = decoder
+        self.options = options
+        self.memoryMegabytes = memoryMegabytes
+        self.remaining = remaining
+        self.record = record
+        lassos = LassoSearch(liveness: liveness, bmc: bmc)
+    }
+
+    private var system: TransitionSystem { liveness.system }
+    private func name(_ p: Int) -> String { system.properties[liveness.properties[p].index].info.name }
+    private func isUndecided(_ p: Int) -> Bool { findings[liveness.properties[p].index] == nil }
+    private var undecided: [Int] { liveness.properties.indices.filter(isUndecided) }
+
+    private func timed<T>(_ method: String, _ property: String, _ query: () throws -> T) rethrows -> T {
+        let begin = Clock.now()
+        defer { record(method, property, Clock.now() - begin) }
+        return try query()
+    }
+
+    /// Runs the methods in `options.method`'s order. Returns when every property is decided, the methods are
+    /// exhausted, or the run must stop (`stopReason`).
+    func run() throws {
+        guard !liveness.properties.isEmpty else { return }
+        let limit = max(0, options.maxDepth)
+        switch options.method {
+        case .bmc, .kind:
+            try search(to: limit)
+        case .pdr:
+            guard try prove() else { return }
+            try search(to: limit)
+        case .auto:
+            guard try search(to: limit) else { return }
+            guard try prove() else { return }
+            try search(to: limit)
+        }
+    }
+
+    /// Whether the run must stop now; sets `stopReason`.
+    private func mustStop() -> Bool {
+        if let left = remaining(), left <= 0 {
+            stopReason = "time limit of \(SymbolicRunFormat.seconds(options.timeoutSeconds ?? 0)) s reached"
+            return true
+        }
+        if let reason = options.interruption?() {
+            stopReason = reason
+            return true
+        }
+        return false
+    }
+
+    /// Lasso-shaped BMC from the next depth up to `limit`, further while a property PDR refuted has no lasso.
+    /// Returns false when the run stopped.
+    @discardableResult
+    private func search(to limit: Int) throws -> Bool {
+        var k = depthReached + 1
+        while k <= limit || refuted.contains(where: isUndecided) {
+            let open = undecided
+            if open.isEmpty { return true }
+            if mustStop() { return false }
+            for p in open {
+                let condition = try lassos.violation(p, k: k)
+                let (outcome, model) = try timed("lasso bmc", name(p)) { try bmc.check(condition, timeoutMilliseconds: remaining()) }
+                switch outcome {
+                case .unknown(let reason):
+                    stopReason = SymbolicRunFormat.describe(reason)
+                    return false
+                case .unsatisfiable:
+                    continue
+                case .satisfiable:
+                    guard let model else { continue }
+                    findings[liveness.properties[p].index] = counterexample(p, k: k, model: model)
+                }
+            }
+            depthReached = k
+            k += 1
+        }
+        return true
+    }
+
+    /// The finding for a lasso of k steps in the model: violated, or unknown with the internal error when the
+    /// machine does not confirm it.
+    private func counterexample(_ p: Int, k: Int, model: Z3Model) -> Finding {
+        do {
+            let states = try bmc.frames[0...k].map { try decoder.state($0, in: model) }
+            let lasso = try decoder.lasso(states, property: liveness.properties[p].index)
+            return .decided(.violated, lasso.trace, note: lasso.note)
+        } catch {
+            return .decided(.unknown, nil, note: "\(error)")
+        }
+    }
+
+    /// Liveness-to-safety under PDR for every undecided property. Returns false when the run stopped.
+    private func prove() throws -> Bool {
+        proofsTried = true
+        let proof = LivenessProof(liveness: liveness, memoryMegabytes: memoryMegabytes)
+        for p in undecided {
+            if mustStop() { return false }
+            var limit = remaining()
+            if let query = options.pdrQuerySeconds { limit = min(limit ?? Int.max, Int(query * 1000)) }
+            let (outcome, template) = try timed("pdr", name(p)) {
+                try proof.prove(p, timeoutMilliseconds: limit, check: remaining)
+            }
+            switch outcome {
+            case .proved(let invariant):
+                findings[liveness.properties[p].index] = .decided(.holds, nil, note: "proved by liveness-to-safety under PDR (inductive invariant checked)")
+                if let template { invariants.append((name(p), try proof.render(invariant, template: template))) }
+            case .reachable:
+                refuted.insert(p)
+            case .rejected(let reason):
+                rejections[liveness.properties[p].index] = reason
+            case .unknown(let reason):
+                if let left = remaining(), left <= 0 {
+                    stopReason = SymbolicRunFormat.describe(reason)
+                    return false
+                }
+                rejections[liveness.properties[p].index] = "PDR: \(SymbolicRunFormat.describe(reason))"
+                    + (options.pdrQuerySeconds.map { " (\(SymbolicRunFormat.seconds($0)) s per query)" } ?? "")
+            }
+        }
+        return true
+    }
+}
