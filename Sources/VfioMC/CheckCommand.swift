@@ -58,7 +58,7 @@ struct CheckCommand: ParsableCommand {
     @Flag(help: "Do not reduce by symmetry over scalarsets (on by default when a model declares one).")
     var noSymmetry = false
 
-    @Option(help: "The engine: explicit (breadth-first search), smt (Z3: BMC and k-induction) or both (cross-checked).")
+    @Option(help: "The engine: explicit (breadth-first search), smt (Z3: BMC, k-induction, PDR; lassos and liveness-to-safety for liveness) or both (cross-checked, liveness included).")
     var engine: EngineChoice = .explicit
 
     @Option(help: "Deepest bound for the SMT engine's BMC and k-induction.")

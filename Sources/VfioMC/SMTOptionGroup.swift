@@ -8,10 +8,10 @@ extension SMTMethod: ExpressibleByArgument {}
 /// The SMT engine's options for `check`: how it decides safety properties, and what it prints besides the
 /// verdicts. Kept apart from `CheckCommand` so the engine's options live in one place.
 struct SMTOptionGroup: ParsableArguments, Sendable {
-    @Option(help: ArgumentHelp("How the SMT engine decides safety properties: bmc (bounded model checking only), kind (BMC and k-induction up to --smt-depth), pdr (IC3/PDR through Z3's Spacer, unbounded; BMC rebuilds the traces) or auto (BMC and k-induction up to depth 4, then PDR).", valueName: "METHOD"))
+    @Option(help: ArgumentHelp("How the SMT engine decides properties: bmc (bounded model checking only; lassos for liveness), kind (BMC and k-induction up to --smt-depth; lassos for liveness), pdr (IC3/PDR through Z3's Spacer, unbounded, and liveness-to-safety under PDR; BMC rebuilds the traces) or auto (BMC and k-induction up to depth 4, then PDR; for liveness lasso BMC up to --smt-depth, then PDR).", valueName: "METHOD"))
     var smtMethod: SMTMethod = .auto
 
-    @Flag(help: "Print the inductive invariant of every property PDR proves (SMT-LIB, over the cells' ordinals: value minus the type's lower bound).")
+    @Flag(help: "Print the inductive invariant of every property PDR proves (SMT-LIB, over the cells' ordinals: value minus the type's lower bound; for liveness, over the liveness-to-safety product: saved.NAME, saved, live, seen.ACTION).")
     var showInvariant = false
 
     @Flag(help: "Print where the SMT engine's time went: solver queries and seconds per method and property.")
