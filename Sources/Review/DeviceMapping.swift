@@ -42,7 +42,8 @@ public enum DeviceMapping {
             guard next < devices.count else {
                 throw ReviewError("error: the log names \(names.count) devices (\(names.joined(separator: ", "))) but the model has "
                                   + "\(devices.count) (\(devices.map(\.name).joined(separator: ", "))); give the model more devices "
-                                  + "(for example --const N=\(names.count)) or map the names with --map NAME=INDEX")
+                                  + "(its device-count constant, if it has one: for example --const N=\(names.count)), replay the "
+                                  + "devices' lines one device at a time, or map the names with --map NAME=INDEX")
             }
             result[name] = next
             taken.insert(next)

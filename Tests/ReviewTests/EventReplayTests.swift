@@ -257,3 +257,55 @@ func exampleLog(_ name: String) throws -> String {
         #expect(fromStart.runs.allSatisfy { $0.result.start == "--start 'phase == 1'" })
     }
 }
+
+/// Models/v2-qemu80.vmc: QEMU 8.0 with its one device, and its own trace format (a SET is traced only when it
+/// succeeded, without the recover state; the VM state handler traces the state it requested).
+@Suite struct Qemu80ModelTests {
+    @Test func oneDeviceSourceAndDestinationConform() throws {
+        let source = try replayFromEntries(try exampleLog("qemu80-one-device-source.trace"), model: "v2-qemu80.vmc")
+        #expect(source.conforms, source.report)
+        #expect(source.steps.map(\.event.description) == ["0000:01:00.0 set STOP ok", "0000:01:00.0 state STOP",
+                                                           "0000:01:00.0 set STOP_COPY ok", "0000:01:00.0 set STOP ok"])
+        let destination = try replayFromEntries(try exampleLog("qemu80-one-device-destination.trace"), model: "v2-qemu80.vmc")
+        #expect(destination.conforms, destination.report)
+        #expect(destination.start == "entry destination")
+    }
+
+    /// QEMU 8.2's one-device source, without and with pre-copy: rejected at its first SET, and the report names
+    /// what QEMU 8.0 traces there (its SET to STOP).
+    @Test(arguments: [false, true])
+    func qemu82OneDeviceSourceIsRejected(preCopy: Bool) throws {
+        let lines = QEMUTrace.source82(devices: 1, preCopy: preCopy)
+        let result = try replayFromEntries(lines.joined(separator: "\n") + "\n", model: "v2-qemu80.vmc")
+        #expect(result.rejection?.event.line == 3, result.report)
+        #expect(result.render(logName: "test.log").contains("  0000:01:00.0 set STOP ok  (q_result)"), result.report)
+    }
+
+    /// A failed SET leaves no set line in 8.0's trace, but the VM state handler still traces the state it
+    /// requested: the stop handler's failure shows only through what follows (the VM restarts, the notifier).
+    @Test func failedStopShowsThroughTheRestart() throws {
+        let log = """
+            vfio_vmstate_change  (0000:01:00.0) running 0 reason finish-migrate device state STOP
+            vfio_migration_set_state  (0000:01:00.0) state RUNNING
+            vfio_vmstate_change  (0000:01:00.0) running 1 reason running device state RUNNING
+            vfio_migration_set_state  (0000:01:00.0) state RUNNING
+
+            """
+        var options = ReplayOptions()
+        options.requireComplete = true
+        let result = try replayFromEntries(log, model: "v2-qemu80.vmc", options: options)
+        #expect(result.conforms, result.report)
+        #expect(result.render(logName: "test.log").contains("ph = S_NOTIFY"), result.report)
+        // Without failures the first line is already impossible: a successful SET to STOP is traced before it.
+        let noFailures = try replayFromEntries(log, model: "v2-qemu80.vmc", constants: ["FAILURES": "false"])
+        #expect(noFailures.rejection?.event.line == 1, noFailures.report)
+        #expect(noFailures.render(logName: "test.log").contains("  0000:01:00.0 set STOP ok  (q_result)"), noFailures.report)
+    }
+
+    /// QEMU 8.0 took one migratable device (disputes.md D8): a two-device log is an error against this model.
+    @Test func aTwoDeviceLogIsAnError() throws {
+        #expect(throws: ReviewError.self) {
+            _ = try replayFromEntries(try exampleLog("qemu80-source.log"), model: "v2-qemu80.vmc")
+        }
+    }
+}
