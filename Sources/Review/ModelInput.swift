@@ -56,7 +56,7 @@ public enum ModelLoader {
 
     /// Every runnable combination of a model's variants, checked and lowered, in order; a model without variants
     /// gives one pair with an empty assignment. The model is parsed once.
-    public static func loadCombinations(_ input: ModelInput, overrides: [ConstantOverride] = [])
+    public static func loadCombinations(_ input: ModelInput, overrides: [ConstantOverride] = [], pins: [VariantPin] = [])
         throws -> [(assignment: VariantAssignment, system: TransitionSystem)] {
         let source: SourceFile
         if case .file(let path) = input {
@@ -69,7 +69,7 @@ public enum ModelLoader {
             source = SourceFile(name: input.displayName, text: try input.text())
         }
         let matrix: ModelMatrix
-        switch Frontend.matrix(source, overrides: overrides) {
+        switch Frontend.matrix(source, overrides: overrides, pins: pins) {
         case .failure(let errors): throw ReviewError(errors.rendered)
         case .success(let value): matrix = value
         }

@@ -54,7 +54,7 @@ public enum ReplayStart {
     /// `load` for every combination of a model's variants: each combination's system, with the states where
     /// `predicate` becomes true in it (an empty list when none does there). The expression is checked once first, so
     /// that its errors are reported as `load` reports them.
-    public static func loadCombinations(_ input: ModelInput, overrides: [ConstantOverride], predicate: String,
+    public static func loadCombinations(_ input: ModelInput, overrides: [ConstantOverride], pins: [VariantPin] = [], predicate: String,
                                         options: ExplorerOptions = ExplorerOptions())
         throws -> [(assignment: VariantAssignment, system: TransitionSystem, start: [[UInt64]])] {
         let trimmed = predicate.trimmingCharacters(in: .whitespacesAndNewlines)
@@ -64,7 +64,7 @@ public enum ReplayStart {
             // Under the first combination no state satisfies it; another combination may have some.
         }
         let text = try input.text() + "\n" + "reachable \(goalName): " + trimmed + "\n"
-        let combinations = try ModelLoader.loadCombinations(.text(name: input.displayName, text: text), overrides: overrides)
+        let combinations = try ModelLoader.loadCombinations(.text(name: input.displayName, text: text), overrides: overrides, pins: pins)
         return combinations.map { combination in
             let program = combination.system.properties.first { $0.info.name == goalName }?.predicateProgram
             let found = program.map { Self.states(becoming: [$0], in: combination.system, options: options).states[0] } ?? []

@@ -33,6 +33,11 @@ struct ReplayCommand: ParsableCommand {
 
     @OptionGroup(title: "Budgets") var budget: ProcessBudgetOptions
 
+    @Option(name: .customLong("variant"),
+            help: ArgumentHelp("Pin a variant to one of its values: NAME=VALUE (repeatable); the log is replayed under the "
+                               + "combinations that remain.", valueName: "NAME=VALUE"))
+    var variants: [String] = []
+
     @Option(help: "The log's format: auto, native or qemu.")
     var format: EventLog.Format = .auto
 
@@ -57,6 +62,17 @@ struct ReplayCommand: ParsableCommand {
         if maxSteps < 1 { throw ValidationError("--max-steps must be at least 1") }
         _ = try parsedMappings()
         _ = try model.overrides()
+        _ = try pins()
+    }
+
+    /// The parsed `--variant` pins.
+    private func pins() throws -> [VariantPin] {
+        try variants.map { text in
+            guard let equals = text.firstIndex(of: "="), equals != text.startIndex, text.index(after: equals) != text.endIndex else {
+                throw ValidationError("--variant expects NAME=VALUE, got '\(text)'")
+            }
+            return VariantPin(name: String(text[..<equals]), value: String(text[text.index(after: equals)...]))
+        }
     }
 
     private func parsedMappings() throws -> [String: String] {
@@ -91,11 +107,12 @@ struct ReplayCommand: ParsableCommand {
             if text.isEmpty { throw ReviewError("error: \(FileReading.displayName(log)): the log is empty (0 bytes)") }
             let events = try EventLog.parse(text, name: log, format: format)
             // A model with variants: the log is replayed against every combination (docs/reviewing.md).
-            let combinations = try ModelLoader.loadCombinations(.file(file), overrides: try model.overrides())
+            let combinations = try ModelLoader.loadCombinations(.file(file), overrides: try model.overrides(), pins: try pins())
             if combinations.count > 1 || combinations.first?.assignment.isEmpty == false {
                 let matrix: MatrixReplay
                 if let start {
-                    let started = try ReplayStart.loadCombinations(.file(file), overrides: try model.overrides(), predicate: start)
+                    let started = try ReplayStart.loadCombinations(.file(file), overrides: try model.overrides(), pins: try pins(),
+                                                                   predicate: start)
                     matrix = try MatrixReplay(started: started, startName: "--start '\(start)'", log: events, logName: log, options: options)
                 } else {
                     matrix = try MatrixReplay(combinations: combinations, log: events, logName: log, options: options)

@@ -1,0 +1,39 @@
+import Foundation
+import Testing
+
+/// `replay` from the command line on the library's QEMU models, which declare events, an entry point and variants.
+@Suite struct ReplayCLITests {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
+    static func path(_ relative: String) -> String { root.appendingPathComponent(relative).path }
+
+    /// A destination's log replays without --start under every combination of the 8.2 model's variants.
+    @Test func destinationLogReplaysUnderEveryCombinationFromTheEntryPoint() throws {
+        let run = try CLITests.run(["replay", Self.path("Models/v2-qemu-p2p.vmc"), Self.path("docs/examples/qemu82-destination.trace"),
+                                    "--const", "N=2", "--const", "FAILURES=false"])
+        #expect(run.status == 0, "\(run.stdout)\(run.stderr)")
+        #expect(run.stdout.contains("accepted by 6 of 6 combinations"), "\(run.stdout)")
+        #expect(run.stdout.contains("start: entry destination"))
+        #expect(run.stdout.contains("matching the events it emits (set, state)"))
+    }
+
+    @Test func pinsSelectTheCombinations() throws {
+        let run = try CLITests.run(["replay", Self.path("Models/v2-qemu-p2p.vmc"), Self.path("docs/examples/qemu80-source.log"),
+                                    "--const", "N=2", "--variant", "reading=FREEZE", "--variant", "async=A_NONE",
+                                    "--variant", "error_dma=false"])
+        #expect(run.status == 1, "\(run.stdout)\(run.stderr)")
+        #expect(run.stdout.hasPrefix("\(Self.path("docs/examples/qemu80-source.log")): accepted by 0 of 1 combination\n"), "\(run.stdout)")
+        #expect(run.stdout.contains("  0000:01:00.0 set RUNNING_P2P ok recover ERROR  (q_result)"))
+        let bad = try CLITests.run(["replay", Self.path("Models/v2-qemu-p2p.vmc"), Self.path("docs/examples/qemu80-source.log"),
+                                    "--variant", "reading=BOGUS"])
+        #expect(bad.status == 2)
+        #expect(bad.stderr.contains("--variant reading=BOGUS: 'BOGUS' is not a value of Reading"), "\(bad.stderr)")
+    }
+
+    @Test func startWorksOnAModelWithVariants() throws {
+        let run = try CLITests.run(["replay", Self.path("Models/v2-hypothetical-no-p2p-step.vmc"),
+                                    Self.path("docs/examples/qemu80-source.log"), "--const", "N=2", "--start", "ph == S_PRECOPY"])
+        #expect(run.status == 0, "\(run.stdout)\(run.stderr)")
+        #expect(run.stdout.contains("start: --start 'ph == S_PRECOPY'"), "\(run.stdout)")
+    }
+}
