@@ -9,7 +9,7 @@ public enum Frontend {
         LargeStack.run {
             let (syntax, diagnostics) = Parser.parse(source)
             guard let syntax else { return .failure(ModelErrors(diagnostics.diagnostics)) }
-            let result = Checker.check(syntax, source: source, diagnostics: diagnostics, overrides: overrides, pins: pins)
+            let result = TypeChecker.check(syntax, source: source, diagnostics: diagnostics, overrides: overrides, pins: pins)
             guard case .failure(let errors) = result, !overrides.isEmpty else { return result }
             return .failure(attributeToOverrides(errors, syntax: syntax, source: source, overrides: overrides))
         }
@@ -22,7 +22,7 @@ public enum Frontend {
     static func attributeToOverrides(_ errors: ModelErrors, syntax: ModelSyntax, source: SourceFile,
                                      overrides: [ConstantOverride]) -> ModelErrors {
         let (_, fresh) = Parser.parse(source)
-        guard case .success = Checker.check(syntax, source: source, diagnostics: fresh, overrides: []) else { return errors }
+        guard case .success = TypeChecker.check(syntax, source: source, diagnostics: fresh, overrides: []) else { return errors }
         let given = overrides.map { "--const \($0.name)=\($0.value)" }.joined(separator: " ")
         let own = errors.diagnostics.filter { $0.message.hasPrefix("--const ") || $0.message.hasPrefix("--variant ") }
         var kept = own.isEmpty ? Array(errors.diagnostics.prefix(1)).map {

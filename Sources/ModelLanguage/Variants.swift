@@ -111,7 +111,7 @@ public struct ModelMatrix: Sendable {
         if combination == first.variantAssignment { return .success(first) }
         let (syntax, source, overrides) = (self.syntax, self.source, self.overrides)
         return LargeStack.run {
-            Checker.check(syntax, source: source, diagnostics: DiagnosticBag(source: source), overrides: overrides,
+            TypeChecker.check(syntax, source: source, diagnostics: DiagnosticBag(source: source), overrides: overrides,
                           pins: combination.pins)
         }
     }
@@ -131,7 +131,7 @@ extension Frontend {
             }
             // The first values of the variants may make a combination the model does not list fail to check: its
             // errors matter only if a listed combination has them too, so the first listed one is checked below.
-            let (survey, surveyErrors, combinationsKnown) = Checker.survey(syntax, source: source, diagnostics: diagnostics,
+            let (survey, surveyErrors, combinationsKnown) = TypeChecker.survey(syntax, source: source, diagnostics: diagnostics,
                                                                           overrides: overrides, pins: pins)
             if let surveyErrors, !combinationsKnown || survey.variants.isEmpty { return failure(surveyErrors) }
             let combinations = survey.combinations.map { VariantAssignment(survey.variants, $0) }
@@ -140,7 +140,7 @@ extension Frontend {
             }
             var first = survey
             if firstCombination != survey.variantAssignment {
-                switch Checker.check(syntax, source: source, diagnostics: DiagnosticBag(source: source), overrides: overrides,
+                switch TypeChecker.check(syntax, source: source, diagnostics: DiagnosticBag(source: source), overrides: overrides,
                                      pins: firstCombination.pins) {
                 case .failure(let errors): return failure(errors)
                 case .success(let model): first = model
