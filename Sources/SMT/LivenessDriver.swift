@@ -9,8 +9,8 @@ import PackedSystem
 ///
 /// Per `--smt-method`: `bmc` and `kind` only search for lassos up to the depth bound (k-induction has no
 /// liveness counterpart here); `pdr` asks PDR first, then BMC for the lassos of what it refuted; `auto` searches
-/// for lassos up to the bound first (most violations are shallow), then asks PDR about the rest, then BMC again
-/// for the lassos of what PDR refuted, past the bound if need be.
+/// for lassos up to `autoDepth` (4) first, then asks PDR about the rest, then BMC again up to the bound, and past
+/// it for the lassos of what PDR refuted.
 final class LivenessDriver {
     let liveness: LivenessEncoding
     let bmc: BoundedModelChecker
@@ -73,7 +73,10 @@ final class LivenessDriver {
             guard try prove() else { return }
             try search(to: limit)
         case .auto:
-            guard try search(to: limit) else { return }
+            // Lasso BMC's query at depth k has k loop candidates, so a search to the bound costs seconds even on
+            // models of a few states, where PDR decides in about one: shallow lassos first, then PDR, then BMC
+            // for the lassos of what PDR refuted (and up to the bound for what it left open).
+            guard try search(to: min(limit, max(0, options.autoDepth))) else { return }
             guard try prove() else { return }
             try search(to: limit)
         }

@@ -8,20 +8,30 @@ extension SMTMethod: ExpressibleByArgument {}
 /// The SMT engine's options for `check`: how it decides safety properties, and what it prints besides the
 /// verdicts. Kept apart from `CheckCommand` so the engine's options live in one place.
 struct SMTOptionGroup: ParsableArguments, Sendable {
-    @Option(help: ArgumentHelp("How the SMT engine decides properties: bmc (bounded model checking only; lassos for liveness), kind (BMC and k-induction up to --smt-depth; lassos for liveness), pdr (IC3/PDR through Z3's Spacer, unbounded, and liveness-to-safety under PDR; BMC rebuilds the traces) or auto (BMC and k-induction up to depth 4, then PDR; for liveness lasso BMC up to --smt-depth, then PDR).", valueName: "METHOD"))
+    @Option(help: ArgumentHelp("How the SMT engine decides properties: bmc (bounded model checking only; lassos for liveness), kind (BMC and k-induction up to --smt-depth; lassos for liveness), pdr (IC3/PDR through Z3's Spacer, unbounded, and liveness-to-safety under PDR; BMC rebuilds the traces) or auto (BMC and k-induction up to depth 4, then PDR; for liveness lasso BMC up to depth 4, then PDR, then lasso BMC).", valueName: "METHOD"))
     var smtMethod: SMTMethod = .auto
 
     @Flag(help: "Print the inductive invariant of every property PDR proves (SMT-LIB, over the cells' ordinals: value minus the type's lower bound; for liveness, over the liveness-to-safety product: saved.NAME, saved, live, seen.ACTION).")
     var showInvariant = false
 
+    @Option(help: ArgumentHelp("The time limit of one PDR query (safety or liveness-to-safety), in seconds; a query that runs out leaves its property to BMC.", valueName: "SECONDS"))
+    var pdrQueryTimeout: Double = 20
+
     @Flag(help: "Print where the SMT engine's time went: solver queries and seconds per method and property.")
     var smtStats = false
+
+    func validate() throws {
+        guard pdrQueryTimeout.isFinite, pdrQueryTimeout > 0 else {
+            throw ValidationError("--pdr-query-timeout must be a positive number of seconds")
+        }
+    }
 
     /// Runs the SMT engine on one system with these options, printing the requested details (text output only).
     func run(_ system: TransitionSystem, file: String, maxDepth: Int, explorer: ExplorerOptions, timeoutSeconds: Double?, printDetails: Bool) -> CheckResult {
         var options = SMTOptions()
         options.maxDepth = maxDepth
         options.method = smtMethod
+        options.pdrQuerySeconds = pdrQueryTimeout
         options.timeoutSeconds = timeoutSeconds
         options.maxMemoryBytes = explorer.maxMemoryBytes
         options.interruption = explorer.interruption
