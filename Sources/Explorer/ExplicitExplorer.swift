@@ -33,6 +33,8 @@ public final class ExplicitExplorer {
     var depth = 0
     var stopReason: String?
     var startTime = 0.0
+    /// The number of initial states stored (they come first in the store); nil while they are being stored.
+    var initialStateCount: Int?
 
     /// Creates an explorer for a system.
     public init(system: TransitionSystem, options: ExplorerOptions = ExplorerOptions(), file: String) {
@@ -128,6 +130,7 @@ public final class ExplicitExplorer {
             if let inserted, inserted.inserted { checkState(inserted.index, stateChecks) }
             if stopReason != nil { return }
         }
+        initialStateCount = store.count
         if options.threads > 1 {
             exploreInParallel(threads: options.threads, stateChecks: stateChecks, progress: progress)
             return
@@ -356,7 +359,9 @@ public final class ExplicitExplorer {
     /// for it; the one-thread and the parallel search store the same first discoveries).
     private func coverage(complete: Bool) -> Coverage {
         var distinct = Array(repeating: 0, count: system.actions.count)
-        for index in 0..<store.count where store.parent(index) != StateStore.noParent {
+        // Every state after the initial ones was discovered by an action. (When a limit stopped the search while
+        // the initial states were stored, no state was discovered by one.)
+        for index in (initialStateCount ?? store.count)..<store.count {
             let action = Int(store.action(index))
             if action < distinct.count { distinct[action] += 1 }
         }
