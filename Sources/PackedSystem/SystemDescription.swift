@@ -26,6 +26,11 @@ public struct SystemDescription: Sendable {
         for action in system.actions {
             lines.append("  \(action.fair ? "fair " : "")\(action.label)")
             lines.append("    when \(describe(action.guardExpression))")
+            if !action.emissions.isEmpty {
+                lines.append("    emits " + action.emissions.map { emission in
+                    emission.kind.rawValue + (emission.condition == nil ? "" : " (conditional)")
+                }.joined(separator: ", ") + ", read on the state it leaves")
+            }
             lines += describe(action.body, indent: "    ")
         }
         lines.append("")
@@ -37,6 +42,7 @@ public struct SystemDescription: Sendable {
             lines.append(line)
         }
         lines.append("terminal: \(describe(system.terminal))")
+        for entry in system.entries { lines.append("entry \(entry.name): \(describe(entry.predicate))") }
         return lines.joined(separator: "\n") + "\n"
     }
 

@@ -151,7 +151,7 @@ public final class EventReplayer {
                 let expected = nextEvents(order, names: names)
                 let rejection = ReplayRejection(
                     eventIndex: index, event: event, device: deviceNames[device], statesBefore: Set(order.map(\.state)).count,
-                    deviceStates: [], moves: expected.events, bounded: expected.bounded || search.bounded, hint: nil, canStop: expected.canStop)
+                    deviceStates: deviceStates(order.map(\.state)), moves: expected.events, bounded: expected.bounded || search.bounded, hint: nil, canStop: expected.canStop)
                 var result = ReplayResult(log: log, variable: "events", mapping: mappingList(log, mapping), steps: steps,
                                           finalStates: order.map(\.state), rejection: rejection, system: system)
                 result.mode = .events
@@ -175,6 +175,18 @@ public final class EventReplayer {
             result.completion = canFinish(order) ? .finished : .unfinished
         }
         return result
+    }
+
+    /// Per device, the values of its state cell in the states, when the projection finds a device state variable
+    /// (context for a rejection; empty otherwise).
+    private func deviceStates(_ states: [[UInt64]]) -> [(device: String, values: [String])] {
+        let projection = DeviceProjection.detect(system)
+        guard let variable = projection.stateVariables.first, variable.fields.count == projection.devices.count else { return [] }
+        return projection.devices.indices.map { device in
+            let field = system.layout.fields[variable.fields[device]]
+            let values = Set(states.map { field.read($0) }).sorted().map(variable.valueType.format)
+            return ("\(projection.devices[device].name) (\(variable.name))", values)
+        }
     }
 
     /// The events a step emits that the log records (see `loggedKinds`).

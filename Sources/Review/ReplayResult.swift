@@ -144,7 +144,9 @@ public struct ReplayResult: Sendable {
             lines.append("")
             if mode == .events {
                 lines.append("The model cannot emit line \(rejection.event.line) (\(rejection.event.description)) as \(rejection.device) there.")
-                lines.append("Before it, \(rejection.statesBefore) model state\(rejection.statesBefore == 1 ? " is" : "s are") consistent with the log.")
+                lines.append("Before it, \(rejection.statesBefore) model state\(rejection.statesBefore == 1 ? " is" : "s are") consistent with the log"
+                             + (rejection.deviceStates.isEmpty ? "." : ", with the devices in:"))
+                for entry in rejection.deviceStates { lines.append("  \(entry.device): \(entry.values.joined(separator: " | "))") }
                 if rejection.moves.isEmpty {
                     lines.append("The model can emit no event from there.")
                 } else {
