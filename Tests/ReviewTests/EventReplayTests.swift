@@ -302,6 +302,18 @@ func exampleLog(_ name: String) throws -> String {
         #expect(noFailures.render(logName: "test.log").contains("  0000:01:00.0 set STOP ok  (q_result)"), noFailures.report)
     }
 
+    /// On the destination, a failed SET to RUNNING followed by a reset (the device lost its migrated state) leaves
+    /// no SET line in 8.0's trace; the VM-state line still says RUNNING. Replay tells it from a good run.
+    @Test func lostDeviceShowsInTheTrace() throws {
+        let lost = "vfio_migration_set_state  (0000:01:00.0) state RESUMING\n"
+            + "vfio_vmstate_change  (0000:01:00.0) running 1 reason running device state RUNNING\n"
+        let result = try replayFromEntries(lost, model: "v2-qemu80.vmc")
+        #expect(result.conforms, result.report)
+        #expect(result.render(logName: "test.log").contains("prog = false"), result.report)
+        let good = try replayFromEntries(try exampleLog("qemu80-one-device-destination.trace"), model: "v2-qemu80.vmc")
+        #expect(good.render(logName: "test.log").contains("prog = true"), good.report)
+    }
+
     /// QEMU 8.0 took one migratable device (disputes.md D8): a two-device log is an error against this model.
     @Test func aTwoDeviceLogIsAnError() throws {
         #expect(throws: ReviewError.self) {
