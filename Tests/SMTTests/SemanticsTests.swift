@@ -158,7 +158,10 @@ import Testing
         options.timeoutSeconds = 0.5
         let started = ContinuousClock.now
         let result = SMTEngine(system: system, options: options, file: "slow.vmc").run()
-        #expect(ContinuousClock.now - started < .seconds(10))
+        // The bound only separates "stopped by the limit" from "ran the 90,000-step search" (minutes): Swift
+        // Testing runs the other solver tests beside this one on two cores, so the run's wall time is loose.
+        let elapsed = ContinuousClock.now - started
+        #expect(elapsed < .seconds(30), "the run took \(elapsed) with a 0.5 s limit")
         #expect(result.properties.first { $0.name == "Fails" }?.verdict == .unknown)
         #expect(result.statistics.stopReason != nil)
     }
