@@ -19,18 +19,19 @@ public struct ModelAnalysis: Sendable {
     public init(system: TransitionSystem, name: String, options: ExplorerOptions = ExplorerOptions()) {
         self.name = name
         self.system = system
-        let explorer = ExplicitExplorer(system: system, options: options, file: name)
-        result = explorer.run()
+        let run = ExplicitExplorer(system: system, options: options, file: name).run()
+        result = run.result
         projection = DeviceProjection.detect(system)
         var graphs: [ProjectedStateGraph] = []
         // When the command's budget ran out (or a signal arrived), projecting the explored graph would only delay
         // the partial result: the graphs are left out.
-        if !projection.stateVariables.isEmpty, options.interruption?() == nil {
+        if !projection.stateVariables.isEmpty, options.budget.interruption?() == nil {
             var projector = StateGraphProjector(system: system, projection: projection)
-            for state in 0..<explorer.stateCount {
-                projector.addState(explorer.stateWords(state), initial: explorer.isInitialState(state))
+            let graph = run.graph
+            for state in 0..<graph.stateCount {
+                projector.addState(graph.stateWords(state), initial: graph.isInitialState(state))
             }
-            explorer.forEachTransition { projector.addTransition(from: $0, action: $1, successor: $2) }
+            graph.forEachTransition { projector.addTransition(from: $0, action: $1, successor: $2) }
             graphs = projector.graphs()
         }
         self.graphs = graphs

@@ -3,7 +3,9 @@ import PackedSystem
 
 /// The explicit-state engine: breadth-first search over packed states with an exact visited set, so every
 /// counterexample is a shortest one and the same model gives the same trace on every run.
-public final class ExplicitExplorer {
+public final class ExplicitExplorer: CheckingEngine {
+    /// Results carry `.explicit`.
+    public static let id = EngineID.explicit
     /// The system explored.
     public let system: TransitionSystem
     /// Limits.
@@ -31,7 +33,7 @@ public final class ExplicitExplorer {
     var findings: [Int: Finding] = [:]
     var transitions = 0
     var depth = 0
-    var stopReason: String?
+    var stopReason: StopReason?
     var startTime = 0.0
     /// The number of initial states stored (they come first in the store); nil while they are being stored.
     var initialStateCount: Int?
@@ -63,16 +65,25 @@ public final class ExplicitExplorer {
         self.reducer = reducer
     }
 
+    /// The limits of the run.
+    public var budget: EngineBudget { options.budget }
+
     var deadlockPropertyIndex: Int? { system.properties.firstIndex { $0.info.kind == .deadlock } }
     var boundsPropertyIndex: Int? { system.properties.firstIndex { $0.info.kind == .bounds } }
 
-    /// Runs the search and every check; `progress` is called about once per `progressInterval` seconds.
-    public func run(progress: ((ExplorerProgress) -> Void)? = nil) -> CheckResult {
+    /// Runs the search and every check, once per explorer.
+    public func run() -> ExplicitRun { run(progress: nil) }
+
+    /// Runs the search and every check, once per explorer; `progress` is called about once per
+    /// `progressInterval` seconds.
+    public func run(progress: ((ExplorerProgress) -> Void)?) -> ExplicitRun {
         startTime = ResourceUsage.now()
         explore(progress: progress)
         let relation = TransitionRelation(system)
         let livenessResults = stopReason == nil ? LivenessChecker(system: system, store: store, relation: relation).check() : [:]
-        return makeResult(liveness: livenessResults, relation: relation)
+        let result = makeResult(liveness: livenessResults, relation: relation)
+        return ExplicitRun(result: result,
+                           graph: ExploredGraph(system: system, store: store, reducer: reducer, interruption: options.budget.interruption))
     }
 
     // MARK: Search
@@ -162,11 +173,11 @@ public final class ExplicitExplorer {
     /// False when the search stops.
     func continueAfterBatch(progress: ((ExplorerProgress) -> Void)?, nextProgress: inout Double) -> Bool {
         let now = ResourceUsage.now()
-        if let timeout = options.timeoutSeconds, now - startTime > timeout {
-            stopReason = "time limit of \(Self.format(timeout)) s reached"
+        if let timeout = options.budget.timeoutSeconds, now - startTime > timeout {
+            stopReason = .timeLimit(seconds: timeout)
             return false
         }
-        if let reason = options.interruption?() {
+        if let reason = options.budget.interruption?() {
             stopReason = reason
             return false
         }
@@ -179,19 +190,19 @@ public final class ExplicitExplorer {
 
     /// Whether the time budget is spent; records why the search stops.
     func timeIsUp() -> Bool {
-        if let reason = options.interruption?() {
+        if let reason = options.budget.interruption?() {
             stopReason = reason
             return true
         }
-        guard let timeout = options.timeoutSeconds, ResourceUsage.now() - startTime > timeout else { return false }
-        stopReason = "time limit of \(Self.format(timeout)) s reached"
+        guard let timeout = options.budget.timeoutSeconds, ResourceUsage.now() - startTime > timeout else { return false }
+        stopReason = .timeLimit(seconds: timeout)
         return true
     }
 
     /// Whether the time budget is spent, without recording anything (safe from any thread).
     func timeBudgetSpent() -> Bool {
-        if options.interruption?() != nil { return true }
-        guard let timeout = options.timeoutSeconds else { return false }
+        if options.budget.interruption?() != nil { return true }
+        guard let timeout = options.budget.timeoutSeconds else { return false }
         return ResourceUsage.now() - startTime > timeout
     }
 
@@ -272,24 +283,20 @@ public final class ExplicitExplorer {
 
     @inline(__always)
     private func admit(_ state: UnsafePointer<UInt64>, hash: UInt64, parent: UInt32, action: UInt32) -> (index: Int, inserted: Bool)? {
-        if let limit = options.maxStates, store.count >= limit, store.find(state) == nil {
-            stopReason = "state limit of \(limit) reached"
+        if let limit = options.budget.maxStates, store.count >= limit, store.find(state) == nil {
+            stopReason = .stateLimit(limit)
             return nil
         }
-        if store.isFull, let limit = options.maxMemoryBytes, ResourceUsage.bytesBesides(store.bytes) + store.bytesAfterGrowth > limit,
+        if store.isFull, let limit = options.budget.maxMemoryBytes, ResourceUsage.bytesBesides(store.bytes) + store.bytesAfterGrowth > limit,
            store.find(state) == nil {
-            stopReason = "memory limit of \(limit) bytes reached"
+            stopReason = .memoryLimit(bytes: limit)
             return nil
         }
         if store.count >= StateStore.maximumStates, store.find(state) == nil {
-            stopReason = "the explorer's limit of \(StateStore.maximumStates) states reached"
+            stopReason = .storeCapacity(StateStore.maximumStates)
             return nil
         }
         return store.insert(state, hash: hash, parent: parent, action: action)
-    }
-
-    static func format(_ seconds: Double) -> String {
-        seconds == seconds.rounded() ? String(Int(seconds)) : String(seconds)
     }
 
     // MARK: Results
@@ -300,7 +307,7 @@ public final class ExplicitExplorer {
         var results: [PropertyResult] = []
         for (index, property) in system.properties.enumerated() {
             let info = property.info
-            var result = PropertyResult(name: info.name, kind: info.kind, expected: info.expected, verdict: .unknown, engine: "explicit")
+            var result = PropertyResult(name: info.name, kind: info.kind, expected: info.expected, verdict: .unknown, engine: Self.id)
             switch info.kind {
             case .invariant, .assertion, .bounds, .deadlock:
                 if let finding = findings[index] {
@@ -330,7 +337,7 @@ public final class ExplicitExplorer {
                     result.note = outcome.note
                 }
             }
-            if result.verdict == .unknown, let stopReason { result.note = stopReason }
+            if result.verdict == .unknown, let stopReason { result.note = stopReason.description }
             results.append(result)
         }
         var statistics = RunStatistics()
@@ -349,7 +356,7 @@ public final class ExplicitExplorer {
         statistics.threads = options.threads
         var result = CheckResult(file: file, model: system.name, cellNames: system.cellNames,
                                  cellTypes: system.layout.fields.map(\.type), properties: results, statistics: statistics,
-                                 engine: "explicit")
+                                 engine: Self.id)
         result.coverage = coverage(complete: complete)
         return result
     }

@@ -2,12 +2,8 @@ import PackedSystem
 
 /// Limits and switches for an explicit-state run.
 public struct ExplorerOptions: Sendable {
-    /// Stop (without a verdict for undecided properties) once this many distinct states are stored.
-    public var maxStates: Int?
-    /// Stop before the engine's structures would exceed this many bytes.
-    public var maxMemoryBytes: Int?
-    /// Stop after this many seconds.
-    public var timeoutSeconds: Double?
+    /// The limits (states, memory, time, interruption), the type every engine shares.
+    public var budget = EngineBudget()
     /// Seconds between progress reports.
     public var progressInterval: Double = 1
     /// Reduce by symmetry when the model declares scalarsets (and has no liveness properties).
@@ -17,13 +13,6 @@ public struct ExplorerOptions: Sendable {
     /// Chunks of 256 frontier states per round of the parallel search (at most 2048); smaller rounds let tests
     /// exercise many rounds on small models.
     var parallelChunksPerRound = 256
-
-    /// Asked between batches whether to stop now (for example after SIGINT); a non-nil answer is the stop
-    /// reason, and the run ends as at a time limit: partial statistics, undecided properties.
-    public var interruption: (@Sendable () -> String?)?
-
-    /// The same memory limit and interruption for building the system (grounding) before the search.
-    public var buildBudget: BuildBudget { BuildBudget(maxResidentBytes: maxMemoryBytes, interruption: interruption) }
 
     /// Default options: no limits.
     public init() {}

@@ -157,7 +157,7 @@ extension ExplicitExplorer {
             next += chunk.firstDiscoveries.count
         }
         var end = next
-        if let limit = options.maxStates, end > limit { end = max(store.count, limit) }
+        if let limit = options.budget.maxStates, end > limit { end = max(store.count, limit) }
         let openChecks = stateChecks.filter { findings[$0.property] == nil }
         forEachChunk(round.count, workers: workers) { chunk, worker in
             self.storeFirstDiscoveries(of: round[round.startIndex + chunk], below: end, tables: tables, checks: openChecks,
@@ -173,7 +173,7 @@ extension ExplicitExplorer {
             if chunk.base + chunk.firstDiscoveries.count > end {
                 // The one-thread search stops at this chunk's first state beyond the limit.
                 mergeStateEvents(chunk.events)
-                stopReason = "state limit of \(options.maxStates ?? end) reached"
+                stopReason = .stateLimit(options.budget.maxStates ?? end)
                 store.rebuildIndex()
                 return false
             }
@@ -192,10 +192,10 @@ extension ExplicitExplorer {
     /// stops, drops the round's claims and returns false.
     private func grow(toHold states: Int, threads: Int) -> Bool {
         if states > StateStore.maximumStates {
-            stopReason = "the explorer's limit of \(StateStore.maximumStates) states reached"
-        } else if let limit = options.maxMemoryBytes,
+            stopReason = .storeCapacity(StateStore.maximumStates)
+        } else if let limit = options.budget.maxMemoryBytes,
                   ResourceUsage.bytesBesides(store.bytes) + store.bytes(forStates: states) > limit {
-            stopReason = "memory limit of \(limit) bytes reached"
+            stopReason = .memoryLimit(bytes: limit)
         } else {
             store.reserve(states: states, threads: threads)
             return true

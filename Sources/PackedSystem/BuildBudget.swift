@@ -8,19 +8,19 @@ public struct BuildBudget: Sendable {
     /// Stop once the process's resident memory exceeds this many bytes.
     public var maxResidentBytes: Int?
     /// Asked while grounding whether to stop now; a non-nil answer is the stop reason.
-    public var interruption: (@Sendable () -> String?)?
+    public var interruption: (@Sendable () -> StopReason?)?
 
     /// No limits.
-    public init(maxResidentBytes: Int? = nil, interruption: (@Sendable () -> String?)? = nil) {
+    public init(maxResidentBytes: Int? = nil, interruption: (@Sendable () -> StopReason?)? = nil) {
         self.maxResidentBytes = maxResidentBytes
         self.interruption = interruption
     }
 
     /// Why building must stop now, if it must.
-    func stopReason() -> String? {
+    func stopReason() -> StopReason? {
         if let reason = interruption?() { return reason }
         if let limit = maxResidentBytes, ProcessMemory.residentBytes() > limit {
-            return "memory limit of \(limit) bytes reached"
+            return .memoryLimit(bytes: limit)
         }
         return nil
     }
@@ -28,7 +28,7 @@ public struct BuildBudget: Sendable {
 
 /// The build stopped because a budget ran out; not a problem of the model.
 struct BuildStopped: Error {
-    let reason: String
+    let reason: StopReason
 }
 
 /// The process's memory, as the kernel counts it.
@@ -39,5 +39,18 @@ public enum ProcessMemory {
         let fields = text.split(separator: " ")
         guard fields.count > 1, let pages = Int(fields[1]) else { return 0 }
         return pages * Int(sysconf(Int32(_SC_PAGESIZE)))
+    }
+
+    /// Peak resident bytes of this process so far (getrusage's maximum resident set size; 0 when unknown). The
+    /// one measure of peak memory: both engines' statistics and the JSON `peakMemoryBytes` read it.
+    public static func peakResidentBytes() -> Int {
+        var usage = rusage()
+        #if canImport(Darwin)
+        guard getrusage(RUSAGE_SELF, &usage) == 0 else { return 0 }
+        return Int(usage.ru_maxrss)
+        #else
+        guard getrusage(RUSAGE_SELF.rawValue, &usage) == 0 else { return 0 }
+        return Int(usage.ru_maxrss) * 1024
+        #endif
     }
 }

@@ -98,14 +98,14 @@ public struct PropertyResult: Sendable, Hashable {
     public var verdict: Verdict
     /// The counterexample or witness, when there is one.
     public var trace: Trace?
-    /// The engine that produced the verdict.
-    public var engine: String
+    /// The engine that produced the verdict (`both` when both engines decided it alike).
+    public var engine: EngineID
     /// A remark, such as why there is no verdict.
     public var note: String?
 
     /// Creates a result.
     public init(name: String, kind: CheckedPropertyKind, expected: ExpectedVerdict, verdict: Verdict, trace: Trace? = nil,
-                engine: String, note: String? = nil) {
+                engine: EngineID, note: String? = nil) {
         self.name = name
         self.kind = kind
         self.expected = expected
@@ -119,30 +119,38 @@ public struct PropertyResult: Sendable, Hashable {
     public var meetsExpectation: Bool { verdict.rawValue == expected.rawValue }
 }
 
-/// Statistics of a run.
+/// Statistics of a run. Every engine fills the same fields with the same meaning; a field an engine cannot
+/// measure keeps its zero value, as each field's comment says.
 public struct RunStatistics: Sendable, Hashable {
-    /// Distinct states stored.
+    /// Distinct states stored by the explicit search (after symmetry reduction: representatives). 0 for the SMT
+    /// engine, which stores no states.
     public var states: Int = 0
-    /// Transitions (successors generated, including duplicates).
+    /// Transitions of the explicit search: successors generated, duplicates included. 0 for the SMT engine.
     public var transitions: Int = 0
-    /// Depth of the breadth-first search (the longest shortest path).
+    /// Explicit search: the depth of the breadth-first search (the longest shortest path from an initial state).
+    /// SMT engine: the deepest bound BMC and k-induction reached (0 when no bound was tried).
     public var depth: Int = 0
-    /// Wall-clock seconds.
+    /// Wall-clock seconds of the run (building the system not included).
     public var seconds: Double = 0
-    /// Peak resident memory of the process, in bytes.
+    /// Peak resident memory of the whole process, in bytes, when the run ended (`ProcessMemory.peakResidentBytes`,
+    /// the same measure for every engine; it includes what other runs of the same process used before).
     public var peakMemoryBytes: Int = 0
-    /// Bytes the engine's own structures used at the end.
+    /// Bytes the explicit engine's state store used at the end (states, parents, actions, hash index). 0 for the
+    /// SMT engine, whose memory is Z3's.
     public var engineBytes: Int = 0
-    /// Reductions applied (for example "symmetry over Dev (3 elements)").
+    /// State-space reductions applied by the explicit search (for example "symmetry over Dev (3 elements)").
     public var reductions: [String] = []
+    /// The decision procedures the SMT engine ran, in the order it reports them ("bmc", "k-induction", "pdr",
+    /// "lasso bmc", "liveness-to-safety pdr"). Empty for the explicit engine.
+    public var methods: [String] = []
     /// Remarks on the run, such as why a reduction was not applied.
     public var notes: [String] = []
-    /// Threads used by the search.
+    /// Threads used by the explicit search (1 for the SMT engine).
     public var threads = 1
-    /// Whether the state space was fully explored.
+    /// Whether the run covered everything it set out to (the whole state space; every bound up to the limit).
     public var complete: Bool = true
-    /// Why the search stopped early, if it did.
-    public var stopReason: String?
+    /// Why the run stopped early, if it did.
+    public var stopReason: StopReason?
 
     /// Creates empty statistics.
     public init() {}
@@ -167,8 +175,8 @@ public struct CheckResult: Sendable {
     public var properties: [PropertyResult]
     /// Run statistics.
     public var statistics: RunStatistics
-    /// The engine's name.
-    public let engine: String
+    /// The engine that ran (`both`: the cross-engine comparison of two runs).
+    public let engine: EngineID
     /// Set when two engines were run and reached different verdicts on some property.
     public var disagreement = false
     /// What each ground action did in the explicit search; nil when only the SMT engine ran.
@@ -176,7 +184,7 @@ public struct CheckResult: Sendable {
 
     /// Creates a result.
     public init(file: String, model: String, cellNames: [String], cellTypes: [FiniteType], properties: [PropertyResult],
-                statistics: RunStatistics, engine: String) {
+                statistics: RunStatistics, engine: EngineID) {
         self.file = file
         self.model = model
         self.cellNames = cellNames

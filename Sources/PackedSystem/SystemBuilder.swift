@@ -49,7 +49,7 @@ public enum SystemBuilder {
             }
         } catch let stopped as BuildStopped {
             diagnostics.error("stopped while grounding the actions: \(stopped.reason)", at: 0)
-            return .failure(ModelErrors(diagnostics.diagnostics, stopReason: stopped.reason))
+            return .failure(ModelErrors(diagnostics.diagnostics, stopReason: stopped.reason.description))
         } catch let problem as LoweringProblem {
             diagnostics.error(problem.message, at: problem.range)
             return .failure(ModelErrors(diagnostics.diagnostics))

@@ -57,7 +57,7 @@ extension HTMLRenderer {
             html += "<details open><summary><h3>Counterexample: <code>\(e(property.name))</code> under "
             html += "\(MatrixResult.columnName(index)) <code>\(e(run.assignment.description))</code></h3></summary>\n"
             html += "<p>\(e(property.kind.rawValue)), \(e(property.verdict.rawValue)) (expected \(e(property.expected.rawValue))), "
-            html += "\(e(trace.shapeDescription)), found by \(e(property.engine)).</p>\n"
+            html += "\(e(trace.shapeDescription)), found by \(e(property.engine.rawValue)).</p>\n"
             if let failure = trace.failure {
                 html += "<p class=\"failure\">Step \(trace.steps.count): <code>\(e(failure.label))</code> fails at line "
                 html += "\(failure.line):\(failure.column): \(e(failure.message))</p>\n"

@@ -9,7 +9,7 @@ public enum HTMLRenderer {
         var body = ""
         body += "<nav><a href=\"index.html\">All models</a></nav>\n"
         body += "<h1>Model <code>\(e(result.model))</code></h1>\n"
-        var facts = ["file <code>\(e(result.file))</code>", "engine \(e(result.engine))"]
+        var facts = ["file <code>\(e(result.file))</code>", "engine \(e(result.engine.rawValue))"]
         if !report.constantsText.isEmpty {
             facts.append("constants " + report.constantsText.map { "<code>\(e($0))</code>" }.joined(separator: ", "))
         }
@@ -106,7 +106,7 @@ public enum HTMLRenderer {
             let name = property.trace == nil ? "<code>\(e(property.name))</code>" : "<a href=\"#\(anchor)\"><code>\(e(property.name))</code></a>"
             html += "<tr><td>\(name)</td><td>\(e(property.kind.rawValue))</td><td>\(e(property.expected.rawValue))</td>"
             html += "<td>\(e(property.verdict.rawValue))</td><td><span class=\"badge \(status.css)\">\(e(status.text))</span></td>"
-            html += "<td>\(e(property.engine))</td><td>"
+            html += "<td>\(e(property.engine.rawValue))</td><td>"
             if let trace = property.trace {
                 html += "\(e(trace.shapeDescription)) (<a href=\"\(e(report.itfPath(index)))\">ITF</a>)"
             }
@@ -137,7 +137,7 @@ public enum HTMLRenderer {
         var html = "<section id=\"trace-\(e(slug))\">\n"
         html += "<details\(open ? " open" : "")><summary><h3>\(what): <code>\(e(property.name))</code> "
         html += "<span class=\"badge \(status.css)\">\(e(property.verdict.rawValue)), expected \(e(property.expected.rawValue))</span></h3></summary>\n"
-        html += "<p>\(e(property.kind.rawValue)), \(e(trace.shapeDescription)), found by \(e(property.engine)). "
+        html += "<p>\(e(property.kind.rawValue)), \(e(trace.shapeDescription)), found by \(e(property.engine.rawValue)). "
         html += "ITF: <a href=\"\(e(report.itfPath(index)))\">\(e(report.itfPath(index)))</a>.</p>\n"
         if let note = property.note { html += "<p class=\"note\">\(e(note))</p>\n" }
         if let failure = trace.failure {

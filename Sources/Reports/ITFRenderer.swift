@@ -33,7 +33,7 @@ public enum ITFRenderer {
             ("kind", .string(property.kind.rawValue)),
             ("verdict", .string(property.verdict.rawValue)),
             ("expected", .string(property.expected.rawValue)),
-            ("engine", .string(property.engine)),
+            ("engine", .string(property.engine.rawValue)),
         ]
         if !variants.isEmpty {
             meta.append(("variants", .object(variants.entries.map { ($0.name, JSONRenderer.assignedValue($0.value)) })))

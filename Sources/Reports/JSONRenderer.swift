@@ -119,13 +119,13 @@ public enum JSONRenderer {
         var reductions: [String] = []
         var notes: [String] = []
         for result in results {
-            for reduction in result.statistics.reductions where !reductions.contains(reduction) { reductions.append(reduction) }
+            for reduction in Self.reductionsField(result.statistics) where !reductions.contains(reduction) { reductions.append(reduction) }
             for note in result.statistics.notes where !notes.contains(note) { notes.append(note) }
         }
         return .object([
             ("file", .string(matrix.file)),
             ("model", .string(matrix.model)),
-            ("engine", .string(first.result.engine)),
+            ("engine", .string(first.result.engine.rawValue)),
             ("states", .int(states)),
             ("transitions", .int(results.reduce(0) { $0 + $1.statistics.transitions })),
             ("depth", .int(results.map(\.statistics.depth).max() ?? 0)),
@@ -134,7 +134,7 @@ public enum JSONRenderer {
             ("bytesPerState", .double(states > 0 ? Double(peak) / Double(states) : 0)),
             ("peakMemoryBytes", .int(peak)),
             ("complete", .bool(results.allSatisfy(\.statistics.complete))),
-            ("stopReason", results.lazy.compactMap(\.statistics.stopReason).first.map { .string($0) } ?? .null),
+            ("stopReason", results.lazy.compactMap(\.statistics.stopReason).first.map { .string($0.description) } ?? .null),
             ("reductions", .array(reductions.map { .string($0) })),
             ("notes", .array(notes.map { .string($0) })),
             ("threads", .int(results.map(\.statistics.threads).max() ?? 1)),
@@ -204,9 +204,14 @@ public enum JSONRenderer {
             ("expected", .string(common(cells.map(\.expected.rawValue)))),
             ("verdict", .string(common(cells.map(\.verdict.rawValue)))),
             ("met", .bool(cells.allSatisfy(\.meetsExpectation))),
-            ("engine", .string(common(cells.map(\.engine)))),
+            ("engine", .string(common(cells.map(\.engine.rawValue)))),
         ] + (sanities.isEmpty ? [] : [("sanity", .string(common(sanities.map(\.label))))]))
     }
+
+    /// The JSON `reductions` field: the explicit engine's reductions, then the SMT engine's methods. The methods
+    /// have their own statistics field (`RunStatistics.methods`); the JSON format printed them under `reductions`
+    /// before they had, and keeps them there so its output does not change.
+    static func reductionsField(_ statistics: RunStatistics) -> [String] { statistics.reductions + statistics.methods }
 
     /// One run's model-level fields.
     private static func singleModel(_ run: VariantRun) -> JSONValue {
@@ -215,7 +220,7 @@ public enum JSONRenderer {
         return .object([
             ("file", .string(result.file)),
             ("model", .string(result.model)),
-            ("engine", .string(result.engine)),
+            ("engine", .string(result.engine.rawValue)),
             ("states", .int(statistics.states)),
             ("transitions", .int(statistics.transitions)),
             ("depth", .int(statistics.depth)),
@@ -224,8 +229,8 @@ public enum JSONRenderer {
             ("bytesPerState", .double(statistics.bytesPerState)),
             ("peakMemoryBytes", .int(statistics.peakMemoryBytes)),
             ("complete", .bool(statistics.complete)),
-            ("stopReason", statistics.stopReason.map { .string($0) } ?? .null),
-            ("reductions", .array(statistics.reductions.map { .string($0) })),
+            ("stopReason", statistics.stopReason.map { .string($0.description) } ?? .null),
+            ("reductions", .array(Self.reductionsField(statistics).map { .string($0) })),
             ("notes", .array(statistics.notes.map { .string($0) })),
             ("threads", .int(statistics.threads)),
             ("expectationsMet", .bool(result.expectationsMet)),
@@ -241,7 +246,7 @@ public enum JSONRenderer {
             ("expected", .string(property.expected.rawValue)),
             ("verdict", .string(property.verdict.rawValue)),
             ("met", .bool(property.meetsExpectation)),
-            ("engine", .string(property.engine)),
+            ("engine", .string(property.engine.rawValue)),
         ]
         if let sanity {
             members.append(("sanity", .string(sanity.label)))

@@ -77,7 +77,7 @@ public enum JUnitRenderer {
             let states = results.reduce(0) { $0 + $1.statistics.states }
             var suite = "  " + ElementWriter.open("testsuite", attributes) + "\n"
             suite += "    <properties>\n"
-            suite += "      " + ElementWriter.open("property", [("name", "engine"), ("value", matrix.engine)], selfClosing: true) + "\n"
+            suite += "      " + ElementWriter.open("property", [("name", "engine"), ("value", matrix.engine.rawValue)], selfClosing: true) + "\n"
             suite += "      " + ElementWriter.open("property", [("name", "states"), ("value", String(states))], selfClosing: true) + "\n"
             suite += "      " + ElementWriter.open("property", [("name", "complete"), ("value", results.allSatisfy(\.statistics.complete) ? "true" : "false")],
                                                    selfClosing: true) + "\n"

@@ -38,7 +38,7 @@ public enum MarkdownRenderer {
             let trace = property.trace.map { "\(cell($0.shapeDescription)) ([ITF](\(report.itfPath(index))))" } ?? ""
             let statusText = status.css == "ok" ? status.text : "**\(status.text)**"
             lines.append("| \(name) | \(property.kind.rawValue) | \(property.expected.rawValue) | \(property.verdict.rawValue) | \(statusText) | "
-                         + "\(cell(property.engine)) | \(trace) |" + (sanityColumn ? " \(sanityText(sanity[property.name])) |" : "")
+                         + "\(cell(property.engine.rawValue)) | \(trace) |" + (sanityColumn ? " \(sanityText(sanity[property.name])) |" : "")
                          + (notes ? " \(cell(property.note ?? "")) |" : ""))
         }
         lines += matrixSection(report)

@@ -156,7 +156,7 @@ public struct ModelReport: Sendable {
     func statisticsRows(_ options: ReportOptions) -> [(String, String)] {
         let statistics = result.statistics
         var rows: [(String, String)] = [
-            ("engine", result.engine),
+            ("engine", result.engine.rawValue),
             ("distinct states", Markup.grouped(statistics.states)),
             ("transitions", Markup.grouped(statistics.transitions)),
             ("depth (longest shortest path)", String(statistics.depth)),
@@ -165,7 +165,7 @@ public struct ModelReport: Sendable {
             ("state bits (words of 64 bits)", "\(system.layout.usedBits) (\(system.layout.wordCount))"),
             ("ground actions", String(system.actions.count)),
         ]
-        if let reason = statistics.stopReason { rows.append(("stopped early", reason)) }
+        if let reason = statistics.stopReason { rows.append(("stopped early", reason.description)) }
         if options.timings {
             rows += [
                 ("seconds", Markup.fixed(statistics.seconds, places: 3)),

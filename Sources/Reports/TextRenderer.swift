@@ -51,10 +51,10 @@ public struct TextRenderer: Sendable {
         var summary = "\(statistics.states) states, \(statistics.transitions) transitions, depth \(statistics.depth), "
             + "\(Self.seconds(statistics.seconds)) s, \(Self.grouped(Int(statistics.statesPerSecond.rounded()))) states/s"
             + (statistics.threads > 1 ? " on \(statistics.threads) threads" : "")
-        if result.engine == "smt" {
+        if result.engine == .smt {
             // The symbolic engine enumerates no states: its bounds and proofs are in the property notes. Its
             // statistics list the methods it ran (bmc, k-induction, pdr) where the explorer lists reductions.
-            let methods = statistics.reductions.isEmpty ? "" : " (" + statistics.reductions.joined(separator: ", ") + ")"
+            let methods = statistics.methods.isEmpty ? "" : " (" + statistics.methods.joined(separator: ", ") + ")"
             return "symbolic run\(methods), \(Self.seconds(statistics.seconds)) s"
         }
         if !statistics.reductions.isEmpty { summary += ", reductions: " + statistics.reductions.joined(separator: ", ") }

@@ -117,7 +117,7 @@ public struct MatrixResult: Sendable {
     /// Whether every cell met its expectation.
     public var expectationsMet: Bool { runs.allSatisfy(\.result.expectationsMet) }
     /// The engine of the runs.
-    public var engine: String { runs.first?.result.engine ?? "explicit" }
+    public var engine: EngineID { runs.first?.result.engine ?? .explicit }
 
     /// `#1`, `#2`, ...: the short column name of run `index`.
     public static func columnName(_ index: Int) -> String { "#\(index + 1)" }

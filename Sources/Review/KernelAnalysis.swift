@@ -142,8 +142,7 @@ public struct KernelAnalysis: Sendable {
         for variant in LoopVariant.allCases {
             let system = try ModelLoader.load(text: text, name: "kernel model of \(tables.file)",
                                               overrides: [ConstantOverride(name: "LOOP_FIX", value: variant == .fixed ? "true" : "false")])
-            let explorer = ExplicitExplorer(system: system, options: ExplorerOptions(), file: tables.file)
-            let result = explorer.run()
+            let result = ExplicitExplorer(system: system, options: ExplorerOptions(), file: tables.file).check()
             var verdicts: [RuleVerdict] = []
             for (property, rule) in KernelModel.rules {
                 guard let found = result.properties.first(where: { $0.name == property }) else {

@@ -87,7 +87,7 @@ public struct ModelDiff: Sendable {
         lines.append("base:     " + Self.summary(base))
         lines.append("proposed: " + Self.summary(proposed))
         for analysis in [base, proposed] where !analysis.result.statistics.complete {
-            lines.append("  (\(analysis.name): search stopped early, \(analysis.result.statistics.stopReason ?? "budget"); "
+            lines.append("  (\(analysis.name): search stopped early, \(analysis.result.statistics.stopReason?.description ?? "budget"); "
                          + "verdicts may be missing and the automata are partial)")
         }
         lines.append("")

@@ -79,8 +79,9 @@ public enum ReplayStart {
                               options: ExplorerOptions = ExplorerOptions()) -> (states: [[[UInt64]]], stopReason: String?) {
         var exploreOptions = options
         exploreOptions.symmetry = false
-        let explorer = ExplicitExplorer(system: system, options: exploreOptions, file: system.model.source.name)
-        let result = explorer.run()
+        let run = ExplicitExplorer(system: system, options: exploreOptions, file: system.model.source.name).run()
+        let result = run.result
+        let graph = run.graph
         // A relation of its own: `forEachTransition` fires with another one, and this one only evaluates.
         let relation = TransitionRelation(system)
         var found: [[[UInt64]]] = []
@@ -89,18 +90,18 @@ public enum ReplayStart {
             func holds(_ words: UnsafePointer<UInt64>) -> Bool { relation.holds(program, in: words) }
             var satisfied: [Bool] = []
             var start = StateSet()
-            for index in 0..<explorer.stateCount {
-                let words = explorer.stateWords(index)
+            for index in 0..<graph.stateCount {
+                let words = graph.stateWords(index)
                 let value = words.withUnsafeBufferPointer { buffer in buffer.baseAddress.map(holds) ?? false }
                 satisfied.append(value)
-                if value && explorer.isInitialState(index) { start.insert(words) }
+                if value && graph.isInitialState(index) { start.insert(words) }
             }
-            explorer.forEachTransition { from, _, successor in
+            graph.forEachTransition { from, _, successor in
                 guard !satisfied[from], holds(successor) else { return }
                 start.insert(Array(UnsafeBufferPointer(start: successor, count: wordCount)))
             }
             found.append(start.states)
         }
-        return (found, result.statistics.complete ? nil : (result.statistics.stopReason ?? "budget"))
+        return (found, result.statistics.complete ? nil : (result.statistics.stopReason?.description ?? "budget"))
     }
 }

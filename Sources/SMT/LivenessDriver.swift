@@ -33,7 +33,7 @@ final class LivenessDriver {
     /// Why PDR did not decide a property.
     private(set) var rejections: [Int: String] = [:]
     /// Why the run stopped early, if it did.
-    private(set) var stopReason: String?
+    private(set) var stopReason: StopReason?
     /// Liveness properties (indices into `liveness.properties`) PDR found violated: BMC looks past the bound.
     private var refuted: Set<Int> = []
     private let lassos: LassoSearch
@@ -85,10 +85,10 @@ final class LivenessDriver {
     /// Whether the run must stop now; sets `stopReason`.
     private func mustStop() -> Bool {
         if let left = remaining(), left <= 0 {
-            stopReason = "time limit of \(SymbolicRunFormat.seconds(options.timeoutSeconds ?? 0)) s reached"
+            stopReason = .timeLimit(seconds: options.budget.timeoutSeconds ?? 0)
             return true
         }
-        if let reason = options.interruption?() {
+        if let reason = options.budget.interruption?() {
             stopReason = reason
             return true
         }
@@ -109,7 +109,7 @@ final class LivenessDriver {
                 let (outcome, model) = try timed("lasso bmc", name(p)) { try bmc.check(condition, timeoutMilliseconds: remaining()) }
                 switch outcome {
                 case .unknown(let reason):
-                    stopReason = SymbolicRunFormat.describe(reason)
+                    stopReason = .solver(SymbolicRunFormat.describe(reason))
                     return false
                 case .unsatisfiable:
                     continue
@@ -157,7 +157,7 @@ final class LivenessDriver {
                 rejections[liveness.properties[p].index] = reason
             case .unknown(let reason):
                 if let left = remaining(), left <= 0 {
-                    stopReason = SymbolicRunFormat.describe(reason)
+                    stopReason = .solver(SymbolicRunFormat.describe(reason))
                     return false
                 }
                 rejections[liveness.properties[p].index] = "PDR: \(SymbolicRunFormat.describe(reason))"

@@ -20,8 +20,11 @@ public enum SMTMethod: String, Sendable, CaseIterable {
     case auto
 }
 
-/// Limits for the symbolic engine.
+/// Options of the symbolic engine: its own settings, and the limits every engine shares (`budget`).
 public struct SMTOptions: Sendable {
+    /// The run's limits: `timeoutSeconds` for the whole run (and passed to Z3 per query), `maxMemoryBytes` passed
+    /// to Z3, `interruption` asked before every bound. `maxStates` does not apply: the engine stores no states.
+    public var budget = EngineBudget()
     /// The deepest bound for bounded model checking and k-induction.
     public var maxDepth: Int = 40
     /// How safety properties are decided.
@@ -32,13 +35,6 @@ public struct SMTOptions: Sendable {
     /// counterexamples (a goal 150 steps deep takes minutes where BMC takes seconds), so a query that runs out
     /// leaves its property to BMC instead of stopping the run.
     public var pdrQuerySeconds: Double? = 20
-    /// Wall-clock limit for the whole run, passed to Z3 per query as well.
-    public var timeoutSeconds: Double?
-    /// Memory limit passed to Z3, in bytes.
-    public var maxMemoryBytes: Int?
-    /// Asked before every bound whether to stop now (for example after SIGINT); a non-nil answer is the stop
-    /// reason. A query already running ends at its own time limit.
-    public var interruption: (@Sendable () -> String?)?
 
     /// Default options.
     public init() {}
@@ -47,7 +43,9 @@ public struct SMTOptions: Sendable {
 /// The symbolic engine: bounded model checking finds shortest violations and witnesses; k-induction and PDR
 /// prove invariants; lasso-shaped BMC and liveness-to-safety under PDR decide liveness (`eventually`,
 /// `leadsto`). Results use the explorer's types.
-public final class SMTEngine {
+public final class SMTEngine: CheckingEngine {
+    /// Results carry `.smt`.
+    public static let id = EngineID.smt
     /// The system checked.
     public let system: TransitionSystem
     /// Limits.
@@ -62,12 +60,12 @@ public final class SMTEngine {
         self.file = file
     }
 
-    /// Checks every property. Never throws: a Z3 error leaves the undecided properties unknown, with the error
-    /// as their note.
-    public func run() -> CheckResult { runDetailed().result }
+    /// The limits of the run.
+    public var budget: EngineBudget { options.budget }
 
-    /// Checks every property, and also returns where the solver time went and the invariants PDR proved.
-    public func runDetailed() -> SMTRunDetails {
+    /// Checks every property, and also returns where the solver time went and the invariants PDR proved. Never
+    /// throws: a Z3 error leaves the undecided properties unknown, with the error as their note.
+    public func run() -> SMTRun {
         let system = self.system
         let options = self.options
         let file = self.file
@@ -77,7 +75,7 @@ public final class SMTEngine {
 }
 
 /// A run's result with the engine's own details.
-public struct SMTRunDetails: Sendable {
+public struct SMTRun: EngineRun, Sendable {
     /// The verdicts, in the explorer's types.
     public let result: CheckResult
     /// Per method and property: solver queries and seconds.
@@ -102,7 +100,7 @@ private final class SymbolicRun {
     private var findings: [Finding]
     private var depthReached = -1
     private var inductionReached = -1
-    private var stopReason: String?
+    private var stopReason: StopReason?
     private var queries = SMTQueryStatistics()
     private var invariants: [(property: String, invariant: String)] = []
     /// Properties PDR found violated (or reached): BMC looks for their traces beyond the depth bound.
@@ -119,11 +117,11 @@ private final class SymbolicRun {
         findings = Array(repeating: .undecided, count: system.properties.count)
     }
 
-    private var memoryMegabytes: Int? { options.maxMemoryBytes.map { max(1, $0 >> 20) } }
+    private var memoryMegabytes: Int? { options.budget.maxMemoryBytes.map { max(1, $0 >> 20) } }
 
     /// Milliseconds left before the time limit (nil: no limit); zero or less means it has passed.
     private var remainingMilliseconds: Int? {
-        guard let timeout = options.timeoutSeconds else { return nil }
+        guard let timeout = options.budget.timeoutSeconds else { return nil }
         return Int(((timeout - (Clock.now() - start)) * 1000).rounded(.down))
     }
 
@@ -148,13 +146,13 @@ private final class SymbolicRun {
         return false
     }
 
-    func run() -> SMTRunDetails {
+    func run() -> SMTRun {
         do {
             try check()
         } catch {
-            stopReason = "\(error)"
+            stopReason = .engineError("\(error)")
         }
-        return SMTRunDetails(result: result(), queries: queries, invariants: invariants + (liveness?.invariants ?? []))
+        return SMTRun(result: result(), queries: queries, invariants: invariants + (liveness?.invariants ?? []))
     }
 
     private static let everyProperty = "(all undecided)"
@@ -240,10 +238,10 @@ private final class SymbolicRun {
         while k <= limit || mustDeepen() {
             if !safety.contains(where: isUndecided) { return true }
             if timedOut {
-                stop("time limit of \(Self.format(options.timeoutSeconds ?? 0)) s reached")
+                stop(.timeLimit(seconds: options.budget.timeoutSeconds ?? 0))
                 return false
             }
-            if let reason = options.interruption?() {
+            if let reason = options.budget.interruption?() {
                 stop(reason)
                 return false
             }
@@ -262,7 +260,7 @@ private final class SymbolicRun {
             }
             switch any {
             case .unknown(let reason):
-                stop(Self.describe(reason))
+                stop(.solver(Self.describe(reason)))
                 return false
             case .unsatisfiable: break
             case .satisfiable:
@@ -270,7 +268,7 @@ private final class SymbolicRun {
                     let (outcome, model) = try timed("bmc", name(index)) { try bmc.check(condition, timeoutMilliseconds: remainingMilliseconds) }
                     switch outcome {
                     case .unknown(let reason):
-                        stop(Self.describe(reason))
+                        stop(.solver(Self.describe(reason)))
                         return false
                     case .unsatisfiable: continue
                     case .satisfiable:
@@ -303,10 +301,10 @@ private final class SymbolicRun {
             let open = group.filter { isUndecided($0) && !refuted.contains($0) }
             guard !open.isEmpty, open.count == group.count || group.count == 1 else { continue }
             if timedOut {
-                stop("time limit of \(Self.format(options.timeoutSeconds ?? 0)) s reached")
+                stop(.timeLimit(seconds: options.budget.timeoutSeconds ?? 0))
                 return false
             }
-            if let reason = options.interruption?() {
+            if let reason = options.budget.interruption?() {
                 stop(reason)
                 return false
             }
@@ -333,7 +331,7 @@ private final class SymbolicRun {
                 for index in open { rejections[index] = reason }
             case .unknown(let reason):
                 if timedOut {
-                    stop(Self.describe(reason))
+                    stop(.solver(Self.describe(reason)))
                     return false
                 }
                 // This query's own limit: leave the properties to BMC (and say why, if it does not decide them).
@@ -358,7 +356,7 @@ private final class SymbolicRun {
                 }
                 switch outcome {
                 case .unknown(let reason):
-                    stop(Self.describe(reason))
+                    stop(.solver(Self.describe(reason)))
                     return false
                 case .satisfiable:
                     continue
@@ -371,7 +369,7 @@ private final class SymbolicRun {
                             try bmc.check(try z3.or(clean), timeoutMilliseconds: remainingMilliseconds)
                         }
                         if case .unknown(let reason) = base {
-                            stop(Self.describe(reason))
+                            stop(.solver(Self.describe(reason)))
                             return false
                         }
                         if case .satisfiable = base { continue }
@@ -385,7 +383,7 @@ private final class SymbolicRun {
         return true
     }
 
-    private func stop(_ reason: String) {
+    private func stop(_ reason: StopReason) {
         stopReason = reason
     }
 
@@ -436,7 +434,7 @@ private final class SymbolicRun {
         var results: [PropertyResult] = []
         for (index, property) in system.properties.enumerated() {
             let info = property.info
-            var result = PropertyResult(name: info.name, kind: info.kind, expected: info.expected, verdict: .unknown, engine: "smt")
+            var result = PropertyResult(name: info.name, kind: info.kind, expected: info.expected, verdict: .unknown, engine: SMTEngine.id)
             let finding = Self.isSafety(info.kind) ? findings[index] : liveness?.findings[index] ?? .undecided
             do {
                 switch finding {
@@ -454,21 +452,21 @@ private final class SymbolicRun {
         var statistics = RunStatistics()
         statistics.depth = max(0, depthReached, liveness?.depthReached ?? 0)
         statistics.seconds = Clock.now() - start
-        statistics.peakMemoryBytes = Clock.peakResidentBytes()
+        statistics.peakMemoryBytes = ProcessMemory.peakResidentBytes()
         switch options.method {
-        case .bmc: statistics.reductions = ["bmc"]
-        case .kind: statistics.reductions = ["bmc", "k-induction"]
-        case .pdr: statistics.reductions = ["pdr", "bmc"]
-        case .auto: statistics.reductions = ["bmc", "k-induction", "pdr"]
+        case .bmc: statistics.methods = ["bmc"]
+        case .kind: statistics.methods = ["bmc", "k-induction"]
+        case .pdr: statistics.methods = ["pdr", "bmc"]
+        case .auto: statistics.methods = ["bmc", "k-induction", "pdr"]
         }
         if let liveness {
-            statistics.reductions.append("lasso bmc")
-            if liveness.proofsTried { statistics.reductions.append("liveness-to-safety pdr") }
+            statistics.methods.append("lasso bmc")
+            if liveness.proofsTried { statistics.methods.append("liveness-to-safety pdr") }
         }
         statistics.complete = !results.contains { $0.verdict == .unknown }
         statistics.stopReason = stopReason ?? liveness?.stopReason
         return CheckResult(file: file, model: system.name, cellNames: system.cellNames, cellTypes: system.layout.fields.map(\.type),
-                           properties: results, statistics: statistics, engine: "smt")
+                           properties: results, statistics: statistics, engine: SMTEngine.id)
     }
 
     private func livenessUndecidedNote() -> String {
@@ -555,22 +553,11 @@ enum SymbolicRunFormat {
     }
 }
 
-/// Wall-clock time and peak memory, without Foundation.
+/// Wall-clock time, without Foundation.
 enum Clock {
     static func now() -> Double {
         var spec = timespec()
         clock_gettime(CLOCK_MONOTONIC, &spec)
         return Double(spec.tv_sec) + Double(spec.tv_nsec) / 1e9
-    }
-
-    static func peakResidentBytes() -> Int {
-        var usage = rusage()
-        #if canImport(Darwin)
-        guard getrusage(RUSAGE_SELF, &usage) == 0 else { return 0 }
-        return Int(usage.ru_maxrss)
-        #else
-        guard getrusage(RUSAGE_SELF.rawValue, &usage) == 0 else { return 0 }
-        return Int(usage.ru_maxrss) * 1024
-        #endif
     }
 }

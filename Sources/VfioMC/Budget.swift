@@ -2,6 +2,7 @@ import ArgumentParser
 import CProcessSupport
 import Explorer
 import Foundation
+import PackedSystem
 
 /// The limits of the whole process, shared by every command that may run long.
 struct ProcessBudgetOptions: ParsableArguments {
@@ -54,12 +55,12 @@ struct BudgetOptions: ParsableArguments {
     func start() throws -> ExplorerOptions {
         try process.start()
         var options = ExplorerOptions()
-        options.maxStates = maxStates
-        options.maxMemoryBytes = process.maxMemoryBytes
+        options.budget.maxStates = maxStates
+        options.budget.maxMemoryBytes = process.maxMemoryBytes
         // The command's deadline reaches the search through `interruption`, so its stop reason names the limit
         // the user gave, and time spent loading counts against it.
         options.threads = threads
-        options.interruption = RunControl.interruption
+        options.budget.interruption = RunControl.interruption
         return options
     }
 }
@@ -74,7 +75,7 @@ enum RunControl {
     nonisolated(unsafe) private static var timeout: Double?
     nonisolated(unsafe) private static var deadline: Double?
     /// The stop reasons for a spent time and memory budget, set before any thread reads them.
-    nonisolated(unsafe) private static var reasons: [String] = ["", "", ""]
+    nonisolated(unsafe) private static var reasons: [StopReason?] = [nil, nil, nil]
 
     /// Installs the signal handlers and, when a limit is given, the watchdog.
     static func start(timeout: Double?, maxMemoryBytes: Int?) {
@@ -82,7 +83,7 @@ enum RunControl {
         startTime = ResourceUsage.now()
         Self.timeout = timeout
         deadline = timeout.map { startTime + $0 }
-        reasons = ["", "time limit of \(format(timeout ?? 0)) s reached", "memory limit of \(maxMemoryBytes ?? 0) bytes reached"]
+        reasons = [nil, .timeLimit(seconds: timeout ?? 0), .memoryLimit(bytes: maxMemoryBytes ?? 0)]
         guard timeout != nil || maxMemoryBytes != nil else { return }
         let thread = Thread { watch(timeout: timeout, maxMemoryBytes: maxMemoryBytes) }
         thread.stackSize = 1 << 16
@@ -96,15 +97,15 @@ enum RunControl {
     }
 
     /// Why the run must stop now, if it must: a signal, or a limit the watchdog saw exceeded.
-    static let interruption: @Sendable () -> String? = {
+    static let interruption: @Sendable () -> StopReason? = {
         switch vmc_interrupt_signal() {
         case 0:
             let budget = Int(vmc_budget_exhausted())
             if budget != 0 { return reasons[budget] }
             if let deadline, ResourceUsage.now() > deadline { return reasons[1] }
             return nil
-        case SIGINT: return "interrupted by SIGINT"
-        default: return "interrupted by SIGTERM"
+        case SIGINT: return .signal(name: "SIGINT")
+        default: return .signal(name: "SIGTERM")
         }
     }
 
@@ -130,7 +131,7 @@ enum RunControl {
             }
             guard which != 0 else { continue }
             vmc_set_budget_exhausted(which)
-            let reason = reasons[Int(which)]
+            let reason = reasons[Int(which)].map(\.description) ?? "budget"
             if exceededSince == nil { exceededSince = now }
             // The search stops at its next poll; a phase that does not poll gets a second (time), or is ended at
             // once when memory passes the limit by 5% (so the peak stays within a tenth of it).
@@ -140,10 +141,6 @@ enum RunControl {
                 exit(3)
             }
         }
-    }
-
-    private static func format(_ seconds: Double) -> String {
-        seconds == seconds.rounded() ? String(Int(seconds)) : String(seconds)
     }
 }
 

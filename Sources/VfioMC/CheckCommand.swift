@@ -171,7 +171,7 @@ struct EngineRunner: Sendable {
         if engine != .smt {
             let explorer = ExplicitExplorer(system: system, options: options, file: file)
             let progress: ((ExplorerProgress) -> Void)? = showProgress ? { ProgressLine.show($0) } : nil
-            explicitResult = explorer.run(progress: progress)
+            explicitResult = explorer.run(progress: progress).result
             if showProgress { ProgressLine.clear() }
         }
         var smtResult: CheckResult?
@@ -199,7 +199,7 @@ enum EngineComparison {
     static func merge(explicit: CheckResult, smt: CheckResult) -> CheckResult {
         var merged = CheckResult(file: explicit.file, model: explicit.model, cellNames: explicit.cellNames,
                                  cellTypes: explicit.cellTypes, properties: explicit.properties,
-                                 statistics: explicit.statistics, engine: "both")
+                                 statistics: explicit.statistics, engine: .both)
         merged.coverage = explicit.coverage
         for (index, property) in explicit.properties.enumerated() {
             guard index < smt.properties.count else { continue }
@@ -208,10 +208,10 @@ enum EngineComparison {
                 merged.properties[index] = other
             } else if property.verdict != .unknown, other.verdict != .unknown, property.verdict != other.verdict {
                 merged.properties[index].note = "ENGINES DISAGREE: explicit says \(property.verdict.rawValue), smt says \(other.verdict.rawValue)"
-                merged.properties[index].engine = "both"
+                merged.properties[index].engine = .both
                 merged.disagreement = true
             } else {
-                merged.properties[index].engine = other.verdict == .unknown ? property.engine : "both"
+                merged.properties[index].engine = other.verdict == .unknown ? property.engine : .both
             }
         }
         return merged

@@ -58,7 +58,7 @@ struct ReportCommand: ParsableCommand {
                 printError("vfio-mc: \(RunControl.interruption() ?? "interrupted"); \(out) is left as it was")
                 throw ExitCode(code)
             }
-            switch ModelLoading.load(file, overrides: overrides, budget: explorerOptions.buildBudget) {
+            switch ModelLoading.load(file, overrides: overrides, budget: explorerOptions.budget.buildBudget) {
             case .failure(let failure):
                 let messages = failure.messages.map { $0.replacingOccurrences(of: file, with: shown[index]) }
                 printError(messages.joined(separator: "\n"))
@@ -100,10 +100,10 @@ struct ReportCommand: ParsableCommand {
         var note: String?
         if !analysis.projection.stateVariables.isEmpty {
             if !result.statistics.complete && analysis.graphs.isEmpty {
-                note = "The search stopped early (\(result.statistics.stopReason ?? "budget")) and the command's budget was spent: "
+                note = "The search stopped early (\(result.statistics.stopReason?.description ?? "budget")) and the command's budget was spent: "
                     + "no graphs are drawn."
             } else if !result.statistics.complete {
-                note = "The search stopped early (\(result.statistics.stopReason ?? "budget")): the graphs show the transitions "
+                note = "The search stopped early (\(result.statistics.stopReason?.description ?? "budget")): the graphs show the transitions "
                     + "from the states it explored."
             } else if !result.statistics.reductions.isEmpty {
                 note = "The search stored one representative per class of symmetric states; the graphs show the transitions "

@@ -32,10 +32,10 @@ struct SMTOptionGroup: ParsableArguments, Sendable {
         options.maxDepth = maxDepth
         options.method = smtMethod
         options.pdrQuerySeconds = pdrQueryTimeout
-        options.timeoutSeconds = timeoutSeconds
-        options.maxMemoryBytes = explorer.maxMemoryBytes
-        options.interruption = explorer.interruption
-        let details = SMTEngine(system: system, options: options, file: file).runDetailed()
+        // The command's budget, as the explorer has it, with the time left of the command's limit.
+        options.budget = explorer.budget
+        options.budget.timeoutSeconds = timeoutSeconds
+        let details = SMTEngine(system: system, options: options, file: file).run()
         if printDetails && showInvariant {
             // Properties proved together share one invariant: print it once, naming them all.
             var groups: [(properties: [String], invariant: String)] = []

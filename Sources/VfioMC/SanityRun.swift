@@ -14,13 +14,13 @@ extension EngineRunner {
         let trivial = Triviality.trivialProperties(model)
         var goals: [String: String] = [:]
         var system: TransitionSystem
-        switch SystemBuilder.build(model, budget: options.buildBudget) {
+        switch SystemBuilder.build(model, budget: options.budget.buildBudget) {
         case .failure(let errors): return .failure(errors)
         case .success(let built): system = built
         }
         if engine == .explicit {
             let augmented = Vacuity.withPremiseGoals(model)
-            if !augmented.goals.isEmpty, case .success(let built) = SystemBuilder.build(augmented.model, budget: options.buildBudget) {
+            if !augmented.goals.isEmpty, case .success(let built) = SystemBuilder.build(augmented.model, budget: options.budget.buildBudget) {
                 system = built
                 goals = augmented.goals
             }

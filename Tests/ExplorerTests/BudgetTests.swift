@@ -25,11 +25,12 @@ import Testing
 
     @Test func stateLimitStopsWithUnknownVerdicts() throws {
         var options = ExplorerOptions()
-        options.maxStates = 500
+        options.budget.maxStates = 500
         let result = try explore(Self.large, options: options)
         #expect(result.statistics.states == 500)
         #expect(!result.statistics.complete)
-        #expect(result.statistics.stopReason == "state limit of 500 reached")
+        #expect(result.statistics.stopReason == .stateLimit(500))
+        #expect(result.statistics.stopReason?.description == "state limit of 500 reached")
         #expect(try result.property("Fine").verdict == .unknown)
         #expect(try result.property("Corner").verdict == .unknown)
         #expect(result.hasUnknown)
@@ -37,25 +38,27 @@ import Testing
 
     @Test func memoryLimitStopsBeforeGrowingPastIt() throws {
         var options = ExplorerOptions()
-        options.maxMemoryBytes = 100_000
+        options.budget.maxMemoryBytes = 100_000
         let result = try explore(Self.large, options: options)
         #expect(!result.statistics.complete)
-        #expect(result.statistics.stopReason == "memory limit of 100000 bytes reached")
+        #expect(result.statistics.stopReason == .memoryLimit(bytes: 100_000))
+        #expect(result.statistics.stopReason?.description == "memory limit of 100000 bytes reached")
         #expect(result.statistics.engineBytes <= 100_000)
     }
 
     @Test func timeLimitStopsTheSearch() throws {
         var options = ExplorerOptions()
-        options.timeoutSeconds = 1e-9
+        options.budget.timeoutSeconds = 1e-9
         let result = try explore(Self.large, options: options)
         #expect(!result.statistics.complete)
-        #expect(result.statistics.stopReason?.hasPrefix("time limit") == true)
+        #expect(result.statistics.stopReason == .timeLimit(seconds: 1e-9))
+        #expect(result.statistics.stopReason?.description.hasPrefix("time limit") == true)
         #expect(result.statistics.states < 10_000)
     }
 
     @Test func violationsFoundBeforeTheLimitKeepTheirVerdict() throws {
         var options = ExplorerOptions()
-        options.maxStates = 50
+        options.budget.maxStates = 50
         let result = try explore("""
             model early
             var n: 0..1000 = 0

@@ -95,7 +95,7 @@ import Testing
     @Test(arguments: [1, 2])
     func aStoppedSearchCallsNothingDead(threads: Int) throws {
         var options = ExplorerOptions()
-        options.maxStates = 3
+        options.budget.maxStates = 3
         options.threads = threads
         let result = try explore(Self.counted, options: options)
         let coverage = try #require(result.coverage)

@@ -32,7 +32,7 @@ import Testing
             let matrix = try Frontend.matrix(SourceFile(name: "example.vmc", text: example)).get()
             for combination in matrix.combinations {
                 let system = try SystemBuilder.build(try matrix.check(combination).get()).get()
-                let result = ExplicitExplorer(system: system, options: ExplorerOptions(), file: "example.vmc").run()
+                let result = ExplicitExplorer(system: system, options: ExplorerOptions(), file: "example.vmc").check()
                 #expect(result.expectationsMet,
                         "example failed under \(combination):\n\(example)\n\(result.properties.filter { !$0.meetsExpectation })")
                 #expect(result.statistics.complete)

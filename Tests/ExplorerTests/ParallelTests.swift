@@ -107,7 +107,7 @@ import Testing
     @Test(arguments: [1, 2, 7, 250, 4_000, 20_000])
     func stateLimitStopsWhereTheOneThreadSearchStops(limit: Int) throws {
         var options = ExplorerOptions()
-        options.maxStates = limit
+        options.budget.maxStates = limit
         let one = try explore(Self.mixed, options: options)
         for chunksPerRound in [256, 2] {
             options.threads = 2
@@ -121,10 +121,10 @@ import Testing
         var options = ExplorerOptions()
         options.threads = 2
         options.parallelChunksPerRound = chunksPerRound
-        options.maxMemoryBytes = 300_000
+        options.budget.maxMemoryBytes = 300_000
         let result = try explore(Self.mixed, options: options)
         #expect(!result.statistics.complete)
-        #expect(result.statistics.stopReason == "memory limit of 300000 bytes reached")
+        #expect(result.statistics.stopReason == .memoryLimit(bytes: 300_000))
         #expect(result.statistics.engineBytes <= 300_000)
         #expect(result.statistics.states < 32_768)
         #expect(try result.property("InRange").verdict == .unknown)
@@ -136,10 +136,10 @@ import Testing
     @Test func parallelSearchHonoursTheStateLimit() throws {
         var options = ExplorerOptions()
         options.threads = 2
-        options.maxStates = 500
+        options.budget.maxStates = 500
         let result = try explore(BudgetTests.large, options: options)
         #expect(result.statistics.states == 500)
-        #expect(result.statistics.stopReason == "state limit of 500 reached")
+        #expect(result.statistics.stopReason == .stateLimit(500))
         #expect(try result.property("Fine").verdict == .unknown)
     }
 }

@@ -22,7 +22,7 @@ func buildSystem(_ text: String, overrides: [ConstantOverride] = []) throws -> T
 
 /// Explores model text and returns the result.
 func explore(_ text: String, options: ExplorerOptions = ExplorerOptions(), overrides: [ConstantOverride] = []) throws -> CheckResult {
-    ExplicitExplorer(system: try buildSystem(text, overrides: overrides), options: options, file: "test.vmc").run()
+    ExplicitExplorer(system: try buildSystem(text, overrides: overrides), options: options, file: "test.vmc").check()
 }
 
 extension CheckResult {

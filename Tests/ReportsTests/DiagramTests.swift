@@ -144,22 +144,23 @@ import Testing
 @Suite struct StateGraphTests {
     @Test func edgesAndTransitionsAgreeWithoutReduction() throws {
         let system = try Fixtures.system(Fixtures.twoDevices)
-        let explorer = ExplicitExplorer(system: system, file: "t.vmc")
-        let result = explorer.run()
+        let run = ExplicitExplorer(system: system, file: "t.vmc").run()
+        let result = run.result
+        let graph = run.graph
         var transitions: [(Int, Int, [UInt64])] = []
-        explorer.forEachTransition { from, action, successor in
+        graph.forEachTransition { from, action, successor in
             transitions.append((from, action, Array(UnsafeBufferPointer(start: successor, count: system.wordCount))))
         }
         var edges: [StateGraphEdge] = []
-        let skipped = explorer.forEachEdge { edges.append($0) }
+        let skipped = graph.forEachEdge { edges.append($0) }
         #expect(skipped == 0)
         #expect(edges.count == transitions.count)
-        #expect(explorer.stateCount == result.statistics.states)
+        #expect(graph.stateCount == result.statistics.states)
         for (edge, transition) in zip(edges, transitions) {
             #expect(edge.from == transition.0 && edge.action == transition.1)
-            #expect(explorer.stateWords(edge.to) == transition.2)
+            #expect(graph.stateWords(edge.to) == transition.2)
         }
-        #expect((0..<explorer.stateCount).filter(explorer.isInitialState) == [0])
+        #expect((0..<graph.stateCount).filter(graph.isInitialState) == [0])
     }
 
     @Test func scalarsetDevicesShareOneGraphWithOrWithoutSymmetry() throws {

@@ -75,14 +75,15 @@ enum Fixtures {
     static func report(_ text: String, file: String = "Models/test.vmc", slug: String = "test",
                        options: ExplorerOptions = ExplorerOptions()) throws -> ModelReport {
         let system = try system(text, name: file)
-        let explorer = ExplicitExplorer(system: system, options: options, file: file)
-        let result = explorer.run()
+        let run = ExplicitExplorer(system: system, options: options, file: file).run()
+        let result = run.result
+        let graph = run.graph
         let projection = DeviceProjection.detect(system)
         var projector = StateGraphProjector(system: system, projection: projection)
-        for state in 0..<explorer.stateCount {
-            projector.addState(explorer.stateWords(state), initial: explorer.isInitialState(state))
+        for state in 0..<graph.stateCount {
+            projector.addState(graph.stateWords(state), initial: graph.isInitialState(state))
         }
-        explorer.forEachTransition { projector.addTransition(from: $0, action: $1, successor: $2) }
+        graph.forEachTransition { projector.addTransition(from: $0, action: $1, successor: $2) }
         return ModelReport(slug: slug, result: result, system: system, projection: projection, stateGraphs: projector.graphs())
     }
 

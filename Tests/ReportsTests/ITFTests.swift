@@ -56,9 +56,9 @@ import Testing
         let words = try #require(system.initialStates.first)
         let step = system.initialStep(words)
         let property = PropertyResult(name: "P", kind: .reachable, expected: .reachable, verdict: .reachable, trace: Trace(steps: [step]),
-                                      engine: "explicit")
+                                      engine: .explicit)
         let result = CheckResult(file: "sym.vmc", model: system.name, cellNames: system.cellNames, cellTypes: system.layout.fields.map(\.type),
-                                 properties: [property], statistics: RunStatistics(), engine: "explicit")
+                                 properties: [property], statistics: RunStatistics(), engine: .explicit)
         let text = ITFRenderer.render(trace: Trace(steps: [step]), property: property, result: result, layout: system.layout)
         let document = try JSONReader.parse(text)
         #expect(ITFSchema.violations(document) == [])

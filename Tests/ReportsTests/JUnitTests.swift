@@ -51,9 +51,9 @@ import Testing
 
     @Test func loadFailuresAndMissingVerdictsAreErrors() throws {
         var options = ExplorerOptions()
-        options.maxStates = 1
+        options.budget.maxStates = 1
         let system = try Fixtures.system(Fixtures.twoDevices)
-        let budgeted = ExplicitExplorer(system: system, options: options, file: "Models/test.vmc").run()
+        let budgeted = ExplicitExplorer(system: system, options: options, file: "Models/test.vmc").check()
         let xml = JUnitRenderer.render(results: [budgeted], loadFailures: [loadFailure])
         let root = try #require(XMLNode.parse(xml))
         #expect(JUnitSchema.violations(root) == [])

@@ -29,7 +29,7 @@ import Testing
         let runs = try matrix.combinations.map { combination -> VariantRun in
             let checked = try matrix.check(combination).get()
             let system = try SystemBuilder.build(checked).get()
-            let result = ExplicitExplorer(system: system, file: "Models/test.vmc").run()
+            let result = ExplicitExplorer(system: system, file: "Models/test.vmc").check()
             let sanity = Dictionary(uniqueKeysWithValues: result.properties.map { ($0.name, PropertySanity.ok) })
             return VariantRun(assignment: combination, result: result, sanity: sanity,
                               meantDead: Set(checked.actions.filter(\.meantDead).map(\.name)))
@@ -73,7 +73,7 @@ import Testing
         let matrix = try Frontend.matrix(SourceFile(name: "Models/test.vmc", text: text)).get()
         let runs = try matrix.combinations.map { combination -> VariantRun in
             let system = try SystemBuilder.build(try matrix.check(combination).get()).get()
-            return VariantRun(assignment: combination, result: ExplicitExplorer(system: system, file: "Models/test.vmc").run())
+            return VariantRun(assignment: combination, result: ExplicitExplorer(system: system, file: "Models/test.vmc").check())
         }
         report.matrix = MatrixResult(file: "Models/test.vmc", model: "gate", hasVariants: true, runs: runs, seconds: 0)
         let markdown = MarkdownRenderer.modelPage(report, options: ReportOptions())

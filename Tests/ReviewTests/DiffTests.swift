@@ -150,7 +150,7 @@ private let baseModel = """
 
     @Test func missingVerdictsExitThree() throws {
         var options = ExplorerOptions()
-        options.maxStates = 2
+        options.budget.maxStates = 2
         let diff = ModelDiff(base: try system(baseModel), baseName: "a", proposed: try system(baseModel), proposedName: "b",
                              options: options)
         #expect(diff.regressions.isEmpty)

@@ -245,7 +245,7 @@ let promelaFeatureModels: [(name: String, text: String)] = [
         }
         var options = ExplorerOptions()
         options.symmetry = false
-        let expected = ExplicitExplorer(system: system, options: options, file: name).run().statistics.states
+        let expected = ExplicitExplorer(system: system, options: options, file: name).check().statistics.states
         let directory = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         try PromelaTranslator.translate(system, sourceName: name).write(to: directory.appendingPathComponent("model.pml"),

@@ -49,8 +49,8 @@ enum Differential {
     /// Runs both engines and compares every property both decide: verdicts must be equal, and traces of
     /// violations and witnesses must have the same length.
     static func compare(_ system: TransitionSystem, smtOptions: SMTOptions, explorerOptions: ExplorerOptions = ExplorerOptions()) -> Comparison {
-        let explicit = ExplicitExplorer(system: system, options: explorerOptions, file: "test.vmc").run()
-        let smt = SMTEngine(system: system, options: smtOptions, file: "test.vmc").run()
+        let explicit = ExplicitExplorer(system: system, options: explorerOptions, file: "test.vmc").check()
+        let smt = SMTEngine(system: system, options: smtOptions, file: "test.vmc").check()
         var comparison = Comparison()
         comparison.explicit = explicit
         comparison.smt = smt

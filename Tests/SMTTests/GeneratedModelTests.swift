@@ -57,9 +57,9 @@ import Testing
     @Test(arguments: 0..<4) func enginesAgreeOnGeneratedModels(part: Int) {
         var options = SMTOptions()
         options.maxDepth = 12
-        options.timeoutSeconds = 20
+        options.budget.timeoutSeconds = 20
         var explorerOptions = ExplorerOptions()
-        explorerOptions.maxStates = 200_000
+        explorerOptions.budget.maxStates = 200_000
         var decided = 0
         var explicitDecided = 0
         var traces = 0

@@ -99,7 +99,7 @@ import Testing
             var options = SMTOptions()
             options.method = method
             options.maxDepth = 6
-            let result = SMTEngine(system: system, options: options, file: "methods.vmc").run()
+            let result = SMTEngine(system: system, options: options, file: "methods.vmc").check()
             let two = try Self.property(result, "Two")
             let back = try Self.property(result, "Back")
             // `back` is not fair, but it is 2's only way out and only dead ends stutter, so both hold.
@@ -123,7 +123,7 @@ import Testing
             action toggle { b := !b }
             leadsto Reset: x == 3 ~> x == 0
             """).get()
-        let result = SMTEngine(system: system, file: "export.vmc").run()
+        let result = SMTEngine(system: system, file: "export.vmc").check()
         let index = try #require(result.properties.firstIndex { $0.name == "Reset" })
         let property = result.properties[index]
         #expect(property.verdict == .violated)
@@ -144,7 +144,7 @@ import Testing
             return
         }
         #expect(states.count == trace.steps.count - 1)
-        let explicit = ExplicitExplorer(system: system, file: "export.vmc").run()
+        let explicit = ExplicitExplorer(system: system, file: "export.vmc").check()
         #expect(explicit.properties[index].verdict == .violated)
         #expect(explicit.properties[index].trace?.loopStart != nil)
     }
@@ -168,9 +168,9 @@ import Testing
     @Test(arguments: 0..<2) func enginesAgreeOnDerivedLiveness(part: Int) {
         var options = SMTOptions()
         options.maxDepth = 12
-        options.timeoutSeconds = 20
+        options.budget.timeoutSeconds = 20
         var explorerOptions = ExplorerOptions()
-        explorerOptions.maxStates = 200_000
+        explorerOptions.budget.maxStates = 200_000
         var compared = 0
         var lassos = 0
         var explicitDecided = 0

@@ -37,7 +37,7 @@ import Testing
     static var smtOptions: SMTOptions {
         var options = SMTOptions()
         options.maxDepth = 8
-        options.timeoutSeconds = 3
+        options.budget.timeoutSeconds = 3
         return options
     }
 

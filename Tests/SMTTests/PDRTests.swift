@@ -19,14 +19,14 @@ import Testing
             """
     }
 
-    static func run(_ text: String, method: SMTMethod, depth: Int = 40) throws -> SMTRunDetails {
+    static func run(_ text: String, method: SMTMethod, depth: Int = 40) throws -> SMTRun {
         let system = try Differential.system(text).get()
         var options = SMTOptions()
         options.method = method
         options.maxDepth = depth
         options.pdrQuerySeconds = nil
-        options.timeoutSeconds = 600
-        return SMTEngine(system: system, options: options, file: "test.vmc").runDetailed()
+        options.budget.timeoutSeconds = 600
+        return SMTEngine(system: system, options: options, file: "test.vmc").run()
     }
 
     static func verdict(_ result: CheckResult, _ name: String) -> Verdict? {
@@ -47,7 +47,7 @@ import Testing
         #expect(details.result.properties.first { $0.name == "NeverTop" }?.note == "proved by PDR (inductive invariant checked)")
         #expect(details.invariants.contains { $0.property == "NeverTop" && !$0.invariant.isEmpty })
         // The explorer agrees.
-        let explicit = ExplicitExplorer(system: try Differential.system(text).get(), options: ExplorerOptions(), file: "test.vmc").run()
+        let explicit = ExplicitExplorer(system: try Differential.system(text).get(), options: ExplorerOptions(), file: "test.vmc").check()
         #expect(Self.verdict(explicit, "NeverTop") == .holds)
     }
 
@@ -74,7 +74,7 @@ import Testing
         options.method = .pdr
         options.maxDepth = 5
         options.pdrQuerySeconds = nil
-        options.timeoutSeconds = 600
+        options.budget.timeoutSeconds = 600
         let comparison = Differential.compare(system, smtOptions: options)
         #expect(comparison.mismatches.isEmpty, "\(comparison.mismatches)")
         let smt = try #require(comparison.smt)

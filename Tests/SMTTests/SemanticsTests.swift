@@ -136,7 +136,7 @@ import Testing
         options.maxDepth = 5
         // The bound is that of BMC and k-induction; PDR (in `auto`) has none.
         options.method = .kind
-        let result = SMTEngine(system: system, options: options, file: "deep.vmc").run()
+        let result = SMTEngine(system: system, options: options, file: "deep.vmc").check()
         let fails = try #require(result.properties.first { $0.name == "Fails" })
         #expect(fails.verdict == .unknown)
         #expect(fails.note?.contains("no violation within 5 steps") == true)
@@ -155,9 +155,9 @@ import Testing
         var options = SMTOptions()
         options.method = .bmc
         options.maxDepth = 100_000
-        options.timeoutSeconds = 0.5
+        options.budget.timeoutSeconds = 0.5
         let started = ContinuousClock.now
-        let result = SMTEngine(system: system, options: options, file: "slow.vmc").run()
+        let result = SMTEngine(system: system, options: options, file: "slow.vmc").check()
         // The bound only separates "stopped by the limit" from "ran the 90,000-step search" (minutes): Swift
         // Testing runs the other solver tests beside this one on two cores, so the run's wall time is loose.
         let elapsed = ContinuousClock.now - started

@@ -17,8 +17,25 @@ public struct StateGraphEdge: Sendable, Hashable {
     }
 }
 
-/// Read access to the states an explorer stored, for renderers that draw the reachable graph. Valid after `run()`.
-extension ExplicitExplorer {
+/// What an explicit run returns: the result, and the graph it explored.
+public struct ExplicitRun: EngineRun {
+    /// The verdicts, traces and statistics.
+    public let result: CheckResult
+    /// The stored states and the transitions between them.
+    public let graph: ExploredGraph
+}
+
+/// The states an explicit run stored, as a value the run returns: what the reports' state graphs, `--start` and
+/// the analyses read, without reaching into the explorer. It shares the run's state store (no copy), so it keeps
+/// that memory alive as long as it is held.
+public struct ExploredGraph {
+    /// The system explored.
+    public let system: TransitionSystem
+    let store: StateStore
+    let reducer: SymmetryReducer?
+    /// The run's interruption: walking the transitions stops when it answers.
+    let interruption: (@Sendable () -> StopReason?)?
+
     /// The number of distinct states stored.
     public var stateCount: Int { store.count }
 
@@ -43,7 +60,7 @@ extension ExplicitExplorer {
         for state in 0..<store.count {
             // The walk re-fires every action on every stored state: on a big graph it takes as long as the search,
             // so it stops as the search does when the command's budget runs out or a signal arrives.
-            if state & 1023 == 1023, options.interruption?() != nil { return }
+            if state & 1023 == 1023, interruption?() != nil { return }
             relation.forEachSuccessor(of: store.state(state)) { action, successor in body(state, action, successor) }
         }
     }

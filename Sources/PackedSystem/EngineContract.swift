@@ -1,0 +1,108 @@
+/// What every engine shares: the contract the commands, the cross-engine comparison and the tests program
+/// against, so a new engine (or a new way to call one) does not copy the explicit or the SMT engine's details.
+///
+/// An engine is created for one system with its own options (which include an `EngineBudget`), and `run()`
+/// returns a value: the `CheckResult` every renderer takes, plus whatever that engine alone can say (the explored
+/// graph of the explicit engine, the solver statistics and invariants of the SMT engine). Nothing is read from the
+/// engine object after `run()`.
+public protocol CheckingEngine {
+    /// What `run()` returns beside the common result.
+    associatedtype Run: EngineRun
+    /// The engine's identifier, as results carry it.
+    static var id: EngineID { get }
+    /// The system checked.
+    var system: TransitionSystem { get }
+    /// The limits the run honours.
+    var budget: EngineBudget { get }
+    /// Checks every property of `system` once.
+    func run() -> Run
+}
+
+/// The value an engine's run returns.
+public protocol EngineRun {
+    /// The verdicts, traces and statistics, in the form every renderer takes.
+    var result: CheckResult { get }
+}
+
+extension CheckingEngine {
+    /// Runs the engine and keeps only the common result.
+    public func check() -> CheckResult { run().result }
+}
+
+/// Which engine produced a result or a verdict. `both` marks a result (or a property) that the cross-engine
+/// comparison produced from the two engines' runs. Rendered by its raw value, the name the `--engine` option takes.
+public enum EngineID: String, Sendable, Hashable, CaseIterable, CustomStringConvertible {
+    /// The explicit-state engine (breadth-first search).
+    case explicit
+    /// The Z3 engine (BMC, k-induction, PDR, lassos).
+    case smt
+    /// Both engines, cross-checked.
+    case both
+
+    /// The name shown in text, JSON, ITF and the reports.
+    public var description: String { rawValue }
+}
+
+/// The limits of one engine run, declared once for every engine. Each engine reads the limits it can honour:
+/// the explicit engine all of them, the SMT engine the memory (given to Z3), the time and the interruption (it has
+/// no states to count, so `maxStates` does not apply to it).
+public struct EngineBudget: Sendable {
+    /// Stop (without a verdict for undecided properties) once this many distinct states are stored.
+    public var maxStates: Int?
+    /// Stop before the process's resident memory would exceed this many bytes.
+    public var maxMemoryBytes: Int?
+    /// Stop after this many seconds of the run.
+    public var timeoutSeconds: Double?
+    /// Asked between units of work (batches, bounds) whether to stop now, for example after SIGINT or when the
+    /// command's own budget is spent; a non-nil answer is the stop reason, and the run ends as at a time limit:
+    /// partial statistics, undecided properties.
+    public var interruption: (@Sendable () -> StopReason?)?
+
+    /// No limits.
+    public init(maxStates: Int? = nil, maxMemoryBytes: Int? = nil, timeoutSeconds: Double? = nil,
+                interruption: (@Sendable () -> StopReason?)? = nil) {
+        self.maxStates = maxStates
+        self.maxMemoryBytes = maxMemoryBytes
+        self.timeoutSeconds = timeoutSeconds
+        self.interruption = interruption
+    }
+
+    /// The same memory limit and interruption for building the system (grounding) before the run.
+    public var buildBudget: BuildBudget { BuildBudget(maxResidentBytes: maxMemoryBytes, interruption: interruption) }
+}
+
+/// Why a run (or the building of a system) stopped before it was complete. Rendered (`description`) to the exact
+/// words the text, JSON and report outputs have always shown.
+public enum StopReason: Sendable, Hashable, CustomStringConvertible {
+    /// `--max-states` reached: "state limit of N reached".
+    case stateLimit(Int)
+    /// The state store's own capacity reached: "the explorer's limit of N states reached".
+    case storeCapacity(Int)
+    /// The memory limit reached: "memory limit of N bytes reached".
+    case memoryLimit(bytes: Int)
+    /// The time limit reached: "time limit of S s reached" (whole seconds without a fraction).
+    case timeLimit(seconds: Double)
+    /// A signal asked the process to stop: "interrupted by SIGINT".
+    case signal(name: String)
+    /// The solver stopped on its own, in the engine's words ("Z3 reached the time limit", "Z3 gave up: ...").
+    case solver(String)
+    /// The engine failed (for example Z3 could not be set up): the error's text.
+    case engineError(String)
+
+    public var description: String {
+        switch self {
+        case .stateLimit(let limit): return "state limit of \(limit) reached"
+        case .storeCapacity(let limit): return "the explorer's limit of \(limit) states reached"
+        case .memoryLimit(let bytes): return "memory limit of \(bytes) bytes reached"
+        case .timeLimit(let seconds): return "time limit of \(Self.format(seconds)) s reached"
+        case .signal(let name): return "interrupted by \(name)"
+        case .solver(let words), .engineError(let words): return words
+        }
+    }
+
+    /// Seconds as the limits print them: `5`, `0.5`, `1e-06` (beyond 1e15 in Double's own form, where a whole
+    /// number would not fit an Int).
+    public static func format(_ seconds: Double) -> String {
+        seconds == seconds.rounded() && abs(seconds) < 1e15 ? String(Int(seconds)) : String(seconds)
+    }
+}
