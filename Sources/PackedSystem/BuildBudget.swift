@@ -41,9 +41,17 @@ public enum ProcessMemory {
         return pages * Int(sysconf(Int32(_SC_PAGESIZE)))
     }
 
-    /// Peak resident bytes of this process so far (getrusage's maximum resident set size; 0 when unknown). The
-    /// one measure of peak memory: both engines' statistics and the JSON `peakMemoryBytes` read it.
+    /// Peak resident bytes of this process so far: the kernel's high-water mark `VmHWM` from /proc/self/status
+    /// (getrusage's `ru_maxrss` where /proc is missing; 0 when neither answers). The one measure of peak memory:
+    /// both engines' statistics and the JSON `peakMemoryBytes` read it. Not `ru_maxrss` first: a process spawned
+    /// with CLONE_VM (posix_spawn's vfork) inherits its parent's high-water mark there, so a child of a large
+    /// process would report the parent's peak as its own.
     public static func peakResidentBytes() -> Int {
+        if let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) {
+            for line in status.split(separator: "\n") where line.hasPrefix("VmHWM:") {
+                if let kilobytes = line.split(separator: " ").compactMap({ Int($0) }).first { return kilobytes * 1024 }
+            }
+        }
         var usage = rusage()
         #if canImport(Darwin)
         guard getrusage(RUSAGE_SELF, &usage) == 0 else { return 0 }

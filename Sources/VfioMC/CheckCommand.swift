@@ -135,7 +135,7 @@ struct CheckCommand: ParsableCommand {
                   + (skipped > 0 ? ", \(skipped) not checked (interrupted)" : ""))
         }
         if let code = RunControl.signalExitCode {
-            printError("vfio-mc: \(RunControl.interruption() ?? "interrupted"): the results above are partial")
+            printError("vfio-mc: \(RunControl.interruption()?.description ?? "interrupted"): the results above are partial")
             throw ExitCode(code)
         }
         var code = ExitStatus.code(results: results, loadFailures: failures.filter { $0.stopReason == nil }.count,

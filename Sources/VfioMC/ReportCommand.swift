@@ -55,7 +55,7 @@ struct ReportCommand: ParsableCommand {
         for (index, file) in files.enumerated() {
             // A report is written complete or not at all: after SIGINT or SIGTERM the directory is left untouched.
             if let code = RunControl.signalExitCode {
-                printError("vfio-mc: \(RunControl.interruption() ?? "interrupted"); \(out) is left as it was")
+                printError("vfio-mc: \(RunControl.interruption()?.description ?? "interrupted"); \(out) is left as it was")
                 throw ExitCode(code)
             }
             switch ModelLoading.load(file, overrides: overrides, budget: explorerOptions.budget.buildBudget) {
@@ -76,7 +76,7 @@ struct ReportCommand: ParsableCommand {
         var reportOptions = ReportOptions()
         reportOptions.timings = timings
         if let code = RunControl.signalExitCode {
-            printError("vfio-mc: \(RunControl.interruption() ?? "interrupted"); \(out) is left as it was")
+            printError("vfio-mc: \(RunControl.interruption()?.description ?? "interrupted"); \(out) is left as it was")
             throw ExitCode(code)
         }
         let outputs = ReportGenerator.files(models: reports, failures: failures, options: reportOptions)

@@ -72,7 +72,7 @@ import Testing
         var distinct: Set<Int> = []
         for combination in matrix.combinations {
             let asVariant = ExplicitExplorer(system: try SystemBuilder.build(try matrix.check(combination).get()).get(),
-                                             options: ExplorerOptions(), file: "differential.vmc").run()
+                                             options: ExplorerOptions(), file: "differential.vmc").check()
             let overrides = combination.entries.map { ConstantOverride(name: $0.name, value: $0.value) }
             let asConstant = try explore(Self.constantModel, overrides: overrides)
             #expect(Summary(asVariant) == Summary(asConstant), "combination \(combination)")
