@@ -46,11 +46,13 @@ let package = Package(
         // The Promela translation of a whole model for SPIN (`export --format promela`), on the lowered-expression
         // algebra of PackedSystem.
         .target(name: "PromelaExport", dependencies: ["PackedSystem"], swiftSettings: strict),
+        // The facade the commands call to check a system: the selected engines and the cross-engine verdict policy.
+        .target(name: "Checking", dependencies: ["PackedSystem", "Explorer", "SMT"], swiftSettings: strict),
         // The executable: argument parsing and wiring only.
         .executableTarget(
             name: "VfioMC",
             dependencies: [
-                "ModelLanguage", "PackedSystem", "Explorer", "Analysis", "Reports", "SMT", "Review", "PromelaExport", "CProcessSupport",
+                "ModelLanguage", "PackedSystem", "Explorer", "Analysis", "Reports", "SMT", "Checking", "Review", "PromelaExport", "CProcessSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict),
@@ -61,7 +63,7 @@ let package = Package(
                     resources: [.copy("Malformed")], swiftSettings: strict),
         .testTarget(name: "PackedSystemTests", dependencies: ["PackedSystem", "ModelLanguage", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "ExplorerTests", dependencies: ["Explorer", "PackedSystem", "ModelLanguage"], swiftSettings: strict),
-        .testTarget(name: "SMTTests", dependencies: ["SMT", "Explorer", "PackedSystem", "ModelLanguage", "Reports"], swiftSettings: strict),
+        .testTarget(name: "SMTTests", dependencies: ["SMT", "Checking", "Explorer", "PackedSystem", "ModelLanguage", "Reports"], swiftSettings: strict),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "Analysis", "Explorer", "PackedSystem", "ModelLanguage"], swiftSettings: strict),
         .testTarget(name: "ReviewTests", dependencies: ["Review", "PromelaExport", "Analysis", "Explorer", "PackedSystem", "ModelLanguage"], swiftSettings: strict),
         .testTarget(name: "CLITests", dependencies: ["VfioMC"], swiftSettings: strict),

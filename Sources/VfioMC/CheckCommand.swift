@@ -1,4 +1,5 @@
 import ArgumentParser
+import Checking
 import Explorer
 import Foundation
 import ModelLanguage
@@ -59,7 +60,7 @@ struct CheckCommand: ParsableCommand {
     var noSymmetry = false
 
     @Option(help: "The engine: explicit (breadth-first search), smt (Z3: BMC, k-induction, PDR; lassos and liveness-to-safety for liveness) or both (cross-checked, liveness included).")
-    var engine: EngineChoice = .explicit
+    var engine: EngineSelection = .explicit
 
     @Option(help: "Deepest bound for the SMT engine's BMC and k-induction.")
     var smtDepth: Int = 40
@@ -161,62 +162,24 @@ extension CheckCommand {
 
 /// Runs the chosen engine (or both, cross-checked) on one system.
 struct EngineRunner: Sendable {
-    let engine: EngineChoice
+    let engine: EngineSelection
     let smtDepth: Int
     let smt: SMTOptionGroup
     let printSMTDetails: Bool
 
     func run(_ system: TransitionSystem, file: String, options: ExplorerOptions, showProgress: Bool) -> CheckResult {
-        var explicitResult: CheckResult?
-        if engine != .smt {
-            let explorer = ExplicitExplorer(system: system, options: options, file: file)
-            let progress: ((ExplorerProgress) -> Void)? = showProgress ? { ProgressLine.show($0) } : nil
-            explicitResult = explorer.run(progress: progress).result
-            if showProgress { ProgressLine.clear() }
-        }
-        var smtResult: CheckResult?
-        if engine != .explicit {
-            smtResult = smt.run(system, file: file, maxDepth: smtDepth, explorer: options, timeoutSeconds: RunControl.remainingSeconds(), printDetails: printSMTDetails)
-        }
-        switch (explicitResult, smtResult) {
-        case (let explicit?, let smt?): return EngineComparison.merge(explicit: explicit, smt: smt)
-        case (let explicit?, nil): return explicit
-        case (nil, let smt?): return smt
-        case (nil, nil): preconditionFailure("at least one engine runs")
-        }
+        let progress: ((ExplorerProgress) -> Void)? = showProgress ? { ProgressLine.show($0) } : nil
+        let checked = SystemChecking.check(
+            system, file: file, engines: engine, explorer: options,
+            smt: { smt.options(maxDepth: smtDepth, explorer: options, timeoutSeconds: RunControl.remainingSeconds()) },
+            progress: progress, explicitFinished: showProgress ? { ProgressLine.clear() } : nil)
+        if printSMTDetails, let details = checked.smt { smt.printDetails(details, file: file) }
+        return checked.result
     }
 }
 
-/// The engines `check` can run.
-enum EngineChoice: String, ExpressibleByArgument, CaseIterable, Sendable {
-    case explicit, smt, both
-}
-
-/// Cross-checking the two engines' verdicts.
-enum EngineComparison {
-    /// The explicit result, with each property marked as a disagreement when both engines decided it differently.
-    /// A property only one engine decides keeps that engine's verdict.
-    static func merge(explicit: CheckResult, smt: CheckResult) -> CheckResult {
-        var merged = CheckResult(file: explicit.file, model: explicit.model, cellNames: explicit.cellNames,
-                                 cellTypes: explicit.cellTypes, properties: explicit.properties,
-                                 statistics: explicit.statistics, engine: .both)
-        merged.coverage = explicit.coverage
-        for (index, property) in explicit.properties.enumerated() {
-            guard index < smt.properties.count else { continue }
-            let other = smt.properties[index]
-            if property.verdict == .unknown, other.verdict != .unknown {
-                merged.properties[index] = other
-            } else if property.verdict != .unknown, other.verdict != .unknown, property.verdict != other.verdict {
-                merged.properties[index].note = "ENGINES DISAGREE: explicit says \(property.verdict.rawValue), smt says \(other.verdict.rawValue)"
-                merged.properties[index].engine = .both
-                merged.disagreement = true
-            } else {
-                merged.properties[index].engine = other.verdict == .unknown ? property.engine : .both
-            }
-        }
-        return merged
-    }
-}
+/// `--engine explicit|smt|both`.
+extension EngineSelection: ExpressibleByArgument {}
 
 /// How a run's results map to an exit code.
 enum ExitStatus {

@@ -26,17 +26,21 @@ struct SMTOptionGroup: ParsableArguments, Sendable {
         }
     }
 
-    /// Runs the SMT engine on one system with these options, printing the requested details (text output only).
-    func run(_ system: TransitionSystem, file: String, maxDepth: Int, explorer: ExplorerOptions, timeoutSeconds: Double?, printDetails: Bool) -> CheckResult {
+    /// The SMT engine's options: these settings and the command's budget, as the explorer has it, with the time
+    /// left of the command's limit.
+    func options(maxDepth: Int, explorer: ExplorerOptions, timeoutSeconds: Double?) -> SMTOptions {
         var options = SMTOptions()
         options.maxDepth = maxDepth
         options.method = smtMethod
         options.pdrQuerySeconds = pdrQueryTimeout
-        // The command's budget, as the explorer has it, with the time left of the command's limit.
         options.budget = explorer.budget
         options.budget.timeoutSeconds = timeoutSeconds
-        let details = SMTEngine(system: system, options: options, file: file).run()
-        if printDetails && showInvariant {
+        return options
+    }
+
+    /// Prints the details of an SMT run these options ask for (text output only).
+    func printDetails(_ details: SMTRun, file: String) {
+        if showInvariant {
             // Properties proved together share one invariant: print it once, naming them all.
             var groups: [(properties: [String], invariant: String)] = []
             for (property, invariant) in details.invariants {
@@ -50,9 +54,8 @@ struct SMTOptionGroup: ParsableArguments, Sendable {
                 print("inductive invariant proving \(group.properties.joined(separator: ", ")) (\(file)):\n  \(group.invariant)")
             }
         }
-        if printDetails && smtStats {
+        if smtStats {
             print("SMT solver time (\(file), method \(smtMethod.rawValue)):\n" + details.queries.rendered())
         }
-        return details.result
     }
 }
