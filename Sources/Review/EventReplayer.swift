@@ -218,14 +218,28 @@ public final class EventReplayer {
             if landedSet.insert(configuration).inserted { landed.append(configuration) }
             if let label, !labels.contains(label) { labels.append(label) }
         }
+        let bounded = firstEvents(from: start, owed: { configuration, first in
+            guard want.matches(first) else { return }
+            land(Configuration(state: configuration.state, owed: Array(configuration.owed.dropFirst())), by: nil)
+            if !labels.contains("(same step)") { labels.append("(same step)") }
+        }, emitted: { successor, events in
+            guard let first = events.first, want.matches(first) else { return }
+            land(Configuration(state: successor.state, owed: Array(events.dropFirst())), by: system.actions[successor.action].label)
+        })
+        return (landed, labels, bounded)
+    }
+
+    /// The search both matching and explaining stand on: from the configurations, each owed event is handed to
+    /// `owed`; the other states are expanded breadth-first through steps that emit nothing (up to the step limit),
+    /// and each step that emits is handed to `emitted` with its events and not followed further. `deadEnd` is
+    /// called for a state without successors. Returns whether the search stopped at the step limit with states left.
+    private func firstEvents(from start: [Configuration], owed: (Configuration, EmittedEvent) -> Void,
+                             emitted: (Successor, [EmittedEvent]) -> Void, deadEnd: () -> Void = {}) -> Bool {
         var visited = StateSet()
         var frontier: [[UInt64]] = []
         for configuration in start {
             if let first = configuration.owed.first {
-                if want.matches(first) {
-                    land(Configuration(state: configuration.state, owed: Array(configuration.owed.dropFirst())), by: nil)
-                    if !labels.contains("(same step)") { labels.append("(same step)") }
-                }
+                owed(configuration, first)
             } else if visited.insert(configuration.state) {
                 frontier.append(configuration.state)
             }
@@ -234,12 +248,12 @@ public final class EventReplayer {
         while !frontier.isEmpty && step < options.maxSteps {
             var next: [[UInt64]] = []
             for state in frontier {
-                for successor in relation.successors(of: state) {
+                let successors = relation.successors(of: state)
+                if successors.isEmpty { deadEnd() }
+                for successor in successors {
                     let events = observed(successor)
-                    if let first = events.first {
-                        if want.matches(first) {
-                            land(Configuration(state: successor.state, owed: Array(events.dropFirst())), by: system.actions[successor.action].label)
-                        }
+                    if !events.isEmpty {
+                        emitted(successor, events)
                     } else if visited.insert(successor.state) {
                         next.append(successor.state)
                     }
@@ -248,7 +262,7 @@ public final class EventReplayer {
             frontier = next
             step += 1
         }
-        return (landed, labels, !frontier.isEmpty)
+        return !frontier.isEmpty
     }
 
     /// What the model can emit next from the configurations (owed events, or the first event of a step after steps
@@ -261,34 +275,12 @@ public final class EventReplayer {
             let line = describe(event, names: names) + "  (" + label + ")"
             if !lines.contains(line) { lines.append(line) }
         }
-        var visited = StateSet()
-        var frontier: [[UInt64]] = []
-        for configuration in start {
-            if let first = configuration.owed.first {
-                add(first, "owed by the step before")
-            } else if visited.insert(configuration.state) {
-                frontier.append(configuration.state)
-            }
-        }
-        var step = 0
-        while !frontier.isEmpty && step < options.maxSteps {
-            var next: [[UInt64]] = []
-            for state in frontier {
-                let successors = relation.successors(of: state)
-                if successors.isEmpty { canStop = true }
-                for successor in successors {
-                    let events = observed(successor)
-                    if let first = events.first {
-                        add(first, system.actions[successor.action].label)
-                    } else if visited.insert(successor.state) {
-                        next.append(successor.state)
-                    }
-                }
-            }
-            frontier = next
-            step += 1
-        }
-        return (lines, canStop, !frontier.isEmpty)
+        let bounded = firstEvents(from: start, owed: { _, first in add(first, "owed by the step before") },
+                                  emitted: { successor, events in
+                                      if let first = events.first { add(first, system.actions[successor.action].label) }
+                                  },
+                                  deadEnd: { canStop = true })
+        return (lines, canStop, bounded)
     }
 
     /// Whether the model can finish after the log: some configuration owes nothing and reaches, by steps that emit

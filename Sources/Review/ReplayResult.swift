@@ -142,47 +142,7 @@ public struct ReplayResult: Sendable {
             let number = String(rejection.event.line).leftPadded(to: width)
             lines.append("  line \(number)  \(rejection.event.description)  ->  REJECTED")
             lines.append("")
-            if mode == .events {
-                lines.append("The model cannot emit line \(rejection.event.line) (\(rejection.event.description)) as \(rejection.device) there.")
-                lines.append("Before it, \(rejection.statesBefore) model state\(rejection.statesBefore == 1 ? " is" : "s are") consistent with the log"
-                             + (rejection.deviceStates.isEmpty ? "." : ", with the devices in:"))
-                for entry in rejection.deviceStates { lines.append("  \(entry.device): \(entry.values.joined(separator: " | "))") }
-                if rejection.moves.isEmpty {
-                    lines.append("The model can emit no event from there.")
-                } else {
-                    lines.append("What the model can emit there instead (after any steps that emit nothing):")
-                    let shown = rejection.moves.prefix(Self.maximumMoves)
-                    lines += shown.map { "  " + $0 }
-                    if rejection.moves.count > shown.count { lines.append("  ... and \(rejection.moves.count - shown.count) more") }
-                }
-                if rejection.canStop { lines.append("The model can also stop there (a state without successors).") }
-                if rejection.bounded {
-                    lines.append("(The search for this event stopped after its step limit with states left; --max-steps raises it.)")
-                }
-                lines.append("")
-                lines.append("Result: the log does not conform to the model (first rejected event: line \(rejection.event.line))")
-                return lines.joined(separator: "\n") + "\n"
-            }
-            lines.append("The model cannot take line \(rejection.event.line) (\(rejection.event.description)) as \(rejection.device).")
-            lines.append("Before it, \(rejection.statesBefore) model state\(rejection.statesBefore == 1 ? " is" : "s are") consistent "
-                         + "with the log, with the devices in:")
-            for entry in rejection.deviceStates { lines.append("  \(entry.device): \(entry.values.joined(separator: " | "))") }
-            if let hint = rejection.hint {
-                lines.append("The model lets \(rejection.device) reach \(rejection.event.stateAfter ?? "that state") only after other devices move:")
-                lines += hint.map { "  " + $0 }
-            }
-            if rejection.moves.isEmpty {
-                lines.append("The model can make no device state change from there.")
-            } else {
-                lines.append("The model's possible moves from there (device state changes, after any steps that change none):")
-                let shown = rejection.moves.prefix(Self.maximumMoves)
-                lines += shown.map { "  " + $0 }
-                if rejection.moves.count > shown.count { lines.append("  ... and \(rejection.moves.count - shown.count) more") }
-            }
-            if rejection.canStop { lines.append("The model can also stop there (a state without successors).") }
-            if rejection.bounded {
-                lines.append("(The search for this event stopped after its step limit with states left; --max-steps raises it.)")
-            }
+            lines += Self.explanation(of: rejection, mode: mode)
             lines.append("")
             lines.append("Result: the log does not conform to the model (first rejected event: line \(rejection.event.line))")
         } else if completion == .unfinished {
@@ -204,6 +164,42 @@ public struct ReplayResult: Sendable {
 
     /// The most moves listed.
     static let maximumMoves = 24
+
+    /// Why the model could not take a rejected line, in the words of the matching mode: what it could emit
+    /// (events) or which device state changes it could make (state projection) instead.
+    static func explanation(of rejection: ReplayRejection, mode: ReplayMode) -> [String] {
+        var lines: [String] = []
+        let before = "Before it, \(rejection.statesBefore) model state\(rejection.statesBefore == 1 ? " is" : "s are") consistent with the log"
+        let devices = rejection.deviceStates.map { "  \($0.device): \($0.values.joined(separator: " | "))" }
+        switch mode {
+        case .events:
+            lines.append("The model cannot emit line \(rejection.event.line) (\(rejection.event.description)) as \(rejection.device) there.")
+            lines.append(before + (rejection.deviceStates.isEmpty ? "." : ", with the devices in:"))
+            lines += devices
+        case .stateProjection:
+            lines.append("The model cannot take line \(rejection.event.line) (\(rejection.event.description)) as \(rejection.device).")
+            lines.append(before + ", with the devices in:")
+            lines += devices
+            if let hint = rejection.hint {
+                lines.append("The model lets \(rejection.device) reach \(rejection.event.stateAfter ?? "that state") only after other devices move:")
+                lines += hint.map { "  " + $0 }
+            }
+        }
+        if rejection.moves.isEmpty {
+            lines.append(mode == .events ? "The model can emit no event from there." : "The model can make no device state change from there.")
+        } else {
+            lines.append(mode == .events ? "What the model can emit there instead (after any steps that emit nothing):"
+                         : "The model's possible moves from there (device state changes, after any steps that change none):")
+            let shown = rejection.moves.prefix(Self.maximumMoves)
+            lines += shown.map { "  " + $0 }
+            if rejection.moves.count > shown.count { lines.append("  ... and \(rejection.moves.count - shown.count) more") }
+        }
+        if rejection.canStop { lines.append("The model can also stop there (a state without successors).") }
+        if rejection.bounded {
+            lines.append("(The search for this event stopped after its step limit with states left; --max-steps raises it.)")
+        }
+        return lines
+    }
 
     /// The cells with one value in every state (`name = value`), then the ones that vary (`name in {a, b}`).
     func stateSummary(_ states: [[UInt64]]) -> [String] {

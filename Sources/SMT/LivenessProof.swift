@@ -182,17 +182,8 @@ final class LivenessProof {
              try z3.and([atA, try step(a, b, property), try z3.not(try z3.and(atB, try encoding.domain(b.x)))])),
             ("does not exclude the bad states", try z3.and(atA, try bad(a))),
         ]
-        for (failure, query) in obligations {
-            try solver.push()
-            defer { try? solver.pop() }
-            try solver.assert(query)
-            switch try solver.check(timeoutMilliseconds: timeoutMilliseconds) {
-            case .unsatisfiable: continue
-            case .satisfiable: return "Spacer's liveness-to-safety invariant \(failure)"
-            case .unknown(let reason): return "the check of Spacer's liveness-to-safety invariant gave up (\(reason))"
-            }
-        }
-        return nil
+        return try solver.firstFailedObligation(obligations, of: "Spacer's liveness-to-safety invariant",
+                                                timeoutMilliseconds: timeoutMilliseconds)
     }
 
     /// A product invariant in SMT-LIB over the cells' names (`saved.NAME` for the saved state; values are

@@ -102,17 +102,7 @@ final class PropertyDirectedReachability {
              try z3.and([atA, domainA, try encoding.transition(from: a, to: b), try z3.not(try z3.and(atB, try encoding.domain(b)))])),
             ("does not exclude the bad states", try z3.and([atA, domainA, try encoding.instantiate(bad, at: a)])),
         ]
-        for (failure, query) in obligations {
-            try solver.push()
-            defer { try? solver.pop() }
-            try solver.assert(query)
-            switch try solver.check(timeoutMilliseconds: timeoutMilliseconds) {
-            case .unsatisfiable: continue
-            case .satisfiable: return "Spacer's invariant \(failure)"
-            case .unknown(let reason): return "the check of Spacer's invariant gave up (\(reason))"
-            }
-        }
-        return nil
+        return try solver.firstFailedObligation(obligations, of: "Spacer's invariant", timeoutMilliseconds: timeoutMilliseconds)
     }
 
     /// The invariant in SMT-LIB syntax over the cells' names (values are ordinals: value minus the type's
@@ -126,5 +116,24 @@ final class PropertyDirectedReachability {
             to.append(try z3.namedConstant(encoding.system.cellNames[index], width: field.width))
         }
         return try z3.text(try z3.simplify(try z3.substitute(invariant, from: from, to: to)))
+    }
+}
+
+extension Z3Solver {
+    /// The independent check of an invariant: each obligation (a query that must be unsatisfiable) asserted on its
+    /// own. Nil when every one is unsatisfiable, else a sentence about `subject` naming the first that failed or
+    /// saying that the solver gave up. Shared by the safety and the liveness-to-safety proofs.
+    func firstFailedObligation(_ obligations: [(String, Term)], of subject: String, timeoutMilliseconds: Int?) throws -> String? {
+        for (failure, query) in obligations {
+            try self.push()
+            defer { try? self.pop() }
+            try self.assert(query)
+            switch try self.check(timeoutMilliseconds: timeoutMilliseconds) {
+            case .unsatisfiable: continue
+            case .satisfiable: return "\(subject) \(failure)"
+            case .unknown(let reason): return "the check of \(subject) gave up (\(reason))"
+            }
+        }
+        return nil
     }
 }
