@@ -47,7 +47,7 @@ let package = Package(
         // algebra of PackedSystem.
         .target(name: "PromelaExport", dependencies: ["PackedSystem"], swiftSettings: strict),
         // The facade the commands call to check a system: the selected engines and the cross-engine verdict policy.
-        .target(name: "Checking", dependencies: ["PackedSystem", "Explorer", "SMT"], swiftSettings: strict),
+        .target(name: "Checking", dependencies: ["ModelLanguage", "PackedSystem", "Explorer", "SMT"], swiftSettings: strict),
         // The executable: argument parsing and wiring only.
         .executableTarget(
             name: "VfioMC",

@@ -1,3 +1,4 @@
+import Checking
 import Dispatch
 import Explorer
 import Foundation
@@ -29,7 +30,8 @@ extension EngineRunner {
         }
         let runner = self
         guard matrix.hasVariants else {
-            switch runner.runWithSanity(matrix.first, file: file, options: options, showProgress: showProgress) {
+            switch SystemChecking.checkWithSanity(matrix.first, engines: runner.engine, budget: options.budget.buildBudget,
+                                                  check: { runner.run($0, file: file, options: options, showProgress: showProgress) }) {
             case .failure(let errors):
                 return .failure(LoadFailure(file: file, messages: errors.diagnostics.map(\.rendered), stopReason: errors.stopReason))
             case .success(let run):
@@ -51,7 +53,8 @@ extension EngineRunner {
             switch matrix.check(combination) {
             case .failure(let errors): return .failure(failure(errors))
             case .success(let model):
-                switch runner.runWithSanity(model, file: file, options: runOptions, showProgress: progress) {
+                switch SystemChecking.checkWithSanity(model, engines: runner.engine, budget: runOptions.budget.buildBudget,
+                                                      check: { runner.run($0, file: file, options: runOptions, showProgress: progress) }) {
                 case .failure(let errors): return .failure(failure(errors))
                 case .success(let run):
                     return .success(VariantRun(assignment: combination, result: run.result, sanity: run.sanity, meant: run.meant,

@@ -1,31 +1,32 @@
 import Explorer
 import ModelLanguage
 import PackedSystem
-import Reports
 
 /// Checking one model with the sanity rules of issue 13 (item 3): the triviality analysis runs on the checked
 /// model; for the explicit engine, each implication invariant's and `leadsto`'s premise is added as a `reachable`
 /// goal to the same search (the goals are removed from the result again, so verdicts, statistics and traces are
 /// those of the model alone), and a premise no reachable state satisfies makes its property vacuous.
-extension EngineRunner {
-    /// The result of one model and the sanity of each of its properties.
-    func runWithSanity(_ model: CheckedModel, file: String, options: ExplorerOptions,
-                       showProgress: Bool) -> Result<SanityRun, ModelErrors> {
+extension SystemChecking {
+    /// Builds `model`, checks it with `check` (the selected engines on the built system; the explicit engine runs
+    /// when `engines` is not `.smt`, which is what adds the premise goals), and returns the result with the
+    /// sanity of each property.
+    public static func checkWithSanity(_ model: CheckedModel, engines: EngineSelection, budget: BuildBudget,
+                                       check: (TransitionSystem) -> CheckResult) -> Result<SanityRun, ModelErrors> {
         let trivial = Triviality.trivialProperties(model)
         var goals: [String: String] = [:]
         var system: TransitionSystem
-        switch SystemBuilder.build(model, budget: options.budget.buildBudget) {
+        switch SystemBuilder.build(model, budget: budget) {
         case .failure(let errors): return .failure(errors)
         case .success(let built): system = built
         }
-        if engine == .explicit {
+        if engines == .explicit {
             let augmented = Vacuity.withPremiseGoals(model)
-            if !augmented.goals.isEmpty, case .success(let built) = SystemBuilder.build(augmented.model, budget: options.budget.buildBudget) {
+            if !augmented.goals.isEmpty, case .success(let built) = SystemBuilder.build(augmented.model, budget: budget) {
                 system = built
                 goals = augmented.goals
             }
         }
-        var result = run(system, file: file, options: options, showProgress: showProgress)
+        var result = check(system)
         let goalNames = Set(goals.values)
         var goalVerdicts: [String: Verdict] = [:]
         for property in result.properties where goalNames.contains(property.name) { goalVerdicts[property.name] = property.verdict }
@@ -58,9 +59,13 @@ extension EngineRunner {
 
 /// One model's result with the sanity of its properties, the `holds trivially`/`holds vacuously` marks and the
 /// actions `expect dead` marks.
-struct SanityRun {
-    let result: CheckResult
-    let sanity: [String: PropertySanity]
-    let meant: [String: SanityMark]
-    let meantDead: Set<String>
+public struct SanityRun: Sendable {
+    /// The model's result, without the premise goals.
+    public let result: CheckResult
+    /// Each analysed property's sanity (a property whose premise was not decided has none).
+    public let sanity: [String: PropertySanity]
+    /// The properties an `expect NAME holds trivially|vacuously` line marks.
+    public let meant: [String: SanityMark]
+    /// The actions an `expect dead` line marks.
+    public let meantDead: Set<String>
 }
