@@ -237,14 +237,7 @@ private final class SymbolicRun {
         var k = depthReached + 1
         while k <= limit || mustDeepen() {
             if !safety.contains(where: isUndecided) { return true }
-            if timedOut {
-                stop(.timeLimit(seconds: options.budget.timeoutSeconds ?? 0))
-                return false
-            }
-            if let reason = options.budget.interruption?() {
-                stop(reason)
-                return false
-            }
+            if mustStop() { return false }
             while bmc.depth < k { try bmc.extend() }
             // Base: the shortest violations (and witnesses) have exactly k transitions.
             let pending = safety.filter(isUndecided)
@@ -300,14 +293,7 @@ private final class SymbolicRun {
         for group in groups {
             let open = group.filter { isUndecided($0) && !refuted.contains($0) }
             guard !open.isEmpty, open.count == group.count || group.count == 1 else { continue }
-            if timedOut {
-                stop(.timeLimit(seconds: options.budget.timeoutSeconds ?? 0))
-                return false
-            }
-            if let reason = options.budget.interruption?() {
-                stop(reason)
-                return false
-            }
+            if mustStop() { return false }
             let bad = try z3.or(try open.map { try z3.not(try search.properties.good($0)) })
             let label = open.count == 1 ? name(open[0]) : Self.everyProperty
             var limit = remainingMilliseconds
@@ -385,6 +371,20 @@ private final class SymbolicRun {
 
     private func stop(_ reason: StopReason) {
         stopReason = reason
+    }
+
+    /// Whether the run must stop before its next bound or query: the time limit passed, or the budget's
+    /// interruption answered. Records why.
+    private func mustStop() -> Bool {
+        if timedOut {
+            stop(.timeLimit(seconds: options.budget.timeoutSeconds ?? 0))
+            return true
+        }
+        if let reason = options.budget.interruption?() {
+            stop(reason)
+            return true
+        }
+        return false
     }
 
     private static func describe(_ reason: String) -> String { SymbolicRunFormat.describe(reason) }
