@@ -57,6 +57,13 @@ public struct EngineBudget: Sendable {
     /// command's own budget is spent; a non-nil answer is the stop reason, and the run ends as at a time limit:
     /// partial statistics, undecided properties.
     public var interruption: (@Sendable () -> StopReason?)?
+    /// The limit a time-limit stop names when `timeoutSeconds` is only what is left of it: a command hands each
+    /// variant combination the rest of its own `--timeout`, and the stop must say "time limit of 60 s reached",
+    /// not "of 0.001 s". Nil: `timeoutSeconds` is the limit itself.
+    public var statedTimeoutSeconds: Double?
+
+    /// The seconds a time-limit stop names.
+    public var timeLimitShown: Double { statedTimeoutSeconds ?? timeoutSeconds ?? 0 }
 
     /// No limits.
     public init(maxStates: Int? = nil, maxMemoryBytes: Int? = nil, timeoutSeconds: Double? = nil,

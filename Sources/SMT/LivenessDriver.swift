@@ -85,7 +85,7 @@ final class LivenessDriver {
     /// Whether the run must stop now; sets `stopReason`.
     private func mustStop() -> Bool {
         if let left = remaining(), left <= 0 {
-            stopReason = .timeLimit(seconds: options.budget.timeoutSeconds ?? 0)
+            stopReason = .timeLimit(seconds: options.budget.timeLimitShown)
             return true
         }
         if let reason = options.budget.interruption?() {

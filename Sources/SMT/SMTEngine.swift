@@ -377,7 +377,7 @@ private final class SymbolicRun {
     /// interruption answered. Records why.
     private func mustStop() -> Bool {
         if timedOut {
-            stop(.timeLimit(seconds: options.budget.timeoutSeconds ?? 0))
+            stop(.timeLimit(seconds: options.budget.timeLimitShown))
             return true
         }
         if let reason = options.budget.interruption?() {

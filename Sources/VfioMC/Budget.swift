@@ -90,6 +90,9 @@ enum RunControl {
         thread.start()
     }
 
+    /// The command's own time limit (`--timeout`), as the stop reasons name it.
+    static var commandTimeout: Double? { timeout }
+
     /// Seconds left of the time limit (at least a millisecond, so a search still reports what it covered).
     static func remainingSeconds() -> Double? {
         guard let timeout else { return nil }

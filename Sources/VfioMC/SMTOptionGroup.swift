@@ -35,6 +35,7 @@ struct SMTOptionGroup: ParsableArguments, Sendable {
         options.pdrQuerySeconds = pdrQueryTimeout
         options.budget = explorer.budget
         options.budget.timeoutSeconds = timeoutSeconds
+        options.budget.statedTimeoutSeconds = RunControl.commandTimeout
         return options
     }
 

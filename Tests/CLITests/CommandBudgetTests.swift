@@ -59,6 +59,15 @@ import Testing
         #expect(Date().timeIntervalSince(started) < 30)
     }
 
+    /// Each variant combination gets what is left of the command's limit; a combination that runs out names the
+    /// limit the user gave, never the remainder it was handed ("time limit of 0.001 s reached" before).
+    @Test func smtStopsUnderVariantsNameTheCommandsLimit() throws {
+        let run = try CLITests.run(["check", "--engine", "smt", "--timeout", "1", CLITests.repositoryModel("set-irqs-postcopy.vmc")])
+        #expect(run.status == 3, "\(run.stderr)")
+        #expect(run.stdout.contains("time limit of 1 s reached"), "\(run.stdout)")
+        #expect(!run.stdout.contains("time limit of 0."), "\(run.stdout)")
+    }
+
     @Test func theMemoryLimitCoversGrounding() throws {
         // A million ground actions hold about two gigabytes; the search never starts.
         let model = """
