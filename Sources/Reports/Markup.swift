@@ -52,6 +52,19 @@ public enum Markup {
         return result
     }
 
+    /// `base`, or `base-2`, `base-3` ... when taken: the first name not in `used`, which is then added to it
+    /// (page names of models, anchors of properties).
+    static func unique(_ base: String, among used: inout Set<String>) -> String {
+        var candidate = base
+        var suffix = 2
+        while used.contains(candidate) {
+            candidate = "\(base)-\(suffix)"
+            suffix += 1
+        }
+        used.insert(candidate)
+        return candidate
+    }
+
     /// A name usable in a file name or an HTML id: ASCII letters, digits, `-` and `_`; anything else becomes `_`.
     public static func slug(_ text: String) -> String {
         var result = ""

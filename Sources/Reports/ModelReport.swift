@@ -59,14 +59,7 @@ public struct ModelReport: Sendable {
         var slugs: [String] = []
         for property in result.properties {
             let base = Markup.slug(property.name)
-            var candidate = base
-            var suffix = 2
-            while used.contains(candidate) {
-                candidate = "\(base)-\(suffix)"
-                suffix += 1
-            }
-            used.insert(candidate)
-            slugs.append(candidate)
+            slugs.append(Markup.unique(base, among: &used))
         }
         propertySlugs = slugs
     }

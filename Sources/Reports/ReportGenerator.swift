@@ -37,14 +37,7 @@ public enum ReportGenerator {
             if base.hasSuffix(".vmc") { base.removeLast(4) }
             base = Markup.slug(base)
             if ["index", "README"].contains(base) { base += "-model" }
-            var candidate = base
-            var suffix = 2
-            while used.contains(candidate) {
-                candidate = "\(base)-\(suffix)"
-                suffix += 1
-            }
-            used.insert(candidate)
-            result.append(candidate)
+            result.append(Markup.unique(base, among: &used))
         }
         return result
     }
