@@ -18,8 +18,9 @@ enum StrictLines {
                         : "it is \(failure.sanity.label) (\(failure.sanity.note ?? ""))"
                     return "\(head): its expect line says 'holds \(mark.rawValue)', but \(found), not \(claimed)"
                 }
-                let word = failure.sanity.label == "trivial" ? "trivially" : "vacuously"
-                return "\(head) is \(failure.sanity.label) (\(failure.sanity.note ?? "")); its expect line does not say 'holds \(word)'"
+                let mark: SanityMark
+                if case .trivial = failure.sanity { mark = .trivially } else { mark = .vacuously }
+                return "\(head) is \(failure.sanity.label) (\(failure.sanity.note ?? "")); its expect line does not say 'holds \(mark.rawValue)'"
             }
             let actions = run.deadActionFailures.map { failure -> String in
                 if failure.marked {

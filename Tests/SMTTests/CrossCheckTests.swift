@@ -7,13 +7,8 @@ import Testing
 
 /// The facade's engine selection and the cross-engine policy of `--engine both`.
 @Suite struct CrossCheckTests {
-    static let counter = """
-        model counter
-        var n: 0..5 = 0
-        action inc when n < 5 { n := n + 1 }
-        invariant Small: n <= 5
-        reachable Top: n == 5
-        """
+    /// The same small counter the engine-contract tests run.
+    static let counter = EngineContractTests.counter
 
     @Test func bothEnginesAgreeAndAreMarkedBoth() throws {
         let system = try Differential.system(Self.counter).get()
