@@ -252,10 +252,26 @@ public struct ModelSyntax: Sendable, Hashable {
     /// Names of declarations that failed to parse after their name was read: uses of them are not reported
     /// again as unknown names.
     public var incompleteNames: Set<String>
+    /// The doc comments (`///`) with what each documents, in source order.
+    public var documentation: [DocAttachment]
     /// Creates a model.
-    public init(name: Identifier, declarations: [Declaration], incompleteNames: Set<String> = []) {
+    public init(name: Identifier, declarations: [Declaration], incompleteNames: Set<String> = [], documentation: [DocAttachment] = []) {
         self.name = name
         self.declarations = declarations
         self.incompleteNames = incompleteNames
+        self.documentation = documentation
+    }
+}
+
+/// A doc comment and what it documents.
+public struct DocAttachment: Sendable, Hashable {
+    /// The documented declaration.
+    public var target: DocTarget
+    /// The comment.
+    public var comment: DocComment
+    /// Creates an attachment.
+    public init(target: DocTarget, comment: DocComment) {
+        self.target = target
+        self.comment = comment
     }
 }

@@ -3,6 +3,8 @@ struct Lexer {
     private let bytes: [UInt8]
     private var index = 0
     private(set) var diagnostics: DiagnosticBag
+    /// The `///` lines met, in source order (the parser attaches them to declarations; `//` comments are dropped).
+    private(set) var docLines: [DocLine] = []
 
     init(source: SourceFile) {
         bytes = source.bytes
@@ -60,7 +62,17 @@ struct Lexer {
             if byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D {
                 index += 1
             } else if byte == UInt8(ascii: "/"), peek(1) == UInt8(ascii: "/") {
+                // `///` (not `////`) starts a doc comment line: kept, without the slashes and one space.
+                let isDoc = peek(2) == UInt8(ascii: "/") && peek(3) != UInt8(ascii: "/")
+                let start = index
                 while let c = peek(), c != 0x0A { index += 1 }
+                if isDoc {
+                    var textStart = start + 3
+                    if textStart < index, bytes[textStart] == 0x20 { textStart += 1 }
+                    var end = index
+                    if end > textStart, bytes[end - 1] == 0x0D { end -= 1 }
+                    docLines.append(DocLine(text: String(decoding: bytes[textStart..<max(textStart, end)], as: UTF8.self), offset: textStart))
+                }
             } else if byte == UInt8(ascii: "/"), peek(1) == UInt8(ascii: "*") {
                 let start = index
                 index += 2

@@ -17,19 +17,80 @@ public struct Parser {
     /// Operands in all enclosing left-associative chains: bounds the depth of the tree they build.
     private var chainTotal = 0
     private(set) var diagnostics: DiagnosticBag
+    /// The file's `///` lines, the next one not yet attached, and the comments attached so far.
+    private let docLines: [DocLine]
+    private var docCursor = 0
+    private var documentation: [DocAttachment] = []
 
     /// Parses a source file. Returns the model (possibly partial) and the diagnostics of lexing and parsing.
     public static func parse(_ source: SourceFile) -> (model: ModelSyntax?, diagnostics: DiagnosticBag) {
         var lexer = Lexer(source: source)
         let tokens = lexer.tokenize()
-        var parser = Parser(tokens: tokens, diagnostics: lexer.diagnostics)
+        var parser = Parser(tokens: tokens, diagnostics: lexer.diagnostics, docLines: lexer.docLines)
         let model = parser.parseModel()
         return (model, parser.diagnostics)
     }
 
-    private init(tokens: [Token], diagnostics: DiagnosticBag) {
+    private init(tokens: [Token], diagnostics: DiagnosticBag, docLines: [DocLine]) {
         self.tokens = tokens
         self.diagnostics = diagnostics
+        self.docLines = docLines
+    }
+
+    // MARK: Doc comments
+
+    /// The `///` lines directly before the current token (nothing but trivia between). Lines not taken before,
+    /// and lying before the previous token's end, sat inside a construct and document nothing: an error, unless
+    /// `report` is false (after a syntax error, whose skipped text may hold them).
+    private mutating func takeDocLines(report: Bool = true) -> [DocLine] {
+        let tokenStart = current.range.start
+        let previousEnd = position > 0 ? tokens[position - 1].range.end : 0
+        var taken: [DocLine] = []
+        var reported = false
+        while docCursor < docLines.count, docLines[docCursor].offset < tokenStart {
+            let line = docLines[docCursor]
+            docCursor += 1
+            if line.offset < previousEnd {
+                if report && !reported {
+                    diagnostics.error("this doc comment documents nothing: '///' goes directly before the model, a declaration or a named "
+                                      + "'assert' (use '//' for a plain comment)", at: line.offset)
+                    reported = true
+                }
+            } else {
+                taken.append(line)
+            }
+        }
+        return taken
+    }
+
+    /// Attaches the lines taken before a declaration to `target`; tags on anything but the model, a property, a named
+    /// assertion or a variant are an error (the generator would never read them).
+    private mutating func attachDocLines(_ lines: [DocLine], to target: DocTarget, what: String) {
+        guard !lines.isEmpty else { return }
+        let comment = DocComment.parse(lines, diagnostics: &diagnostics)
+        if target == .other, comment.hasTags {
+            diagnostics.error("doc comment tags (dispute:, point:, quote:) go on the model, a property, a named 'assert' or a variant, "
+                              + "not on \(what)", at: comment.offset)
+        }
+        documentation.append(DocAttachment(target: target, comment: comment))
+    }
+
+    /// What a declaration's doc comment documents.
+    private static func docTarget(_ declaration: Declaration) -> (DocTarget, String) {
+        switch declaration {
+        case .property(_, let name, _, _, _): return (.property(name.name), "a property")
+        case .variant(let name, _, _, _): return (.variant(name.name), "a variant")
+        case .constant: return (.other, "a constant")
+        case .type: return (.other, "a type")
+        case .variable: return (.other, "a variable")
+        case .table: return (.other, "a table")
+        case .definition: return (.other, "a definition")
+        case .action: return (.other, "an action (document its named asserts)")
+        case .entry: return (.other, "an entry point")
+        case .terminal: return (.other, "a terminal predicate")
+        case .expect, .expectDead: return (.other, "an expect line (document the property)")
+        case .combination: return (.other, "a combination line (document the variants)")
+        }
     }
 
     // MARK: Token access
@@ -129,9 +190,11 @@ public struct Parser {
             return nil
         }
         var name = Identifier("", SourceRange(0, 0))
+        let modelDocs = takeDocLines()
         do {
             _ = try expectKeyword(.model, "at the start of the file ('model NAME')")
             name = try expectIdentifier("the model's name after 'model'")
+            attachDocLines(modelDocs, to: .model, what: "the model")
         } catch {
             // Without a header, a declaration may follow at once: resume there.
             if !Self.isDeclarationStart(current.kind) { synchronize(from: position) }
@@ -141,14 +204,23 @@ public struct Parser {
             if case .endOfFile = current.kind { break }
             let start = position
             declaringName = nil
+            let docs = takeDocLines()
             do {
-                declarations.append(try parseDeclaration())
+                let declaration = try parseDeclaration()
+                declarations.append(declaration)
+                let (target, what) = Self.docTarget(declaration)
+                attachDocLines(docs, to: target, what: what)
             } catch {
                 if let name = declaringName { incompleteNames.insert(name) }
                 synchronize(from: start)
+                _ = takeDocLinesBeforePrevious()
             }
         }
-        return ModelSyntax(name: name, declarations: declarations, incompleteNames: incompleteNames)
+        if let trailing = takeDocLines().first {
+            diagnostics.error("this doc comment documents nothing: it ends the file ('///' goes directly before a declaration)",
+                              at: trailing.offset)
+        }
+        return ModelSyntax(name: name, declarations: declarations, incompleteNames: incompleteNames, documentation: documentation)
     }
 
     /// Skips to the next token that can start a declaration. The token at `start` (where the failed declaration
@@ -458,8 +530,28 @@ public struct Parser {
         }
     }
 
+    /// Drops, silently, the doc lines inside text a syntax error skipped.
+    private mutating func takeDocLinesBeforePrevious() -> Int {
+        let previousEnd = position > 0 ? tokens[position - 1].range.end : 0
+        var dropped = 0
+        while docCursor < docLines.count, docLines[docCursor].offset < previousEnd {
+            docCursor += 1
+            dropped += 1
+        }
+        return dropped
+    }
+
     private mutating func parseStatement() throws -> Statement {
         let start = current.range.start
+        let docs = takeDocLines()
+        if !docs.isEmpty {
+            if isKeyword(.assert), case .identifier(let text) = peekKind(), case .symbol(.colon) = peekKind(2), !Self.isString(peekKind(3)) {
+                attachDocLines(docs, to: .assertion(text), what: "an assertion")
+            } else {
+                diagnostics.error("a doc comment inside an action documents a named assert only ('assert NAME: ...'); use '//' here",
+                                  at: docs[0].offset)
+            }
+        }
         if acceptKeyword(.if) { return try parseIfRest(start: start) }
         if acceptKeyword(.choose) {
             let name = try expectIdentifier("a name after 'choose'")

@@ -200,9 +200,11 @@ public enum Vacuity {
 extension CheckedModel {
     /// The same model with another property list.
     func replacingProperties(_ properties: [PropertyInfo]) -> CheckedModel {
-        CheckedModel(name: name, source: source, constants: constants, enums: enums, scalarsets: scalarsets, variables: variables,
+        var model = CheckedModel(name: name, source: source, constants: constants, enums: enums, scalarsets: scalarsets, variables: variables,
                      tables: tables, definitions: definitions, actions: actions, properties: properties, terminals: terminals,
                      variants: variants, assignment: assignment, combinations: combinations, entries: entries,
                      eventSignature: eventSignature)
+        model.documentation = documentation
+        return model
     }
 }

@@ -196,10 +196,13 @@ public struct TypeChecker {
         }
         applyExpectations(expectations)
         applyDeadMarkers(deadMarkers)
-        return CheckedModel(name: syntax.name.name, source: source, constants: constants, enums: enums, scalarsets: scalarsets,
+        let documentation = collectDocumentation(syntax.documentation)
+        var model = CheckedModel(name: syntax.name.name, source: source, constants: constants, enums: enums, scalarsets: scalarsets,
                             variables: variables, tables: tables, definitions: definitions, actions: actions,
                             properties: properties, terminals: terminals, variants: variants, assignment: assignment,
                             combinations: combinations, entries: entries, eventSignature: eventSignature)
+        model.documentation = documentation
+        return model
     }
 
     /// The global name a declaration introduces, if any.

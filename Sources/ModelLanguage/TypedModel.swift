@@ -253,6 +253,8 @@ public struct CheckedModel: Sendable {
     public var entries: [EntryInfo] = []
     /// The types of the declared events; nil when no action emits any.
     public var eventSignature: EventSignature? = nil
+    /// The doc comments of the model, its properties (and named assertions) and its variants.
+    public var documentation = ModelDocumentation()
 
     /// This check's variant values by name, formatted (empty without variants).
     public var variantAssignment: VariantAssignment { VariantAssignment(variants, assignment) }
