@@ -39,10 +39,11 @@ let package = Package(
         // devices and state variables (the projection), the projected state graphs, and a model checked and
         // projected in one step. Below both Reports and Review, so Review need not import renderers to reach them.
         .target(name: "Analysis", dependencies: ["PackedSystem", "Explorer"], swiftSettings: strict),
-        // Renderers: terminal text, JSON, HTML, Markdown, SVG, ITF, JUnit.
-        .target(name: "Reports", dependencies: ["PackedSystem", "Analysis"], swiftSettings: strict),
-        // The reviewer's workflow: diff two versions of a model, replay observed traces, export automata.
-        .target(name: "Review", dependencies: ["PackedSystem", "Explorer", "Analysis", "Reports"], swiftSettings: strict),
+        // The reviewer's workflow: diff two versions of a model, replay observed traces, export automata. It returns
+        // values (a diff, a replay) and renders nothing of the reports: Reports renders them.
+        .target(name: "Review", dependencies: ["PackedSystem", "Explorer", "Analysis"], swiftSettings: strict),
+        // Renderers: terminal text (results, matrices, diffs), JSON, HTML, Markdown, SVG, ITF, JUnit.
+        .target(name: "Reports", dependencies: ["PackedSystem", "Analysis", "Review"], swiftSettings: strict),
         // The Promela translation of a whole model for SPIN (`export --format promela`), on the lowered-expression
         // algebra of PackedSystem.
         .target(name: "PromelaExport", dependencies: ["PackedSystem"], swiftSettings: strict),
@@ -65,7 +66,7 @@ let package = Package(
         .testTarget(name: "ExplorerTests", dependencies: ["Explorer", "PackedSystem", "ModelLanguage"], swiftSettings: strict),
         .testTarget(name: "SMTTests", dependencies: ["SMT", "Checking", "Explorer", "PackedSystem", "ModelLanguage", "Reports"], swiftSettings: strict),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "Analysis", "Explorer", "PackedSystem", "ModelLanguage"], swiftSettings: strict),
-        .testTarget(name: "ReviewTests", dependencies: ["Review", "PromelaExport", "Analysis", "Explorer", "PackedSystem", "ModelLanguage"], swiftSettings: strict),
+        .testTarget(name: "ReviewTests", dependencies: ["Review", "Reports", "PromelaExport", "Analysis", "Explorer", "PackedSystem", "ModelLanguage"], swiftSettings: strict),
         .testTarget(name: "CLITests", dependencies: ["VfioMC"], swiftSettings: strict),
     ],
     swiftLanguageModes: [.v6]

@@ -56,7 +56,7 @@ public enum HTMLRenderer {
     }
 
     /// The index page: every model's status, plus the models that failed to load.
-    public static func indexPage(_ reports: [ModelReport], failures: [ReportLoadFailure], options: ReportOptions) -> String {
+    public static func indexPage(_ reports: [ModelReport], failures: [LoadFailure], options: ReportOptions) -> String {
         var body = "<h1>vfio-mc reports</h1>\n"
         let met = reports.filter { $0.overall.css == "ok" }.count
         body += "<p>\(reports.count + failures.count) model\(reports.count + failures.count == 1 ? "" : "s"): \(met) met every expectation, "

@@ -101,7 +101,7 @@ public enum MarkdownRenderer {
     }
 
     /// README.md: every model's status, plus the models that failed to load.
-    public static func index(_ reports: [ModelReport], failures: [ReportLoadFailure], options: ReportOptions) -> String {
+    public static func index(_ reports: [ModelReport], failures: [LoadFailure], options: ReportOptions) -> String {
         var lines = ["# vfio-mc reports", ""]
         let met = reports.filter { $0.overall.css == "ok" }.count
         let total = reports.count + failures.count

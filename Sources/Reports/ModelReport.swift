@@ -12,20 +12,6 @@ public struct ReportOptions: Sendable {
     public init() {}
 }
 
-/// A model that could not be loaded: its file and the diagnostics.
-public struct ReportLoadFailure: Sendable {
-    /// The model file, as given.
-    public let file: String
-    /// Rendered diagnostics.
-    public let messages: [String]
-
-    /// Creates a failure.
-    public init(file: String, messages: [String]) {
-        self.file = file
-        self.messages = messages
-    }
-}
-
 /// Everything the renderers need about one checked model.
 public struct ModelReport: Sendable {
     /// The base name of the model's files in the report directory (unique among the models of a report).

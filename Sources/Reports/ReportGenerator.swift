@@ -43,7 +43,7 @@ public enum ReportGenerator {
     }
 
     /// Every file of the report, sorted by path.
-    public static func files(models: [ModelReport], failures: [ReportLoadFailure], options: ReportOptions) -> [ReportFile] {
+    public static func files(models: [ModelReport], failures: [LoadFailure], options: ReportOptions) -> [ReportFile] {
         var files: [ReportFile] = [
             ReportFile(path: "index.html", contents: HTMLRenderer.indexPage(models, failures: failures, options: options)),
             ReportFile(path: "README.md", contents: MarkdownRenderer.index(models, failures: failures, options: options)),

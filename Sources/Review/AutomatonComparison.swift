@@ -1,5 +1,4 @@
 import Analysis
-import Reports
 
 /// How one device's projected automaton (the values of a device state variable and the observed changes between
 /// them) differs between two versions of a model. Values are compared by name, so reordering an enum is no change.

@@ -1,5 +1,4 @@
 import Analysis
-import Reports
 
 /// Writing a model's per-device protocol automaton (a projected state graph, as in the reports: the values of a
 /// device state variable and the observed changes between them, labelled with the actions that make them).

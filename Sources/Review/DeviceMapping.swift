@@ -1,5 +1,4 @@
 import Analysis
-import Reports
 
 /// Which model device each device name of a log stands for.
 public enum DeviceMapping {

@@ -1,7 +1,6 @@
 import Explorer
 import ModelLanguage
 import PackedSystem
-import Reports
 
 /// Two versions of a model with variants compared cell by cell: each combination of the base is paired with
 /// each combination of the proposal that gives the same value to every variant both versions declare (so a
@@ -72,53 +71,5 @@ public struct MatrixDiff: Sendable {
         if !removed.isEmpty || pairs.contains(where: { $0.diff.exitCode == 1 }) { return 1 }
         if pairs.contains(where: { $0.diff.exitCode == 3 }) { return 3 }
         return 0
-    }
-
-    /// The report: the changed cells (property, combination, before, after), the combinations that appeared or
-    /// disappeared, then the full comparison of every pair in which something changed.
-    public func render() -> String {
-        var lines = [
-            "base:     \(baseName): \(counts.base) combination\(counts.base == 1 ? "" : "s")",
-            "proposed: \(proposedName): \(counts.proposed) combination\(counts.proposed == 1 ? "" : "s")",
-            "",
-        ]
-        var rows = [["property", "combination", "before", "after", "change"]]
-        func verdict(_ result: PropertyResult?) -> String {
-            guard let result else { return "-" }
-            if result.verdict == .unknown { return "unknown" }
-            return result.verdict.rawValue + (result.meetsExpectation ? " (ok)" : " (FAIL)")
-        }
-        for pair in pairs {
-            for change in pair.diff.properties where change.status != .unchanged {
-                rows.append([change.name, pair.label, verdict(change.before), verdict(change.after), change.status.rawValue])
-            }
-        }
-        lines.append(rows.count == 1 ? "Cells: none changed in \(pairs.count) paired combination\(pairs.count == 1 ? "" : "s")"
-                     : "Cells that changed (\(rows.count - 1)) in \(pairs.count) paired combination\(pairs.count == 1 ? "" : "s"):")
-        if rows.count > 1 { lines += Markup.alignedColumns(rows) }
-        for assignment in removed { lines.append("  combination \(assignment) is gone from the proposal (REGRESSION)") }
-        for assignment in added { lines.append("  combination \(assignment) is new in the proposal") }
-        for pair in pairs {
-            lines.append("")
-            let changed = pair.diff.properties.contains { $0.status != .unchanged } || !pair.diff.devices.isEmpty
-                || !(pair.diff.paths?.changed.isEmpty ?? true)
-            guard changed else {
-                lines.append("== \(pair.label): no verdict, device automaton or combination path changed")
-                continue
-            }
-            lines.append("== \(pair.label)")
-            lines.append(pair.diff.render().trimmingCharacters(in: .newlines))
-        }
-        lines.append("")
-        let regressed = pairs.filter { $0.diff.exitCode == 1 }
-        if exitCode == 1 {
-            let gone = removed.isEmpty ? "" : ", \(removed.count) combination\(removed.count == 1 ? "" : "s") gone"
-            lines.append("Result: regression in \(regressed.count) of \(pairs.count) combination\(pairs.count == 1 ? "" : "s")\(gone)")
-        } else if exitCode == 3 {
-            lines.append("Result: no regression found, but some verdicts are missing (a budget ran out)")
-        } else {
-            lines.append("Result: no regression in any combination")
-        }
-        return lines.joined(separator: "\n") + "\n"
     }
 }

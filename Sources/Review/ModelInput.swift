@@ -113,19 +113,3 @@ public enum ModelLoader {
         }
     }
 }
-
-/// A model that could not be loaded: its file and the rendered messages (diagnostics, or why it is unreadable).
-public struct LoadFailure: Error, Sendable {
-    /// The file as named on the command line.
-    public let file: String
-    /// The messages, each ready to print.
-    public let messages: [String]
-    /// Set when a budget stopped the loading (exit 3), not a problem of the model (exit 2).
-    public let stopReason: String?
-    /// Creates a failure.
-    public init(file: String, messages: [String], stopReason: String? = nil) {
-        self.file = file
-        self.messages = messages
-        self.stopReason = stopReason
-    }
-}

@@ -1,7 +1,6 @@
 import Analysis
 import ModelLanguage
 import PackedSystem
-import Reports
 
 /// Finding the constant that sizes a model to a log: a model written for three devices replays a two-device log
 /// with its third device idle, which is rarely what the reviewer meant.

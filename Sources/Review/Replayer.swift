@@ -1,6 +1,5 @@
 import Analysis
 import PackedSystem
-import Reports
 
 /// Settings of a replay.
 public struct ReplayOptions: Sendable {

@@ -101,7 +101,7 @@ struct CheckCommand: ParsableCommand {
         let pins = try pins()
         let files = try ModelLoading.modelFilesOrExit(paths)
         var matrices: [MatrixResult] = []
-        var failures: [Review.LoadFailure] = []
+        var failures: [LoadFailure] = []
         var renderer = TextRenderer(showWitnesses: witnesses)
         renderer.showCoverage = coverage
         let showProgress = !json && isatty(STDERR_FILENO) != 0

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Explorer
+import Reports
 import Review
 
 /// `vfio-mc diff`: compare two versions of a model (see docs/reviewing.md).
@@ -64,11 +65,11 @@ struct DiffCommand: ParsableCommand {
             if baseRuns.count == 1, proposedRuns.count == 1, baseRuns[0].assignment.isEmpty, proposedRuns[0].assignment.isEmpty {
                 let diff = ModelDiff(base: baseRuns[0].system, baseName: baseInput.displayName, proposed: proposedRuns[0].system,
                                      proposedName: proposedInput.displayName, options: options, paths: definitions)
-                (rendered, exitCode) = (diff.render(), diff.exitCode)
+                (rendered, exitCode) = (DiffTextRenderer.render(diff), diff.exitCode)
             } else {
                 let diff = MatrixDiff(base: baseRuns, baseName: baseInput.displayName, proposed: proposedRuns,
                                       proposedName: proposedInput.displayName, options: options, paths: definitions)
-                (rendered, exitCode) = (diff.render(), diff.exitCode)
+                (rendered, exitCode) = (DiffTextRenderer.render(diff), diff.exitCode)
             }
         } catch let error as ReviewError {
             printError(error.message)

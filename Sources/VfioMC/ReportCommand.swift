@@ -50,7 +50,7 @@ struct ReportCommand: ParsableCommand {
         let shown = files.map(Self.displayPath)
         let slugs = ReportGenerator.slugs(forFiles: shown)
         var reports: [ModelReport] = []
-        var failures: [ReportLoadFailure] = []
+        var failures: [LoadFailure] = []
         var budgetStops = 0
         for (index, file) in files.enumerated() {
             // A report is written complete or not at all: after SIGINT or SIGTERM the directory is left untouched.
@@ -62,7 +62,7 @@ struct ReportCommand: ParsableCommand {
             case .failure(let failure):
                 let messages = failure.messages.map { $0.replacingOccurrences(of: file, with: shown[index]) }
                 printError(messages.joined(separator: "\n"))
-                failures.append(ReportLoadFailure(file: shown[index], messages: messages))
+                failures.append(LoadFailure(file: shown[index], messages: messages))
                 if failure.stopReason != nil { budgetStops += 1 }
             case .success(let system):
                 var report = Self.report(system: system, file: shown[index], slug: slugs[index], options: explorerOptions)

@@ -1,4 +1,5 @@
 import Foundation
+import PackedSystem
 import Reports
 import Testing
 
@@ -11,7 +12,7 @@ import Testing
         ]
     }
 
-    private let failure = ReportLoadFailure(file: "Models/broken.vmc", messages: ["Models/broken.vmc:1:1: error: <oops>"])
+    private let failure = LoadFailure(file: "Models/broken.vmc", messages: ["Models/broken.vmc:1:1: error: <oops>"])
 
     @Test func htmlPagesAreSelfContained() throws {
         let files = ReportGenerator.files(models: try reports(), failures: [failure], options: ReportOptions())

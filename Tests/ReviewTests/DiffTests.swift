@@ -2,6 +2,7 @@ import Explorer
 import Foundation
 import ModelLanguage
 import PackedSystem
+import Reports
 import Review
 import Testing
 
@@ -37,7 +38,7 @@ private let baseModel = """
         #expect(diff.devices.isEmpty)
         #expect(diff.paths?.changed.isEmpty == true)
         #expect(diff.properties.allSatisfy { $0.status == .unchanged })
-        let text = diff.render()
+        let text = DiffTextRenderer.render(diff)
         #expect(text.contains("Result: no regression"))
         #expect(text.contains("all 16 lines unchanged"))
     }
@@ -63,7 +64,7 @@ private let baseModel = """
         let paths = try #require(diff.paths)
         #expect(paths.changed.map { [$0.before?.line, $0.after?.line] }
                 == [["STOP_COPY -> PRE_COPY: EINVAL", "STOP_COPY -> PRE_COPY: STOP_COPY -> PRE_COPY"]])
-        let text = diff.render()
+        let text = DiffTextRenderer.render(diff)
         #expect(text.contains("New counterexample for EndOnlyInStopCopy (invariant"))
         #expect(text.contains("+ arc STOP_COPY -> PRE_COPY (set)"))
         #expect(text.contains("  - STOP_COPY -> PRE_COPY: EINVAL"))
@@ -85,7 +86,7 @@ private let baseModel = """
         let device = try #require(diff.devices.first)
         #expect(device.statesRemoved == ["STOP_COPY"])
         #expect(device.arcsRemoved.map { "\($0.from)>\($0.to)" }.sorted() == ["PRE_COPY>STOP_COPY", "STOP>STOP_COPY", "STOP_COPY>STOP"])
-        #expect(diff.render().contains("- state STOP_COPY is no longer reachable"))
+        #expect(DiffTextRenderer.render(diff).contains("- state STOP_COPY is no longer reachable"))
         #expect(diff.exitCode == 1)
     }
 
@@ -108,7 +109,7 @@ private let baseModel = """
         let change = try #require(diff.properties.first { $0.name == "EndOnlyInStopCopy" })
         #expect(change.after?.meetsExpectation == true)
         #expect(change.isRegression)
-        #expect(diff.render().contains("holds -> violated"))
+        #expect(DiffTextRenderer.render(diff).contains("holds -> violated"))
     }
 
     @Test func pathsAreSkippedWithANoteWhenOnlyOneVersionDefinesThem() throws {
@@ -119,7 +120,7 @@ private let baseModel = """
         let other = ModelDiff(base: try system(baseModel), baseName: "a", proposed: try system(without), proposedName: "b",
                               paths: ModelDiff.PathDefinitions(next: "nothing", fails: "einval"))
         #expect(other.paths == nil && other.pathsNote == nil)
-        #expect(other.render().contains("neither version defines nothing(current, requested)"))
+        #expect(DiffTextRenderer.render(other).contains("neither version defines nothing(current, requested)"))
     }
 
     @Test func aCombinationPathThatNoLongerEndsIsARegression() throws {
@@ -133,8 +134,8 @@ private let baseModel = """
             return false
         })
         #expect(diff.exitCode == 1)
-        #expect(diff.render().contains("REGRESSION: the resolver no longer ends"))
-        #expect(diff.render().contains("combination paths no longer end") || diff.render().contains("combination path no longer ends"))
+        #expect(DiffTextRenderer.render(diff).contains("REGRESSION: the resolver no longer ends"))
+        #expect(DiffTextRenderer.render(diff).contains("combination paths no longer end") || DiffTextRenderer.render(diff).contains("combination path no longer ends"))
         // The reverse direction (a loop fixed) is not a regression.
         let fixed = ModelDiff(base: try system(looping), baseName: "b", proposed: try system(baseModel), proposedName: "a")
         #expect(fixed.paths?.regressions.isEmpty == true)
@@ -145,7 +146,7 @@ private let baseModel = """
                                 paths: ModelDiff.PathDefinitions(next: "einval", fails: "resolve"))
         #expect(swapped.exitCode == 2)
         #expect(swapped.pathsError?.contains("'einval' must return a St (the next state), but returns bool") == true)
-        #expect(swapped.render().contains("Combination paths: error:"))
+        #expect(DiffTextRenderer.render(swapped).contains("Combination paths: error:"))
     }
 
     @Test func missingVerdictsExitThree() throws {

@@ -1,5 +1,6 @@
 import ModelLanguage
 import PackedSystem
+import Reports
 import Review
 import Testing
 
@@ -42,7 +43,7 @@ import Testing
         // Under STRICT=false nothing changed; under STRICT=true the use needs the gate open, and the invariant is
         // still violated (toggle, use, toggle closes it again): no regression either.
         #expect(diff.exitCode == 0)
-        let text = diff.render()
+        let text = DiffTextRenderer.render(diff)
         #expect(text.contains("base:     a.vmc: 1 combination\nproposed: b.vmc: 2 combinations\n"))
         #expect(text.contains("== STRICT=false: no verdict, device automaton or combination path changed"))
         #expect(text.hasSuffix("Result: no regression in any combination\n"))
@@ -55,7 +56,7 @@ import Testing
                               proposed: try runs(Self.withVariant, "b.vmc"), proposedName: "b.vmc")
         #expect(diff.pairs.count == 2)
         #expect(diff.exitCode == 1)
-        let text = diff.render()
+        let text = DiffTextRenderer.render(diff)
         #expect(text.contains("  OnlyWhenOpen  STRICT=true  holds (ok)  violated (ok)  REGRESSION\n"), "\(text)")
         #expect(text.contains("REGRESSION"))
         #expect(text.hasSuffix("Result: regression in 1 of 2 combinations\n"))
@@ -67,6 +68,6 @@ import Testing
                               proposed: try runs(narrowed, "b.vmc"), proposedName: "b.vmc")
         #expect(diff.removed.map(\.description) == ["STRICT=true"])
         #expect(diff.exitCode == 1)
-        #expect(diff.render().contains("  combination STRICT=true is gone from the proposal (REGRESSION)"))
+        #expect(DiffTextRenderer.render(diff).contains("  combination STRICT=true is gone from the proposal (REGRESSION)"))
     }
 }

@@ -1,5 +1,4 @@
 import ModelLanguage
-import PackedSystem
 
 /// One combination of a model's variants and what the engine found under it.
 public struct VariantRun: Sendable {
