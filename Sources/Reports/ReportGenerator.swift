@@ -21,8 +21,10 @@ public struct ReportFile: Sendable, Hashable {
 /// - `SLUG.html`, `SLUG.md`: one page per model (SLUG is the model file's name without `.vmc`);
 /// - `itf/SLUG.PROPERTY.itf.json`: every trace in the Informal Trace Format;
 /// - `svg/SLUG.PROPERTY.sequence.svg`, `svg/SLUG.VARIABLE.DEVICE.states.svg`: the pictures of the Markdown pages;
+/// - `FINDINGS.md`: what the models show about each discussion point and dispute (`FindingsRenderer`: prose from the
+///   models' doc comments, verdicts and traces from the checker);
 /// - `.vfio-mc-report`: the list of files the generator wrote, so that the next run removes the ones it no longer
-///   writes (and never touches any other file, such as a hand-written FINDINGS.md).
+///   writes (and never touches any other file).
 public enum ReportGenerator {
     /// The name of the manifest file in the report directory.
     public static let manifestName = ".vfio-mc-report"
@@ -47,6 +49,7 @@ public enum ReportGenerator {
         var files: [ReportFile] = [
             ReportFile(path: "index.html", contents: HTMLRenderer.indexPage(models, failures: failures, options: options)),
             ReportFile(path: "README.md", contents: MarkdownRenderer.index(models, failures: failures, options: options)),
+            ReportFile(path: "FINDINGS.md", contents: FindingsRenderer.render(models)),
         ]
         for report in models {
             files.append(ReportFile(path: report.htmlPath, contents: HTMLRenderer.modelPage(report, options: options)))

@@ -13,7 +13,9 @@ struct ReportCommand: ParsableCommand {
         abstract: "Check models and write a self-contained HTML page and a Markdown twin per model, plus an index.",
         discussion: """
             Writes DIR/index.html and DIR/README.md, DIR/MODEL.html and DIR/MODEL.md per model, every trace as \
-            DIR/itf/MODEL.PROPERTY.itf.json, and the pictures of the Markdown pages under DIR/svg/ (see docs/reports.md). \
+            DIR/itf/MODEL.PROPERTY.itf.json, the pictures of the Markdown pages under DIR/svg/, and DIR/FINDINGS.md \
+            (one section per discussion point and dispute, prose from the models' /// doc comments, verdicts and \
+            traces from the checker; see docs/reports.md). \
             Each page shows the verdict matrix of a model with variants (every combination is checked), the sanity of \
             each property and the coverage of each action. \
             Only files the generator wrote are replaced or removed. The output is deterministic unless --timings is given. \
