@@ -109,7 +109,7 @@ final class LivenessDriver {
                 let (outcome, model) = try timed("lasso bmc", name(p)) { try bmc.check(condition, timeoutMilliseconds: remaining()) }
                 switch outcome {
                 case .unknown(let reason):
-                    stopReason = .solver(SymbolicRunFormat.describe(reason))
+                    if !mustStop() { stopReason = .solver(SymbolicRunFormat.describe(reason)) }
                     return false
                 case .unsatisfiable:
                     continue
@@ -156,8 +156,8 @@ final class LivenessDriver {
             case .rejected(let reason):
                 rejections[liveness.properties[p].index] = reason
             case .unknown(let reason):
-                if let left = remaining(), left <= 0 {
-                    stopReason = .solver(SymbolicRunFormat.describe(reason))
+                if remaining().map({ $0 <= 0 }) ?? false || options.budget.interruption?() != nil {
+                    if !mustStop() { stopReason = .solver(SymbolicRunFormat.describe(reason)) }
                     return false
                 }
                 rejections[liveness.properties[p].index] = "PDR: \(SymbolicRunFormat.describe(reason))"

@@ -169,7 +169,7 @@ private final class SymbolicRun {
     // MARK: The search
 
     private func check() throws {
-        let z3 = try Z3Context(memoryMegabytes: memoryMegabytes)
+        let z3 = try Z3Context(memoryMegabytes: memoryMegabytes, interruption: options.budget.interruption)
         let encoding = try SystemEncoding(z3: z3, system: system)
         let search = Search(z3: z3, encoding: encoding, decoder: TraceDecoder(system: system),
                             bmc: try BoundedModelChecker(encoding: encoding, memoryMegabytes: memoryMegabytes),
@@ -253,7 +253,7 @@ private final class SymbolicRun {
             }
             switch any {
             case .unknown(let reason):
-                stop(.solver(Self.describe(reason)))
+                stopAfterUnknown(reason)
                 return false
             case .unsatisfiable: break
             case .satisfiable:
@@ -261,7 +261,7 @@ private final class SymbolicRun {
                     let (outcome, model) = try timed("bmc", name(index)) { try bmc.check(condition, timeoutMilliseconds: remainingMilliseconds) }
                     switch outcome {
                     case .unknown(let reason):
-                        stop(.solver(Self.describe(reason)))
+                        stopAfterUnknown(reason)
                         return false
                     case .unsatisfiable: continue
                     case .satisfiable:
@@ -316,8 +316,8 @@ private final class SymbolicRun {
                 // decide it).
                 for index in open { rejections[index] = reason }
             case .unknown(let reason):
-                if timedOut {
-                    stop(.solver(Self.describe(reason)))
+                if timedOut || options.budget.interruption?() != nil {
+                    stopAfterUnknown(reason)
                     return false
                 }
                 // This query's own limit: leave the properties to BMC (and say why, if it does not decide them).
@@ -342,7 +342,7 @@ private final class SymbolicRun {
                 }
                 switch outcome {
                 case .unknown(let reason):
-                    stop(.solver(Self.describe(reason)))
+                    stopAfterUnknown(reason)
                     return false
                 case .satisfiable:
                     continue
@@ -355,7 +355,7 @@ private final class SymbolicRun {
                             try bmc.check(try z3.or(clean), timeoutMilliseconds: remainingMilliseconds)
                         }
                         if case .unknown(let reason) = base {
-                            stop(.solver(Self.describe(reason)))
+                            stopAfterUnknown(reason)
                             return false
                         }
                         if case .satisfiable = base { continue }
@@ -371,6 +371,12 @@ private final class SymbolicRun {
 
     private func stop(_ reason: StopReason) {
         stopReason = reason
+    }
+
+    /// After a query Z3 left unknown: the run's own limit or interruption when that is why (the watch
+    /// interrupted the query), else Z3's reason.
+    private func stopAfterUnknown(_ reason: String) {
+        if !mustStop() { stop(.solver(Self.describe(reason))) }
     }
 
     /// Whether the run must stop before its next bound or query: the time limit passed, or the budget's
@@ -542,7 +548,7 @@ private struct PropertyEncodings {
 enum SymbolicRunFormat {
     static func describe(_ reason: String) -> String {
         switch reason {
-        case "timeout", "canceled": return "Z3 reached the time limit"
+        case "timeout", "canceled", "interrupted": return "Z3 reached the time limit"
         case "max. memory exceeded", "memout": return "Z3 reached the memory limit"
         default: return "Z3 gave up: \(reason)"
         }

@@ -1,4 +1,5 @@
 import CZ3
+import PackedSystem
 
 /// An error reported by Z3 or found while encoding a system, turned into a Swift error (Z3 never aborts the
 /// process: the context has no error handler and every call's error code is checked).
@@ -33,9 +34,15 @@ final class Z3Context {
     let boolSort: OpaquePointer
     private var bitVectorSorts: [Int: OpaquePointer] = [:]
     private var fresh = 0
+    /// Interrupts a query past its time limit or when `interruption` answers (Z3's own `timeout` is not always
+    /// honoured, see `Z3Watch`).
+    private(set) var watch: Z3Watch?
+    /// The run's interruption, which contexts made for single queries (`Z3Fixedpoint`) watch too.
+    let interruption: (@Sendable () -> StopReason?)?
 
-    /// Creates a context. `memoryMegabytes` also sets Z3's process-wide `memory_max_size`.
-    init(memoryMegabytes: Int?) throws {
+    /// Creates a context. `memoryMegabytes` also sets Z3's process-wide `memory_max_size`; `interruption` (the
+    /// run's budget) is asked every 50 ms while a query runs, and a non-nil answer interrupts the query.
+    init(memoryMegabytes: Int?, interruption: (@Sendable () -> StopReason?)? = nil) throws {
         if let memoryMegabytes { Z3_global_param_set("memory_max_size", String(max(1, memoryMegabytes))) }
         guard let config = Z3_mk_config() else { throw SMTError("Z3: cannot create a configuration") }
         Z3_set_param_value(config, "model", "true")
@@ -51,9 +58,21 @@ final class Z3Context {
             throw SMTError("Z3: cannot create the Boolean sort")
         }
         boolSort = sort
+        self.interruption = interruption
+        watch = Z3Watch(context: context, interruption: interruption)
     }
 
-    deinit { Z3_del_context(raw) }
+    deinit {
+        watch?.close()
+        Z3_del_context(raw)
+    }
+
+    /// Runs one query under the watch: interrupted after `timeoutMilliseconds` or when the run's interruption
+    /// answers.
+    func watched<T>(timeoutMilliseconds: Int?, _ query: () throws -> T) rethrows -> T {
+        guard let watch else { return try query() }
+        return try watch.during(timeoutMilliseconds: timeoutMilliseconds, query)
+    }
 
     /// Throws when the last Z3 call failed.
     func checkError() throws {
@@ -238,7 +257,7 @@ final class Z3Solver {
             try setParameters(timeoutMilliseconds: timeoutMilliseconds)
             lastTimeout = timeoutMilliseconds
         }
-        let result = Z3_solver_check(context.raw, raw)
+        let result = context.watched(timeoutMilliseconds: timeoutMilliseconds) { Z3_solver_check(context.raw, raw) }
         try context.checkError()
         if result == Z3_L_TRUE { return .satisfiable }
         if result == Z3_L_FALSE { return .unsatisfiable }
