@@ -7,6 +7,14 @@ import Review
 /// returns values; this renders them (the property table, the changed device automata, the changed combination
 /// paths, the new counterexamples and a result line).
 public enum DiffTextRenderer {
+    /// The text of either kind of comparison.
+    public static func render(_ outcome: DiffOutcome) -> String {
+        switch outcome {
+        case .single(let diff): return render(diff)
+        case .matrix(let diff): return render(diff)
+        }
+    }
+
     /// The report: the two versions' statistics, the property table, the changed device automata, the changed
     /// combination paths, the new counterexamples (and witnesses), and a result line.
     public static func render(_ diff: ModelDiff) -> String {

@@ -4,6 +4,15 @@ import PackedSystem
 /// per property, a column per combination), then each violated cell's counterexample, which is the shortest
 /// because the search is breadth-first. A model without variants renders exactly as `TextRenderer.render`.
 extension TextRenderer {
+    /// The closing line of `check` over several model files: how many met every expectation, did not, failed to
+    /// load, or were not checked because a signal stopped the run.
+    public static func closingLine(files: Int, matrices: [MatrixResult], failures: Int) -> String {
+        let met = matrices.filter(\.expectationsMet).count
+        let skipped = files - matrices.count - failures
+        return "\(files) models: \(met) met every expectation, \(matrices.count - met) did not, \(failures) failed to load"
+            + (skipped > 0 ? ", \(skipped) not checked (interrupted)" : "")
+    }
+
     /// The whole report for one model's matrix.
     public func render(_ matrix: MatrixResult) -> String {
         guard matrix.hasVariants else {

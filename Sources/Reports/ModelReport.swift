@@ -1,4 +1,5 @@
 import Analysis
+import Explorer
 import ModelLanguage
 import PackedSystem
 
@@ -155,5 +156,30 @@ public struct ModelReport: Sendable {
             ]
         }
         return rows
+    }
+}
+
+extension ModelReport {
+    /// Checks one system with the explicit engine and projects its reachable graph on the device state variables
+    /// (`ModelAnalysis`, the same analysis `diff` and `export` use), with a note when the graphs are partial. The
+    /// verdict matrix (`matrix`) is the caller's to set.
+    public init(analysing system: TransitionSystem, file: String, slug: String, options: ExplorerOptions) {
+        let analysis = ModelAnalysis(system: system, name: file, options: options)
+        let result = analysis.result
+        var note: String?
+        if !analysis.projection.stateVariables.isEmpty {
+            if !result.statistics.complete && analysis.graphs.isEmpty {
+                note = "The search stopped early (\(result.statistics.stopReason?.description ?? "budget")) and the command's budget was spent: "
+                    + "no graphs are drawn."
+            } else if !result.statistics.complete {
+                note = "The search stopped early (\(result.statistics.stopReason?.description ?? "budget")): the graphs show the transitions "
+                    + "from the states it explored."
+            } else if !result.statistics.reductions.isEmpty {
+                note = "The search stored one representative per class of symmetric states; the graphs show the transitions "
+                    + "from those representatives, which cover every change up to a permutation of the devices."
+            }
+        }
+        self.init(slug: slug, result: result, system: system, projection: analysis.projection, stateGraphs: analysis.graphs,
+                  graphNote: note)
     }
 }

@@ -29,6 +29,18 @@ public enum ReportGenerator {
     /// The name of the manifest file in the report directory.
     public static let manifestName = ".vfio-mc-report"
 
+    /// A path as shown in reports: relative to the current directory when below it, else the file name alone, so
+    /// that no absolute path reaches committed output.
+    public static func displayPath(_ file: String) -> String {
+        var path = file
+        while path.hasPrefix("./") { path.removeFirst(2) }
+        guard path.hasPrefix("/") else { return path.replacingOccurrences(of: "//", with: "/") }
+        let current = FileManager.default.currentDirectoryPath
+        let prefix = current.hasSuffix("/") ? current : current + "/"
+        if path.hasPrefix(prefix) { return String(path.dropFirst(prefix.count)) }
+        return URL(fileURLWithPath: path).lastPathComponent
+    }
+
     /// Unique page names for model files: the file name without directory and `.vmc`, made file-name safe;
     /// repeated names get `-2`, `-3`, ... in file order.
     public static func slugs(forFiles files: [String]) -> [String] {

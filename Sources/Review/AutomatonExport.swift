@@ -1,4 +1,6 @@
 import Analysis
+import Explorer
+import PackedSystem
 
 /// Writing a model's per-device protocol automaton (a projected state graph, as in the reports: the values of a
 /// device state variable and the observed changes between them, labelled with the actions that make them).
@@ -10,6 +12,31 @@ public enum AutomatonExport {
         case actions
         /// `to_<state>` after the target state, in lower case: a deterministic automaton by construction.
         case targets
+    }
+
+    /// The automata of `system` as `export --format rv-dot` (`rv`: one device's automaton in the kernel's
+    /// runtime-verification format) or `dot` (every device automaton, or the one `variable` and `device` choose)
+    /// writes them, with the warnings the rv format calls for. The search behind the automata does not reduce by
+    /// symmetry, so every device's arcs are drawn. No device state variable, or a choice that names none, is a
+    /// `ReviewError`.
+    public static func export(_ system: TransitionSystem, file: String, rv: Bool, variable: String?, device: String?,
+                              naming: EventNaming) throws -> (text: String, warnings: [String]) {
+        var options = ExplorerOptions()
+        options.symmetry = false
+        let analysis = ModelAnalysis(system: system, name: file, options: options)
+        if rv {
+            let graph = try select(analysis, variable: variable, device: device)
+            return (rvDot(graph, naming: naming), rvWarnings(graph, naming: naming))
+        }
+        var graphs = analysis.graphs
+        if variable != nil || device != nil {
+            graphs = [try select(analysis, variable: variable, device: device)]
+        }
+        if graphs.isEmpty {
+            throw ReviewError("error: \(file): no device state variable found, so there is no automaton to export: "
+                              + analysis.projection.summary)
+        }
+        return (dot(graphs, model: system.name, naming: naming), [])
     }
 
     /// Picks the graph to export: the one covering `device` (a position `0`, `1`, ... in the projection's device

@@ -73,3 +73,34 @@ public struct MatrixDiff: Sendable {
         return 0
     }
 }
+
+/// What `diff` found: two models without variants compared, or two models with variants compared combination by
+/// combination.
+public enum DiffOutcome: Sendable {
+    /// Neither version declares variants.
+    case single(ModelDiff)
+    /// Either version declares variants.
+    case matrix(MatrixDiff)
+
+    /// Loads both versions (every combination of their variants) and compares them: `single` when neither has
+    /// variants, else `matrix` (docs/reviewing.md). Unreadable input and model errors are a `ReviewError`.
+    public static func compare(base: ModelInput, proposed: ModelInput, overrides: [ConstantOverride],
+                               options: ExplorerOptions, paths: ModelDiff.PathDefinitions) throws -> DiffOutcome {
+        let baseRuns = try ModelLoader.loadCombinations(base, overrides: overrides)
+        let proposedRuns = try ModelLoader.loadCombinations(proposed, overrides: overrides)
+        if baseRuns.count == 1, proposedRuns.count == 1, baseRuns[0].assignment.isEmpty, proposedRuns[0].assignment.isEmpty {
+            return .single(ModelDiff(base: baseRuns[0].system, baseName: base.displayName, proposed: proposedRuns[0].system,
+                                     proposedName: proposed.displayName, options: options, paths: paths))
+        }
+        return .matrix(MatrixDiff(base: baseRuns, baseName: base.displayName, proposed: proposedRuns,
+                                  proposedName: proposed.displayName, options: options, paths: paths))
+    }
+
+    /// The exit status of `diff` (see `ModelDiff.exitCode`, `MatrixDiff.exitCode`).
+    public var exitCode: Int32 {
+        switch self {
+        case .single(let diff): return diff.exitCode
+        case .matrix(let diff): return diff.exitCode
+        }
+    }
+}

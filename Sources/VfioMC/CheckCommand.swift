@@ -95,8 +95,13 @@ struct CheckCommand: ParsableCommand {
 
     func run() throws {
         try output.start()
-        var options = try budget.start()
-        options.symmetry = !noSymmetry
+        var settings = CheckSettings(engines: engine, explorer: try budget.start(), smt: smtOptions)
+        settings.explorer.symmetry = !noSymmetry
+        if !json && isatty(STDERR_FILENO) != 0 {
+            settings.progress = { ProgressLine.show($0) }
+            settings.explicitFinished = { ProgressLine.clear() }
+        }
+        if !json { settings.smtFinished = { [smt] details, file in smt.printDetails(details, file: file) } }
         let overrides = try model.overrides()
         let pins = try pins()
         let files = try ModelLoading.modelFilesOrExit(paths)
@@ -104,11 +109,10 @@ struct CheckCommand: ParsableCommand {
         var failures: [LoadFailure] = []
         var renderer = TextRenderer(showWitnesses: witnesses)
         renderer.showCoverage = coverage
-        let showProgress = !json && isatty(STDERR_FILENO) != 0
         for file in files {
             // After SIGINT or SIGTERM the models not yet started are skipped; what ran is reported.
             if RunControl.signalExitCode != nil { break }
-            switch engineRunner.checkMatrix(file, overrides: overrides, pins: pins, options: options, showProgress: showProgress) {
+            switch SystemChecking.checkMatrix(file, overrides: overrides, pins: pins, settings: settings) {
             case .failure(let failure):
                 failures.append(failure)
                 if !json { printError(failure.messages.joined(separator: "\n")) }
@@ -117,7 +121,6 @@ struct CheckCommand: ParsableCommand {
                 if !json { print(renderer.render(matrix)) }
             }
         }
-        let results = matrices.flatMap(\.results)
         if let junit {
             do {
                 try AtomicFile.write(JUnitRenderer.render(matrices: matrices, loadFailures: failures.map { ($0.file, $0.messages) }), to: junit)
@@ -130,17 +133,13 @@ struct CheckCommand: ParsableCommand {
             print(JSONRenderer.document(matrices: matrices, errors: failures.map { ($0.file, $0.messages) },
                                         peakMemoryBytes: ResourceUsage.peakResidentBytes()).serialized())
         } else if files.count > 1 {
-            let met = matrices.filter(\.expectationsMet).count
-            let skipped = files.count - matrices.count - failures.count
-            print("\(files.count) models: \(met) met every expectation, \(matrices.count - met) did not, \(failures.count) failed to load"
-                  + (skipped > 0 ? ", \(skipped) not checked (interrupted)" : ""))
+            print(TextRenderer.closingLine(files: files.count, matrices: matrices, failures: failures.count))
         }
         if let code = RunControl.signalExitCode {
             printError("vfio-mc: \(RunControl.interruption()?.description ?? "interrupted"): the results above are partial")
             throw ExitCode(code)
         }
-        var code = ExitStatus.code(results: results, loadFailures: failures.filter { $0.stopReason == nil }.count,
-                                   budgetStops: failures.count(where: { $0.stopReason != nil }))
+        var code = ExitStatus.code(results: matrices.flatMap(\.results), loadFailures: failures)
         if strict {
             let unmeant = matrices.flatMap(StrictLines.lines)
             if !json { for line in unmeant { print(line) } }
@@ -148,33 +147,10 @@ struct CheckCommand: ParsableCommand {
         }
         if code != 0 { throw ExitCode(code) }
     }
-}
 
-extension CheckCommand {
-    /// The engine settings of this command, as a value the combinations' worker threads can share.
-    var engineRunner: EngineRunner { EngineRunner(engine: engine, smtDepth: smtDepth, smt: smt, printSMTDetails: !json) }
-
-    /// Runs the chosen engine (or both, cross-checked) on one system.
-    func checkOne(_ system: TransitionSystem, file: String, options: ExplorerOptions, showProgress: Bool) -> CheckResult {
-        engineRunner.run(system, file: file, options: options, showProgress: showProgress)
-    }
-}
-
-/// Runs the chosen engine (or both, cross-checked) on one system.
-struct EngineRunner: Sendable {
-    let engine: EngineSelection
-    let smtDepth: Int
-    let smt: SMTOptionGroup
-    let printSMTDetails: Bool
-
-    func run(_ system: TransitionSystem, file: String, options: ExplorerOptions, showProgress: Bool) -> CheckResult {
-        let progress: ((ExplorerProgress) -> Void)? = showProgress ? { ProgressLine.show($0) } : nil
-        let checked = SystemChecking.check(
-            system, file: file, engines: engine, explorer: options,
-            smt: { smt.options(maxDepth: smtDepth, explorer: options, timeoutSeconds: RunControl.remainingSeconds()) },
-            progress: progress, explicitFinished: showProgress ? { ProgressLine.clear() } : nil)
-        if printSMTDetails, let details = checked.smt { smt.printDetails(details, file: file) }
-        return checked.result
+    /// The SMT engine's options for a run with `explorer`'s budget, with the time left of the command's limit.
+    private var smtOptions: @Sendable (ExplorerOptions) -> SMTOptions {
+        { [smt, smtDepth] explorer in smt.options(maxDepth: smtDepth, explorer: explorer, timeoutSeconds: RunControl.remainingSeconds()) }
     }
 }
 
@@ -183,6 +159,13 @@ extension EngineSelection: ExpressibleByArgument {}
 
 /// How a run's results map to an exit code.
 enum ExitStatus {
+    /// The code for `results` and the models that failed to load: a failure a budget stopped counts as a
+    /// missing verdict (3), any other as a model error (2).
+    static func code(results: [CheckResult], loadFailures failures: [LoadFailure]) -> Int32 {
+        code(results: results, loadFailures: failures.count(where: { $0.stopReason == nil }),
+             budgetStops: failures.count(where: { $0.stopReason != nil }))
+    }
+
     /// 2 for a model error, else 1 for a missed expectation, else 3 for a missing verdict, else 0.
     /// `budgetStops` counts models whose loading a budget stopped: no verdict, so 3 unless something worse.
     static func code(results: [CheckResult], loadFailures: Int, budgetStops: Int = 0) -> Int32 {

@@ -55,27 +55,15 @@ struct DiffCommand: ParsableCommand {
             proposedInput = .file(proposed ?? base)
         }
         let options = try budget.start()
-        let rendered: String
-        let exitCode: Int32
+        let outcome: DiffOutcome
         do {
-            // Models with variants are compared combination by combination (docs/reviewing.md).
-            let baseRuns = try ModelLoader.loadCombinations(baseInput, overrides: overrides)
-            let proposedRuns = try ModelLoader.loadCombinations(proposedInput, overrides: overrides)
-            let definitions = ModelDiff.PathDefinitions(next: next, fails: fails)
-            if baseRuns.count == 1, proposedRuns.count == 1, baseRuns[0].assignment.isEmpty, proposedRuns[0].assignment.isEmpty {
-                let diff = ModelDiff(base: baseRuns[0].system, baseName: baseInput.displayName, proposed: proposedRuns[0].system,
-                                     proposedName: proposedInput.displayName, options: options, paths: definitions)
-                (rendered, exitCode) = (DiffTextRenderer.render(diff), diff.exitCode)
-            } else {
-                let diff = MatrixDiff(base: baseRuns, baseName: baseInput.displayName, proposed: proposedRuns,
-                                      proposedName: proposedInput.displayName, options: options, paths: definitions)
-                (rendered, exitCode) = (DiffTextRenderer.render(diff), diff.exitCode)
-            }
+            outcome = try DiffOutcome.compare(base: baseInput, proposed: proposedInput, overrides: overrides, options: options,
+                                              paths: ModelDiff.PathDefinitions(next: next, fails: fails))
         } catch let error as ReviewError {
             printError(error.message)
             throw ExitCode(2)
         }
-        print(rendered, terminator: "")
-        if exitCode != 0 { throw ExitCode(exitCode) }
+        print(DiffTextRenderer.render(outcome), terminator: "")
+        if outcome.exitCode != 0 { throw ExitCode(outcome.exitCode) }
     }
 }

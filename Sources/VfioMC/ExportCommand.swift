@@ -1,6 +1,4 @@
-import Analysis
 import ArgumentParser
-import Explorer
 import Foundation
 import PromelaExport
 import Reports
@@ -59,24 +57,10 @@ struct ExportCommand: ParsableCommand {
                     throw ReviewError(error.message)
                 }
             default:
-                var options = ExplorerOptions()
-                options.symmetry = false
-                let analysis = ModelAnalysis(system: system, name: file, options: options)
-                if format == .rvDot {
-                    let graph = try AutomatonExport.select(analysis, variable: variable, device: device)
-                    for warning in AutomatonExport.rvWarnings(graph, naming: naming) { printError("warning: " + warning) }
-                    text = AutomatonExport.rvDot(graph, naming: naming)
-                } else {
-                    var graphs = analysis.graphs
-                    if variable != nil || device != nil {
-                        graphs = [try AutomatonExport.select(analysis, variable: variable, device: device)]
-                    }
-                    if graphs.isEmpty {
-                        throw ReviewError("error: \(file): no device state variable found, so there is no automaton to export: "
-                                          + analysis.projection.summary)
-                    }
-                    text = AutomatonExport.dot(graphs, model: system.name, naming: naming)
-                }
+                let exported = try AutomatonExport.export(system, file: file, rv: format == .rvDot, variable: variable, device: device,
+                                                          naming: naming)
+                for warning in exported.warnings { printError("warning: " + warning) }
+                text = exported.text
             }
         } catch let error as ReviewError {
             printError(error.message)

@@ -96,49 +96,16 @@ struct ReplayCommand: ParsableCommand {
         options.stateVariable = stateVariable
         options.mapping = try parsedMappings()
         options.requireComplete = complete
-        var result: ReplayResult
+        let outcome: ReplayOutcome
         do {
-            let text: String
-            do {
-                text = try FileReading.text(atPath: log)
-            } catch {
-                throw ReviewError("error: \(error)")
-            }
-            if text.isEmpty { throw ReviewError("error: \(FileReading.displayName(log)): the log is empty (0 bytes)") }
-            let events = try EventLog.parse(text, name: log, format: format)
-            // A model with variants: the log is replayed against every combination (docs/reviewing.md).
-            let combinations = try ModelLoader.loadCombinations(.file(file), overrides: try model.overrides(), pins: try pins())
-            if combinations.count > 1 || combinations.first?.assignment.isEmpty == false {
-                let matrix: MatrixReplay
-                if let start {
-                    let started = try ReplayStart.loadCombinations(.file(file), overrides: try model.overrides(), pins: try pins(),
-                                                                   predicate: start)
-                    matrix = try MatrixReplay(started: started, startName: "--start '\(start)'", log: events, logName: log, options: options)
-                } else {
-                    matrix = try MatrixReplay(combinations: combinations, log: events, logName: log, options: options)
-                }
-                print(matrix.render(logName: log), terminator: "")
-                if matrix.exitCode != 0 { throw ExitCode(matrix.exitCode) }
-                return
-            }
-            let loaded = try ReplayStart.load(.file(file), overrides: try model.overrides(), predicate: start)
-            let starts: [ReplayStartPoint]
-            if let states = loaded.start, let start {
-                starts = [ReplayStartPoint(name: "--start '\(start)'", states: states)]
-            } else {
-                starts = ReplayDriver.startPoints(of: loaded.system)
-            }
-            result = try ReplayDriver.replay(events, logName: log, system: loaded.system, starts: starts, options: options)
-            if !result.unloggedDevices.isEmpty {
-                result.sizing = ReplaySizing.suggest(.file(file), system: loaded.system, overrides: try model.overrides(),
-                                                     devices: result.mapping.count)
-            }
+            outcome = try ReplaySession.replay(model: file, log: log, format: format, overrides: try model.overrides(), pins: try pins(),
+                                               start: start, options: options)
         } catch let error as ReviewError {
             printError(error.message)
             throw ExitCode(2)
         }
-        print(result.render(logName: log), terminator: "")
-        if result.exitCode != 0 { throw ExitCode(result.exitCode) }
+        print(outcome.render(logName: log), terminator: "")
+        if outcome.exitCode != 0 { throw ExitCode(outcome.exitCode) }
     }
 }
 

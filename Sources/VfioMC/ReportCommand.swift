@@ -1,5 +1,5 @@
-import Analysis
 import ArgumentParser
+import Checking
 import Explorer
 import Foundation
 import PackedSystem
@@ -48,8 +48,8 @@ struct ReportCommand: ParsableCommand {
         explorerOptions.symmetry = !noSymmetry
         let files = try ModelLoading.modelFilesOrExit(paths)
         // The verdict matrix, sanity and coverage come from the same variant loop as `check` (explicit engine).
-        let runner = EngineRunner(engine: .explicit, smtDepth: 40, smt: try SMTOptionGroup.parse([]), printSMTDetails: false)
-        let shown = files.map(Self.displayPath)
+        let settings = CheckSettings(engines: .explicit, explorer: explorerOptions)
+        let shown = files.map(ReportGenerator.displayPath)
         let slugs = ReportGenerator.slugs(forFiles: shown)
         var reports: [ModelReport] = []
         var failures: [LoadFailure] = []
@@ -67,9 +67,8 @@ struct ReportCommand: ParsableCommand {
                 failures.append(LoadFailure(file: shown[index], messages: messages))
                 if failure.stopReason != nil { budgetStops += 1 }
             case .success(let system):
-                var report = Self.report(system: system, file: shown[index], slug: slugs[index], options: explorerOptions)
-                if case .success(let matrix) = runner.checkMatrix(file, overrides: overrides, pins: [], options: explorerOptions,
-                                                                  showProgress: false) {
+                var report = ModelReport(analysing: system, file: shown[index], slug: slugs[index], options: explorerOptions)
+                if case .success(let matrix) = SystemChecking.checkMatrix(file, overrides: overrides, pins: [], settings: settings) {
                     report.matrix = matrix
                 }
                 reports.append(report)
@@ -90,41 +89,8 @@ struct ReportCommand: ParsableCommand {
             throw ExitCode(2)
         }
         // Every combination's verdicts count, as for `check`.
-        let code = ExitStatus.code(results: reports.flatMap { $0.matrix?.results ?? [$0.result] }, loadFailures: failures.count - budgetStops, budgetStops: budgetStops)
+        let code = ExitStatus.code(results: reports.flatMap { $0.matrix?.results ?? [$0.result] }, loadFailures: failures.count - budgetStops,
+                                   budgetStops: budgetStops)
         if code != 0 { throw ExitCode(code) }
-    }
-
-    /// Checks one system with the explicit engine and projects its reachable graph on the device state variables
-    /// (Review's `ModelAnalysis`, the same analysis `diff` and `export` use), with a note when the graphs are partial.
-    static func report(system: TransitionSystem, file: String, slug: String, options: ExplorerOptions) -> ModelReport {
-        let analysis = ModelAnalysis(system: system, name: file, options: options)
-        let result = analysis.result
-        var note: String?
-        if !analysis.projection.stateVariables.isEmpty {
-            if !result.statistics.complete && analysis.graphs.isEmpty {
-                note = "The search stopped early (\(result.statistics.stopReason?.description ?? "budget")) and the command's budget was spent: "
-                    + "no graphs are drawn."
-            } else if !result.statistics.complete {
-                note = "The search stopped early (\(result.statistics.stopReason?.description ?? "budget")): the graphs show the transitions "
-                    + "from the states it explored."
-            } else if !result.statistics.reductions.isEmpty {
-                note = "The search stored one representative per class of symmetric states; the graphs show the transitions "
-                    + "from those representatives, which cover every change up to a permutation of the devices."
-            }
-        }
-        return ModelReport(slug: slug, result: result, system: system, projection: analysis.projection,
-                           stateGraphs: analysis.graphs, graphNote: note)
-    }
-
-    /// A path as shown in reports: relative to the current directory when below it, else the file name alone, so
-    /// that no absolute path reaches committed output.
-    static func displayPath(_ file: String) -> String {
-        var path = file
-        while path.hasPrefix("./") { path.removeFirst(2) }
-        guard path.hasPrefix("/") else { return path.replacingOccurrences(of: "//", with: "/") }
-        let current = FileManager.default.currentDirectoryPath
-        let prefix = current.hasSuffix("/") ? current : current + "/"
-        if path.hasPrefix(prefix) { return String(path.dropFirst(prefix.count)) }
-        return URL(fileURLWithPath: path).lastPathComponent
     }
 }

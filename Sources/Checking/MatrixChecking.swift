@@ -1,20 +1,68 @@
-import Checking
 import Dispatch
 import Explorer
 import Foundation
 import ModelLanguage
 import PackedSystem
-import Reports
-import Review
+import SMT
 
-/// The variant loop of `check` (and of `report`'s verdict matrix): a model is parsed once, then each combination
-/// is checked, lowered and explored, up to `--threads` combinations at a time. The threads are shared out: with W
-/// combinations running at once, each search gets `--threads / W` (at least one), so the machine is never
-/// oversubscribed; the thread count does not change any result.
-extension EngineRunner {
-    /// Every combination of one model file, or why it could not be loaded.
-    func checkMatrix(_ file: String, overrides: [ConstantOverride], pins: [VariantPin], options: ExplorerOptions,
-                     showProgress: Bool) -> Result<MatrixResult, LoadFailure> {
+/// How the commands check a system: the engines, the explorer's options (with the command's budget), the SMT
+/// engine's options made when it starts, and what to call as the search goes. One value the combinations' worker
+/// threads share; the executable fills it from its arguments.
+public struct CheckSettings: Sendable {
+    /// The engines to run (`--engine`).
+    public var engines: EngineSelection
+    /// The explicit engine's options; each combination's search gets its share of `threads`.
+    public var explorer: ExplorerOptions
+    /// The SMT engine's options, made from the explorer options of the run when the SMT engine starts (so a
+    /// command's deadline can give it the time left).
+    public var smt: @Sendable (ExplorerOptions) -> SMTOptions
+    /// Called about once per progress interval by the explicit engine, when only one search runs at a time.
+    public var progress: (@Sendable (ExplorerProgress) -> Void)?
+    /// Called when the explicit engine ends, when `progress` is set.
+    public var explicitFinished: (@Sendable () -> Void)?
+    /// Called with each SMT run and its model file (the details the command prints).
+    public var smtFinished: (@Sendable (SMTRun, String) -> Void)?
+
+    /// Settings for `engines` with `explorer`; the SMT engine (when selected) gets default options with the
+    /// explorer's budget.
+    public init(engines: EngineSelection, explorer: ExplorerOptions,
+                smt: @escaping @Sendable (ExplorerOptions) -> SMTOptions = { explorer in
+                    var options = SMTOptions()
+                    options.budget = explorer.budget
+                    return options
+                }) {
+        self.engines = engines
+        self.explorer = explorer
+        self.smt = smt
+    }
+}
+
+extension SystemChecking {
+    /// Runs the selected engines on one system with `settings`, the explorer with `explorer` (a combination's
+    /// share of the threads), with progress reported only when `showProgress`.
+    static func check(_ system: TransitionSystem, file: String, settings: CheckSettings, explorer: ExplorerOptions,
+                      showProgress: Bool) -> CheckResult {
+        var progress: ((ExplorerProgress) -> Void)?
+        var finished: (() -> Void)?
+        if showProgress, let show = settings.progress {
+            progress = { show($0) }
+            finished = settings.explicitFinished.map { end in { end() } }
+        }
+        let checked = check(system, file: file, engines: settings.engines, explorer: explorer, smt: { settings.smt(explorer) },
+                            progress: progress, explicitFinished: finished)
+        if let details = checked.smt { settings.smtFinished?(details, file) }
+        return checked.result
+    }
+
+    /// Every combination of one model file checked with its sanity (the variant loop of `check` and of `report`'s
+    /// verdict matrix), or why it could not be loaded. The model is parsed once, then each combination is checked,
+    /// lowered and explored, up to `threads` combinations at a time. The threads are shared out: with W
+    /// combinations running at once, each search gets `threads / W` (at least one), so the machine is never
+    /// oversubscribed; the thread count does not change any result. Progress is reported when one search runs at
+    /// a time.
+    public static func checkMatrix(_ file: String, overrides: [ConstantOverride], pins: [VariantPin],
+                                   settings: CheckSettings) -> Result<MatrixResult, LoadFailure> {
+        let options = settings.explorer
         let start = DispatchTime.now()
         let source: SourceFile
         do {
@@ -28,10 +76,9 @@ extension EngineRunner {
             return .failure(LoadFailure(file: file, messages: errors.diagnostics.map(\.rendered), stopReason: errors.stopReason))
         case .success(let value): matrix = value
         }
-        let runner = self
         guard matrix.hasVariants else {
-            switch SystemChecking.checkWithSanity(matrix.first, engines: runner.engine, budget: options.budget.buildBudget,
-                                                  check: { runner.run($0, file: file, options: options, showProgress: showProgress) }) {
+            switch checkWithSanity(matrix.first, engines: settings.engines, budget: options.budget.buildBudget,
+                                   check: { check($0, file: file, settings: settings, explorer: options, showProgress: true) }) {
             case .failure(let errors):
                 return .failure(LoadFailure(file: file, messages: errors.diagnostics.map(\.rendered), stopReason: errors.stopReason))
             case .success(let run):
@@ -43,7 +90,7 @@ extension EngineRunner {
         var shared = options
         shared.threads = max(1, options.threads / workers)
         let runOptions = shared
-        let progress = showProgress && workers == 1
+        let progress = workers == 1
         let outcomes = ParallelJobs.run(count: combinations.count, workers: workers) { index -> Result<VariantRun, LoadFailure> in
             let combination = combinations[index]
             let failure = { (errors: ModelErrors) in
@@ -53,8 +100,8 @@ extension EngineRunner {
             switch matrix.check(combination) {
             case .failure(let errors): return .failure(failure(errors))
             case .success(let model):
-                switch SystemChecking.checkWithSanity(model, engines: runner.engine, budget: runOptions.budget.buildBudget,
-                                                      check: { runner.run($0, file: file, options: runOptions, showProgress: progress) }) {
+                switch checkWithSanity(model, engines: settings.engines, budget: runOptions.budget.buildBudget,
+                                      check: { check($0, file: file, settings: settings, explorer: runOptions, showProgress: progress) }) {
                 case .failure(let errors): return .failure(failure(errors))
                 case .success(let run):
                     return .success(VariantRun(assignment: combination, result: run.result, sanity: run.sanity, meant: run.meant,

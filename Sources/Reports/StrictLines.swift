@@ -1,13 +1,14 @@
 import ModelLanguage
 import PackedSystem
-import Reports
 
 /// The lines `check --strict` prints for what fails it beyond the expectations (issue 13, item 3): a holding
 /// property that is trivial or vacuous without the `expect` line saying so, an `expect` line saying so of a
 /// property that is not, a dead action without `expect dead`, and an `expect dead` action that fires. Each line
-/// names the file, the property or action and, for a model with variants, the combination.
-enum StrictLines {
-    static func lines(_ matrix: MatrixResult) -> [String] {
+/// names the file, the property or action and, for a model with variants, the combination. Which runs fail is
+/// decided by `VariantRun.strictFailures` and `deadActionFailures` (PackedSystem); this only words them.
+public enum StrictLines {
+    /// The lines of one model's matrix, in run order; empty when nothing fails `--strict`.
+    public static func lines(_ matrix: MatrixResult) -> [String] {
         matrix.runs.enumerated().flatMap { index, run -> [String] in
             let column = matrix.hasVariants ? " under \(MatrixResult.columnName(index)) \(run.assignment)" : ""
             let properties = run.strictFailures.map { failure -> String in
