@@ -225,31 +225,29 @@ public final class ExplicitExplorer: CheckingEngine {
     func expandState(_ index: Int, current: UnsafeMutablePointer<UInt64>, machine: Machine, reducer: SymmetryReducer?,
                      counters: ActionCounters, into batch: SuccessorBatch, report: (Int, Finding) -> Void) -> Int {
         let wordCount = system.wordCount
-        var enabled = false
-        var successors = 0
-        let fired = counters.fired
-        machine.forEachEnabled(current) { actionIndex in
-            enabled = true
-            fired[actionIndex] &+= 1
-            if let failure = machine.failure {
-                counters.failed[actionIndex] &+= 1
-                let property: Int?
-                switch failure {
-                case .assertion(let assertion): property = assertion
-                case .bounds: property = boundsPropertyIndex
-                }
-                if let property {
-                    report(property, Finding(state: index, action: actionIndex, failure: failure, address: machine.failureAddress))
-                }
-                return
+        machine.beginExpansion()
+        var action = 0
+        let actionCount = machine.actionCount
+        while true {
+            action = machine.expand(current, from: action, fired: counters.fired)
+            guard action < actionCount, let failure = machine.failure else { break }
+            counters.failed[action] &+= 1
+            let property: Int?
+            switch failure {
+            case .assertion(let assertion): property = assertion
+            case .bounds: property = boundsPropertyIndex
             }
-            successors += machine.successorCount
-            if let reducer {
-                for successor in 0..<machine.successorCount { reducer.canonicalize(machine.successors + successor * wordCount) }
+            if let property {
+                report(property, Finding(state: index, action: action, failure: failure, address: machine.failureAddress))
             }
-            batch.append(machine.successors, number: machine.successorCount, parent: UInt32(index), action: UInt32(actionIndex))
+            action += 1
         }
-        if !enabled, let deadlock = deadlockPropertyIndex, machine.evaluate(system.terminalProgram, current) == 0 {
+        let successors = machine.successorCount
+        if let reducer {
+            for successor in 0..<successors { reducer.canonicalize(machine.successors + successor * wordCount) }
+        }
+        batch.append(machine.successors, actions: machine.successorActions, number: successors, parent: UInt32(index))
+        if !machine.anyEnabled, let deadlock = deadlockPropertyIndex, machine.evaluate(system.terminalProgram, current) == 0 {
             report(deadlock, Finding(state: index, action: nil, failure: nil, address: 0))
         }
         return successors

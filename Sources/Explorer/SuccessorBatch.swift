@@ -44,6 +44,21 @@ final class SuccessorBatch {
         count += number
     }
 
+    /// Appends `number` states stored back to back at `states`, all with the same parent, the k-th produced by
+    /// ground action `actions[k]`.
+    @inline(__always)
+    func append(_ states: UnsafePointer<UInt64>, actions produced: UnsafePointer<UInt32>, number: Int, parent: UInt32) {
+        while count + number > capacity { grow() }
+        let target = words + count * wordCount
+        for k in 0..<number * wordCount { target[k] = states[k] }
+        for k in 0..<number {
+            parents[count + k] = parent
+            actions[count + k] = produced[k]
+            hashes[count + k] = StateStore.hash(states + k * wordCount, wordCount)
+        }
+        count += number
+    }
+
     /// The k-th state.
     @inline(__always)
     func state(_ k: Int) -> UnsafeMutablePointer<UInt64> { words + k * wordCount }

@@ -6,30 +6,79 @@ public enum ActionFailure: Sendable, Hashable {
     case bounds(detail: String)
 }
 
-/// A constant change of one word: `word = word & ~clear | set`.
-struct WordUpdate: Sendable {
+/// One step of an action kernel: an update of one field of the successor that needs no interpreter. Either a
+/// constant store (`sourceWord < 0`: `word = word & ~clear | set`), or a shifted copy of a field of the
+/// pre-state (`target := source + c`): the target's ordinal is the source's ordinal plus `bias`, and a result
+/// outside `0 ..< count` makes the kernel hand the action to the interpreter, which reports the exact failure.
+struct KernelStep: Sendable {
+    /// The successor's word; -1 ends an action's steps.
     var word: Int32
-    var clear: UInt64
-    var set: UInt64
+    /// The pre-state's word the value is read from, or -1 for a constant store.
+    var sourceWord: Int32 = -1
+    /// The target field's bit offset.
+    var shift: UInt8 = 0
+    /// The source field's bit offset.
+    var sourceShift: UInt8 = 0
+    /// The target field's mask, shifted into place.
+    var clear: UInt64 = 0
+    /// A constant store's bits, shifted into place.
+    var set: UInt64 = 0
+    /// The source field's mask (unshifted).
+    var sourceMask: UInt64 = 0
+    /// Target ordinal minus source ordinal.
+    var bias: Int64 = 0
+    /// The target field's number of values.
+    var count: UInt64 = 0
 
-    /// The word updates of an action whose residual guard is true and whose body only stores constants into
-    /// fixed cells, or nil for any other action.
-    static func constantUpdates(of action: GroundAction, fields: [FieldSlot]) -> [WordUpdate]? {
-        guard action.residualGuard.constantValue == 1 else { return nil }
-        var byWord: [Int32: (clear: UInt64, set: UInt64)] = [:]
-        var order: [Int32] = []
+    /// The end of an action's steps.
+    static let end = KernelStep(word: -1)
+
+    /// The kernel steps of an action whose residual guard is true and whose body only assigns, to fields at
+    /// fixed positions, constants of the field's type or another field plus or minus a constant; nil for any
+    /// other action. The steps follow the body's order; every value reads the pre-state, as the language says.
+    static func kernel(of action: GroundAction, fields: [FieldSlot]) -> [KernelStep]? {
+        guard action.residualGuard.constantValue == 1, !action.body.isEmpty else { return nil }
+        var steps: [KernelStep] = []
         for statement in action.body {
-            guard case .assign(.field(let index), let value, _) = statement, let constant = value.constantValue,
-                  fields[index].type.contains(constant) else { return nil }
+            guard case .assign(.field(let index), let value, _) = statement else { return nil }
             let slot = fields[index]
-            let mask = slot.mask << UInt64(slot.shift)
-            let bits = UInt64(constant - slot.type.lowerBound) << UInt64(slot.shift)
-            let word = Int32(slot.word)
-            if byWord[word] == nil { order.append(word) }
-            let previous = byWord[word] ?? (0, 0)
-            byWord[word] = (previous.clear | mask, (previous.set & ~mask) | bits)
+            let clear = slot.mask << UInt64(slot.shift)
+            if let constant = value.constantValue {
+                guard slot.type.contains(constant) else { return nil }
+                steps.append(KernelStep(word: Int32(slot.word), shift: UInt8(slot.shift), clear: clear,
+                                        set: UInt64(constant - slot.type.lowerBound) << UInt64(slot.shift)))
+                continue
+            }
+            guard let (source, delta) = offsetOfField(value) else { return nil }
+            let from = fields[source]
+            // The interpreter computes source + delta with overflow checked; the kernel only takes the actions
+            // where no value of the source's type can overflow, so both give the same value or the same failure.
+            guard from.width < 63 else { return nil }
+            let upper = from.type.lowerBound + Int64(from.type.cardinality) - 1
+            let (low, lowOverflow) = from.type.lowerBound.addingReportingOverflow(delta)
+            let (high, highOverflow) = upper.addingReportingOverflow(delta)
+            let (bias, biasOverflow) = low.subtractingReportingOverflow(slot.type.lowerBound)
+            guard !lowOverflow, !highOverflow, !biasOverflow, high >= low else { return nil }
+            steps.append(KernelStep(word: Int32(slot.word), sourceWord: Int32(from.word), shift: UInt8(slot.shift),
+                                    sourceShift: UInt8(from.shift), clear: clear, sourceMask: from.mask, bias: bias,
+                                    count: UInt64(slot.type.cardinality)))
         }
-        return order.map { WordUpdate(word: $0, clear: byWord[$0]?.clear ?? 0, set: byWord[$0]?.set ?? 0) }
+        return steps
+    }
+
+    /// `field + c`, `c + field` or `field - c` as (field, delta).
+    private static func offsetOfField(_ e: LoweredExpression) -> (Int, Int64)? {
+        switch e {
+        case .field(let f):
+            return (f, 0)
+        case .binary(.add, .field(let f), .constant(let c)), .binary(.add, .constant(let c), .field(let f)):
+            return (f, c)
+        case .binary(.subtract, .field(let f), .constant(let c)):
+            guard c != Int64.min else { return nil }
+            return (f, -c)
+        default:
+            return nil
+        }
     }
 }
 
@@ -64,16 +113,20 @@ public final class Machine {
     public let actionCount: Int
     /// Per action: the first action after it that does not share its first guard test (for skipping runs).
     private let skipTarget: UnsafeMutablePointer<Int32>
-    /// Per action: start of its constant word updates in `updates`, or -1 when the action needs the machine.
-    private let simpleStart: UnsafeMutablePointer<Int32>
-    /// Constant updates of simple actions: (word, clear mask, set bits), terminated per action by word -1.
-    private let updates: UnsafeMutablePointer<WordUpdate>
+    /// Per action: start of its kernel in `kernelSteps`, or -1 when the action needs the interpreter.
+    private let kernelStart: UnsafeMutablePointer<Int32>
+    /// The kernels of the actions that have one, each ended by `KernelStep.end`.
+    private let kernelSteps: UnsafeMutablePointer<KernelStep>
     private let scratch: UnsafeMutablePointer<UInt64>
     private let scratchDepth: Int
     /// Successor states produced by the last `fire`, back to back.
     public private(set) var successors: UnsafeMutablePointer<UInt64>
-    /// How many successors the last `fire` produced.
+    /// How many successors the last `fire` produced (or `expand` has collected).
     public private(set) var successorCount = 0
+    /// The ground action of each successor `expand` collected.
+    public private(set) var successorActions: UnsafeMutablePointer<UInt32>
+    /// Whether some action was enabled in the state of the current `expand`.
+    public private(set) var anyEnabled = false
     private var successorCapacity = 16
     /// Set when the last `fire` or `evaluate` failed.
     public private(set) var failure: ActionFailure?
@@ -112,23 +165,24 @@ public final class Machine {
             }
         }
         self.skipTarget = copy(skips)
-        var simpleStarts: [Int32] = []
-        var allUpdates: [WordUpdate] = []
+        var kernelStarts: [Int32] = []
+        var allSteps: [KernelStep] = []
         for action in actions {
-            if let simple = WordUpdate.constantUpdates(of: action, fields: fields) {
-                simpleStarts.append(Int32(allUpdates.count))
-                allUpdates += simple
-                allUpdates.append(WordUpdate(word: -1, clear: 0, set: 0))
+            if let kernel = KernelStep.kernel(of: action, fields: fields) {
+                kernelStarts.append(Int32(allSteps.count))
+                allSteps += kernel
+                allSteps.append(.end)
             } else {
-                simpleStarts.append(-1)
+                kernelStarts.append(-1)
             }
         }
-        self.simpleStart = copy(simpleStarts)
-        self.updates = copy(allUpdates)
+        self.kernelStart = copy(kernelStarts)
+        self.kernelSteps = copy(allSteps)
         // Fork nesting never exceeds the number of forks, so the scratch states never move while in use.
         self.scratchDepth = forkCount + 2
         self.scratch = UnsafeMutablePointer<UInt64>.allocate(capacity: wordCount * scratchDepth)
         self.successors = UnsafeMutablePointer<UInt64>.allocate(capacity: wordCount * successorCapacity)
+        self.successorActions = UnsafeMutablePointer<UInt32>.allocate(capacity: successorCapacity)
     }
 
     deinit {
@@ -140,13 +194,14 @@ public final class Machine {
         forkTargets.deallocate()
         stack.deallocate()
         skipTarget.deallocate()
-        simpleStart.deallocate()
-        updates.deallocate()
+        kernelStart.deallocate()
+        kernelSteps.deallocate()
         actionPrograms.deallocate()
         actionTestStart.deallocate()
         tests.deallocate()
         scratch.deallocate()
         successors.deallocate()
+        successorActions.deallocate()
     }
 
     /// Evaluates an expression program on a state. On failure returns 0 and sets `failure`.
@@ -173,21 +228,102 @@ public final class Machine {
     @inline(__always)
     private func fireAfterTests(_ action: Int, _ state: UnsafePointer<UInt64>) -> Bool {
         failure = nil
-        var update = Int(simpleStart[action])
-        if update >= 0 {
-            // Constant updates only: no machine needed.
-            successors.update(from: state, count: wordCount)
-            while updates[update].word >= 0 {
-                let change = updates[update]
-                successors[Int(change.word)] = (successors[Int(change.word)] & ~change.clear) | change.set
-                update += 1
-            }
-            successorCount = 1
-            return true
-        }
         successorCount = 0
+        if applyKernel(action, state) { return true }
         _ = run(actionPrograms[action], state, scratch, depth: 0)
         return successorCount > 0 || failure != nil
+    }
+
+    /// Applies the kernel of `action` to `state` into the next successor slot and counts it. False when the
+    /// action has no kernel or a value fell outside its field: the interpreter then runs the action (the slot
+    /// is overwritten or unused).
+    @inline(__always)
+    private func applyKernel(_ action: Int, _ state: UnsafePointer<UInt64>) -> Bool {
+        var step = Int(kernelStart[action])
+        guard step >= 0 else { return false }
+        if successorCount == successorCapacity { growSuccessors() }
+        let target = successors + successorCount * wordCount
+        for k in 0..<wordCount { target[k] = state[k] }
+        while true {
+            let change = kernelSteps[step]
+            let word = Int(change.word)
+            if word < 0 { break }
+            if change.sourceWord < 0 {
+                target[word] = (target[word] & ~change.clear) | change.set
+            } else {
+                let ordinal = Int64(bitPattern: (state[Int(change.sourceWord)] >> UInt64(change.sourceShift)) & change.sourceMask) &+ change.bias
+                if UInt64(bitPattern: ordinal) >= change.count { return false }
+                target[word] = (target[word] & ~change.clear) | (UInt64(bitPattern: ordinal) << UInt64(change.shift))
+            }
+            step += 1
+        }
+        successorCount += 1
+        return true
+    }
+
+    /// Starts collecting the successors of a state with `expand(_:from:fired:)`.
+    @inline(__always)
+    public func beginExpansion() {
+        successorCount = 0
+        anyEnabled = false
+    }
+
+    /// Fires the ground actions from `start` on, in order, on `state`, appending each enabled action's
+    /// successors to `successors` (after those already collected since `beginExpansion()`) with the action in
+    /// `successorActions`, counting each firing in `fired` and setting `anyEnabled`. Stops at the first action
+    /// that fails and returns its index, with `failure` and `failureAddress` set and the successors it emitted
+    /// before failing dropped; returns `actionCount` when every action is done. The same successors, in the
+    /// same order, as `forEachEnabled` gives.
+    @inline(__always)
+    public func expand(_ state: UnsafePointer<UInt64>, from start: Int, fired: UnsafeMutablePointer<Int>) -> Int {
+        var action = start
+        let count = actionCount
+        while action < count {
+            var test = Int(actionTestStart[action])
+            let end = Int(actionTestStart[action + 1])
+            if test < end {
+                if !tests[test].passes(state) {
+                    action = Int(skipTarget[action])
+                    continue
+                }
+                test += 1
+                var passed = true
+                while test < end {
+                    if !tests[test].passes(state) {
+                        passed = false
+                        break
+                    }
+                    test += 1
+                }
+                if !passed {
+                    action += 1
+                    continue
+                }
+            }
+            let before = successorCount
+            if applyKernel(action, state) {
+                successorActions[before] = UInt32(truncatingIfNeeded: action)
+                anyEnabled = true
+                fired[action] &+= 1
+                action += 1
+                continue
+            }
+            failure = nil
+            _ = run(actionPrograms[action], state, scratch, depth: 0)
+            if failure != nil {
+                successorCount = before
+                anyEnabled = true
+                fired[action] &+= 1
+                return action
+            }
+            if successorCount > before {
+                anyEnabled = true
+                fired[action] &+= 1
+                for k in before..<successorCount { successorActions[k] = UInt32(truncatingIfNeeded: action) }
+            }
+            action += 1
+        }
+        return count
     }
 
     /// Calls `body` with each ground action enabled in `state`, in order, after firing it (so `successors` and
@@ -228,6 +364,10 @@ public final class Machine {
         bigger.update(from: successors, count: wordCount * successorCount)
         successors.deallocate()
         successors = bigger
+        let biggerActions = UnsafeMutablePointer<UInt32>.allocate(capacity: successorCapacity * 2)
+        biggerActions.update(from: successorActions, count: successorCount)
+        successorActions.deallocate()
+        successorActions = biggerActions
         successorCapacity *= 2
     }
 
