@@ -260,13 +260,17 @@ public final class ExplicitExplorer: CheckingEngine {
     /// Inserts a batch in order, prefetching slots and candidate states a fixed distance ahead, so that their
     /// cache misses overlap. False when a limit stops the search.
     func insertSequentially(_ batch: SuccessorBatch, _ stateChecks: [StateCheck]) -> Bool {
-        let count = batch.count
+        batch.findFirstOccurrences()
+        let count = batch.firstCount
+        let firsts = batch.firsts
         let hashes = batch.hashes
-        for k in 0..<min(count, Self.slotPrefetchDistance) { store.prefetchSlot(hashes[k]) }
+        for k in 0..<min(count, Self.slotPrefetchDistance) { store.prefetchSlot(hashes[Int(firsts[k])]) }
         for k in 0..<count {
-            if k + Self.slotPrefetchDistance < count { store.prefetchSlot(hashes[k + Self.slotPrefetchDistance]) }
-            if k + Self.candidatePrefetchDistance < count { store.prefetchCandidate(hashes[k + Self.candidatePrefetchDistance]) }
-            guard let added = admit(batch.state(k), hash: batch.hashes[k], parent: batch.parents[k], action: batch.actions[k]) else {
+            if k + Self.slotPrefetchDistance < count { store.prefetchSlot(hashes[Int(firsts[k + Self.slotPrefetchDistance])]) }
+            if k + Self.candidatePrefetchDistance < count { store.prefetchCandidate(hashes[Int(firsts[k + Self.candidatePrefetchDistance])]) }
+            let position = Int(firsts[k])
+            guard let added = admit(batch.state(position), hash: hashes[position], parent: batch.parents[position],
+                                    action: batch.actions[position]) else {
                 return false
             }
             if added.inserted { checkState(added.index, stateChecks) }

@@ -10,6 +10,13 @@ final class SuccessorBatch {
     private(set) var parents: UnsafeMutablePointer<UInt32>
     private(set) var actions: UnsafeMutablePointer<UInt32>
     private(set) var hashes: UnsafeMutablePointer<UInt64>
+    /// Positions of the first occurrence of each distinct state, in order (after `findFirstOccurrences()`).
+    private(set) var firsts: UnsafeMutablePointer<Int32>
+    /// How many positions `firsts` holds.
+    private(set) var firstCount = 0
+    /// The open-addressing table of `findFirstOccurrences()` (position + 1, 0 empty), and its slot count.
+    private var seen: UnsafeMutablePointer<Int32>
+    private var seenCapacity = 0
     private let trailingPadding = CacheLinePadding()
 
     init(wordCount: Int) {
@@ -18,6 +25,8 @@ final class SuccessorBatch {
         parents = .allocate(capacity: capacity)
         actions = .allocate(capacity: capacity)
         hashes = .allocate(capacity: capacity)
+        firsts = .allocate(capacity: capacity)
+        seen = .allocate(capacity: 1)
     }
 
     deinit {
@@ -25,6 +34,8 @@ final class SuccessorBatch {
         parents.deallocate()
         actions.deallocate()
         hashes.deallocate()
+        firsts.deallocate()
+        seen.deallocate()
     }
 
     /// Empties the batch.
@@ -63,6 +74,51 @@ final class SuccessorBatch {
     @inline(__always)
     func state(_ k: Int) -> UnsafeMutablePointer<UInt64> { words + k * wordCount }
 
+    /// Lists in `firsts` the position of the first occurrence of each distinct state of the batch, in order.
+    /// A later copy of a state would only find the state its first copy stored (or found), so inserting the
+    /// first occurrences in order stores the same states, numbered the same, with the same parents: the one-
+    /// thread search skips the table lookups (cache misses in a large store) of the repeats. Its own table
+    /// lives in the cache.
+    func findFirstOccurrences() {
+        var slots = 16
+        while slots < 2 * count { slots *= 2 }
+        if slots > seenCapacity {
+            seen.deallocate()
+            seen = .allocate(capacity: slots)
+            seenCapacity = slots
+        }
+        seen.update(repeating: 0, count: slots)
+        let mask = slots - 1
+        firstCount = 0
+        for k in 0..<count {
+            // The high bits: the store's table indexes with the low ones, and a different mix spreads better.
+            var slot = Int(truncatingIfNeeded: hashes[k] >> 40) & mask
+            var repeated = false
+            while true {
+                let entry = seen[slot]
+                if entry == 0 { break }
+                let other = Int(entry) - 1
+                if hashes[other] == hashes[k], sameState(other, k) {
+                    repeated = true
+                    break
+                }
+                slot = (slot + 1) & mask
+            }
+            if repeated { continue }
+            seen[slot] = Int32(k + 1)
+            firsts[firstCount] = Int32(k)
+            firstCount += 1
+        }
+    }
+
+    @inline(__always)
+    private func sameState(_ a: Int, _ b: Int) -> Bool {
+        let x = words + a * wordCount
+        let y = words + b * wordCount
+        for w in 0..<wordCount where x[w] != y[w] { return false }
+        return true
+    }
+
     private func grow() {
         let bigger = capacity * 2
         func move<T>(_ old: UnsafeMutablePointer<T>, _ size: Int) -> UnsafeMutablePointer<T> {
@@ -75,6 +131,8 @@ final class SuccessorBatch {
         parents = move(parents, 1)
         actions = move(actions, 1)
         hashes = move(hashes, 1)
+        firsts.deallocate()
+        firsts = .allocate(capacity: bigger)
         capacity = bigger
     }
 }

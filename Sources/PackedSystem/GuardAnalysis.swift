@@ -9,13 +9,42 @@ public struct FieldTest: Sendable, Hashable {
     public let shift: UInt8
     /// The field's mask (after shifting).
     public let mask: UInt64
-    /// Bit k is set when ordinal k passes.
+    /// Bit k is set when ordinal `low + k` passes (ordinals from `low` to `low + span` only).
     public let allowed: UInt64
+    /// The smallest ordinal that can pass.
+    public let low: UInt64
+    /// The ordinals that can pass are `low ... low + span`: 63 for a bit set, any span for an interval
+    /// (`allowed` then has every bit set).
+    public let span: UInt64
+
+    /// A test of a field's ordinals, at most 64 from `low` on, against a bit set.
+    init(word: Int32, shift: UInt8, mask: UInt64, allowed: UInt64, low: UInt64 = 0) {
+        self.word = word
+        self.shift = shift
+        self.mask = mask
+        self.allowed = allowed
+        self.low = low
+        span = 63
+    }
+
+    /// A test that a field's ordinal lies in an interval (for fields with more than 64 values).
+    init(word: Int32, shift: UInt8, mask: UInt64, interval: ClosedRange<UInt64>) {
+        self.word = word
+        self.shift = shift
+        self.mask = mask
+        allowed = ~0
+        low = interval.lowerBound
+        span = interval.upperBound - interval.lowerBound
+    }
+
+    /// Whether no value passes.
+    public var passesNothing: Bool { allowed == 0 }
 
     /// Whether the packed state passes the test.
     @inlinable @inline(__always)
     public func passes(_ state: UnsafePointer<UInt64>) -> Bool {
-        (allowed >> ((state[Int(word)] >> UInt64(shift)) & mask)) & 1 != 0
+        let offset = ((state[Int(word)] >> UInt64(shift)) & mask) &- low
+        return offset <= span && (allowed >> (offset & 63)) & 1 != 0
     }
 }
 
@@ -63,15 +92,37 @@ public enum GuardAnalysis {
         return known
     }
 
-    /// The test equivalent to `e`, when `e` constrains a single field with at most 64 values.
+    /// The test equivalent to `e`, when `e` constrains a single field: any test of a field with at most 64
+    /// values; for a wider field, a comparison bounding it (`<`, `<=`, `>`, `>=`, `==`, a test on an interval of
+    /// ordinals) or a membership test whose values span at most 64 ordinals.
     static func fieldTest(_ e: LoweredExpression, layout: StateLayout) -> FieldTest? {
         guard let constraint = FieldConstraint(e) else { return nil }
         let slot = layout.fields[constraint.field]
         let count = slot.type.cardinality
-        guard count <= 64 else { return nil }
-        var allowed: UInt64 = 0
-        for ordinal in 0..<count where constraint.allows(slot.type.value(ordinal: ordinal)) { allowed |= 1 << UInt64(ordinal) }
-        return FieldTest(word: Int32(slot.word), shift: UInt8(slot.shift), mask: slot.mask, allowed: allowed)
+        if count <= 64 {
+            var allowed: UInt64 = 0
+            for ordinal in 0..<count where constraint.allows(slot.type.value(ordinal: ordinal)) { allowed |= 1 << UInt64(ordinal) }
+            return FieldTest(word: Int32(slot.word), shift: UInt8(slot.shift), mask: slot.mask, allowed: allowed)
+        }
+        let lowest = slot.type.lowerBound
+        let highest = lowest + Int64(count - 1)
+        if !constraint.negated, case .member(let values) = constraint.relation {
+            let inside = values.filter { slot.type.contains($0) }
+            guard let first = inside.min(), let last = inside.max() else {
+                return FieldTest(word: Int32(slot.word), shift: UInt8(slot.shift), mask: slot.mask, allowed: 0)
+            }
+            guard last - first < 64 else { return nil }
+            var allowed: UInt64 = 0
+            for value in inside { allowed |= 1 << UInt64(value - first) }
+            return FieldTest(word: Int32(slot.word), shift: UInt8(slot.shift), mask: slot.mask, allowed: allowed,
+                             low: UInt64(first - lowest))
+        }
+        guard case .compare(let op, _) = constraint.relation, op != .notEqual, let bounds = constraint.bounds else { return nil }
+        let from = max(bounds.lowerBound, lowest)
+        let to = min(bounds.upperBound, highest)
+        guard from <= to else { return FieldTest(word: Int32(slot.word), shift: UInt8(slot.shift), mask: slot.mask, allowed: 0) }
+        return FieldTest(word: Int32(slot.word), shift: UInt8(slot.shift), mask: slot.mask,
+                         interval: UInt64(from - lowest)...UInt64(to - lowest))
     }
 }
 

@@ -111,8 +111,10 @@ public final class Machine {
     private let tests: UnsafeMutablePointer<FieldTest>
     /// Number of ground actions.
     public let actionCount: Int
-    /// Per action: the first action after it that does not share its first guard test (for skipping runs).
-    private let skipTarget: UnsafeMutablePointer<Int32>
+    /// Per guard test (indexed like `tests`): the first action after the test's own that does not share the
+    /// action's tests up to and including this one. When the test fails, every action before that one fails
+    /// it too (their earlier tests are the same and passed), so the search jumps there.
+    private let skipAt: UnsafeMutablePointer<Int32>
     /// Per action: start of its kernel in `kernelSteps`, or -1 when the action needs the interpreter.
     private let kernelStart: UnsafeMutablePointer<Int32>
     /// The kernels of the actions that have one, each ended by `KernelStep.end`.
@@ -155,16 +157,17 @@ public final class Machine {
         for action in actions { starts.append(starts[starts.count - 1] + Int32(action.guardTests.count)) }
         self.actionTestStart = copy(starts)
         self.tests = copy(actions.flatMap(\.guardTests))
-        var skips: [Int32] = Array(repeating: 0, count: actions.count)
+        var skips: [Int32] = Array(repeating: 0, count: max(1, Int(starts[actions.count])))
         for index in actions.indices.reversed() {
-            let first = actions[index].guardTests.first
-            if let first, index + 1 < actions.count, actions[index + 1].guardTests.first == first {
-                skips[index] = skips[index + 1]
-            } else {
-                skips[index] = Int32(index + 1)
+            let tests = actions[index].guardTests
+            let next = index + 1 < actions.count ? actions[index + 1].guardTests : []
+            var sharing = true
+            for position in tests.indices {
+                sharing = sharing && position < next.count && next[position] == tests[position]
+                skips[Int(starts[index]) + position] = sharing ? skips[Int(starts[index + 1]) + position] : Int32(index + 1)
             }
         }
-        self.skipTarget = copy(skips)
+        self.skipAt = copy(skips)
         var kernelStarts: [Int32] = []
         var allSteps: [KernelStep] = []
         for action in actions {
@@ -193,7 +196,7 @@ public final class Machine {
         constantLists.deallocate()
         forkTargets.deallocate()
         stack.deallocate()
-        skipTarget.deallocate()
+        skipAt.deallocate()
         kernelStart.deallocate()
         kernelSteps.deallocate()
         actionPrograms.deallocate()
@@ -281,24 +284,10 @@ public final class Machine {
         while action < count {
             var test = Int(actionTestStart[action])
             let end = Int(actionTestStart[action + 1])
+            while test < end, tests[test].passes(state) { test += 1 }
             if test < end {
-                if !tests[test].passes(state) {
-                    action = Int(skipTarget[action])
-                    continue
-                }
-                test += 1
-                var passed = true
-                while test < end {
-                    if !tests[test].passes(state) {
-                        passed = false
-                        break
-                    }
-                    test += 1
-                }
-                if !passed {
-                    action += 1
-                    continue
-                }
+                action = Int(skipAt[test])
+                continue
             }
             let before = successorCount
             if applyKernel(action, state) {
@@ -327,7 +316,7 @@ public final class Machine {
     }
 
     /// Calls `body` with each ground action enabled in `state`, in order, after firing it (so `successors` and
-    /// `failure` describe it). Runs of actions sharing a failing first guard test are skipped together.
+    /// `failure` describe it). Runs of actions sharing the guard tests up to a failing one are skipped together.
     @inline(__always)
     public func forEachEnabled(_ state: UnsafePointer<UInt64>, _ body: (Int) -> Void) {
         var action = 0
@@ -335,24 +324,10 @@ public final class Machine {
         while action < count {
             var test = Int(actionTestStart[action])
             let end = Int(actionTestStart[action + 1])
+            while test < end, tests[test].passes(state) { test += 1 }
             if test < end {
-                if !tests[test].passes(state) {
-                    action = Int(skipTarget[action])
-                    continue
-                }
-                test += 1
-                var passed = true
-                while test < end {
-                    if !tests[test].passes(state) {
-                        passed = false
-                        break
-                    }
-                    test += 1
-                }
-                if !passed {
-                    action += 1
-                    continue
-                }
+                action = Int(skipAt[test])
+                continue
             }
             if fireAfterTests(action, state) { body(action) }
             action += 1

@@ -89,7 +89,7 @@ public enum SystemBuilder {
             if guardExpression.constantValue == 0 { continue }
             let body = try lowering.statements(action.body, environment, blame: action.range)
             let split = GuardAnalysis.split(guardExpression, layout: lowering.layout)
-            if split.tests.contains(where: { $0.allowed == 0 }) { continue }
+            if split.tests.contains(where: \.passesNothing) { continue }
             let program = builder.actionProgram(guard: split.residual, body: body, at: action.range)
             var ground = GroundAction(name: action.name, actionIndex: index, arguments: arguments, fair: action.fair,
                                       guardExpression: guardExpression, body: body, program: program, guardTests: split.tests,
