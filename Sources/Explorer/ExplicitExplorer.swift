@@ -43,7 +43,7 @@ public final class ExplicitExplorer: CheckingEngine {
         self.system = system
         self.options = options
         self.file = file
-        store = StateStore(wordCount: system.wordCount)
+        store = StateStore(wordCount: system.wordCount, actionCount: system.actions.count)
         machine = system.makeMachine()
         counters = ActionCounters(actions: system.actions.count)
         var reducer: SymmetryReducer?

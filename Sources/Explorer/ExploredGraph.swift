@@ -48,7 +48,7 @@ public struct ExploredGraph {
     /// Whether state `index` is an initial state.
     public func isInitialState(_ index: Int) -> Bool {
         precondition(index >= 0 && index < store.count, "state index out of range")
-        return store.parent(index) == StateStore.noParent
+        return store.isInitial(index)
     }
 
     /// Calls `body` for every transition from a stored state: the source state's index, the ground action's index

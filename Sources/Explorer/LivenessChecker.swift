@@ -66,7 +66,7 @@ struct LivenessChecker {
         let isEventually = property.info.kind == .eventually
         let goal = isEventually ? mark(predicateProgram) : mark(property.targetProgram ?? predicateProgram)
         var region = goal.map { !$0 }
-        let initials = (0..<store.count).filter { store.parent($0) == StateStore.noParent }
+        let initials = (0..<store.count).filter { store.isInitial($0) }
         if isEventually {
             // Only the part of the region reachable from initial states without meeting P matters.
             region = reachableWithin(region, from: initials.filter { region[$0] }, graph)
@@ -89,7 +89,7 @@ struct LivenessChecker {
             guard let origin = (0..<store.count).first(where: { trigger[$0] && region[$0] && bad[$0] }) else { return LivenessOutcome() }
             let prefix = store.path(to: origin)
             stem = prefix
-            stemActions = prefix.map { store.parent($0) == StateStore.noParent ? nil : Int(store.action($0)) }
+            stemActions = prefix.map { store.isInitial($0) ? nil : Int(store.action($0)) }
             guard let rest = nearest(from: [origin], to: accepting, within: region, graph) else { return LivenessOutcome() }
             stem += rest.states.dropFirst()
             stemActions += rest.actions.dropFirst()
@@ -252,7 +252,7 @@ struct LivenessChecker {
                     states.append(link.state)
                     current = link.state
                 }
-                actions.append(store.parent(current) == StateStore.noParent ? nil : Int(store.action(current)))
+                actions.append(store.isInitial(current) ? nil : Int(store.action(current)))
                 return (states.reversed(), actions.reversed())
             }
             for edge in graph.edges(state) {

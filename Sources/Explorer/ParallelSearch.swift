@@ -135,9 +135,10 @@ extension ExplicitExplorer {
             }
             return true
         }
-        // Claims never fill the index when there are fewer candidates than free slots.
+        // Claims never fill the index when there are fewer candidates than free slots (a store reserved for
+        // s states has more than 4s/3 slots).
         if store.count + candidates >= store.slotCount {
-            guard grow(toHold: (store.count + candidates) / 2 + 1, threads: workers.count) else { return false }
+            guard grow(toHold: (store.count + candidates) * 3 / 4 + 1, threads: workers.count) else { return false }
         }
         let tables = RoundTables(round)
         defer { tables.deallocate() }
@@ -150,11 +151,15 @@ extension ExplicitExplorer {
             claimAndListFirstDiscoveries(round, tables: tables, workers: workers)
         }
 
-        // Number the new states: chunk by chunk, first discoveries in position order.
+        // Number the new states: chunk by chunk, first discoveries in position order. Each chunk also learns
+        // the parent of the state before its first, which the compact parent column encodes against.
         var next = store.count
+        var previousParent = store.lastEncodedParent
         for chunk in round {
             chunk.base = next
+            chunk.previousParent = previousParent
             next += chunk.firstDiscoveries.count
+            if let last = chunk.firstDiscoveries.last { previousParent = chunk.batch.parents[Int(last)] }
         }
         var end = next
         if let limit = options.budget.maxStates, end > limit { end = max(store.count, limit) }
@@ -163,7 +168,7 @@ extension ExplicitExplorer {
             self.storeFirstDiscoveries(of: round[round.startIndex + chunk], below: end, tables: tables, checks: openChecks,
                                        machine: worker.machine)
         }
-        store.commitClaimed(count: end)
+        store.commitClaimed(count: end, escapes: round.map(\.parentEscapes))
 
         // Merge what the chunks found, in the one-thread search's order: each chunk's expansion, then the
         // state properties of the states it discovered.
@@ -208,7 +213,7 @@ extension ExplicitExplorer {
     /// key of an equal candidate's claim, or recognises a state stored in an earlier round; its `owner` says
     /// which.
     private func claimSlots(chunk chunkIndex: Int, of round: ArraySlice<RoundChunk>, tables: RoundTables) {
-        let (slots, mask) = store.rawSlots
+        let slots = store.rawSlots
         let chunk = round[round.startIndex + chunkIndex]
         let batch = chunk.batch
         let count = batch.count
@@ -225,7 +230,8 @@ extension ExplicitExplorer {
             }
             let state = batch.state(position)
             let key = UInt32(chunkIndex) << 20 | UInt32(position)
-            var slot = Int(truncatingIfNeeded: hashes[position]) & mask
+            let hash = hashes[position]
+            var slot = store.homeSlot(hash)
             while true {
                 let entry = vmc_load_acquire_u32(slots + slot)
                 if entry == 0 {
@@ -239,7 +245,7 @@ extension ExplicitExplorer {
                     continue
                 }
                 if entry & provisional == 0 {
-                    if store.storedEquals(Int(entry - 1), state) {
+                    if store.entryMatches(entry, hash, state) {
                         owner[position] = RoundChunk.storedBefore
                         break
                     }
@@ -252,7 +258,7 @@ extension ExplicitExplorer {
                         break
                     }
                 }
-                slot = (slot + 1) & mask
+                slot = store.nextSlot(slot)
             }
         }
     }
@@ -279,13 +285,18 @@ extension ExplicitExplorer {
         let batch = chunk.batch
         let owner = chunk.owner
         var index = chunk.base
+        var previousParent = chunk.previousParent
         var recorder = StateEventRecorder(checks: checks)
         for position in chunk.firstDiscoveries where index < end {
             let position = Int(position)
             let (claimChunk, claimPosition) = RoundTables.split(owner[position])
             let state = batch.state(position)
-            store.writeClaimed(at: index, state, parent: batch.parents[position], action: batch.actions[position],
-                               slot: Int(tables.slots[claimChunk][claimPosition]))
+            let parent = batch.parents[position]
+            store.writeClaimed(at: index, state, hash: batch.hashes[position], parent: parent, previousParent: previousParent,
+                               action: batch.actions[position], slot: Int(tables.slots[claimChunk][claimPosition])) {
+                chunk.parentEscapes.append($0)
+            }
+            previousParent = parent
             if !checks.isEmpty { recorder.check(state, index: index, machine: machine, into: &chunk.events) }
             index += 1
         }

@@ -32,6 +32,10 @@ final class RoundChunk {
     var firstDiscoveries: [Int32] = []
     /// Index of the first new state this chunk discovers (set between the counting and the numbering phase).
     var base = 0
+    /// The parent of state `base - 1` (set with `base`), which the compact parent column encodes against.
+    var previousParent: UInt32 = 0
+    /// Parents of this chunk's new states that the parent column stores as escapes, in state order.
+    var parentEscapes: [UInt64] = []
     /// Violations found while expanding, in expansion order.
     var findings: [(property: Int, finding: ExplicitExplorer.Finding)] = []
     /// State-property events on the new states this chunk numbered, in state order.
@@ -62,6 +66,7 @@ final class RoundChunk {
         findings.removeAll(keepingCapacity: true)
         events.removeAll(keepingCapacity: true)
         firstDiscoveries.removeAll(keepingCapacity: true)
+        parentEscapes.removeAll(keepingCapacity: true)
         transitions = 0
     }
 

@@ -1,14 +1,13 @@
 import CExplorerSupport
 import Dispatch
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
-/// Every distinct state found, numbered in discovery (breadth-first) order, with the index of its parent and
-/// the ground action that produced it, plus an exact hash index over the packed words.
-/// Memory per state: `8 * wordCount` (words) + 8 (parent, action) + 8 to 16 (index slots at load 1/4 to 1/2).
+/// Every distinct state found, numbered in discovery (breadth-first) order, with its parent and the ground
+/// action that produced it, plus an exact hash index over the packed words.
+///
+/// Memory per state, for a store of capacity C holding n states (only written pages are resident, and the
+/// arrays are written in index order): `8 * wordCount` (words), about 1.1 (parent, `ParentColumn`), 1, 2 or 4
+/// (action, `ActionColumn`), and `4 * slotCount / n` for the index, whose load stays between 1/2 and 3/4
+/// (5.3 to 8 bytes): about 16 to 19 bytes per state for one-word states, 24 to 27 for two-word ones.
 public final class StateStore {
     /// Parent index of an initial state.
     public static let noParent = UInt32.max
@@ -19,78 +18,74 @@ public final class StateStore {
     public private(set) var count = 0
     /// Room for this many states without growing.
     private(set) var capacity = 0
+    private var wordArray: MappedArray<UInt64>
     private var words: UnsafeMutablePointer<UInt64>
-    private var parents: UnsafeMutablePointer<UInt32>
-    private var actions: UnsafeMutablePointer<UInt32>
+    private var parents: ParentColumn
+    private var actions: ActionColumn
+    /// The encoded parent of the last stored state (see `ParentColumn`).
+    private var lastParent: UInt32 = 0
+    private var slotArray: MappedArray<UInt32>
     private var slots: UnsafeMutablePointer<UInt32>
-    private var slotMask = 0
+    /// Slots in the index: any number (a hash picks its home slot by multiplication, not by a mask), so that the
+    /// index can grow by half instead of doubling.
+    private(set) var slotCount = 0
+    /// An index entry is `tag | (state index + 1)`: the low `indexBits` bits name the state, the bits above
+    /// them (below the provisional bit) hold low bits of the state's hash, so that a probe past an occupied slot
+    /// rarely has to read the stored state it names.
+    private var indexMask: UInt32 = 0
+    private var tagField: UInt32 = 0
+    private var indexBits: UInt32 = 0
 
-    /// Creates an empty store.
-    public init(wordCount: Int, initialCapacity: Int = 1 << 12) {
+    /// Creates an empty store for states of `wordCount` words produced by `actionCount` ground actions.
+    public init(wordCount: Int, actionCount: Int = 1 << 32, initialCapacity: Int = 1 << 12) {
         self.wordCount = wordCount
         capacity = max(16, initialCapacity)
-        words = Self.allocate(UInt64.self, capacity * wordCount)
-        parents = Self.allocate(UInt32.self, capacity)
-        actions = Self.allocate(UInt32.self, capacity)
-        let slotCount = capacity * 2
-        slots = Self.allocateZeroed(UInt32.self, slotCount)
-        slotMask = slotCount - 1
+        wordArray = MappedArray(count: capacity * wordCount)
+        words = wordArray.base
+        parents = ParentColumn(capacity: capacity)
+        actions = ActionColumn(actionCount: actionCount, capacity: capacity)
+        slotArray = MappedArray(count: 1)
+        slots = slotArray.base
+        makeIndex()
     }
 
     deinit {
-        free(words)
-        free(parents)
-        free(actions)
-        free(slots)
+        wordArray.deallocate()
+        parents.deallocate()
+        actions.deallocate()
+        slotArray.deallocate()
     }
 
-    private static func allocate<T>(_ type: T.Type, _ count: Int) -> UnsafeMutablePointer<T> {
-        guard let raw = malloc(max(1, count) * MemoryLayout<T>.stride) else { fatalError("out of memory") }
-        adviseHugePages(raw, max(1, count) * MemoryLayout<T>.stride)
-        return raw.bindMemory(to: T.self, capacity: count)
-    }
+    // MARK: Sizes
 
-    private static func allocateZeroed<T>(_ type: T.Type, _ count: Int) -> UnsafeMutablePointer<T> {
-        guard let raw = calloc(max(1, count), MemoryLayout<T>.stride) else { fatalError("out of memory") }
-        adviseHugePages(raw, max(1, count) * MemoryLayout<T>.stride)
-        return raw.bindMemory(to: T.self, capacity: count)
-    }
+    /// The index's slots for a capacity: load at most 3/4 when full.
+    private static func slotCount(forCapacity capacity: Int) -> Int { capacity + capacity / 3 + 1 }
 
-    private static func reallocate<T>(_ pointer: UnsafeMutablePointer<T>, _ count: Int) -> UnsafeMutablePointer<T> {
-        guard let raw = realloc(pointer, count * MemoryLayout<T>.stride) else { fatalError("out of memory") }
-        adviseHugePages(raw, count * MemoryLayout<T>.stride)
-        return raw.bindMemory(to: T.self, capacity: count)
-    }
+    /// The capacity after `capacity`: half as much again (so the index's load after a growth is 1/2).
+    private static func grown(_ capacity: Int) -> Int { min(capacity + capacity / 2, maximumStates + 1) }
 
-    /// Asks Linux to back a large array with 2 MiB pages: random probes into a table of gigabytes otherwise
-    /// miss the TLB on almost every access. A hint only; ignored where unsupported.
-    private static func adviseHugePages(_ raw: UnsafeMutableRawPointer, _ bytes: Int) {
-        #if os(Linux)
-        let hugePage = 2 << 20
-        guard bytes >= 2 * hugePage else { return }
-        let start = (Int(bitPattern: raw) + hugePage - 1) & ~(hugePage - 1)
-        let end = (Int(bitPattern: raw) + bytes) & ~(hugePage - 1)
-        if end > start, let aligned = UnsafeMutableRawPointer(bitPattern: start) {
-            _ = madvise(aligned, end - start, 14) // MADV_HUGEPAGE
-        }
-        #endif
+    private func bytes(capacity: Int) -> Int {
+        capacity * wordCount * 8 + ParentColumn.bytes(capacity: capacity) + capacity * actions.width
+            + Self.slotCount(forCapacity: capacity) * 4 + parents.escapeBytes
     }
 
     /// Bytes held by the store's arrays.
-    public var bytes: Int { capacity * (wordCount * 8 + 8) + (slotMask + 1) * 4 }
+    public var bytes: Int { bytes(capacity: capacity) }
 
     /// Bytes the store would hold with room for `states` states.
     func bytes(forStates states: Int) -> Int {
         var room = capacity
-        while room < states { room *= 2 }
-        return room * (wordCount * 8 + 8) + room * 2 * 4
+        while room < states { room = Self.grown(room) }
+        return bytes(capacity: room)
     }
 
     /// Bytes the store would hold after its next growth.
-    public var bytesAfterGrowth: Int { 2 * bytes }
+    public var bytesAfterGrowth: Int { bytes(capacity: Self.grown(capacity)) }
 
     /// Whether the next insertion of a new state will grow the arrays.
     public var isFull: Bool { count >= capacity }
+
+    // MARK: Reading
 
     /// The packed words of state `index`.
     @inline(__always)
@@ -99,13 +94,25 @@ public final class StateStore {
     /// The state as an array.
     public func stateArray(_ index: Int) -> [UInt64] { Array(UnsafeBufferPointer(start: state(index), count: wordCount)) }
 
-    /// The parent of state `index`, or `noParent`.
+    /// The parent of state `index`, or `noParent`. Decoded from the compact column: up to 63 bytes are read,
+    /// so walk a path with it, not every state (`isInitial` says which states have no parent).
+    public func parent(_ index: Int) -> UInt32 { parents.parent(index) }
+
+    /// Whether state `index` is an initial state (they come first).
     @inline(__always)
-    public func parent(_ index: Int) -> UInt32 { parents[index] }
+    public func isInitial(_ index: Int) -> Bool { index < parents.initialCount }
+
+    /// The number of initial states stored.
+    public var initialCount: Int { parents.initialCount }
 
     /// The ground action that produced state `index` (undefined for initial states).
     @inline(__always)
-    public func action(_ index: Int) -> UInt32 { actions[index] }
+    public func action(_ index: Int) -> UInt32 { actions.read(index) }
+
+    /// The number of parents stored as escapes (see `ParentColumn`), for tests and measurements.
+    var parentEscapeCount: Int { parents.escapes.count }
+
+    // MARK: Hashing and the index
 
     /// The hash of a packed state.
     @inline(__always)
@@ -123,12 +130,54 @@ public final class StateStore {
         return z ^ (z >> 31)
     }
 
+    /// The first slot probed for a hash: its high bits scaled to the slot count.
+    @inline(__always)
+    func homeSlot(_ hash: UInt64) -> Int {
+        Int(truncatingIfNeeded: hash.multipliedFullWidth(by: UInt64(slotCount)).high)
+    }
+
+    /// The slot probed after `slot` (linear probing, wrapping at the end).
+    @inline(__always)
+    func nextSlot(_ slot: Int) -> Int {
+        let next = slot + 1
+        return next == slotCount ? 0 : next
+    }
+
+    /// The tag bits of an index entry for a state whose hash is `hash`.
+    @inline(__always)
+    private func tag(_ hash: UInt64) -> UInt32 { (UInt32(truncatingIfNeeded: hash) << indexBits) & tagField }
+
+    /// The index entry of state `index`, whose hash is `hash`.
+    @inline(__always)
+    private func entry(_ index: Int, _ hash: UInt64) -> UInt32 { tag(hash) | UInt32(truncatingIfNeeded: index + 1) }
+
+    /// The state a (non-provisional, non-empty) index entry names.
+    @inline(__always)
+    func stateIndex(_ entry: UInt32) -> Int { Int(entry & indexMask) - 1 }
+
+    /// Whether a non-provisional, non-empty entry names a state equal to `state` (whose hash is `hash`).
+    @inline(__always)
+    func entryMatches(_ entry: UInt32, _ hash: UInt64, _ state: UnsafePointer<UInt64>) -> Bool {
+        entry & tagField == tag(hash) && equals(stateIndex(entry), state)
+    }
+
     @inline(__always)
     private func equals(_ index: Int, _ other: UnsafePointer<UInt64>) -> Bool {
         let stored = words + index * wordCount
         if wordCount == 1 { return stored[0] == other[0] }
         for k in 0..<wordCount where stored[k] != other[k] { return false }
         return true
+    }
+
+    /// Allocates an empty index for the current capacity (the caller enters the states).
+    private func makeIndex() {
+        slotArray.deallocate()
+        slotCount = Self.slotCount(forCapacity: capacity)
+        slotArray = MappedArray(count: slotCount)
+        slots = slotArray.base
+        indexBits = UInt32(UInt32.bitWidth - UInt32(capacity).leadingZeroBitCount)
+        indexMask = indexBits >= 32 ? UInt32.max : (1 << indexBits) - 1
+        tagField = ~indexMask & ~Self.provisionalBit
     }
 
     // MARK: Parallel insertion support
@@ -138,77 +187,83 @@ public final class StateStore {
     /// The most states a store can hold (indices must stay below the provisional bit).
     static let maximumStates = Int(provisionalBit) - 2
 
-    /// Slots in the index (twice the capacity): a parallel round whose claims stay below it cannot fill it.
-    var slotCount: Int { slotMask + 1 }
+    /// The slot array, for lock-free insertion in a parallel round (probe with `homeSlot` and `nextSlot`).
+    var rawSlots: UnsafeMutablePointer<UInt32> { slots }
 
-    /// The slot array and its mask, for lock-free insertion in a parallel round.
-    var rawSlots: (pointer: UnsafeMutablePointer<UInt32>, mask: Int) { (slots, slotMask) }
-
-    /// Whether stored state `index` equals `state`.
-    @inline(__always)
-    func storedEquals(_ index: Int, _ state: UnsafePointer<UInt64>) -> Bool { equals(index, state) }
-
-    /// Grows the arrays and the index so that `states` states fit without any growth (load at most 1/2).
+    /// Grows the arrays and the index so that `states` states fit without any growth (load at most 3/4).
     /// The index is rebuilt once, on `threads` threads.
     func reserve(states: Int, threads: Int = 1) {
         guard capacity < states else { return }
         var target = capacity
-        while target < states { target *= 2 }
+        while target < states { target = Self.grown(target) }
         resize(to: target, threads: threads)
     }
 
-    /// Writes new state number `index` (at or after `count`), whose slot `slot` was claimed during a parallel
-    /// round, without counting it: distinct threads may write distinct indices at once. Capacity must be
-    /// reserved; `commitClaimed(count:)` then makes the states visible.
+    /// The encoded parent of the last stored state: what the first state a parallel round writes follows.
+    var lastEncodedParent: UInt32 { lastParent }
+
+    /// Writes new state number `index` (at or after `count`, never an initial state), whose slot `slot` was
+    /// claimed during a parallel round, without counting it: distinct threads may write distinct indices at once.
+    /// `previousParent` is the parent of state `index - 1` (`lastEncodedParent` for the first); a parent that the
+    /// column cannot encode in a byte is passed to `escaped`, and the caller hands those to `commitClaimed`.
+    /// Capacity must be reserved; `commitClaimed(count:escapes:)` then makes the states visible.
     @inline(__always)
-    func writeClaimed(at index: Int, _ state: UnsafePointer<UInt64>, parent: UInt32, action: UInt32, slot: Int) {
+    func writeClaimed(at index: Int, _ state: UnsafePointer<UInt64>, hash: UInt64, parent: UInt32, previousParent: UInt32,
+                      action: UInt32, slot: Int, escaped: (UInt64) -> Void) {
         (words + index * wordCount).update(from: state, count: wordCount)
-        parents[index] = parent
-        actions[index] = action
-        slots[slot] = UInt32(index + 1)
+        parents.write(at: index, parent: parent, previous: previousParent, escaped: escaped)
+        actions.write(at: index, action)
+        slots[slot] = entry(index, hash)
     }
 
-    /// Counts the states written by `writeClaimed(at:_:parent:action:slot:)` below `count`.
-    func commitClaimed(count newCount: Int) {
+    /// Counts the states written by `writeClaimed` below `count`; `escapes` are the escaped parents the writers
+    /// were handed, each list in index order and the lists in the order of their states.
+    func commitClaimed(count newCount: Int, escapes: [[UInt64]]) {
         precondition(newCount >= count && newCount <= capacity, "claimed states beyond the reserved capacity")
+        for list in escapes { parents.appendEscapes(list) }
+        parents.truncate(to: newCount)
+        if newCount > count { lastParent = parents.encoded(newCount - 1) }
         count = newCount
     }
 
     /// Like `prefetchCandidate(_:)`, but safe while other threads claim slots: provisional claims are skipped.
     @inline(__always)
     func prefetchCandidateConcurrently(_ hash: UInt64) {
-        let entry = vmc_load_relaxed_u32(slots + (Int(truncatingIfNeeded: hash) & slotMask))
-        if entry != 0, entry & Self.provisionalBit == 0 { vmc_prefetch(words + Int(entry - 1) * wordCount) }
+        let entry = vmc_load_relaxed_u32(slots + homeSlot(hash))
+        if entry != 0, entry & Self.provisionalBit == 0 { vmc_prefetch(words + stateIndex(entry) * wordCount) }
     }
 
     /// Rebuilds the index from the stored states, dropping any provisional claim (after a stopped round).
     func rebuildIndex() {
-        slots.update(repeating: 0, count: slotMask + 1)
+        slots.update(repeating: 0, count: slotCount)
         reindex()
     }
 
+    // MARK: One-thread insertion
+
     /// The index of `state`, if stored.
     public func find(_ state: UnsafePointer<UInt64>) -> Int? {
-        var slot = Int(truncatingIfNeeded: Self.hash(state, wordCount)) & slotMask
+        let hash = Self.hash(state, wordCount)
+        var slot = homeSlot(hash)
         while true {
             let entry = slots[slot]
             if entry == 0 { return nil }
-            if equals(Int(entry - 1), state) { return Int(entry - 1) }
-            slot = (slot + 1) & slotMask
+            if entryMatches(entry, hash, state) { return stateIndex(entry) }
+            slot = nextSlot(slot)
         }
     }
 
     /// Starts loading the hash slot of a state whose hash is `hash`.
     @inline(__always)
     public func prefetchSlot(_ hash: UInt64) {
-        vmc_prefetch(slots + (Int(truncatingIfNeeded: hash) & slotMask))
+        vmc_prefetch(slots + homeSlot(hash))
     }
 
-    /// Starts loading the stored state that the hash slot of `hash` points to, if any.
+    /// Starts loading the stored state that the hash slot of `hash` points to, if its tag matches.
     @inline(__always)
     public func prefetchCandidate(_ hash: UInt64) {
-        let entry = slots[Int(truncatingIfNeeded: hash) & slotMask]
-        if entry != 0 { vmc_prefetch(words + Int(entry - 1) * wordCount) }
+        let entry = slots[homeSlot(hash)]
+        if entry != 0, entry & tagField == tag(hash) { vmc_prefetch(words + stateIndex(entry) * wordCount) }
     }
 
     /// Inserts `state` unless present. Returns its index and whether it was new.
@@ -218,43 +273,46 @@ public final class StateStore {
         insert(state, hash: Self.hash(state, wordCount), parent: parent, action: action)
     }
 
-    /// Inserts `state`, whose hash (from `hash(_:_:)`) is `hash`, unless present.
+    /// Inserts `state`, whose hash (from `hash(_:_:)`) is `hash`, unless present. States with parent `noParent`
+    /// (initial states) must come before every other state.
     @inline(__always)
     public func insert(_ state: UnsafePointer<UInt64>, hash: UInt64, parent: UInt32, action: UInt32) -> (index: Int, inserted: Bool) {
-        var slot = Int(truncatingIfNeeded: hash) & slotMask
+        var slot = homeSlot(hash)
         while true {
             let entry = slots[slot]
             if entry == 0 { break }
-            if equals(Int(entry - 1), state) { return (Int(entry - 1), false) }
-            slot = (slot + 1) & slotMask
+            if entryMatches(entry, hash, state) { return (stateIndex(entry), false) }
+            slot = nextSlot(slot)
         }
         if count >= capacity {
-            grow()
+            resize(to: Self.grown(capacity), threads: 1)
             return insert(state, hash: hash, parent: parent, action: action)
         }
         let index = count
         (words + index * wordCount).update(from: state, count: wordCount)
-        parents[index] = parent
-        actions[index] = action
-        slots[slot] = UInt32(index + 1)
+        if parent == Self.noParent {
+            parents.appendInitial(at: index)
+            lastParent = 0
+        } else {
+            parents.append(at: index, parent: parent, previous: lastParent)
+            lastParent = parent
+        }
+        actions.write(at: index, action)
+        slots[slot] = entry(index, hash)
         count += 1
         return (index, true)
     }
 
-    private func grow() {
-        resize(to: capacity * 2, threads: 1)
-    }
+    // MARK: Growth
 
-    /// Moves the arrays to room for `newCapacity` states and rebuilds the index at twice that many slots.
+    /// Moves the arrays to room for `newCapacity` states and rebuilds the index for it.
     private func resize(to newCapacity: Int, threads: Int) {
         capacity = newCapacity
-        words = Self.reallocate(words, capacity * wordCount)
-        parents = Self.reallocate(parents, capacity)
-        actions = Self.reallocate(actions, capacity)
-        free(slots)
-        let slotCount = capacity * 2
-        slots = Self.allocateZeroed(UInt32.self, slotCount)
-        slotMask = slotCount - 1
+        wordArray.resize(count: capacity * wordCount)
+        words = wordArray.base
+        parents.resize(capacity: capacity)
+        actions.resize(capacity: capacity)
+        makeIndex()
         if threads > 1, count >= Self.parallelReindexMinimum {
             reindexInParallel(threads: threads)
         } else {
@@ -268,24 +326,40 @@ public final class StateStore {
     /// Enters every stored state into the (empty) index from several threads, each claiming slots with a
     /// compare-exchange. The probe sequences may differ from a one-thread rebuild; lookups find the same indices.
     private func reindexInParallel(threads: Int) {
-        let shared = Shared(value: (words, slots, slotMask, wordCount, count))
+        let shared = Shared(value: (self, count))
         DispatchQueue.concurrentPerform(iterations: threads) { part in
-            let (words, slots, mask, wordCount, count) = shared.value
+            let (store, count) = shared.value
             let start = count * part / threads
             let end = count * (part + 1) / threads
             for index in start..<end {
-                var slot = Int(truncatingIfNeeded: Self.hash(words + index * wordCount, wordCount)) & mask
-                while !vmc_compare_exchange_u32(slots + slot, 0, UInt32(index + 1)) { slot = (slot + 1) & mask }
+                if index + Self.reindexPrefetchDistance < end { store.prefetchHomeSlot(of: index + Self.reindexPrefetchDistance) }
+                let hash = Self.hash(store.words + index * store.wordCount, store.wordCount)
+                let entry = store.entry(index, hash)
+                var slot = store.homeSlot(hash)
+                while !vmc_compare_exchange_u32(store.slots + slot, 0, entry) { slot = store.nextSlot(slot) }
             }
         }
+    }
+
+    /// How far ahead a rebuild of the index prefetches the home slots of the states it enters: the rebuild is
+    /// random writes into a table of up to gigabytes, and with the index growing by half (not doubling) it
+    /// enters each state three times in all, not twice, so its cache misses must overlap.
+    static let reindexPrefetchDistance = 16
+
+    /// Starts loading the home slot of stored state `index`.
+    @inline(__always)
+    private func prefetchHomeSlot(of index: Int) {
+        vmc_prefetch(slots + homeSlot(Self.hash(words + index * wordCount, wordCount)))
     }
 
     /// Enters every stored state into the (empty) index.
     private func reindex() {
         for index in 0..<count {
-            var slot = Int(truncatingIfNeeded: Self.hash(words + index * wordCount, wordCount)) & slotMask
-            while slots[slot] != 0 { slot = (slot + 1) & slotMask }
-            slots[slot] = UInt32(index + 1)
+            if index + Self.reindexPrefetchDistance < count { prefetchHomeSlot(of: index + Self.reindexPrefetchDistance) }
+            let hash = Self.hash(words + index * wordCount, wordCount)
+            var slot = homeSlot(hash)
+            while slots[slot] != 0 { slot = nextSlot(slot) }
+            slots[slot] = entry(index, hash)
         }
     }
 
@@ -293,8 +367,8 @@ public final class StateStore {
     public func path(to index: Int) -> [Int] {
         var path = [index]
         var current = index
-        while parents[current] != Self.noParent {
-            current = Int(parents[current])
+        while !isInitial(current) {
+            current = Int(parents.encoded(current))
             path.append(current)
         }
         return path.reversed()

@@ -18,7 +18,7 @@ struct TraceBuilder {
 
     /// The ground action that produced state `index` in the search, nil for an initial state.
     private func producingAction(_ index: Int) -> Int? {
-        store.parent(index) == StateStore.noParent ? nil : Int(store.action(index))
+        store.isInitial(index) ? nil : Int(store.action(index))
     }
 
     /// The shortest path from an initial state to `index`.

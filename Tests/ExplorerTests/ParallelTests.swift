@@ -86,6 +86,24 @@ import Testing
         }
     }
 
+    /// The stores themselves are identical: every state, parent and action, read from the compact columns.
+    @Test(arguments: [1, 3, 256])
+    func parallelStoreEqualsTheOneThreadStore(chunksPerRound: Int) throws {
+        let system = try buildSystem(Self.mixed)
+        let one = ExplicitExplorer(system: system, file: "test.vmc").run().graph.store
+        var options = ExplorerOptions()
+        options.threads = 2
+        options.parallelChunksPerRound = chunksPerRound
+        let many = ExplicitExplorer(system: system, options: options, file: "test.vmc").run().graph.store
+        #expect(many.count == one.count)
+        #expect(many.initialCount == one.initialCount)
+        for index in 0..<min(one.count, many.count) {
+            #expect(many.stateArray(index) == one.stateArray(index))
+            #expect(many.parent(index) == one.parent(index))
+            #expect(many.action(index) == one.action(index))
+        }
+    }
+
     @Test func mixedModelFindsEveryKindOfViolation() throws {
         let result = try explore(Self.mixed)
         #expect(result.statistics.states == 32_768)

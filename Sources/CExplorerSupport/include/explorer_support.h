@@ -37,4 +37,17 @@ static inline int64_t vmc_fetch_add_i64(int64_t *address, int64_t value) {
     return __atomic_fetch_add(address, value, __ATOMIC_RELAXED);
 }
 
+#include <stddef.h>
+
+/// Maps `bytes` (> 0) of zeroed, private memory, advising huge pages when large; NULL when it fails. Pages
+/// never written are never resident.
+void *vmc_map(size_t bytes);
+
+/// Grows or shrinks a mapping from `vmc_map`, moving it when needed (without copying pages on Linux); the
+/// contents up to the smaller size are kept, new bytes are zero. NULL when it fails (the old mapping stays).
+void *vmc_remap(void *address, size_t old_bytes, size_t new_bytes);
+
+/// Unmaps a mapping from `vmc_map` or `vmc_remap`.
+void vmc_unmap(void *address, size_t bytes);
+
 #endif

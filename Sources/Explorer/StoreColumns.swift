@@ -1,0 +1,187 @@
+import CExplorerSupport
+
+/// The parent of every stored state in about 1.1 bytes instead of 4.
+///
+/// Why it works: the store numbers states in breadth-first discovery order, and a state's parent is the first
+/// state whose expansion produced it, so the parents of consecutive states never decrease (the search expands
+/// states in index order and appends what is new). Each state therefore stores the difference to the previous
+/// state's parent in one byte; every 64th state stores its parent in full (a checkpoint), so reading one parent
+/// adds at most 63 bytes. A difference of 255 or more, or a negative one (never made by the search, but decoded
+/// correctly all the same), is an escape: byte 255, and the parent in a list sorted by state index.
+///
+/// Initial states come first and have no parent; they are encoded as parent 0 and read back as `noParent`.
+/// Distinct states may be written by distinct threads at once (their bytes are distinct memory locations, and a
+/// checkpoint belongs to the one state that starts its block); escapes made that way are handed back to the
+/// writer and appended in index order afterwards.
+struct ParentColumn {
+    static let blockShift = 6
+    static let escape: UInt8 = 255
+
+    private var deltaArray: MappedArray<UInt8>
+    private var checkpointArray: MappedArray<UInt32>
+    private var deltas: UnsafeMutablePointer<UInt8> { deltaArray.base }
+    private var checkpoints: UnsafeMutablePointer<UInt32> { checkpointArray.base }
+    /// `index << 32 | parent` of every escaped state, in index order.
+    private(set) var escapes: [UInt64] = []
+    /// The number of initial states (a prefix of the store).
+    private(set) var initialCount = 0
+
+    init(capacity: Int) {
+        deltaArray = MappedArray(count: capacity)
+        checkpointArray = MappedArray(count: Self.checkpointCount(capacity))
+    }
+
+    func deallocate() {
+        deltaArray.deallocate()
+        checkpointArray.deallocate()
+    }
+
+    static func checkpointCount(_ capacity: Int) -> Int { (capacity >> blockShift) + 1 }
+
+    /// Bytes held for `capacity` states (escapes aside).
+    static func bytes(capacity: Int) -> Int { capacity + checkpointCount(capacity) * 4 }
+
+    /// Bytes held by the escape list.
+    var escapeBytes: Int { escapes.capacity * 8 }
+
+    mutating func resize(capacity: Int) {
+        deltaArray.resize(count: capacity)
+        checkpointArray.resize(count: Self.checkpointCount(capacity))
+    }
+
+    /// Marks the next state (number `index`, which must equal the number of initial states so far) as initial.
+    mutating func appendInitial(at index: Int) {
+        precondition(index == initialCount, "initial states must be stored before any other state")
+        initialCount += 1
+        write(at: index, parent: 0, previous: 0) { _ in }
+    }
+
+    /// Writes the parent of state `index`, whose predecessor `index - 1` has encoded parent `previous` (0 when
+    /// it is initial or `index` is 0). An escape is passed to `escaped` as `index << 32 | parent`; the caller
+    /// appends it (in index order) with `appendEscapes`.
+    @inline(__always)
+    func write(at index: Int, parent: UInt32, previous: UInt32, escaped: (UInt64) -> Void) {
+        if index & ((1 << Self.blockShift) - 1) == 0 {
+            checkpoints[index >> Self.blockShift] = parent
+            deltas[index] = 0
+            return
+        }
+        if parent >= previous, parent - previous < UInt32(Self.escape) {
+            deltas[index] = UInt8(truncatingIfNeeded: parent - previous)
+        } else {
+            deltas[index] = Self.escape
+            escaped(UInt64(index) << 32 | UInt64(parent))
+        }
+    }
+
+    /// Writes the parent of state `index` on the calling (only) thread, escapes included.
+    @inline(__always)
+    mutating func append(at index: Int, parent: UInt32, previous: UInt32) {
+        var escape: UInt64?
+        write(at: index, parent: parent, previous: previous) { escape = $0 }
+        if let escape { escapes.append(escape) }
+    }
+
+    /// Appends escapes made by `write(at:parent:previous:escaped:)`, which must follow every escape so far.
+    mutating func appendEscapes(_ more: [UInt64]) {
+        if let last = escapes.last, let first = more.first {
+            precondition(last >> 32 < first >> 32, "parent escapes out of order")
+        }
+        escapes.append(contentsOf: more)
+    }
+
+    /// Drops the escapes of states at or after `count` (a round stopped by the state limit wrote fewer states).
+    mutating func truncate(to count: Int) {
+        while let last = escapes.last, Int(last >> 32) >= count { escapes.removeLast() }
+    }
+
+    /// The encoded parent of state `index` (0 for an initial state).
+    func encoded(_ index: Int) -> UInt32 {
+        let blockStart = (index >> Self.blockShift) << Self.blockShift
+        var parent = checkpoints[index >> Self.blockShift]
+        var position = blockStart + 1
+        while position <= index {
+            let delta = deltas[position]
+            parent = delta == Self.escape ? escapedParent(position) : parent &+ UInt32(delta)
+            position += 1
+        }
+        return parent
+    }
+
+    /// The parent of state `index`, or `StateStore.noParent` for an initial state.
+    func parent(_ index: Int) -> UInt32 {
+        index < initialCount ? StateStore.noParent : encoded(index)
+    }
+
+    private func escapedParent(_ index: Int) -> UInt32 {
+        var low = 0
+        var high = escapes.count
+        while low < high {
+            let middle = (low + high) / 2
+            if Int(escapes[middle] >> 32) < index { low = middle + 1 } else { high = middle }
+        }
+        precondition(low < escapes.count && Int(escapes[low] >> 32) == index, "parent escape missing")
+        return UInt32(truncatingIfNeeded: escapes[low])
+    }
+}
+
+/// The ground action that produced each stored state, in the narrowest of 1, 2 or 4 bytes that holds every
+/// action of the model (most models have fewer than 256 ground actions).
+struct ActionColumn {
+    let width: Int
+    private var bytes: MappedArray<UInt8>
+    private var raw: UnsafeMutableRawPointer { UnsafeMutableRawPointer(bytes.base) }
+
+    init(actionCount: Int, capacity: Int) {
+        width = actionCount <= 1 << 8 ? 1 : actionCount <= 1 << 16 ? 2 : 4
+        bytes = MappedArray(count: capacity * width)
+    }
+
+    func deallocate() { bytes.deallocate() }
+
+    mutating func resize(capacity: Int) { bytes.resize(count: capacity * width) }
+
+    @inline(__always)
+    func write(at index: Int, _ action: UInt32) {
+        switch width {
+        case 1: raw.storeBytes(of: UInt8(truncatingIfNeeded: action), toByteOffset: index, as: UInt8.self)
+        case 2: raw.storeBytes(of: UInt16(truncatingIfNeeded: action), toByteOffset: index * 2, as: UInt16.self)
+        default: raw.storeBytes(of: action, toByteOffset: index * 4, as: UInt32.self)
+        }
+    }
+
+    @inline(__always)
+    func read(_ index: Int) -> UInt32 {
+        switch width {
+        case 1: UInt32(raw.load(fromByteOffset: index, as: UInt8.self))
+        case 2: UInt32(raw.load(fromByteOffset: index * 2, as: UInt16.self))
+        default: raw.load(fromByteOffset: index * 4, as: UInt32.self)
+        }
+    }
+}
+
+/// An array of the store in its own anonymous mapping: growing it remaps the pages (no copy), pages never
+/// written are never resident, and freeing it returns every page to the system at once. (With `malloc`, glibc's
+/// dynamic mmap threshold put the smaller generations of the index on the heap, where their freed pages stayed
+/// resident: about 3 bytes per state at 25 M states.)
+struct MappedArray<Element> {
+    private(set) var base: UnsafeMutablePointer<Element>
+    private var bytes: Int
+
+    /// `count` zeroed elements.
+    init(count: Int) {
+        bytes = max(1, count) * MemoryLayout<Element>.stride
+        guard let raw = vmc_map(bytes) else { fatalError("out of memory: cannot map \(bytes) bytes") }
+        base = raw.bindMemory(to: Element.self, capacity: max(1, count))
+    }
+
+    /// Resizes to `count` elements, keeping the first ones; new elements are zero.
+    mutating func resize(count: Int) {
+        let newBytes = max(1, count) * MemoryLayout<Element>.stride
+        guard let raw = vmc_remap(base, bytes, newBytes) else { fatalError("out of memory: cannot map \(newBytes) bytes") }
+        bytes = newBytes
+        base = raw.bindMemory(to: Element.self, capacity: max(1, count))
+    }
+
+    func deallocate() { vmc_unmap(base, bytes) }
+}
