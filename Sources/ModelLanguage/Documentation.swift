@@ -30,7 +30,8 @@ public enum DocTopic {
 /// generator writes in (over every combination, or over those matching the pins).
 public enum QuotePart: Sendable, Hashable {
     case text(String)
-    case verdict(property: String, pins: [VariantPin], offset: Int)
+    /// `offset` is where the property's name is written, `pinOffsets` (parallel to `pins`) where each pin is.
+    case verdict(property: String, pins: [VariantPin], offset: Int, pinOffsets: [Int] = [])
 }
 
 /// A parsed doc comment.
@@ -204,6 +205,7 @@ public struct DocComment: Sendable, Hashable {
             return nil
         }
         var pins: [VariantPin] = []
+        var pinOffsets: [Int] = []
         if pieces.count == 2 {
             var position = offset + pieces[0].utf8.count + 1
             for item in pieces[1].split(separator: ",", omittingEmptySubsequences: false) {
@@ -216,10 +218,12 @@ public struct DocComment: Sendable, Hashable {
                     return nil
                 }
                 pins.append(VariantPin(name: variant, value: value))
+                pinOffsets.append(position + (item.utf8.count - item.drop { $0 == " " }.utf8.count))
                 position += item.utf8.count + 1
             }
         }
-        return .verdict(property: name, pins: pins, offset: offset + (pieces[0].utf8.count - pieces[0].drop { $0 == " " }.utf8.count))
+        return .verdict(property: name, pins: pins, offset: offset + (pieces[0].utf8.count - pieces[0].drop { $0 == " " }.utf8.count),
+                        pinOffsets: pinOffsets)
     }
 }
 

@@ -28,25 +28,26 @@ extension TypeChecker {
     /// Reports references to unknown properties, unknown variants and values a variant does not take.
     mutating func checkQuotes(_ comment: DocComment) {
         for quote in comment.quotes {
-            for case .verdict(let property, let pins, let offset) in quote {
+            for case .verdict(let property, let pins, let offset, let pinOffsets) in quote {
                 if propertyIndex[property] == nil {
                     diagnostics.error("quote: no property named '\(property)'", at: offset)
                     continue
                 }
                 var seen: Set<String> = []
-                for pin in pins {
+                for (number, pin) in pins.enumerated() {
+                    let at = number < pinOffsets.count ? pinOffsets[number] : offset
                     guard let index = variantIndex[pin.name] else {
-                        diagnostics.error("quote: the model has no variant named '\(pin.name)' (in {\(property): ...})", at: offset)
+                        diagnostics.error("quote: the model has no variant named '\(pin.name)' (in {\(property): ...})", at: at)
                         continue
                     }
                     if !seen.insert(pin.name).inserted {
-                        diagnostics.error("quote: variant '\(pin.name)' is given twice in {\(property): ...}", at: offset)
+                        diagnostics.error("quote: variant '\(pin.name)' is given twice in {\(property): ...}", at: at)
                     }
                     let variant = variants[index]
                     let names = variant.values.map { variant.type.format($0) }
                     if !names.contains(pin.value) {
                         diagnostics.error("quote: \(pin.value) is not one of the values of variant '\(pin.name)' (\(names.joined(separator: ", ")))",
-                                          at: offset)
+                                          at: at)
                     }
                 }
             }

@@ -195,7 +195,7 @@ public enum FindingsRenderer {
         return quote.map { part -> String in
             switch part {
             case .text(let text): return text
-            case .verdict(let property, let pins, _): return "**" + verdictWords(property, pins: pins, runs) + "**"
+            case .verdict(let property, let pins, _, _): return "**" + verdictWords(property, pins: pins, runs) + "**"
             }
         }.joined()
     }

@@ -70,14 +70,20 @@ import Testing
         #expect(small.quotes.first == [
             .text("The bound "), .verdict(property: "Small", pins: [], offset: small.quotes.first.flatMap { Self.offset($0, 1) } ?? -1),
             .text(" and under A it "),
-            .verdict(property: "Small", pins: [VariantPin(name: "r", value: "A")], offset: small.quotes.first.flatMap { Self.offset($0, 3) } ?? -1),
+            .verdict(property: "Small", pins: [VariantPin(name: "r", value: "A")], offset: small.quotes.first.flatMap { Self.offset($0, 3) } ?? -1,
+                     pinOffsets: small.quotes.first.flatMap { Self.pinOffsets($0, 3) } ?? []),
             .text("."),
         ])
     }
 
     private static func offset(_ parts: [QuotePart], _ index: Int) -> Int? {
-        guard index < parts.count, case .verdict(_, _, let offset) = parts[index] else { return nil }
+        guard index < parts.count, case .verdict(_, _, let offset, _) = parts[index] else { return nil }
         return offset
+    }
+
+    private static func pinOffsets(_ parts: [QuotePart], _ index: Int) -> [Int]? {
+        guard index < parts.count, case .verdict(_, _, _, let offsets) = parts[index] else { return nil }
+        return offsets
     }
 
     @Test func quoteReferencesPointAtTheirProperty() throws {
@@ -86,6 +92,8 @@ import Testing
         let offset = try #require(Self.offset(quote, 1))
         let bytes = Array(Self.documented.utf8)
         #expect(String(decoding: bytes[offset..<(offset + 5)], as: UTF8.self) == "Small")
+        let pin = try #require(Self.pinOffsets(quote, 3)?.first)
+        #expect(String(decoding: bytes[pin..<(pin + 3)], as: UTF8.self) == "r=A")
     }
 
     @Test func plainCommentsStayIgnored() throws {
