@@ -29,13 +29,20 @@ public struct VariantInfo: Sendable, Hashable {
 public struct VariantAssignment: Sendable, Hashable, CustomStringConvertible {
     /// `(variant, value)` pairs in declaration order.
     public let entries: [(name: String, value: String)]
+    /// The values as the checker holds them, with their types, parallel to `entries`, so a renderer types a value
+    /// (a JSON boolean, number or string) without parsing its text. Empty for an assignment made from text.
+    public let typedValues: [(type: FiniteType, value: Int64)]
 
-    /// Creates an assignment from pairs.
-    public init(entries: [(name: String, value: String)]) { self.entries = entries }
+    /// Creates an assignment from pairs of text (a label; it has no `typedValues`).
+    public init(entries: [(name: String, value: String)]) {
+        self.entries = entries
+        typedValues = []
+    }
 
-    /// Formats `values` (parallel to `variants`).
+    /// Formats `values` (parallel to `variants`), keeping them typed.
     public init(_ variants: [VariantInfo], _ values: [Int64]) {
         entries = zip(variants, values).map { ($0.name, $0.type.format($1)) }
+        typedValues = zip(variants, values).map { ($0.type, $1) }
     }
 
     /// Whether the model declares no variant.

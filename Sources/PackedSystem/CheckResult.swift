@@ -34,7 +34,7 @@ public struct TraceStep: Sendable, Hashable {
     /// `name(arg, arg)`, or `initial state`.
     public var label: String {
         guard let action else { return "initial state" }
-        return arguments.isEmpty ? action : action + "(" + arguments.map(\.formatted).joined(separator: ", ") + ")"
+        return ActionArgument.label(action, arguments)
     }
 }
 
@@ -82,7 +82,7 @@ public struct TraceFailure: Sendable, Hashable {
 
     /// `name(arg, arg)`.
     public var label: String {
-        arguments.isEmpty ? action : action + "(" + arguments.map(\.formatted).joined(separator: ", ") + ")"
+        ActionArgument.label(action, arguments)
     }
 }
 

@@ -22,7 +22,7 @@ public struct ActionCoverage: Sendable, Hashable {
 
     /// `name(arg, arg)`, or `name` without parameters.
     public var label: String {
-        arguments.isEmpty ? action : action + "(" + arguments.map(\.formatted).joined(separator: ", ") + ")"
+        ActionArgument.label(action, arguments)
     }
 }
 

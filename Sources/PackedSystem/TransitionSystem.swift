@@ -8,6 +8,12 @@ public struct ActionArgument: Sendable, Hashable {
     public let value: Int64
     /// The value as shown to people.
     public let formatted: String
+
+    /// `action(arg, arg)`, or `action` without arguments: how a ground action, a trace step, a failure and a
+    /// coverage entry are named.
+    public static func label(_ action: String, _ arguments: [ActionArgument]) -> String {
+        arguments.isEmpty ? action : action + "(" + arguments.map(\.formatted).joined(separator: ", ") + ")"
+    }
 }
 
 /// An action instantiated for one combination of parameter values.
@@ -37,7 +43,7 @@ public struct GroundAction: Sendable {
 
     /// `name(arg, arg)`, or `name` without parameters.
     public var label: String {
-        arguments.isEmpty ? name : name + "(" + arguments.map(\.formatted).joined(separator: ", ") + ")"
+        ActionArgument.label(name, arguments)
     }
 }
 

@@ -36,7 +36,7 @@ public enum ITFRenderer {
             ("engine", .string(property.engine.rawValue)),
         ]
         if !variants.isEmpty {
-            meta.append(("variants", .object(variants.entries.map { ($0.name, JSONRenderer.assignedValue($0.value)) })))
+            meta.append(("variants", JSONRenderer.assignment(variants)))
         }
         if let failure = trace.failure {
             meta.append(("failure", .object([

@@ -117,9 +117,11 @@ public enum JSONRenderer {
         let states = results.reduce(0) { $0 + $1.statistics.states }
         let peak = results.map(\.statistics.peakMemoryBytes).max() ?? 0
         var reductions: [String] = []
+        var methods: [String] = []
         var notes: [String] = []
         for result in results {
             for reduction in Self.reductionsField(result.statistics) where !reductions.contains(reduction) { reductions.append(reduction) }
+            for method in result.statistics.methods where !methods.contains(method) { methods.append(method) }
             for note in result.statistics.notes where !notes.contains(note) { notes.append(note) }
         }
         return .object([
@@ -136,6 +138,7 @@ public enum JSONRenderer {
             ("complete", .bool(results.allSatisfy(\.statistics.complete))),
             ("stopReason", results.lazy.compactMap(\.statistics.stopReason).first.map { .string($0.description) } ?? .null),
             ("reductions", .array(reductions.map { .string($0) })),
+            ("methods", .array(methods.map { .string($0) })),
             ("notes", .array(notes.map { .string($0) })),
             ("threads", .int(results.map(\.statistics.threads).max() ?? 1)),
             ("expectationsMet", .bool(matrix.expectationsMet)),
@@ -148,7 +151,7 @@ public enum JSONRenderer {
     static func variant(_ run: VariantRun) -> JSONValue {
         let statistics = run.result.statistics
         return .object([
-            ("assignment", .object(run.assignment.entries.map { ($0.name, assignedValue($0.value)) })),
+            ("assignment", assignment(run.assignment)),
             ("states", .int(statistics.states)),
             ("transitions", .int(statistics.transitions)),
             ("depth", .int(statistics.depth)),
@@ -184,12 +187,19 @@ public enum JSONRenderer {
         ]
     }
 
-    /// A variant value as JSON: `true`/`false` as booleans, integers as numbers, enum constants as strings (an
-    /// enum constant is an identifier, so it is never mistaken for either).
-    static func assignedValue(_ text: String) -> JSONValue {
-        if text == "true" || text == "false" { return .bool(text == "true") }
-        if let number = Int(text) { return .int(number) }
-        return .string(text)
+    /// A combination as a JSON object, variant name -> value: booleans as JSON booleans, integers as numbers, enum
+    /// constants as strings, typed from the checker's values (`VariantAssignment.typedValues`), never parsed from
+    /// their text. An assignment made from text alone keeps its values as strings.
+    static func assignment(_ assignment: VariantAssignment) -> JSONValue {
+        let typed = assignment.typedValues.count == assignment.entries.count ? assignment.typedValues : nil
+        return .object(assignment.entries.enumerated().map { index, entry -> (String, JSONValue) in
+            guard let typed else { return (entry.name, .string(entry.value)) }
+            switch typed[index].type {
+            case .bool: return (entry.name, .bool(typed[index].value != 0))
+            case .range: return (entry.name, .int(Int(typed[index].value)))
+            case .enumeration, .scalarset: return (entry.name, .string(entry.value))
+            }
+        })
     }
 
     /// A property across the matrix: `expected` and `verdict` when every combination agrees, else `varies`;
@@ -209,8 +219,9 @@ public enum JSONRenderer {
     }
 
     /// The JSON `reductions` field: the explicit engine's reductions, then the SMT engine's methods. The methods
-    /// have their own statistics field (`RunStatistics.methods`); the JSON format printed them under `reductions`
-    /// before they had, and keeps them there so its output does not change.
+    /// have their own statistics field (`RunStatistics.methods`) and their own JSON field `methods`; the JSON format
+    /// printed them under `reductions` before they had, and keeps them there too, for the consumers that read them
+    /// there.
     static func reductionsField(_ statistics: RunStatistics) -> [String] { statistics.reductions + statistics.methods }
 
     /// One run's model-level fields.
@@ -231,6 +242,7 @@ public enum JSONRenderer {
             ("complete", .bool(statistics.complete)),
             ("stopReason", statistics.stopReason.map { .string($0.description) } ?? .null),
             ("reductions", .array(Self.reductionsField(statistics).map { .string($0) })),
+            ("methods", .array(statistics.methods.map { .string($0) })),
             ("notes", .array(statistics.notes.map { .string($0) })),
             ("threads", .int(statistics.threads)),
             ("expectationsMet", .bool(result.expectationsMet)),

@@ -9,7 +9,7 @@ struct ProcessBudgetOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Bound the whole process's memory (resident bytes); accepts K, M, G, T suffixes.", valueName: "BYTES"))
     var maxMemory: String?
 
-    @Option(help: "Stop the whole command after this many seconds (loading, search and output included).")
+    @Option(help: ArgumentHelp("Stop the whole command after this many seconds (loading, search and output included).", valueName: "SECONDS"))
     var timeout: Double?
 
     func validate() throws {
@@ -39,10 +39,10 @@ struct ProcessBudgetOptions: ParsableArguments {
 struct BudgetOptions: ParsableArguments {
     @OptionGroup var process: ProcessBudgetOptions
 
-    @Option(help: "Stop each search after this many distinct states (exit 3 if verdicts are missing).")
+    @Option(help: ArgumentHelp("Stop each search after this many distinct states (exit 3 if verdicts are missing).", valueName: "N"))
     var maxStates: Int?
 
-    @Option(help: "Search threads (default: all cores). Results and traces are the same for every thread count.")
+    @Option(help: ArgumentHelp("Search threads (default: all cores). Results and traces are the same for every thread count.", valueName: "N"))
     var threads: Int = ProcessInfo.processInfo.activeProcessorCount
 
     func validate() throws {

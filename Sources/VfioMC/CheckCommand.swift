@@ -8,22 +8,6 @@ import Reports
 import Review
 import SMT
 
-/// Options shared by the commands that load models.
-struct ModelOptions: ParsableArguments {
-    @Option(name: .customLong("const"), help: ArgumentHelp("Override a constant: NAME=VALUE (repeatable).", valueName: "NAME=VALUE"))
-    var constants: [String] = []
-
-    /// The parsed overrides.
-    func overrides() throws -> [ConstantOverride] {
-        try constants.map { text in
-            guard let equals = text.firstIndex(of: "="), equals != text.startIndex else {
-                throw ValidationError("--const expects NAME=VALUE, got '\(text)'")
-            }
-            return ConstantOverride(name: String(text[..<equals]), value: String(text[text.index(after: equals)...]))
-        }
-    }
-}
-
 /// `vfio-mc check`: explore every model and compare each verdict with its expectation.
 struct CheckCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -43,10 +27,7 @@ struct CheckCommand: ParsableCommand {
 
     @OptionGroup(title: "Output") var output: OutputOptions
 
-    @Option(name: .customLong("variant"),
-            help: ArgumentHelp("Pin a variant to one of its values: NAME=VALUE (repeatable); the others range over theirs.",
-                               valueName: "NAME=VALUE"))
-    var variants: [String] = []
+    @OptionGroup var variants: VariantOptions
 
     @Flag(help: "Print one JSON document (see docs/cli.md) instead of text.")
     var json = false
@@ -59,11 +40,8 @@ struct CheckCommand: ParsableCommand {
     @Flag(help: "Do not reduce by symmetry over scalarsets (on by default when a model declares one).")
     var noSymmetry = false
 
-    @Option(help: "The engine: explicit (breadth-first search), smt (Z3: BMC, k-induction, PDR; lassos and liveness-to-safety for liveness) or both (cross-checked, liveness included).")
+    @Option(help: ArgumentHelp("The engine: explicit (breadth-first search), smt (Z3: BMC, k-induction, PDR; lassos and liveness-to-safety for liveness) or both (cross-checked, liveness included).", valueName: "ENGINE"))
     var engine: EngineSelection = .explicit
-
-    @Option(help: "Deepest bound for the SMT engine's BMC and k-induction.")
-    var smtDepth: Int = 40
 
     @Flag(help: ArgumentHelp("Fail (exit 1) when a property that holds is trivial or vacuous and its expect line does not say "
                              + "'holds trivially' or 'holds vacuously', or says so of a property that is not; and when an action "
@@ -78,21 +56,6 @@ struct CheckCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Also write JUnit XML (one test case per property) to this file.", valueName: "FILE"))
     var junit: String?
 
-    func validate() throws {
-        _ = try model.overrides()
-        _ = try pins()
-    }
-
-    /// The parsed `--variant` pins.
-    func pins() throws -> [VariantPin] {
-        try variants.map { text in
-            guard let equals = text.firstIndex(of: "="), equals != text.startIndex, text.index(after: equals) != text.endIndex else {
-                throw ValidationError("--variant expects NAME=VALUE, got '\(text)'")
-            }
-            return VariantPin(name: String(text[..<equals]), value: String(text[text.index(after: equals)...]))
-        }
-    }
-
     func run() throws {
         try output.start()
         var settings = CheckSettings(engines: engine, explorer: try budget.start(), smt: smtOptions)
@@ -103,7 +66,7 @@ struct CheckCommand: ParsableCommand {
         }
         if !json { settings.smtFinished = { [smt] details, file in smt.printDetails(details, file: file) } }
         let overrides = try model.overrides()
-        let pins = try pins()
+        let pins = try variants.pins()
         let files = try ModelLoading.modelFilesOrExit(paths)
         var matrices: [MatrixResult] = []
         var failures: [LoadFailure] = []
@@ -150,7 +113,7 @@ struct CheckCommand: ParsableCommand {
 
     /// The SMT engine's options for a run with `explorer`'s budget, with the time left of the command's limit.
     private var smtOptions: @Sendable (ExplorerOptions) -> SMTOptions {
-        { [smt, smtDepth] explorer in smt.options(maxDepth: smtDepth, explorer: explorer, timeoutSeconds: RunControl.remainingSeconds()) }
+        { [smt] explorer in smt.options(explorer: explorer, timeoutSeconds: RunControl.remainingSeconds()) }
     }
 }
 

@@ -28,18 +28,13 @@ struct DiffCommand: ParsableCommand {
 
     @OptionGroup(title: "Output") var output: OutputOptions
 
-    @Option(help: "The definition giving the next state of a combination path (as for `paths`).")
-    var next = "resolve"
-
-    @Option(help: "The definition telling whether a request is refused (as for `paths`).")
-    var fails = "einval"
+    @OptionGroup(title: "Combination paths") var paths: PathDefinitionOptions
 
     @OptionGroup(title: "Budgets") var budget: BudgetOptions
 
     func validate() throws {
         if against == nil && proposed == nil { throw ValidationError("give two model files, or one model and --against REV") }
         if against != nil && proposed != nil { throw ValidationError("give either a second model file or --against REV, not both") }
-        _ = try model.overrides()
     }
 
     func run() throws {
@@ -58,7 +53,7 @@ struct DiffCommand: ParsableCommand {
         let outcome: DiffOutcome
         do {
             outcome = try DiffOutcome.compare(base: baseInput, proposed: proposedInput, overrides: overrides, options: options,
-                                              paths: ModelDiff.PathDefinitions(next: next, fails: fails))
+                                              paths: paths.definitions)
         } catch let error as ReviewError {
             printError(error.message)
             throw ExitCode(2)

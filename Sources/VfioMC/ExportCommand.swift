@@ -20,7 +20,7 @@ struct ExportCommand: ParsableCommand {
     @Argument(help: "A model file.")
     var file: String
 
-    @Option(help: "rv-dot, dot or promela.")
+    @Option(help: ArgumentHelp("rv-dot, dot or promela.", valueName: "FORMAT"))
     var format: ExportFormat
 
     @Option(help: ArgumentHelp("Write to this file (atomically) instead of standard output.", valueName: "FILE"))
@@ -28,20 +28,19 @@ struct ExportCommand: ParsableCommand {
 
     @OptionGroup var model: ModelOptions
 
-    @Option(help: "The device whose automaton is exported (a position 0, 1, ... or a name such as 'Dev 1').")
+    @Option(help: ArgumentHelp("The device whose automaton is exported (a position 0, 1, ... or a name such as 'Dev 1').", valueName: "DEVICE"))
     var device: String?
 
-    @Option(help: "The device state variable (default: the first the projection finds).")
+    @Option(help: ArgumentHelp("The device state variable (default: the first the projection finds).", valueName: "NAME"))
     var variable: String?
 
-    @Option(help: "Event names of the automaton: actions (the actions that make each change) or targets (to_<state>).")
+    @Option(help: ArgumentHelp("Event names of the automaton: actions (the actions that make each change) or targets (to_<state>).", valueName: "NAMING"))
     var events: AutomatonExport.EventNaming = .actions
 
     func validate() throws {
         if format == .promela && (device != nil || variable != nil) {
             throw ValidationError("--device and --variable apply to rv-dot and dot; promela translates the whole model")
         }
-        _ = try model.overrides()
     }
 
     func run() throws {

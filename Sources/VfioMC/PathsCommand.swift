@@ -17,11 +17,7 @@ struct PathsCommand: ParsableCommand {
     @Argument(help: "A model file.")
     var file: String
 
-    @Option(help: "The definition giving the next state.")
-    var next = "resolve"
-
-    @Option(help: "The definition telling whether a request is refused.")
-    var fails = "einval"
+    @OptionGroup(title: "Combination paths") var paths: PathDefinitionOptions
 
     @OptionGroup var model: ModelOptions
 
@@ -31,7 +27,7 @@ struct PathsCommand: ParsableCommand {
         try output.start()
         let system = try ModelLoading.systemOrExit(file, overrides: try model.overrides())
         do {
-            for entry in try CombinationPaths.compute(system: system, next: next, fails: fails) { print(entry.line) }
+            for entry in try CombinationPaths.compute(system: system, next: paths.next, fails: paths.fails) { print(entry.line) }
         } catch {
             printError("error: \(file): \(error)")
             throw ExitCode(2)

@@ -33,12 +33,9 @@ struct ReplayCommand: ParsableCommand {
 
     @OptionGroup(title: "Budgets") var budget: ProcessBudgetOptions
 
-    @Option(name: .customLong("variant"),
-            help: ArgumentHelp("Pin a variant to one of its values: NAME=VALUE (repeatable); the log is replayed under the "
-                               + "combinations that remain.", valueName: "NAME=VALUE"))
-    var variants: [String] = []
+    @OptionGroup var variants: VariantOptions
 
-    @Option(help: "The log's format: auto, native or qemu.")
+    @Option(help: ArgumentHelp("The log's format: auto, native or qemu.", valueName: "FORMAT"))
     var format: EventLog.Format = .auto
 
     @Option(name: .customLong("map"), help: ArgumentHelp("Map a log device to a model device: NAME=INDEX or NAME=DEVICE (repeatable).",
@@ -49,10 +46,10 @@ struct ReplayCommand: ParsableCommand {
                                valueName: "EXPR"))
     var start: String?
 
-    @Option(help: "The device state variable the events refer to (default: the first the projection finds).")
+    @Option(help: ArgumentHelp("The device state variable the events refer to (default: the first the projection finds).", valueName: "NAME"))
     var stateVariable: String?
 
-    @Option(help: "The longest path of model transitions that may match one event.")
+    @Option(help: ArgumentHelp("The longest path of model transitions that may match one event.", valueName: "K"))
     var maxSteps: Int = 64
 
     @Flag(help: "Require a complete run: after the last event the model must be able to finish (a terminal state).")
@@ -61,29 +58,15 @@ struct ReplayCommand: ParsableCommand {
     func validate() throws {
         if maxSteps < 1 { throw ValidationError("--max-steps must be at least 1") }
         _ = try parsedMappings()
-        _ = try model.overrides()
-        _ = try pins()
     }
 
-    /// The parsed `--variant` pins.
-    private func pins() throws -> [VariantPin] {
-        try variants.map { text in
-            guard let equals = text.firstIndex(of: "="), equals != text.startIndex, text.index(after: equals) != text.endIndex else {
-                throw ValidationError("--variant expects NAME=VALUE, got '\(text)'")
-            }
-            return VariantPin(name: String(text[..<equals]), value: String(text[text.index(after: equals)...]))
-        }
-    }
-
+    /// The parsed `--map` entries: log device name -> model device.
     private func parsedMappings() throws -> [String: String] {
         var result: [String: String] = [:]
         for text in mappings {
-            guard let equals = text.lastIndex(of: "="), equals != text.startIndex, text.index(after: equals) != text.endIndex else {
-                throw ValidationError("--map expects NAME=INDEX, got '\(text)'")
-            }
-            let name = String(text[..<equals])
-            guard result[name] == nil else { throw ValidationError("--map: '\(name)' is mapped twice") }
-            result[name] = String(text[text.index(after: equals)...])
+            let pair = try NameValue.parse(text, option: "--map", valueName: "INDEX", atLast: true)
+            guard result[pair.name] == nil else { throw ValidationError("--map: '\(pair.name)' is mapped twice") }
+            result[pair.name] = pair.value
         }
         return result
     }
@@ -98,7 +81,7 @@ struct ReplayCommand: ParsableCommand {
         options.requireComplete = complete
         let outcome: ReplayOutcome
         do {
-            outcome = try ReplaySession.replay(model: file, log: log, format: format, overrides: try model.overrides(), pins: try pins(),
+            outcome = try ReplaySession.replay(model: file, log: log, format: format, overrides: try model.overrides(), pins: try variants.pins(),
                                                start: start, options: options)
         } catch let error as ReviewError {
             printError(error.message)

@@ -25,7 +25,7 @@ struct ReportCommand: ParsableCommand {
     @Argument(help: "Model files or directories.")
     var paths: [String]
 
-    @Option(help: "The output directory.")
+    @Option(help: ArgumentHelp("The output directory.", valueName: "DIR"))
     var out: String
 
     @OptionGroup var model: ModelOptions
@@ -37,10 +37,6 @@ struct ReportCommand: ParsableCommand {
 
     @Flag(help: "Do not reduce by symmetry over scalarsets (on by default when a model declares one).")
     var noSymmetry = false
-
-    func validate() throws {
-        _ = try model.overrides()
-    }
 
     func run() throws {
         let overrides = try model.overrides()

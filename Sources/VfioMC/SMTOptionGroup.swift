@@ -8,6 +8,9 @@ extension SMTMethod: ExpressibleByArgument {}
 /// The SMT engine's options for `check`: how it decides safety properties, and what it prints besides the
 /// verdicts. Kept apart from `CheckCommand` so the engine's options live in one place.
 struct SMTOptionGroup: ParsableArguments, Sendable {
+    @Option(help: ArgumentHelp("Deepest bound for the SMT engine's BMC and k-induction.", valueName: "K"))
+    var smtDepth: Int = 40
+
     @Option(help: ArgumentHelp("How the SMT engine decides properties: bmc (bounded model checking only; lassos for liveness), kind (BMC and k-induction up to --smt-depth; lassos for liveness), pdr (IC3/PDR through Z3's Spacer, unbounded, and liveness-to-safety under PDR; BMC rebuilds the traces) or auto (BMC and k-induction up to depth 4, then PDR; for liveness lasso BMC up to depth 4, then PDR, then lasso BMC).", valueName: "METHOD"))
     var smtMethod: SMTMethod = .auto
 
@@ -21,6 +24,7 @@ struct SMTOptionGroup: ParsableArguments, Sendable {
     var smtStats = false
 
     func validate() throws {
+        if smtDepth < 0 { throw ValidationError("--smt-depth must be at least 0") }
         guard pdrQueryTimeout.isFinite, pdrQueryTimeout > 0 else {
             throw ValidationError("--pdr-query-timeout must be a positive number of seconds")
         }
@@ -28,9 +32,9 @@ struct SMTOptionGroup: ParsableArguments, Sendable {
 
     /// The SMT engine's options: these settings and the command's budget, as the explorer has it, with the time
     /// left of the command's limit.
-    func options(maxDepth: Int, explorer: ExplorerOptions, timeoutSeconds: Double?) -> SMTOptions {
+    func options(explorer: ExplorerOptions, timeoutSeconds: Double?) -> SMTOptions {
         var options = SMTOptions()
-        options.maxDepth = maxDepth
+        options.maxDepth = smtDepth
         options.method = smtMethod
         options.pdrQuerySeconds = pdrQueryTimeout
         options.budget = explorer.budget
