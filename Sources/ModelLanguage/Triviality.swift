@@ -144,15 +144,8 @@ public enum Triviality {
                 case .failure: return false
                 }
             }
-            // Next valuation (odometer); done when every digit wrapped.
-            var carry = digits.count - 1
-            while carry >= 0 {
-                position[carry] += 1
-                if position[carry] < digits[carry].count { break }
-                position[carry] = 0
-                carry -= 1
-            }
-            if carry < 0 { return true }
+            // Next valuation; done when every digit wrapped.
+            if !Odometer.advance(&position, radix: { digits[$0].count }) { return true }
         }
     }
 }

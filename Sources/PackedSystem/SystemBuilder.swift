@@ -133,13 +133,7 @@ public enum SystemBuilder {
             var words = Array(repeating: UInt64(0), count: layout.wordCount)
             for (cell, counter) in counters.enumerated() { layout.fields[cell].write(choices[cell][counter], into: &words) }
             states.append(words)
-            var position = choices.count - 1
-            while position >= 0 {
-                counters[position] += 1
-                if counters[position] < choices[position].count { break }
-                counters[position] = 0
-                position -= 1
-            }
+            _ = Odometer.advance(&counters, radix: { choices[$0].count })
         }
         return states
     }

@@ -49,13 +49,13 @@ public struct TextRenderer: Sendable {
     func summary(_ result: CheckResult) -> String {
         let statistics = result.statistics
         var summary = "\(statistics.states) states, \(statistics.transitions) transitions, depth \(statistics.depth), "
-            + "\(Self.seconds(statistics.seconds)) s, \(Self.grouped(Int(statistics.statesPerSecond.rounded()))) states/s"
+            + "\(Markup.fixed(statistics.seconds, places: 2)) s, \(Markup.grouped(Int(statistics.statesPerSecond.rounded()))) states/s"
             + (statistics.threads > 1 ? " on \(statistics.threads) threads" : "")
         if result.engine == .smt {
             // The symbolic engine enumerates no states: its bounds and proofs are in the property notes. Its
             // statistics list the methods it ran (bmc, k-induction, pdr) where the explorer lists reductions.
             let methods = statistics.methods.isEmpty ? "" : " (" + statistics.methods.joined(separator: ", ") + ")"
-            return "symbolic run\(methods), \(Self.seconds(statistics.seconds)) s"
+            return "symbolic run\(methods), \(Markup.fixed(statistics.seconds, places: 2)) s"
         }
         if !statistics.reductions.isEmpty { summary += ", reductions: " + statistics.reductions.joined(separator: ", ") }
         return summary
@@ -98,20 +98,5 @@ public struct TextRenderer: Sendable {
             lines.append("  (the execution stays in the state of step \(loopStart) forever)")
         }
         return lines
-    }
-
-    static func seconds(_ value: Double) -> String {
-        let hundredths = Int((value * 100).rounded())
-        return "\(hundredths / 100).\(String(format: "%02d", hundredths % 100))"
-    }
-
-    static func grouped(_ value: Int) -> String {
-        let digits = String(value)
-        var result = ""
-        for (offset, character) in digits.enumerated() {
-            if offset > 0, (digits.count - offset) % 3 == 0 { result += "," }
-            result.append(character)
-        }
-        return result
     }
 }

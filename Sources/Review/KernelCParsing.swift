@@ -34,6 +34,23 @@ extension KernelExtractor {
 
         func at(_ text: String) -> Bool { current?.text == text }
 
+        /// `[VFIO_DEVICE_STATE_X] =`, the head of a designated initialiser: the state, without the prefix.
+        /// `what` names the `[` in the error when it is missing.
+        mutating func designator(_ what: String) throws -> CToken {
+            try expect("[", what)
+            let state = try stateName()
+            try expect("]", "']'")
+            try expect("=", "'='")
+            return state
+        }
+
+        /// Skips a `,` and says whether there was one (a list goes on after it).
+        mutating func comma() -> Bool {
+            guard at(",") else { return false }
+            position += 1
+            return true
+        }
+
         /// A `VFIO_DEVICE_STATE_*` name; the token returned holds the name without the prefix.
         mutating func stateName() throws -> CToken {
             guard let token = current, token.kind == .identifier, token.text.hasPrefix(KernelExtractor.statePrefix),
@@ -98,22 +115,16 @@ extension KernelExtractor {
         var entries: [TableEntry] = []
         try cursor.expect("{", "'{'")
         while !cursor.at("}") {
-            try cursor.expect("[", "'[' of a designated initialiser '[VFIO_DEVICE_STATE_X] = { ... }'")
-            let row = try cursor.stateName()
-            try cursor.expect("]", "']'")
-            try cursor.expect("=", "'='")
+            let row = try cursor.designator("'[' of a designated initialiser '[VFIO_DEVICE_STATE_X] = { ... }'")
             try cursor.expect("{", "'{' opening the row of \(row.text)")
             while !cursor.at("}") {
-                try cursor.expect("[", "'[' of a designated initialiser '[VFIO_DEVICE_STATE_Y] = VFIO_DEVICE_STATE_Z'")
-                let column = try cursor.stateName()
-                try cursor.expect("]", "']'")
-                try cursor.expect("=", "'='")
+                let column = try cursor.designator("'[' of a designated initialiser '[VFIO_DEVICE_STATE_Y] = VFIO_DEVICE_STATE_Z'")
                 let value = try cursor.stateName()
                 entries.append(TableEntry(row: row, column: column, value: value))
-                if cursor.at(",") { cursor.position += 1 } else { break }
+                if !cursor.comma() { break }
             }
             try cursor.expect("}", "'}' closing the row of \(row.text), or ','")
-            if cursor.at(",") { cursor.position += 1 } else { break }
+            if !cursor.comma() { break }
         }
         try cursor.expect("}", "'}' closing vfio_from_fsm_table, or ','")
         try cursor.expect(";", "';' after vfio_from_fsm_table's initialiser")
@@ -125,12 +136,9 @@ extension KernelExtractor {
         var entries: [(CToken, StateNeeds)] = []
         try cursor.expect("{", "'{'")
         while !cursor.at("}") {
-            try cursor.expect("[", "'[' of a designated initialiser")
-            let state = try cursor.stateName()
-            try cursor.expect("]", "']'")
-            try cursor.expect("=", "'='")
+            let state = try cursor.designator("'[' of a designated initialiser")
             entries.append((state, try flagExpression(&cursor, depth: 0)))
-            if cursor.at(",") { cursor.position += 1 } else { break }
+            if !cursor.comma() { break }
         }
         try cursor.expect("}", "'}' closing state_flags_table, or ','")
         return entries

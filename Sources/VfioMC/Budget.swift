@@ -65,6 +65,21 @@ struct BudgetOptions: ParsableArguments {
     }
 }
 
+/// The explicit search of `check` and `report`: its budgets and whether it reduces by symmetry.
+struct SearchOptions: ParsableArguments {
+    @OptionGroup var budget: BudgetOptions
+
+    @Flag(help: "Do not reduce by symmetry over scalarsets (on by default when a model declares one).")
+    var noSymmetry = false
+
+    /// Starts the command's budget (see `BudgetOptions.start`) and returns the explorer options, symmetry set.
+    func start() throws -> ExplorerOptions {
+        var options = try budget.start()
+        options.symmetry = !noSymmetry
+        return options
+    }
+}
+
 /// The whole command's budget. The search stops cooperatively: between batches it asks `interruption`, which
 /// reports a signal (SIGINT, SIGTERM) or a spent budget, and the command then writes its partial results. For
 /// the phases that do not poll (loading, grounding, liveness on a huge graph), a watchdog thread ends the

@@ -32,13 +32,10 @@ struct CheckCommand: ParsableCommand {
     @Flag(help: "Print one JSON document (see docs/cli.md) instead of text.")
     var json = false
 
-    @OptionGroup(title: "Budgets") var budget: BudgetOptions
+    @OptionGroup(title: "Search and budgets") var search: SearchOptions
 
     @Flag(help: "Also print witnesses for reachable goals.")
     var witnesses = false
-
-    @Flag(help: "Do not reduce by symmetry over scalarsets (on by default when a model declares one).")
-    var noSymmetry = false
 
     @Option(help: ArgumentHelp("The engine: explicit (breadth-first search), smt (Z3: BMC, k-induction, PDR; lassos and liveness-to-safety for liveness) or both (cross-checked, liveness included).", valueName: "ENGINE"))
     var engine: EngineSelection = .explicit
@@ -58,8 +55,7 @@ struct CheckCommand: ParsableCommand {
 
     func run() throws {
         try output.start()
-        var settings = CheckSettings(engines: engine, explorer: try budget.start(), smt: smtOptions)
-        settings.explorer.symmetry = !noSymmetry
+        var settings = CheckSettings(engines: engine, explorer: try search.start(), smt: smtOptions)
         if !json && isatty(STDERR_FILENO) != 0 {
             settings.progress = { ProgressLine.show($0) }
             settings.explicitFinished = { ProgressLine.clear() }

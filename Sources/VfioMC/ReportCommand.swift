@@ -33,15 +33,11 @@ struct ReportCommand: ParsableCommand {
     @Flag(help: "Include run times, rates and memory figures (the output then differs from run to run).")
     var timings = false
 
-    @OptionGroup(title: "Budgets") var budget: BudgetOptions
-
-    @Flag(help: "Do not reduce by symmetry over scalarsets (on by default when a model declares one).")
-    var noSymmetry = false
+    @OptionGroup(title: "Search and budgets") var search: SearchOptions
 
     func run() throws {
         let overrides = try model.overrides()
-        var explorerOptions = try budget.start()
-        explorerOptions.symmetry = !noSymmetry
+        let explorerOptions = try search.start()
         let files = try ModelLoading.modelFilesOrExit(paths)
         // The verdict matrix, sanity and coverage come from the same variant loop as `check` (explicit engine).
         let settings = CheckSettings(engines: .explicit, explorer: explorerOptions)
@@ -49,7 +45,6 @@ struct ReportCommand: ParsableCommand {
         let slugs = ReportGenerator.slugs(forFiles: shown)
         var reports: [ModelReport] = []
         var failures: [LoadFailure] = []
-        var budgetStops = 0
         for (index, file) in files.enumerated() {
             // A report is written complete or not at all: after SIGINT or SIGTERM the directory is left untouched.
             if let code = RunControl.signalExitCode {
@@ -60,8 +55,7 @@ struct ReportCommand: ParsableCommand {
             case .failure(let failure):
                 let messages = failure.messages.map { $0.replacingOccurrences(of: file, with: shown[index]) }
                 printError(messages.joined(separator: "\n"))
-                failures.append(LoadFailure(file: shown[index], messages: messages))
-                if failure.stopReason != nil { budgetStops += 1 }
+                failures.append(LoadFailure(file: shown[index], messages: messages, stopReason: failure.stopReason))
             case .success(let system):
                 var report = ModelReport(analysing: system, file: shown[index], slug: slugs[index], options: explorerOptions)
                 if case .success(let matrix) = SystemChecking.checkMatrix(file, overrides: overrides, pins: [], settings: settings) {
@@ -85,8 +79,7 @@ struct ReportCommand: ParsableCommand {
             throw ExitCode(2)
         }
         // Every combination's verdicts count, as for `check`.
-        let code = ExitStatus.code(results: reports.flatMap { $0.matrix?.results ?? [$0.result] }, loadFailures: failures.count - budgetStops,
-                                   budgetStops: budgetStops)
+        let code = ExitStatus.code(results: reports.flatMap { $0.matrix?.results ?? [$0.result] }, loadFailures: failures)
         if code != 0 { throw ExitCode(code) }
     }
 }
