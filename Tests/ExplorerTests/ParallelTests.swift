@@ -104,6 +104,38 @@ import Testing
         }
     }
 
+    /// 216,000 states: the index grows past `StateStore.parallelReindexMinimum`, so two threads rebuild it
+    /// together (a compare-exchange per state, with tagged entries); every state is still found at its number,
+    /// and the store equals the one-thread store.
+    @Test func parallelIndexRebuildFindsEveryState() throws {
+        let model = """
+            model cube
+            var a: 0..59 = 0
+            var b: 0..59 = 0
+            var c: 0..59 = 0
+            action incA when a < 59 { a := a + 1 }
+            action incB when b < 59 { b := b + 1 }
+            action incC when c < 59 { c := c + 1 }
+            reachable Corner: a == 59 && b == 59 && c == 59
+            """
+        let system = try buildSystem(model)
+        #expect(216_000 > StateStore.parallelReindexMinimum * 3)
+        let one = ExplicitExplorer(system: system, file: "test.vmc").run().graph.store
+        var options = ExplorerOptions()
+        options.threads = 2
+        let many = ExplicitExplorer(system: system, options: options, file: "test.vmc").run().graph.store
+        #expect(one.count == 216_000)
+        #expect(many.count == one.count)
+        var mismatches = 0
+        for index in 0..<min(one.count, many.count) {
+            if many.find(many.state(index)) != index || many.stateArray(index) != one.stateArray(index)
+                || many.parent(index) != one.parent(index) || many.action(index) != one.action(index) {
+                mismatches += 1
+            }
+        }
+        #expect(mismatches == 0)
+    }
+
     @Test func mixedModelFindsEveryKindOfViolation() throws {
         let result = try explore(Self.mixed)
         #expect(result.statistics.states == 32_768)
