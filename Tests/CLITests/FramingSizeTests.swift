@@ -19,4 +19,17 @@ import Testing
         ])
         #expect(run.status == 0, "v1-framing.vmc with \(size):\n\(run.stdout)\(run.stderr)")
     }
+
+    /// Units of device state and the largest read() of the source driver (v2-rechunk.vmc).
+    static let v2Sizes: [(total: Int, read: Int)] = (1...4).flatMap { total in (1...3).map { (total, $0) } }
+
+    @Test(arguments: v2Sizes.indices)
+    func v2RechunkVerdictsHoldForEverySize(index: Int) throws {
+        let size = Self.v2Sizes[index]
+        let run = try CLITests.run([
+            "check", "--strict", "--const", "TOTAL=\(size.total)", "--const", "RMAX=\(size.read)",
+            CLITests.repositoryModel("v2-rechunk.vmc"),
+        ])
+        #expect(run.status == 0, "v2-rechunk.vmc with \(size):\n\(run.stdout)\(run.stderr)")
+    }
 }
