@@ -85,6 +85,9 @@ public struct SMTRun: EngineRun, Sendable {
     public let invariants: [(property: String, invariant: String)]
 }
 
+/// Thrown to end a phase that has no query to interrupt (the encoding) when the run must stop.
+private struct Stopped: Error {}
+
 /// What is known about one property during a run.
 enum Finding {
     case undecided
@@ -149,6 +152,8 @@ private final class SymbolicRun {
     func run() -> SMTRun {
         do {
             try check()
+        } catch is Stopped {
+            // `mustStop()` recorded why.
         } catch {
             stopReason = .engineError("\(error)")
         }
@@ -170,7 +175,7 @@ private final class SymbolicRun {
 
     private func check() throws {
         let z3 = try Z3Context(memoryMegabytes: memoryMegabytes, interruption: options.budget.interruption)
-        let encoding = try SystemEncoding(z3: z3, system: system)
+        let encoding = try SystemEncoding(z3: z3, system: system, poll: { if self.mustStop() { throw Stopped() } })
         let search = Search(z3: z3, encoding: encoding, decoder: TraceDecoder(system: system),
                             bmc: try BoundedModelChecker(encoding: encoding, memoryMegabytes: memoryMegabytes),
                             induction: try KInduction(encoding: encoding, memoryMegabytes: memoryMegabytes),

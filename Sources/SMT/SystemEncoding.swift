@@ -31,7 +31,9 @@ final class SystemEncoding {
     let actionBoundsFailure: Term
     /// `x` is a deadlock: no action enabled and no `terminal` predicate true.
     let deadlock: Term
-    init(z3: Z3Context, system: TransitionSystem) throws {
+    /// `poll` is called before each ground action is encoded and may throw to end the encoding: on the large
+    /// v2 models encoding takes seconds (tables indexed by symbolic values), longer than a short time limit.
+    init(z3: Z3Context, system: TransitionSystem, poll: () throws -> Void = {}) throws {
         self.z3 = z3
         self.system = system
         pre = try Self.makeFrame(z3, system, name: "x")
@@ -44,6 +46,7 @@ final class SystemEncoding {
         var bounds: [Term] = []
         var assertions: [Int: [Term]] = [:]
         for action in system.actions {
+            try poll()
             let encoding = try ActionEncoder.encode(action, expressions: expressions, next: post.cells)
             transitions.append(encoding.transition)
             successors.append(encoding.hasSuccessor)

@@ -49,4 +49,13 @@ import Testing
         #expect(run.result.properties.first { $0.name == "deadlock" }?.verdict == .holds)
         #expect(run.result.statistics.stopReason == nil)
     }
+
+    /// The encoding polls the run's interruption before each ground action (on the v2 QEMU models it takes
+    /// seconds and has no query to interrupt): an interruption that answers at once ends the run with its reason,
+    /// not with an engine error.
+    @Test func theEncodingStopsAtTheInterruption() throws {
+        let (run, _) = try Self.run { $0.budget.interruption = { .signal(name: "SIGINT") } }
+        #expect(run.result.statistics.stopReason == .signal(name: "SIGINT"))
+        #expect(run.result.properties.allSatisfy { $0.verdict == .unknown })
+    }
 }
