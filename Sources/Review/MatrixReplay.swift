@@ -43,26 +43,4 @@ public struct MatrixReplay: Sendable {
 
     /// 0 when some combination allows the log, 1 when none does.
     public var exitCode: Int32 { accepting.isEmpty ? 1 : 0 }
-
-    /// The summary (one line per combination: accepts, or the first event it rejects), then each replay's report.
-    public func render(logName: String) -> String {
-        var lines = ["\(logName): accepted by \(accepting.count) of \(runs.count) combination\(runs.count == 1 ? "" : "s")"]
-        for (index, run) in runs.enumerated() {
-            let outcome: String
-            if let rejection = run.result.rejection {
-                outcome = "rejects event \(rejection.eventIndex + 1) (line \(rejection.event.line): \(rejection.event.description))"
-            } else if !run.result.conforms {
-                outcome = "accepts the events, but the run is not complete (--complete)"
-            } else {
-                outcome = "accepts"
-            }
-            lines.append("  #\(index + 1) \(run.assignment): \(outcome)")
-        }
-        for (index, run) in runs.enumerated() {
-            lines.append("")
-            lines.append("== #\(index + 1) \(run.assignment)")
-            lines.append(run.result.render(logName: logName).trimmingCharacters(in: .newlines))
-        }
-        return lines.joined(separator: "\n") + "\n"
-    }
 }

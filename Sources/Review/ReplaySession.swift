@@ -8,14 +8,6 @@ public enum ReplayOutcome: Sendable {
     /// A model with variants: each combination that remains after the pins.
     case matrix(MatrixReplay)
 
-    /// The text `vfio-mc replay` prints.
-    public func render(logName: String) -> String {
-        switch self {
-        case .single(let result): return result.render(logName: logName)
-        case .matrix(let matrix): return matrix.render(logName: logName)
-        }
-    }
-
     /// 0 when the log conforms (to some combination), else 1.
     public var exitCode: Int32 {
         switch self {

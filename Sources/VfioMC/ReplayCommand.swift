@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import ModelLanguage
+import Reports
 import Review
 
 /// `vfio-mc replay`: check that an observed sequence of protocol events is a behaviour of a model.
@@ -87,7 +88,7 @@ struct ReplayCommand: ParsableCommand {
             printError(error.message)
             throw ExitCode(2)
         }
-        print(outcome.render(logName: log), terminator: "")
+        print(ReplayTextRenderer.render(outcome, logName: log), terminator: "")
         if outcome.exitCode != 0 { throw ExitCode(outcome.exitCode) }
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import ModelLanguage
 import PackedSystem
+import Reports
 import Review
 import Testing
 
@@ -41,7 +42,7 @@ func exampleLog(_ name: String) throws -> String {
     /// rejected at its first SET to STOP, and the report names the RUNNING_P2P SET the model would have emitted.
     @Test func qemu80SourceIsRejectedByTheQemu82ModelAtItsFirstStop() throws {
         let result = try replayFromEntries(try exampleLog("qemu80-source.log"), model: "v2-qemu-p2p.vmc", constants: ["N": "2"])
-        let text = result.render(logName: "test.log")
+        let text = ReplayTextRenderer.render(result, logName: "test.log")
         #expect(result.mode == .events)
         #expect(!result.conforms, result.report)
         #expect(result.rejection?.event.line == 3)
@@ -72,7 +73,7 @@ func exampleLog(_ name: String) throws -> String {
         #expect(result.conforms, result.report)
         #expect(result.steps.count == 14)
         #expect(result.start == nil || result.start == "the initial states")
-        let text = result.render(logName: "test.log")
+        let text = ReplayTextRenderer.render(result, logName: "test.log")
         #expect(text.contains("matching the events it emits (set, state)"))
         #expect(text.contains("line  9  0000:01:00.0 state PRE_COPY_P2P  ->  (same step)"), result.report)
         #expect(text.contains("ph = S_CLEANUP"))
@@ -85,7 +86,7 @@ func exampleLog(_ name: String) throws -> String {
         #expect(result.conforms, result.report)
         #expect(result.start == "entry destination")
         #expect(result.attempts == ["the initial states: rejects line 3 (0000:01:00.0 set RESUMING ok recover RUNNING)"])
-        #expect(result.render(logName: "test.log").contains("start: entry destination"))
+        #expect(ReplayTextRenderer.render(result, logName: "test.log").contains("start: entry destination"))
     }
 
     /// A failed SET is in the log (QEMU traces the request, then the state it caches: RUNNING after the reset), and
@@ -118,7 +119,7 @@ func exampleLog(_ name: String) throws -> String {
         let result = try replayFromEntries(log, model: "v2-qemu-p2p.vmc", constants: ["N": "2"], options: options)
         #expect(result.conforms, result.report)
         #expect(result.completion == .finished)
-        let text = result.render(logName: "test.log")
+        let text = ReplayTextRenderer.render(result, logName: "test.log")
         #expect(text.contains("ph = S_NOTIFY"), result.report)
         #expect(text.contains("mfail = true"), result.report)
         // Without the failure the same log is impossible: the stop handlers would not have restarted the VM.
@@ -138,11 +139,11 @@ func exampleLog(_ name: String) throws -> String {
         options.requireComplete = true
         let result = try replayFromEntries(log, model: "v2-qemu-p2p.vmc", constants: ["N": "2"], options: options)
         #expect(result.conforms, result.report)
-        #expect(result.render(logName: "test.log").contains("pre[0] = true, ph = S_NOTIFY"), result.report)
+        #expect(ReplayTextRenderer.render(result, logName: "test.log").contains("pre[0] = true, ph = S_NOTIFY"), result.report)
         // A recover state the model never asks for at setup is rejected, and the report names the real one.
         let wrong = try replayFromEntries("d0 set PRE_COPY fail STOP recover STOP\n", model: "v2-qemu-p2p.vmc", constants: ["N": "2"])
         #expect(wrong.rejection?.event.line == 1)
-        #expect(wrong.render(logName: "test.log").contains("d0 set PRE_COPY fail RUNNING recover RUNNING  (q_result)"), wrong.report)
+        #expect(ReplayTextRenderer.render(wrong, logName: "test.log").contains("d0 set PRE_COPY fail RUNNING recover RUNNING  (q_result)"), wrong.report)
     }
 
     /// A request with no result (QEMU died, or the log was cut) has an unknown outcome: any emitted result fits.
@@ -166,7 +167,7 @@ func exampleLog(_ name: String) throws -> String {
                                                 constants: ["N": "2"])
         #expect(destination.start == "entry destination", destination.report)
         #expect(destination.rejection?.event.line == 8, destination.report)
-        #expect(destination.render(logName: "test.log").contains("0000:01:00.0 set RUNNING ok recover ERROR  (q_result)"),
+        #expect(ReplayTextRenderer.render(destination, logName: "test.log").contains("0000:01:00.0 set RUNNING ok recover ERROR  (q_result)"),
                 destination.report)
     }
 
@@ -177,7 +178,7 @@ func exampleLog(_ name: String) throws -> String {
                                            constants: ["N": "2"])
         #expect(result.conforms, result.report)
         #expect(result.unrecordedKinds == ["state"])
-        #expect(result.render(logName: "test.log").contains("note: the log records no 'state' events; the model's are not required"))
+        #expect(ReplayTextRenderer.render(result, logName: "test.log").contains("note: the log records no 'state' events; the model's are not required"))
     }
 
     static let resetModel = """
@@ -207,14 +208,14 @@ func exampleLog(_ name: String) throws -> String {
         let unrecorded = try replayFromEntries("a set STOP fail ERROR\na set STOP ok\n", modelText: Self.resetModel)
         #expect(unrecorded.conforms, unrecorded.report)
         #expect(unrecorded.unrecordedKinds == ["reset"])
-        #expect(missing.render(logName: "test.log").contains("  a reset RUNNING  (reset(1))"), missing.report)
+        #expect(ReplayTextRenderer.render(missing, logName: "test.log").contains("  a reset RUNNING  (reset(1))"), missing.report)
     }
 
     @Test func eventsOfAKindTheModelNeverEmitsAreNotCheckedAndSaidSo() throws {
         let result = try replayFromEntries("a set STOP ok\na state STOP\n", modelText: Self.resetModel)
         #expect(result.conforms, result.report)
         #expect(result.uncheckedLines == [2])
-        #expect(result.render(logName: "test.log").contains("note: 1 event is not checked (line 2): the model emits no events of that kind"))
+        #expect(ReplayTextRenderer.render(result, logName: "test.log").contains("note: 1 event is not checked (line 2): the model emits no events of that kind"))
     }
 
     @Test func anUnknownStateNameIsAnError() throws {
@@ -228,7 +229,7 @@ func exampleLog(_ name: String) throws -> String {
         let withoutEvents = patched(text, " emits reset(d, st[d])", "")
         let result = try replayFromEntries("a set STOP ok\n", modelText: withoutEvents)
         #expect(result.mode == .stateProjection)
-        #expect(result.render(logName: "test.log").contains("(state-projection matching: the model declares no events)"))
+        #expect(ReplayTextRenderer.render(result, logName: "test.log").contains("(state-projection matching: the model declares no events)"))
     }
 
     /// Variants: each combination replays from its own entry points, and `--start` works per combination.
@@ -278,7 +279,7 @@ func exampleLog(_ name: String) throws -> String {
         let lines = QEMUTrace.source82(devices: 1, preCopy: preCopy)
         let result = try replayFromEntries(lines.joined(separator: "\n") + "\n", model: "v2-qemu80.vmc")
         #expect(result.rejection?.event.line == 3, result.report)
-        #expect(result.render(logName: "test.log").contains("  0000:01:00.0 set STOP ok  (q_result)"), result.report)
+        #expect(ReplayTextRenderer.render(result, logName: "test.log").contains("  0000:01:00.0 set STOP ok  (q_result)"), result.report)
     }
 
     /// A failed SET leaves no set line in 8.0's trace, but the VM state handler still traces the state it
@@ -295,11 +296,11 @@ func exampleLog(_ name: String) throws -> String {
         options.requireComplete = true
         let result = try replayFromEntries(log, model: "v2-qemu80.vmc", options: options)
         #expect(result.conforms, result.report)
-        #expect(result.render(logName: "test.log").contains("ph = S_NOTIFY"), result.report)
+        #expect(ReplayTextRenderer.render(result, logName: "test.log").contains("ph = S_NOTIFY"), result.report)
         // Without failures the first line is already impossible: a successful SET to STOP is traced before it.
         let noFailures = try replayFromEntries(log, model: "v2-qemu80.vmc", constants: ["FAILURES": "false"])
         #expect(noFailures.rejection?.event.line == 1, noFailures.report)
-        #expect(noFailures.render(logName: "test.log").contains("  0000:01:00.0 set STOP ok  (q_result)"), noFailures.report)
+        #expect(ReplayTextRenderer.render(noFailures, logName: "test.log").contains("  0000:01:00.0 set STOP ok  (q_result)"), noFailures.report)
     }
 
     /// On the destination, a failed SET to RUNNING followed by a reset (the device lost its migrated state) leaves
@@ -309,9 +310,9 @@ func exampleLog(_ name: String) throws -> String {
             + "vfio_vmstate_change  (0000:01:00.0) running 1 reason running device state RUNNING\n"
         let result = try replayFromEntries(lost, model: "v2-qemu80.vmc")
         #expect(result.conforms, result.report)
-        #expect(result.render(logName: "test.log").contains("prog = false"), result.report)
+        #expect(ReplayTextRenderer.render(result, logName: "test.log").contains("prog = false"), result.report)
         let good = try replayFromEntries(try exampleLog("qemu80-one-device-destination.trace"), model: "v2-qemu80.vmc")
-        #expect(good.render(logName: "test.log").contains("prog = true"), good.report)
+        #expect(ReplayTextRenderer.render(good, logName: "test.log").contains("prog = true"), good.report)
     }
 
     /// QEMU 8.0 took one migratable device (disputes.md D8): a two-device log is an error against this model.

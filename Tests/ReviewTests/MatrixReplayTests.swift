@@ -1,5 +1,6 @@
 import ModelLanguage
 import PackedSystem
+import Reports
 import Review
 import Testing
 
@@ -22,7 +23,7 @@ import Testing
         let replay = try MatrixReplay(combinations: combinations, log: log, logName: "run.log")
         #expect(replay.accepting.map(\.description) == ["copy=true"])
         #expect(replay.exitCode == 0)
-        let text = replay.render(logName: "run.log")
+        let text = ReplayTextRenderer.render(replay, logName: "run.log")
         #expect(text.hasPrefix("""
             run.log: accepted by 1 of 2 combinations
               #1 copy=false: rejects event 2 (line 2: d0 set STOP_COPY ok)

@@ -1,6 +1,7 @@
 import Foundation
 import ModelLanguage
 import PackedSystem
+import Reports
 import Review
 import Testing
 
@@ -16,7 +17,7 @@ import Testing
                                 start: "ph == D_SETUP", options: options)
         #expect(result.completion == .finished, result.report)
         #expect(result.exitCode == 0)
-        #expect(result.render(logName: "test.log").contains("conforms to the model and is a complete run"))
+        #expect(ReplayTextRenderer.render(result, logName: "test.log").contains("conforms to the model and is a complete run"))
     }
 
     @Test func aTruncatedRunIsRejectedOnlyUnderComplete() throws {
@@ -29,7 +30,7 @@ import Testing
         let strict = try replay(lines, model: "v2-qemu-p2p.vmc", constants: Self.constants, start: "ph == D_SETUP", options: options)
         #expect(strict.completion == .unfinished)
         #expect(strict.exitCode == 1)
-        #expect(strict.render(logName: "test.log").contains("Result: the log is not a complete run of the model (--complete)"))
+        #expect(ReplayTextRenderer.render(strict, logName: "test.log").contains("Result: the log is not a complete run of the model (--complete)"))
     }
 
     @Test func anEmptyLogIsAnError() throws {
@@ -47,7 +48,7 @@ import Testing
         #expect(sizing == "--const N=2")
         var sized = result
         sized.sizing = sizing
-        #expect(sized.render(logName: "test.log").contains("warning: the log names 2 devices and the model has 3; Dev 2 never appears in the log (--const N=2 sizes the model to the log)"))
+        #expect(ReplayTextRenderer.render(sized, logName: "test.log").contains("warning: the log names 2 devices and the model has 3; Dev 2 never appears in the log (--const N=2 sizes the model to the log)"))
         let exact = try replay(QEMUTrace.source82(devices: 2, preCopy: true), model: "v2-qemu-p2p.vmc", constants: Self.constants)
         #expect(exact.unloggedDevices.isEmpty)
     }

@@ -1,6 +1,7 @@
 import Foundation
 import ModelLanguage
 import PackedSystem
+import Reports
 import Review
 import Testing
 
@@ -93,7 +94,7 @@ func replay(_ lines: [String], model: String, constants: [String: String] = [:],
 
 extension ReplayResult {
     /// The report, for failure messages (printing the result itself would print the whole system).
-    var report: Comment { Comment(rawValue: render(logName: "test.log")) }
+    var report: Comment { Comment(rawValue: ReplayTextRenderer.render(self, logName: "test.log")) }
 }
 
 @Suite struct ReplayFlowTests {
@@ -105,7 +106,7 @@ extension ReplayResult {
         #expect(resultConforms, result.report)
         #expect(result.steps.count == devices * 7)
         #expect(result.steps.last?.deviceValues == ["STOP"])
-        let text = result.render(logName: "test.log")
+        let text = ReplayTextRenderer.render(result, logName: "test.log")
         #expect(text.contains("Result: the log conforms to the model"))
         #expect(text.contains("ph = S_CLEANUP"))
     }
@@ -115,7 +116,7 @@ extension ReplayResult {
         let resultConforms = result.conforms
         #expect(resultConforms, result.report)
         // Only states where no device has PRE_COPY remain.
-        #expect(result.render(logName: "test.log").contains("pre[0] = false, pre[1] = false"))
+        #expect(ReplayTextRenderer.render(result, logName: "test.log").contains("pre[0] = false, pre[1] = false"))
     }
 
     @Test(arguments: [1, 2])
@@ -149,7 +150,7 @@ extension ReplayResult {
         #expect(rejection.hint == ["Dev 1: RUNNING -> RUNNING_P2P (k_step)"])
         #expect(rejection.moves.contains("Dev 0: RUNNING -> RUNNING_P2P (k_step)"))
         #expect(result.exitCode == 1)
-        let text = result.render(logName: "test.log")
+        let text = ReplayTextRenderer.render(result, logName: "test.log")
         #expect(text.contains("The model cannot take line 1 (0000:01:00.0 set STOP ok) as Dev 0."))
         #expect(text.contains("The model lets Dev 0 reach STOP only after other devices move:"))
         #expect(text.contains("Result: the log does not conform to the model (first rejected event: line 1)"))
@@ -188,7 +189,7 @@ extension ReplayResult {
         let conforms = withFailures.conforms
         #expect(conforms, withFailures.report)
         #expect(withFailures.log.events.first?.description == "0000:01:00.0 set RUNNING_P2P fail RUNNING recover ERROR")
-        let text = withFailures.render(logName: "test.log")
+        let text = ReplayTextRenderer.render(withFailures, logName: "test.log")
         #expect(text.contains("failed = true"))
         #expect(text.contains("prog[0] = false"))
         // Without failures the device cannot have been reset: the model needs device 0 in RUNNING_P2P before device 1.
