@@ -133,8 +133,17 @@ enum RunControl {
         return signal == 0 ? nil : 128 + signal
     }
 
+    /// Seconds of CPU time this process (all its threads) has used.
+    private static func processCPUSeconds() -> Double {
+        var usage = rusage()
+        guard getrusage(RUSAGE_SELF.rawValue, &usage) == 0 else { return 0 }
+        func seconds(_ time: timeval) -> Double { Double(time.tv_sec) + Double(time.tv_usec) / 1e6 }
+        return seconds(usage.ru_utime) + seconds(usage.ru_stime)
+    }
+
     private static func watch(timeout: Double?, maxMemoryBytes: Int?) {
-        var exceededSince: Double?
+        // When the limit was first seen exceeded: wall-clock and CPU seconds.
+        var exceededSince: (wall: Double, cpu: Double)?
         while true {
             // Every 10 ms: reading /proc/self/statm costs microseconds, and a fast allocation (grounding a million
             // actions) must not run far past the limit between two looks.
@@ -150,11 +159,16 @@ enum RunControl {
             guard which != 0 else { continue }
             vmc_set_budget_exhausted(which)
             let reason = reasons[Int(which)].map(\.description) ?? "budget"
-            if exceededSince == nil { exceededSince = now }
-            // The search stops at its next poll; a phase that does not poll gets a second (time), or is ended at
-            // once when memory passes the limit by 5% (so the peak stays within a tenth of it).
+            if exceededSince == nil { exceededSince = (now, processCPUSeconds()) }
+            // The search stops at its next poll; a phase that does not poll gets one more second of CPU time
+            // (time), or is ended at once when memory passes the limit by 5% (so the peak stays within a tenth of
+            // it). CPU time, not wall time: on a loaded machine a run starved of the processor for a second after
+            // its limit is not stuck, and ending it would throw away verdicts it is about to print (seen under
+            // the parallel test suite on 2 cores). 30 s of wall time still end a phase that waits without
+            // computing.
             let overMemory = which == 2 && Double(resident) > Double(maxMemoryBytes ?? 0) * 1.05
-            if let since = exceededSince, now - since > 1 || overMemory {
+            if let since = exceededSince,
+               processCPUSeconds() - since.cpu > 1 || now - since.wall > 30 || overMemory {
                 printError("error: \(reason) in a phase that cannot stop early; ending without verdicts (output incomplete)")
                 exit(3)
             }
