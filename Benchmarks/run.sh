@@ -164,7 +164,9 @@ if (( RUN_VFIO )); then
   [[ -x "$VFIO" ]] || die "no vfio-mc binary at $VFIO"
   if [[ -n "$BASELINE" ]]; then
     [[ -x "$BASELINE" ]] || die "no vfio-mc binary at $BASELINE (--baseline)"
-    "$BASELINE" check --help 2>&1 | grep -q -- '--threads' || die "the --baseline binary has no --threads option"
+    # The help is read whole before grep: `binary | grep -q` under pipefail fails when grep exits first.
+    BASE_HELP=$("$BASELINE" check --help 2>&1) || die "$BASELINE check --help failed"
+    grep -q -- '--threads' <<<"$BASE_HELP" || die "the --baseline binary has no --threads option"
   fi
   HELP=$("$VFIO" check --help 2>&1) || die "$VFIO check --help failed"
   if grep -q -- '--threads' <<<"$HELP"; then
