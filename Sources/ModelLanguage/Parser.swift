@@ -31,6 +31,27 @@ public struct Parser {
         return (model, parser.diagnostics)
     }
 
+    /// Parses one expression that fills the whole source: a predicate given outside a model (`replay --start`).
+    /// Positions in the diagnostics are in that text, so they point into what the user typed.
+    public static func parseExpression(_ source: SourceFile) -> (expression: Expression?, diagnostics: DiagnosticBag) {
+        var lexer = Lexer(source: source)
+        let tokens = lexer.tokenize()
+        var parser = Parser(tokens: tokens, diagnostics: lexer.diagnostics, docLines: lexer.docLines)
+        if parser.diagnostics.hasErrors { return (nil, parser.diagnostics) }
+        if case .endOfFile = parser.current.kind {
+            parser.diagnostics.error("expected an expression, found end of file", at: 0)
+            return (nil, parser.diagnostics)
+        }
+        do {
+            let expression = try parser.parseExpression()
+            if case .endOfFile = parser.current.kind { return (expression, parser.diagnostics) }
+            _ = parser.fail("expected the end of the expression, found \(parser.current.spelling)")
+        } catch {
+            // The error is in the bag.
+        }
+        return (nil, parser.diagnostics)
+    }
+
     private init(tokens: [Token], diagnostics: DiagnosticBag, docLines: [DocLine]) {
         self.tokens = tokens
         self.diagnostics = diagnostics

@@ -15,7 +15,7 @@ extension TypeChecker {
             diagnostics.error("'\(identifier.name)' is used in its own declaration", at: identifier.range)
             return
         }
-        if let declared = declaredAt[identifier.name], declared > identifier.range.start {
+        if !detached, let declared = declaredAt[identifier.name], declared > identifier.range.start {
             if let current = currentDefinition, current == identifier.name {
                 diagnostics.error("recursive definition: '\(identifier.name)' refers to itself", at: identifier.range)
             } else {

@@ -88,6 +88,9 @@ public struct TypeChecker {
     var variantRead: String?
     /// Set when a variant, a `combination` line or a pin had an error: then the combinations are not known.
     var variantErrors = false
+    /// Set while checking an expression written outside the model (`checkPredicate`): its positions are in its
+    /// own text, so they say nothing about declaration order, and every declared name is in scope.
+    var detached = false
 
     /// Checks a parsed model. `diagnostics` carries errors already found by the parser, so all are reported together.
     /// `pins` fix variants to one value each (`--variant`); the others take their first listed value.

@@ -6,12 +6,16 @@ public enum SystemBuilder {
     public static let maximumInitialStates = 1_000_000
 
     /// Builds the system, or reports the limits the model exceeds as diagnostics. When `budget` runs out while
-    /// grounding, the failure's `stopReason` says so (the model itself may be fine).
-    public static func build(_ model: CheckedModel, budget: BuildBudget = BuildBudget()) -> Result<TransitionSystem, ModelErrors> {
-        LargeStack.run { buildOnLargeStack(model, budget: budget) }
+    /// grounding, the failure's `stopReason` says so (the model itself may be fine). `predicates`, checked in the
+    /// model's scope (`ModelMatrix.checkPredicate`), are compiled with it: their programs are the system's
+    /// `predicatePrograms`, in order.
+    public static func build(_ model: CheckedModel, budget: BuildBudget = BuildBudget(),
+                             predicates: [CheckedPredicate] = []) -> Result<TransitionSystem, ModelErrors> {
+        LargeStack.run { buildOnLargeStack(model, budget: budget, predicates: predicates) }
     }
 
-    private static func buildOnLargeStack(_ model: CheckedModel, budget: BuildBudget) -> Result<TransitionSystem, ModelErrors> {
+    private static func buildOnLargeStack(_ model: CheckedModel, budget: BuildBudget,
+                                          predicates: [CheckedPredicate]) -> Result<TransitionSystem, ModelErrors> {
         var diagnostics = DiagnosticBag(source: model.source)
         guard let layout = StateLayout(variables: model.variables) else {
             let bits = model.variables.reduce(0) { $0 + $1.cellCount * $1.elementType.bitWidth }
@@ -28,6 +32,7 @@ public enum SystemBuilder {
         var properties: [PropertySpec] = []
         var terminal: LoweredExpression = .constant(0)
         var entries: [EntrySpec] = []
+        var predicatePrograms: [Int32] = []
         do {
             for (index, action) in model.actions.enumerated() {
                 try ground(action, index: index, lowering: &lowering, builder: &builder, into: &actions, budget: budget)
@@ -47,6 +52,19 @@ public enum SystemBuilder {
                 entries.append(EntrySpec(name: entry.name, predicate: predicate,
                                          program: builder.expressionProgram(predicate, at: entry.range)))
             }
+            for predicate in predicates {
+                let lowered: LoweredExpression
+                do {
+                    lowered = try lowering.predicate(predicate.expression, blame: SourceRange(0, 0))
+                } catch let problem as LoweringProblem {
+                    // Its positions are in the predicate's own text, not the model's.
+                    var own = DiagnosticBag(source: predicate.source)
+                    own.error(problem.message, at: problem.range)
+                    return .failure(ModelErrors(own.diagnostics))
+                }
+                // A failure while evaluating it (an index out of range) is not located in the model's text.
+                predicatePrograms.append(builder.expressionProgram(lowered, at: SourceRange(0, 0)))
+            }
         } catch let stopped as BuildStopped {
             diagnostics.error("stopped while grounding the actions: \(stopped.reason)", at: 0)
             return .failure(ModelErrors(diagnostics.diagnostics, stopReason: stopped.reason.description))
@@ -59,9 +77,11 @@ public enum SystemBuilder {
         }
         let terminalProgram = builder.expressionProgram(terminal, at: SourceRange(0, 0))
         let code = CompiledCode(builder, layout: layout)
-        return .success(TransitionSystem(name: model.name, model: model, layout: layout, initialStates: initialStates, actions: actions,
-                                         properties: properties, terminal: terminal, terminalProgram: terminalProgram, code: code,
-                                         entries: entries))
+        var system = TransitionSystem(name: model.name, model: model, layout: layout, initialStates: initialStates, actions: actions,
+                                      properties: properties, terminal: terminal, terminalProgram: terminalProgram, code: code,
+                                      entries: entries)
+        system.predicatePrograms = predicatePrograms
+        return .success(system)
     }
 
     private static func ground(_ action: ActionInfo, index: Int, lowering: inout Lowering, builder: inout CodeBuilder,

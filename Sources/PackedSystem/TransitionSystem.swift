@@ -121,6 +121,8 @@ public struct TransitionSystem: Sendable {
     public let code: CompiledCode
     /// The declared entry points (`entry NAME: PREDICATE`), compiled.
     public var entries: [EntrySpec] = []
+    /// The compiled programs of the predicates built with the system (`SystemBuilder.build(_:budget:predicates:)`), in order.
+    public var predicatePrograms: [Int32] = []
 
     /// Whether some action emits events: replay then matches a log event by event.
     public var declaresEvents: Bool { model.eventSignature != nil }

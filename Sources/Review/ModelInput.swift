@@ -58,26 +58,28 @@ public enum ModelLoader {
     /// gives one pair with an empty assignment. The model is parsed once.
     public static func loadCombinations(_ input: ModelInput, overrides: [ConstantOverride] = [], pins: [VariantPin] = [])
         throws -> [(assignment: VariantAssignment, system: TransitionSystem)] {
-        let source: SourceFile
-        if case .file(let path) = input {
-            do {
-                source = try Frontend.load(path: path)
-            } catch {
-                throw ReviewError("error: \(error)")
-            }
-        } else {
-            source = SourceFile(name: input.displayName, text: try input.text())
-        }
-        let matrix: ModelMatrix
-        switch Frontend.matrix(source, overrides: overrides, pins: pins) {
-        case .failure(let errors): throw ReviewError(errors.rendered)
-        case .success(let value): matrix = value
-        }
+        let matrix = try self.matrix(input, overrides: overrides, pins: pins)
+        let source = matrix.source
         return try matrix.combinations.map { combination in
             switch matrix.check(combination).flatMap({ SystemBuilder.build($0) }) {
             case .failure(let errors): throw ReviewError("\(source.name): in combination \(combination):\n" + errors.rendered)
             case .success(let system): return (combination, system)
             }
+        }
+    }
+
+    /// The model's source, parsed once with its combinations found; diagnostics and unreadable files become a
+    /// `ReviewError`.
+    public static func matrix(_ input: ModelInput, overrides: [ConstantOverride] = [], pins: [VariantPin] = []) throws -> ModelMatrix {
+        let source: SourceFile
+        if case .file(let path) = input {
+            source = try ModelInput.source(ofFile: path)
+        } else {
+            source = SourceFile(name: input.displayName, text: try input.text())
+        }
+        switch Frontend.matrix(source, overrides: overrides, pins: pins) {
+        case .failure(let errors): throw ReviewError(errors.rendered)
+        case .success(let value): return value
         }
     }
 

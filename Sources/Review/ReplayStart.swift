@@ -8,39 +8,22 @@ import PackedSystem
 /// transition from a state that does not. (Every reachable state satisfying `ph == D_SETUP` would include states in
 /// the middle of the destination's setup, where some devices are already RESUMING.)
 public enum ReplayStart {
-    /// The name of the goal added to the model to evaluate the predicate.
-    static let goalName = "replay_start__"
+    /// The name the predicate's text goes by in diagnostics (`--start:1:7: error: unknown name 'X'`).
+    static let sourceName = "--start"
 
     /// Loads the model and, when `predicate` is given, explores it fully and returns the states where the predicate
-    /// becomes true (in a deterministic order). The returned system is the one to replay against.
+    /// becomes true (in a deterministic order). The returned system is the one to replay against. The predicate is
+    /// checked in the model's scope and compiled with it (`ModelMatrix.checkPredicate`), never spliced into its text.
     public static func load(_ input: ModelInput, overrides: [ConstantOverride], predicate: String?,
                             options: ExplorerOptions = ExplorerOptions()) throws -> (system: TransitionSystem, start: [[UInt64]]?) {
         // The model alone first, so that its own errors are reported as such.
-        let system = try ModelLoader.load(input, overrides: overrides)
-        guard let predicate else { return (system, nil) }
-        let trimmed = predicate.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !trimmed.isEmpty, !trimmed.contains("\n") else {
-            throw ReviewError("error: --start needs an expression on one line")
-        }
-        let prefix = "reachable \(goalName): "
-        let text = try input.text() + "\n" + prefix + trimmed + "\n"
-        let extended: TransitionSystem
-        switch Frontend.check(SourceFile(name: input.displayName, text: text), overrides: overrides) {
-        case .failure(let errors):
-            let goalLine = text.split(separator: "\n", omittingEmptySubsequences: false).count - 1
-            let messages = errors.diagnostics.map { diagnostic -> String in
-                guard diagnostic.line == goalLine else { return diagnostic.rendered }
-                let column = max(1, diagnostic.column - prefix.count)
-                return "error: --start '\(trimmed)': \(diagnostic.message) (at column \(column) of the expression)"
-            }
-            throw ReviewError(messages.joined(separator: "\n"))
-        case .success(let model):
-            switch SystemBuilder.build(model) {
-            case .failure(let errors): throw ReviewError(errors.rendered)
-            case .success(let built): extended = built
-            }
-        }
-        guard let goal = extended.properties.first(where: { $0.info.name == goalName }), let program = goal.predicateProgram else {
+        let matrix = try ModelLoader.matrix(input, overrides: overrides)
+        guard let predicate else { return (try build(matrix.first, predicates: []), nil) }
+        let system = try build(matrix.first, predicates: [])
+        let trimmed = try expressionText(predicate)
+        let checked = try check(trimmed, in: matrix, under: matrix.first.variantAssignment)
+        let extended = try build(system.model, predicates: [checked])
+        guard let program = extended.predicatePrograms.first else {
             throw ReviewError("error: --start '\(trimmed)': the expression could not be compiled")
         }
         let found = states(becoming: [program], in: extended, options: options)
@@ -63,12 +46,46 @@ public enum ReplayStart {
         } catch let error as ReviewError where error.message.hasPrefix("error: --start '\(trimmed)': no reachable state") {
             // Under the first combination no state satisfies it; another combination may have some.
         }
-        let text = try input.text() + "\n" + "reachable \(goalName): " + trimmed + "\n"
-        let combinations = try ModelLoader.loadCombinations(.text(name: input.displayName, text: text), overrides: overrides, pins: pins)
-        return combinations.map { combination in
-            let program = combination.system.properties.first { $0.info.name == goalName }?.predicateProgram
-            let found = program.map { Self.states(becoming: [$0], in: combination.system, options: options).states[0] } ?? []
-            return (combination.assignment, combination.system, found)
+        let matrix = try ModelLoader.matrix(input, overrides: overrides, pins: pins)
+        return try matrix.combinations.map { combination in
+            let system: TransitionSystem
+            do {
+                let model: CheckedModel
+                switch matrix.check(combination) {
+                case .failure(let errors): throw ReviewError(errors.rendered)
+                case .success(let value): model = value
+                }
+                system = try build(model, predicates: [try check(trimmed, in: matrix, under: combination)])
+            } catch let error as ReviewError {
+                throw ReviewError("\(matrix.source.name): in combination \(combination):\n" + error.message)
+            }
+            let found = system.predicatePrograms.first.map { Self.states(becoming: [$0], in: system, options: options).states[0] } ?? []
+            return (combination, system, found)
+        }
+    }
+
+    /// The predicate without surrounding blanks; it must be one non-empty line.
+    static func expressionText(_ predicate: String) throws -> String {
+        let trimmed = predicate.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !trimmed.isEmpty, !trimmed.contains("\n") else {
+            throw ReviewError("error: --start needs an expression on one line")
+        }
+        return trimmed
+    }
+
+    /// Parses and checks the predicate under one combination; its diagnostics point into its own text.
+    static func check(_ text: String, in matrix: ModelMatrix, under combination: VariantAssignment) throws -> CheckedPredicate {
+        switch matrix.checkPredicate(SourceFile(name: sourceName, text: text), under: combination) {
+        case .failure(let errors): throw ReviewError(errors.rendered)
+        case .success(let checked): return checked
+        }
+    }
+
+    /// Lowers a checked model with the predicates compiled alongside.
+    static func build(_ model: CheckedModel, predicates: [CheckedPredicate]) throws -> TransitionSystem {
+        switch SystemBuilder.build(model, predicates: predicates) {
+        case .failure(let errors): throw ReviewError(errors.rendered)
+        case .success(let system): return system
         }
     }
 

@@ -53,4 +53,28 @@ import Testing
         #expect(run.status == 0, "\(run.stdout)\(run.stderr)")
         #expect(run.stdout.contains("start: --start 'ph == S_PRECOPY'"), "\(run.stdout)")
     }
+
+    /// A `--start` predicate is parsed and checked on its own, not spliced into the model: its errors point into the
+    /// predicate's text (`--start:1:COL`) with a caret, and the command exits 2.
+    @Test func malformedAndIllTypedStartPredicatesNameTheColumn() throws {
+        func replay(_ predicate: String) throws -> CLITests.Run {
+            try CLITests.run(["replay", Self.path("Models/v2-hypothetical-no-p2p-step.vmc"),
+                              Self.path("docs/examples/qemu80-source.log"), "--const", "N=2", "--start", predicate])
+        }
+        let malformed = try replay("ph == S_PRECOPY )")
+        #expect(malformed.status == 2)
+        #expect(malformed.stderr.contains("--start:1:17: error: expected the end of the expression, found ')'\nph == S_PRECOPY )\n"
+                                          + String(repeating: " ", count: 16) + "^"), "\(malformed.stderr)")
+        let incomplete = try replay("ph ==")
+        #expect(incomplete.status == 2)
+        #expect(incomplete.stderr.contains("--start:1:6: error: expected an expression"), "\(incomplete.stderr)")
+        let illTyped = try replay("ph == 1")
+        #expect(illTyped.status == 2)
+        #expect(illTyped.stderr.contains("--start:1:7: error: type mismatch: '==' compares enum Ph with integer"), "\(illTyped.stderr)")
+        let notBoolean = try replay("N")
+        #expect(notBoolean.status == 2)
+        #expect(notBoolean.stderr.contains("--start:1:1: error: type mismatch: the expression must be bool, found integer"),
+                "\(notBoolean.stderr)")
+        #expect(malformed.stdout.isEmpty && illTyped.stdout.isEmpty)
+    }
 }

@@ -337,7 +337,8 @@ extension ReplayResult {
             _ = try ReplayStart.load(.file(modelPath("v2-hypothetical-no-p2p-step.vmc")), overrides: [], predicate: "ph == NO_SUCH_PHASE")
             Issue.record("accepted an unknown name")
         } catch let error as ReviewError {
-            #expect(error.message.hasPrefix("error: --start 'ph == NO_SUCH_PHASE':"))
+            #expect(error.message.hasPrefix("--start:1:7: error: unknown name 'NO_SUCH_PHASE'\nph == NO_SUCH_PHASE\n      ^"),
+                    "\(error.message)")
         }
         do {
             _ = try ReplayStart.load(.file(modelPath("v2-hypothetical-no-p2p-step.vmc")), overrides: [], predicate: "ph == D_DONE && bad && !failed && !bad")
