@@ -68,19 +68,19 @@ extension SystemChecking {
         do {
             source = try Frontend.load(path: file)
         } catch {
-            return .failure(LoadFailure(file: file, messages: ["error: \(error)"]))
+            return .failure(LoadFailure(file: file, problems: [.unreadable(error as? FileProblem ?? FileProblem(message: "\(error)"))]))
         }
         let matrix: ModelMatrix
         switch Frontend.matrix(source, overrides: overrides, pins: pins) {
         case .failure(let errors):
-            return .failure(LoadFailure(file: file, messages: errors.diagnostics.map(\.rendered), stopReason: errors.stopReason))
+            return .failure(LoadFailure(file: file, errors: errors))
         case .success(let value): matrix = value
         }
         guard matrix.hasVariants else {
             switch checkWithSanity(matrix.first, engines: settings.engines, budget: options.budget.buildBudget,
                                    check: { check($0, file: file, settings: settings, explorer: options, showProgress: true) }) {
             case .failure(let errors):
-                return .failure(LoadFailure(file: file, messages: errors.diagnostics.map(\.rendered), stopReason: errors.stopReason))
+                return .failure(LoadFailure(file: file, errors: errors))
             case .success(let run):
                 return .success(MatrixResult(single: run.result, sanity: run.sanity, meant: run.meant, meantDead: run.meantDead))
             }
@@ -94,7 +94,7 @@ extension SystemChecking {
         let outcomes = ParallelJobs.run(count: combinations.count, workers: workers) { index -> Result<VariantRun, LoadFailure> in
             let combination = combinations[index]
             let failure = { (errors: ModelErrors) in
-                LoadFailure(file: file, messages: ["\(file): in combination \(combination):"] + errors.diagnostics.map(\.rendered),
+                LoadFailure(file: file, problems: [.combination(file: file, combination)] + errors.diagnostics.map(LoadProblem.diagnostic),
                             stopReason: errors.stopReason)
             }
             switch matrix.check(combination) {
@@ -110,17 +110,17 @@ extension SystemChecking {
             }
         }
         var runs: [VariantRun] = []
-        var messages: [String] = []
+        var problems: [LoadProblem] = []
         var stopReason: String?
         for outcome in outcomes {
             switch outcome {
             case .success(let run): runs.append(run)
             case .failure(let failure):
-                messages += failure.messages
+                problems += failure.problems
                 stopReason = stopReason ?? failure.stopReason
             }
         }
-        if !messages.isEmpty { return .failure(LoadFailure(file: file, messages: messages, stopReason: stopReason)) }
+        if !problems.isEmpty { return .failure(LoadFailure(file: file, problems: problems, stopReason: stopReason)) }
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
         return .success(MatrixResult(file: file, model: matrix.first.name, hasVariants: true, runs: runs, seconds: seconds))
     }

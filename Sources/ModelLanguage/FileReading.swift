@@ -21,7 +21,7 @@ public enum FileReading {
         defer { close(descriptor) }
         var status = stat()
         guard fstat(descriptor, &status) == 0 else { throw problem(path, "cannot inspect", errno) }
-        if (status.st_mode & S_IFMT) == S_IFDIR { throw FileProblem(message: "\(path): is a directory, not a file") }
+        if (status.st_mode & S_IFMT) == S_IFDIR { throw FileProblem(path: path, reason: "is a directory, not a file") }
         // Blocking reads from here on: O_NONBLOCK only kept `open` from waiting for a FIFO's writer.
         let flags = fcntl(descriptor, F_GETFL)
         if flags >= 0 { _ = fcntl(descriptor, F_SETFL, flags & ~O_NONBLOCK) }
@@ -41,7 +41,7 @@ public enum FileReading {
                 case .emptyInput, .error: break loop
                 }
             }
-            throw FileProblem(message: "\(displayName(path)): not UTF-8 text (invalid byte at offset \(offset))")
+            throw FileProblem(path: displayName(path), reason: "not UTF-8 text (invalid byte at offset \(offset))")
         }
         return text
     }
@@ -64,12 +64,12 @@ public enum FileReading {
             if count == 0 { return result }
             result.append(contentsOf: buffer[0..<count])
             if result.count > sizeLimit {
-                throw FileProblem(message: "\(name): larger than \(sizeLimit >> 20) MiB; not read (is it a device or a stream?)")
+                throw FileProblem(path: name, reason: "larger than \(sizeLimit >> 20) MiB; not read (is it a device or a stream?)")
             }
         }
     }
 
     private static func problem(_ path: String, _ what: String, _ code: Int32) -> FileProblem {
-        FileProblem(message: "\(path): \(what): \(String(cString: strerror(code)))")
+        FileProblem(path: path, reason: "\(what): \(String(cString: strerror(code)))")
     }
 }

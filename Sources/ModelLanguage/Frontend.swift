@@ -58,8 +58,23 @@ public enum Frontend {
 public struct FileProblem: Error, Sendable, CustomStringConvertible {
     /// What went wrong, starting with the path.
     public let message: String
+    /// The path (or `standard input`) and the reason in words, when the message is `PATH: REASON`: kept apart so
+    /// a renderer can show the file under another name (`LoadFailure.shown(as:)`).
+    public let path: String?
+    /// The reason, without the path.
+    public let reason: String?
     /// Creates the error.
-    public init(message: String) { self.message = message }
+    public init(message: String) {
+        self.message = message
+        self.path = nil
+        self.reason = nil
+    }
+    /// Creates the error `PATH: REASON`.
+    public init(path: String, reason: String) {
+        self.message = "\(path): \(reason)"
+        self.path = path
+        self.reason = reason
+    }
     /// The message.
     public var description: String { message }
 }

@@ -94,10 +94,10 @@ public enum ModelLoader {
                                 budget: BuildBudget = BuildBudget()) -> Result<TransitionSystem, LoadFailure> {
         do {
             return system(try Frontend.load(path: path), overrides: overrides, budget: budget).mapError {
-                LoadFailure(file: path, messages: $0.diagnostics.map(\.rendered), stopReason: $0.stopReason)
+                LoadFailure(file: path, errors: $0)
             }
         } catch {
-            return .failure(LoadFailure(file: path, messages: ["error: \(error)"]))
+            return .failure(LoadFailure(file: path, problems: [.unreadable(error as? FileProblem ?? FileProblem(message: "\(error)"))]))
         }
     }
 

@@ -53,9 +53,9 @@ struct ReportCommand: ParsableCommand {
             }
             switch ModelLoading.load(file, overrides: overrides, budget: explorerOptions.budget.buildBudget) {
             case .failure(let failure):
-                let messages = failure.messages.map { $0.replacingOccurrences(of: file, with: shown[index]) }
-                printError(messages.joined(separator: "\n"))
-                failures.append(LoadFailure(file: shown[index], messages: messages, stopReason: failure.stopReason))
+                let failure = failure.shown(as: shown[index])
+                printError(failure.messages.joined(separator: "\n"))
+                failures.append(failure)
             case .success(let system):
                 var report = ModelReport(analysing: system, file: shown[index], slug: slugs[index], options: explorerOptions)
                 if case .success(let matrix) = SystemChecking.checkMatrix(file, overrides: overrides, pins: [], settings: settings) {

@@ -1,4 +1,5 @@
 import Foundation
+import ModelLanguage
 import PackedSystem
 import Reports
 import Testing
@@ -12,7 +13,8 @@ import Testing
         ]
     }
 
-    private let failure = LoadFailure(file: "Models/broken.vmc", messages: ["Models/broken.vmc:1:1: error: <oops>"])
+    private let failure = LoadFailure(file: "Models/broken.vmc", problems: [
+        .diagnostic(Diagnostic(file: "Models/broken.vmc", line: 1, column: 1, message: "<oops>", sourceLine: "model <oops>"))])
 
     @Test func htmlPagesAreSelfContained() throws {
         let files = ReportGenerator.files(models: try reports(), failures: [failure], options: ReportOptions())
