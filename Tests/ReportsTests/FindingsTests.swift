@@ -46,16 +46,7 @@ import TestSupport
         expect OnlyWhenOpen violated when mode == STRICT
         """
 
-    static func report(_ text: String) throws -> ModelReport {
-        var report = try Fixtures.report(text)
-        let matrix = try Frontend.matrix(SourceFile(name: "Models/test.vmc", text: text)).get()
-        let runs = try matrix.combinations.map { combination -> VariantRun in
-            let system = try SystemBuilder.build(try matrix.check(combination).get()).get()
-            return VariantRun(assignment: combination, result: ExplicitExplorer(system: system, file: "Models/test.vmc").check())
-        }
-        report.matrix = MatrixResult(file: "Models/test.vmc", model: "gate", hasVariants: true, runs: runs, seconds: 0)
-        return report
-    }
+    static func report(_ text: String) throws -> ModelReport { try Fixtures.matrixReport(text, model: "gate") }
 
     @Test func taggedPropertiesGiveMatrixQuoteAndTrace() throws {
         let text = FindingsRenderer.render([try Self.report(Self.documented)])

@@ -87,6 +87,24 @@ enum Fixtures {
         return ModelReport(slug: slug, result: result, system: system, projection: projection, stateGraphs: projector.graphs())
     }
 
+    /// A model with variants checked combination by combination with the explicit engine, as `report`'s verdict
+    /// matrix is (every property's sanity left `ok`: the sanity run is the command's, tested on its own), and its
+    /// report carrying that matrix. `model` is the name the model declares.
+    static func matrixReport(_ text: String, model: String, file: String = "Models/test.vmc") throws -> ModelReport {
+        var report = try Self.report(text, file: file)
+        let matrix = try Frontend.matrix(SourceFile(name: file, text: text)).get()
+        let runs = try matrix.combinations.map { combination -> VariantRun in
+            let checked = try matrix.check(combination).get()
+            let system = try SystemBuilder.build(checked).get()
+            let result = ExplicitExplorer(system: system, file: file).check()
+            let sanity = Dictionary(uniqueKeysWithValues: result.properties.map { ($0.name, PropertySanity.ok) })
+            return VariantRun(assignment: combination, result: result, sanity: sanity,
+                              meantDead: Set(checked.actions.filter(\.meantDead).map(\.name)))
+        }
+        report.matrix = MatrixResult(file: file, model: model, hasVariants: true, runs: runs, seconds: 0)
+        return report
+    }
+
     /// A fresh empty directory.
     static func temporaryDirectory() throws -> String {
         let path = NSTemporaryDirectory() + "vfio-mc-reports-\(UUID().uuidString)"

@@ -23,20 +23,7 @@ import Testing
         """
 
     /// Every combination checked as `vfio-mc report` does (the explicit engine; sanity left to the command).
-    static func matrixReport() throws -> ModelReport {
-        var report = try Fixtures.report(model)
-        let matrix = try Frontend.matrix(SourceFile(name: "Models/test.vmc", text: model)).get()
-        let runs = try matrix.combinations.map { combination -> VariantRun in
-            let checked = try matrix.check(combination).get()
-            let system = try SystemBuilder.build(checked).get()
-            let result = ExplicitExplorer(system: system, file: "Models/test.vmc").check()
-            let sanity = Dictionary(uniqueKeysWithValues: result.properties.map { ($0.name, PropertySanity.ok) })
-            return VariantRun(assignment: combination, result: result, sanity: sanity,
-                              meantDead: Set(checked.actions.filter(\.meantDead).map(\.name)))
-        }
-        report.matrix = MatrixResult(file: "Models/test.vmc", model: "gate", hasVariants: true, runs: runs, seconds: 0)
-        return report
-    }
+    static func matrixReport() throws -> ModelReport { try Fixtures.matrixReport(model, model: "gate") }
 
     @Test func markdownShowsTheMatrixWithLinksSanityAndCoverage() throws {
         let markdown = MarkdownRenderer.modelPage(try Self.matrixReport(), options: ReportOptions())
@@ -69,13 +56,7 @@ import Testing
     @Test func aViolatedCellOfALaterCombinationLinksToItsOwnSection() throws {
         // Flip the expectation's subject: violated under both combinations when `use` ignores the gate.
         let text = Self.model.replacingOccurrences(of: "action toggle when !used", with: "action toggle")
-        var report = try Fixtures.report(text)
-        let matrix = try Frontend.matrix(SourceFile(name: "Models/test.vmc", text: text)).get()
-        let runs = try matrix.combinations.map { combination -> VariantRun in
-            let system = try SystemBuilder.build(try matrix.check(combination).get()).get()
-            return VariantRun(assignment: combination, result: ExplicitExplorer(system: system, file: "Models/test.vmc").check())
-        }
-        report.matrix = MatrixResult(file: "Models/test.vmc", model: "gate", hasVariants: true, runs: runs, seconds: 0)
+        let report = try Fixtures.matrixReport(text, model: "gate")
         let markdown = MarkdownRenderer.modelPage(report, options: ReportOptions())
         #expect(markdown.contains("[violated](#c2-trace-OnlyWhenOpen)"))
         #expect(markdown.contains("<a id=\"c2-trace-OnlyWhenOpen\"></a>"))
