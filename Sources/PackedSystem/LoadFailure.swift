@@ -43,19 +43,7 @@ public struct LoadFailure: Error, Sendable {
 
     /// The problems, each rendered ready to print (a diagnostic with its source line and caret).
     public var messages: [String] {
-        func name(_ path: String) -> String { path == loadedAs ? file : path }
-        return problems.map { problem in
-            switch problem {
-            case .diagnostic(let diagnostic):
-                return Diagnostic(file: name(diagnostic.file), line: diagnostic.line, column: diagnostic.column,
-                                  message: diagnostic.message, sourceLine: diagnostic.sourceLine).rendered
-            case .unreadable(let reading):
-                guard let path = reading.path, let reason = reading.reason else { return "error: \(reading.message)" }
-                return "error: \(name(path)): \(reason)"
-            case .combination(let path, let assignment):
-                return "\(name(path)): in combination \(assignment):"
-            }
-        }
+        problems.map { $0.rendered { path in path == loadedAs ? file : path } }
     }
 }
 
@@ -67,4 +55,22 @@ public enum LoadProblem: Sendable {
     case unreadable(FileProblem)
     /// The diagnostics that follow are those of this combination of the model's variants.
     case combination(file: String, VariantAssignment)
+}
+
+extension LoadProblem {
+    /// The problem ready to print, the one place a `LoadProblem` becomes text (`LoadFailure.messages`, Review's
+    /// `ReviewError`): a diagnostic with its source line and caret, `error: FILE: REASON` for an unreadable file,
+    /// `FILE: in combination ASSIGNMENT:` for a combination heading. `name` maps a file as loaded to the name shown.
+    public func rendered(naming name: (String) -> String = { $0 }) -> String {
+        switch self {
+        case .diagnostic(let diagnostic):
+            return Diagnostic(file: name(diagnostic.file), line: diagnostic.line, column: diagnostic.column,
+                              message: diagnostic.message, sourceLine: diagnostic.sourceLine).rendered
+        case .unreadable(let reading):
+            guard let path = reading.path, let reason = reading.reason else { return "error: \(reading.message)" }
+            return "error: \(name(path)): \(reason)"
+        case .combination(let path, let assignment):
+            return "\(name(path)): in combination \(assignment):"
+        }
+    }
 }

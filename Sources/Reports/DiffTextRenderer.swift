@@ -92,7 +92,7 @@ public enum DiffTextRenderer {
 
     private static func pathsSection(_ diff: ModelDiff) -> [String] {
         if let pathsError = diff.pathsError { return ["Combination paths: error: \(pathsError)"] }
-        if let pathsNote = diff.pathsNote { return ["Combination paths: not compared: \(pathsNote)"] }
+        if let pathsNote = diff.pathsNote { return ["Combination paths: not compared: \(pathsNote.message)"] }
         guard let paths = diff.paths else {
             return ["Combination paths: neither version defines \(diff.definitions.next)(current, requested) and "
                     + "\(diff.definitions.fails)(current, requested) over one enum type."]

@@ -33,7 +33,7 @@ public enum AutomatonExport {
             graphs = [try select(analysis, variable: variable, device: device)]
         }
         if graphs.isEmpty {
-            throw ReviewError("error: \(file): no device state variable found, so there is no automaton to export: "
+            throw ReviewError.failure("\(file): no device state variable found, so there is no automaton to export: "
                               + analysis.projection.summary)
         }
         return (dot(graphs, model: system.name, naming: naming), [])
@@ -44,13 +44,13 @@ public enum AutomatonExport {
     public static func select(_ analysis: ModelAnalysis, variable: String?, device: String?) throws -> ProjectedStateGraph {
         let projection = analysis.projection
         guard !analysis.graphs.isEmpty else {
-            throw ReviewError("error: \(analysis.name): no device state variable found, so there is no automaton to export: "
+            throw ReviewError.failure("\(analysis.name): no device state variable found, so there is no automaton to export: "
                               + projection.summary)
         }
         let variableName = variable ?? projection.stateVariables.first?.name ?? analysis.graphs[0].variable
         let candidates = analysis.graphs.filter { $0.variable == variableName }
         guard !candidates.isEmpty else {
-            throw ReviewError("error: --variable \(variableName): not a device state variable of the model (it has: "
+            throw ReviewError.failure("--variable \(variableName): not a device state variable of the model (it has: "
                               + projection.stateVariables.map(\.name).joined(separator: ", ") + ")")
         }
         guard let device else { return candidates[0] }
@@ -61,7 +61,7 @@ public enum AutomatonExport {
             name = device
         }
         guard let graph = candidates.first(where: { $0.devices.contains(name) }) else {
-            throw ReviewError("error: --device \(device): the model has no such device (its devices: "
+            throw ReviewError.failure("--device \(device): the model has no such device (its devices: "
                               + projection.devices.enumerated().map { "\($0.offset) = \($0.element.name)" }.joined(separator: ", ") + ")")
         }
         return graph

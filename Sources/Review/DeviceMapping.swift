@@ -18,7 +18,7 @@ public enum DeviceMapping {
         var taken: Set<Int> = []
         for (name, target) in explicit.sorted(by: { $0.key < $1.key }) {
             guard names.contains(name) else {
-                throw ReviewError("error: --map \(name)=\(target): the log has no device named '\(name)' (it has: "
+                throw ReviewError.failure("--map \(name)=\(target): the log has no device named '\(name)' (it has: "
                                   + names.joined(separator: ", ") + ")")
             }
             let index: Int
@@ -27,11 +27,11 @@ public enum DeviceMapping {
             } else if let named = devices.firstIndex(where: { $0.name == target }) {
                 index = named
             } else {
-                throw ReviewError("error: --map \(name)=\(target): the model has no device '\(target)' (its devices: "
+                throw ReviewError.failure("--map \(name)=\(target): the model has no device '\(target)' (its devices: "
                                   + devices.enumerated().map { "\($0.offset) = \($0.element.name)" }.joined(separator: ", ") + ")")
             }
             guard taken.insert(index).inserted else {
-                throw ReviewError("error: --map: two log devices are mapped to \(devices[index].name)")
+                throw ReviewError.failure("--map: two log devices are mapped to \(devices[index].name)")
             }
             result[name] = index
         }
@@ -39,7 +39,7 @@ public enum DeviceMapping {
         for name in names where result[name] == nil {
             while taken.contains(next) { next += 1 }
             guard next < devices.count else {
-                throw ReviewError("error: the log names \(names.count) devices (\(names.joined(separator: ", "))) but the model has "
+                throw ReviewError.failure("the log names \(names.count) devices (\(names.joined(separator: ", "))) but the model has "
                                   + "\(devices.count) (\(devices.map(\.name).joined(separator: ", "))); give the model more devices "
                                   + "(its device-count constant, if it has one: for example --const N=\(names.count)), replay the "
                                   + "devices' lines one device at a time, or map the names with --map NAME=INDEX")

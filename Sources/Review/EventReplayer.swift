@@ -44,7 +44,7 @@ public final class EventReplayer {
     /// events.
     public init(system: TransitionSystem, startStates: [[UInt64]]? = nil, options: ReplayOptions = ReplayOptions()) throws {
         guard let signature = system.model.eventSignature else {
-            throw ReviewError("error: the model declares no events (no action has an 'emits' clause)")
+            throw ReviewError.failure("the model declares no events (no action has an 'emits' clause)")
         }
         self.system = system
         self.options = options
@@ -83,7 +83,8 @@ public final class EventReplayer {
     private func state(_ name: String, event: ProtocolEvent, log: String) throws -> Int64 {
         guard let value = value(of: name) else {
             let known = signature.stateType.finiteValues.map { ": its states are " + $0.map(signature.stateType.format).joined(separator: ", ") } ?? ""
-            throw ReviewError("\(log):\(event.line): error: '\(name)' is not a state of the model's events (\(signature.stateType.description)\(known))")
+            throw ReviewError(.logEvent(log: log, line: event.line,
+                                        message: "'\(name)' is not a state of the model's events (\(signature.stateType.description)\(known))"))
         }
         return value
     }
@@ -115,7 +116,7 @@ public final class EventReplayer {
     /// not fit; a log the model cannot follow is a result, not an error.
     public func replay(_ log: EventLog, logName: String = "log") throws -> ReplayResult {
         guard !log.events.isEmpty else {
-            throw ReviewError("error: \(logName): the log has no protocol events (\(log.skippedLines) other line\(log.skippedLines == 1 ? "" : "s")); "
+            throw ReviewError.failure("\(logName): the log has no protocol events (\(log.skippedLines) other line\(log.skippedLines == 1 ? "" : "s")); "
                               + "for QEMU, enable -trace 'vfio_migration_*' -trace 'vfio_vmstate_change*'")
         }
         let mapping = try DeviceMapping.resolve(names: log.deviceNames, explicit: options.mapping, deviceNames: deviceNames)

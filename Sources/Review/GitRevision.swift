@@ -12,23 +12,23 @@ public enum GitRevision {
         let directory = url.deletingLastPathComponent().path
         let name = url.lastPathComponent
         guard !revision.isEmpty, !revision.hasPrefix("-") else {
-            throw ReviewError("error: '\(revision)' is not a git revision")
+            throw ReviewError.failure("'\(revision)' is not a git revision")
         }
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
-            throw ReviewError("error: \(path): the directory \(directory) does not exist")
+            throw ReviewError.failure("\(path): the directory \(directory) does not exist")
         }
         let inside = try run(["-C", directory, "rev-parse", "--is-inside-work-tree"])
         guard inside.status == 0, inside.output.trimmingCharacters(in: .whitespacesAndNewlines) == "true" else {
-            throw ReviewError("error: \(path) is not inside a git checkout (git says: \(inside.errorSummary)); --against needs one")
+            throw ReviewError.failure("\(path) is not inside a git checkout (git says: \(inside.errorSummary)); --against needs one")
         }
         let verified = try run(["-C", directory, "rev-parse", "--verify", "--quiet", "\(revision)^{commit}"])
         guard verified.status == 0 else {
-            throw ReviewError("error: unknown git revision '\(revision)'")
+            throw ReviewError.failure("unknown git revision '\(revision)'")
         }
         let shown = try run(["-C", directory, "show", "\(revision):./\(name)"])
         guard shown.status == 0 else {
-            throw ReviewError("error: \(path) does not exist at revision '\(revision)' (git says: \(shown.errorSummary))")
+            throw ReviewError.failure("\(path) does not exist at revision '\(revision)' (git says: \(shown.errorSummary))")
         }
         return shown.output
     }
@@ -64,14 +64,14 @@ public enum GitRevision {
         do {
             try process.run()
         } catch {
-            throw ReviewError("error: cannot run git: \(error.localizedDescription)")
+            throw ReviewError.failure("cannot run git: \(error.localizedDescription)")
         }
         let collector = PipeCollector(error.fileHandleForReading)
         let outputData = output.fileHandleForReading.readDataToEndOfFile()
         let errorData = collector.wait()
         process.waitUntilExit()
         if process.terminationReason == .exit, process.terminationStatus == 127 {
-            throw ReviewError("error: git is not installed (or not on PATH); --against needs it")
+            throw ReviewError.failure("git is not installed (or not on PATH); --against needs it")
         }
         return Outcome(status: process.terminationStatus, output: String(decoding: outputData, as: UTF8.self),
                        error: String(decoding: errorData, as: UTF8.self))

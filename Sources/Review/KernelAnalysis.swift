@@ -146,7 +146,7 @@ public struct KernelAnalysis: Sendable {
             var verdicts: [RuleVerdict] = []
             for (property, rule) in KernelModel.rules {
                 guard let found = result.properties.first(where: { $0.name == property }) else {
-                    throw ReviewError("error: the generated model has no property \(property)")
+                    throw ReviewError.failure("the generated model has no property \(property)")
                 }
                 var example: String?
                 if found.verdict == .violated, let first = found.trace?.steps.first {

@@ -33,11 +33,9 @@ public struct KernelSourceError: Error, Sendable, CustomStringConvertible {
         self.message = message
     }
 
-    /// `FILE:LINE:COL: error: MESSAGE`, or `FILE: error: MESSAGE` without a location.
-    public var description: String {
-        if let line, let column { return "\(file):\(line):\(column): error: \(message)" }
-        return "\(file): error: \(message)"
-    }
+    /// `FILE:LINE:COL: error: MESSAGE`, or `FILE: error: MESSAGE` without a location (rendered where every
+    /// reviewer's problem is, `ReviewProblem.rendered`).
+    public var description: String { ReviewProblem.kernelSource(self).rendered }
 }
 
 enum CTokenizer {

@@ -44,8 +44,7 @@ public enum KernelExtractor {
         do {
             return try FileReading.bytes(atPath: path)
         } catch let problem as FileProblem {
-            let prefix = path + ": "
-            let message = problem.message.hasPrefix(prefix) ? String(problem.message.dropFirst(prefix.count)) : problem.message
+            let message = problem.path == path ? (problem.reason ?? problem.message) : problem.message
             throw KernelSourceError(file: FileReading.displayName(path), line: nil, column: nil, message: message)
         }
     }

@@ -15,8 +15,8 @@ public struct ModelDiff: Sendable {
     public let devices: [DeviceAutomatonChange]
     /// The changed combination paths, when both versions define the definitions.
     public let paths: PathsComparison?
-    /// Why the paths were not compared although one version defines them.
-    public let pathsNote: String?
+    /// Why the paths were not compared although one version defines them (rendered by the diff's renderer).
+    public let pathsNote: ReviewError?
     /// The paths' definitions exist but cannot drive the resolver (wrong result types): exit 2.
     public let pathsError: String?
     /// The definitions the paths were computed with.
@@ -61,7 +61,8 @@ public struct ModelDiff: Sendable {
             problem = error.message
         } catch {
             paths = nil
-            pathsNote = "\(error)"
+            // `compare` throws only these two; anything else would be shown as an error in its own words.
+            pathsNote = error as? ReviewError ?? ReviewError.failure("\(error)")
         }
         pathsError = problem
     }

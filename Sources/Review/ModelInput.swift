@@ -25,7 +25,7 @@ public enum ModelInput: Sendable, Hashable {
         do {
             return try Frontend.load(path: path)
         } catch {
-            throw ReviewError("error: \(error)")
+            throw ReviewError.unreadable(error)
         }
     }
 
@@ -62,7 +62,7 @@ public enum ModelLoader {
         let source = matrix.source
         return try matrix.combinations.map { combination in
             switch matrix.check(combination).flatMap({ SystemBuilder.build($0) }) {
-            case .failure(let errors): throw ReviewError("\(source.name): in combination \(combination):\n" + errors.rendered)
+            case .failure(let errors): throw ReviewError.model(errors).inCombination(combination, of: source.name)
             case .success(let system): return (combination, system)
             }
         }
@@ -78,7 +78,7 @@ public enum ModelLoader {
             source = SourceFile(name: input.displayName, text: try input.text())
         }
         switch Frontend.matrix(source, overrides: overrides, pins: pins) {
-        case .failure(let errors): throw ReviewError(errors.rendered)
+        case .failure(let errors): throw ReviewError.model(errors)
         case .success(let value): return value
         }
     }
@@ -110,7 +110,7 @@ public enum ModelLoader {
 
     private static func build(_ source: SourceFile, overrides: [ConstantOverride]) throws -> TransitionSystem {
         switch system(source, overrides: overrides) {
-        case .failure(let errors): throw ReviewError(errors.rendered)
+        case .failure(let errors): throw ReviewError.model(errors)
         case .success(let system): return system
         }
     }

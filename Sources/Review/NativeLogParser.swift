@@ -31,9 +31,9 @@ public enum NativeLogParser {
 
     private static func event(_ words: [String], line: Int, name: String, text: String) throws -> ProtocolEvent {
         func problem(_ message: String) -> ReviewError {
-            ReviewError("\(name):\(line): error: \(message)\n  \(text.trimmingCharacters(in: .whitespaces))\n"
-                        + "  expected: DEVICE set STATE ok|fail [STATE]|unknown [recover STATE], DEVICE state STATE, "
-                        + "or DEVICE reset [STATE]")
+            ReviewError(.logLine(log: name, line: line, message: message, text: text,
+                                 expected: "DEVICE set STATE ok|fail [STATE]|unknown [recover STATE], DEVICE state STATE, "
+                                     + "or DEVICE reset [STATE]"))
         }
         guard words.count >= 2 else { throw problem("an event needs a device and a verb") }
         let device = words[0]

@@ -59,9 +59,11 @@ public struct PathsComparison: Sendable {
         switch (defines(base), defines(proposed)) {
         case (false, false): return nil
         case (true, false):
-            throw ReviewError("the base model defines '\(next)' and '\(fails)' but \(proposedName) does not")
+            throw ReviewError(.pathDefinitionsInOneVersion(next: next, fails: fails, baseDefines: true, baseName: baseName,
+                                                           proposedName: proposedName))
         case (false, true):
-            throw ReviewError("\(proposedName) defines '\(next)' and '\(fails)' but the base model \(baseName) does not")
+            throw ReviewError(.pathDefinitionsInOneVersion(next: next, fails: fails, baseDefines: false, baseName: baseName,
+                                                           proposedName: proposedName))
         case (true, true):
             break
         }

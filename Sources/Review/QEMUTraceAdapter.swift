@@ -88,8 +88,7 @@ public enum QEMUTraceAdapter {
             }
             let rest = line[range.upperBound...]
             func problem(_ message: String, expected: String) -> ReviewError {
-                ReviewError("\(name):\(number): error: \(message)\n  \(line.trimmingCharacters(in: .whitespaces))\n"
-                            + "  expected: \(event) \(expected)")
+                ReviewError(.logLine(log: name, line: number, message: message, text: line, expected: "\(event) \(expected)"))
             }
             let expected: String
             switch event {

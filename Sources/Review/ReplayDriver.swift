@@ -47,7 +47,7 @@ public enum ReplayDriver {
             if result.conforms { break }
         }
         guard var chosen = results.last else {
-            throw ReviewError("error: no start point to replay from")
+            throw ReviewError.failure("no start point to replay from")
         }
         if !chosen.result.conforms, let best = results.max(by: { $0.result.steps.count < $1.result.steps.count }),
            let first = results.first(where: { $0.result.steps.count == best.result.steps.count }) {

@@ -30,9 +30,9 @@ public enum ReplaySession {
         do {
             text = try FileReading.text(atPath: logPath)
         } catch {
-            throw ReviewError("error: \(error)")
+            throw ReviewError.unreadable(error)
         }
-        if text.isEmpty { throw ReviewError("error: \(FileReading.displayName(logPath)): the log is empty (0 bytes)") }
+        if text.isEmpty { throw ReviewError.failure("\(FileReading.displayName(logPath)): the log is empty (0 bytes)") }
         let events = try EventLog.parse(text, name: logPath, format: format)
         let input = ModelInput.file(modelPath)
         // A model with variants: the log is replayed against every combination (docs/reviewing.md).

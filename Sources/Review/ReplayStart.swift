@@ -24,12 +24,11 @@ public enum ReplayStart {
         let checked = try check(trimmed, in: matrix, under: matrix.first.variantAssignment)
         let extended = try build(system.model, predicates: [checked])
         guard let program = extended.predicatePrograms.first else {
-            throw ReviewError("error: --start '\(trimmed)': the expression could not be compiled")
+            throw ReviewError.failure("--start '\(trimmed)': the expression could not be compiled")
         }
         let found = states(becoming: [program], in: extended, options: options)
         if found.states[0].isEmpty {
-            let stopped = found.stopReason.map { " (the search stopped early: \($0))" } ?? ""
-            throw ReviewError("error: --start '\(trimmed)': no reachable state of the model satisfies it\(stopped)")
+            throw ReviewError(.noStartState(expression: trimmed, searchStopped: found.stopReason))
         }
         return (extended, found.states[0])
     }
@@ -43,7 +42,7 @@ public enum ReplayStart {
         let trimmed = predicate.trimmingCharacters(in: .whitespacesAndNewlines)
         do {
             _ = try load(input, overrides: overrides, predicate: predicate, options: options)
-        } catch let error as ReviewError where error.message.hasPrefix("error: --start '\(trimmed)': no reachable state") {
+        } catch let error as ReviewError where error.isNoStartState {
             // Under the first combination no state satisfies it; another combination may have some.
         }
         let matrix = try ModelLoader.matrix(input, overrides: overrides, pins: pins)
@@ -52,12 +51,12 @@ public enum ReplayStart {
             do {
                 let model: CheckedModel
                 switch matrix.check(combination) {
-                case .failure(let errors): throw ReviewError(errors.rendered)
+                case .failure(let errors): throw ReviewError.model(errors)
                 case .success(let value): model = value
                 }
                 system = try build(model, predicates: [try check(trimmed, in: matrix, under: combination)])
             } catch let error as ReviewError {
-                throw ReviewError("\(matrix.source.name): in combination \(combination):\n" + error.message)
+                throw error.inCombination(combination, of: matrix.source.name)
             }
             let found = system.predicatePrograms.first.map { Self.states(becoming: [$0], in: system, options: options).states[0] } ?? []
             return (combination, system, found)
@@ -68,7 +67,7 @@ public enum ReplayStart {
     static func expressionText(_ predicate: String) throws -> String {
         let trimmed = predicate.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !trimmed.isEmpty, !trimmed.contains("\n") else {
-            throw ReviewError("error: --start needs an expression on one line")
+            throw ReviewError.failure("--start needs an expression on one line")
         }
         return trimmed
     }
@@ -76,7 +75,7 @@ public enum ReplayStart {
     /// Parses and checks the predicate under one combination; its diagnostics point into its own text.
     static func check(_ text: String, in matrix: ModelMatrix, under combination: VariantAssignment) throws -> CheckedPredicate {
         switch matrix.checkPredicate(SourceFile(name: sourceName, text: text), under: combination) {
-        case .failure(let errors): throw ReviewError(errors.rendered)
+        case .failure(let errors): throw ReviewError.model(errors)
         case .success(let checked): return checked
         }
     }
@@ -84,7 +83,7 @@ public enum ReplayStart {
     /// Lowers a checked model with the predicates compiled alongside.
     static func build(_ model: CheckedModel, predicates: [CheckedPredicate]) throws -> TransitionSystem {
         switch SystemBuilder.build(model, predicates: predicates) {
-        case .failure(let errors): throw ReviewError(errors.rendered)
+        case .failure(let errors): throw ReviewError.model(errors)
         case .success(let system): return system
         }
     }

@@ -48,12 +48,12 @@ public final class Replayer {
         self.options = options
         projection = DeviceProjection.detect(system)
         guard !projection.stateVariables.isEmpty else {
-            throw ReviewError("error: replay needs a device state variable and none was found: \(projection.summary) "
+            throw ReviewError.failure("replay needs a device state variable and none was found: \(projection.summary) "
                               + "(docs/reports.md explains the projection heuristic)")
         }
         if let name = options.stateVariable {
             guard let chosen = projection.stateVariables.first(where: { $0.name == name }) else {
-                throw ReviewError("error: --state-variable \(name): not a device state variable of the model (it has: "
+                throw ReviewError.failure("--state-variable \(name): not a device state variable of the model (it has: "
                                   + projection.stateVariables.map(\.name).joined(separator: ", ") + ")")
             }
             variable = chosen
@@ -74,8 +74,9 @@ public final class Replayer {
 
     private func value(of name: String, event: ProtocolEvent, log: String) throws -> Int64 {
         guard let value = value(of: name) else {
-            throw ReviewError("\(log):\(event.line): error: '\(name)' is not a state of \(variable.name) (its states: "
-                              + variable.valueType.values.map(variable.valueType.format).joined(separator: ", ") + ")")
+            throw ReviewError(.logEvent(log: log, line: event.line,
+                                        message: "'\(name)' is not a state of \(variable.name) (its states: "
+                                            + variable.valueType.values.map(variable.valueType.format).joined(separator: ", ") + ")"))
         }
         return value
     }
@@ -90,7 +91,7 @@ public final class Replayer {
         // An empty log "conforms" to every model, which tells a reviewer nothing: most likely the wrong file, or
         // QEMU ran without the trace events enabled.
         guard !log.events.isEmpty else {
-            throw ReviewError("error: \(logName): the log has no protocol events (\(log.skippedLines) other line\(log.skippedLines == 1 ? "" : "s")); "
+            throw ReviewError.failure("\(logName): the log has no protocol events (\(log.skippedLines) other line\(log.skippedLines == 1 ? "" : "s")); "
                               + "for QEMU, enable -trace 'vfio_migration_*' -trace 'vfio_vmstate_change*'")
         }
         let mapping = try DeviceMapping.resolve(names: log.deviceNames, explicit: options.mapping, devices: projection.devices)
@@ -105,8 +106,9 @@ public final class Replayer {
                 targets.append(try value(of: after, event: event, log: logName))
             } else if case .reset = event.kind {
                 guard let running = value(of: "RUNNING") else {
-                    throw ReviewError("\(logName):\(event.line): error: say which state the reset leaves the device in "
-                                      + "(\(variable.name) has no state RUNNING)")
+                    throw ReviewError(.logEvent(log: logName, line: event.line,
+                                                message: "say which state the reset leaves the device in "
+                                                    + "(\(variable.name) has no state RUNNING)"))
                 }
                 targets.append(running)
             } else {

@@ -53,7 +53,8 @@ struct ExportCommand: ParsableCommand {
                 do {
                     text = try PromelaTranslator.translate(system, sourceName: file)
                 } catch let error as PromelaExportError {
-                    throw ReviewError(error.message)
+                    printError(error.message)
+                    throw ExitCode(2)
                 }
             default:
                 let exported = try AutomatonExport.export(system, file: file, rv: format == .rvDot, variable: variable, device: device,

@@ -116,7 +116,7 @@ private let baseModel = """
         let without = patched(patched(baseModel, "def resolve(", "def resolve2("), "!arcs[c][resolve(c, r)]", "!arcs[c][resolve2(c, r)]")
         let diff = ModelDiff(base: try system(baseModel), baseName: "a", proposed: try system(without), proposedName: "b")
         #expect(diff.paths == nil)
-        #expect(diff.pathsNote?.contains("does not") == true)
+        #expect(diff.pathsNote?.message.contains("does not") == true)
         let other = ModelDiff(base: try system(baseModel), baseName: "a", proposed: try system(without), proposedName: "b",
                               paths: ModelDiff.PathDefinitions(next: "nothing", fails: "einval"))
         #expect(other.paths == nil && other.pathsNote == nil)
