@@ -16,35 +16,43 @@ public enum ReplayStart {
     /// checked in the model's scope and compiled with it (`ModelMatrix.checkPredicate`), never spliced into its text.
     public static func load(_ input: ModelInput, overrides: [ConstantOverride], predicate: String?,
                             options: ExplorerOptions = ExplorerOptions()) throws -> (system: TransitionSystem, start: [[UInt64]]?) {
-        // The model alone first, so that its own errors are reported as such.
         let matrix = try ModelLoader.matrix(input, overrides: overrides)
         guard let predicate else { return (try build(matrix.first, predicates: []), nil) }
-        let system = try build(matrix.first, predicates: [])
-        let trimmed = try expressionText(predicate)
-        let checked = try check(trimmed, in: matrix, under: matrix.first.variantAssignment)
-        let extended = try build(system.model, predicates: [checked])
-        guard let program = extended.predicatePrograms.first else {
+        let (system, trimmed) = try prepare(matrix, predicate: predicate)
+        guard let program = system.predicatePrograms.first else {
             throw ReviewError.failure("--start '\(trimmed)': the expression could not be compiled")
         }
-        let found = states(becoming: [program], in: extended, options: options)
+        let found = states(becoming: [program], in: system, options: options)
         if found.states[0].isEmpty {
             throw ReviewError(.noStartState(expression: trimmed, searchStopped: found.stopReason))
         }
-        return (extended, found.states[0])
+        return (system, found.states[0])
+    }
+
+    /// The model's first combination lowered once, with the predicate compiled alongside, and the predicate's
+    /// text. The model's own errors come before the predicate's: the builder lowers the model before the predicate
+    /// and stops at the first error, and when the predicate does not check, the model is lowered alone (on that
+    /// error path only) to report its errors if it has some.
+    static func prepare(_ matrix: ModelMatrix, predicate: String) throws -> (system: TransitionSystem, trimmed: String) {
+        let trimmed: String
+        let checked: CheckedPredicate
+        do {
+            trimmed = try expressionText(predicate)
+            checked = try check(trimmed, in: matrix, under: matrix.first.variantAssignment)
+        } catch {
+            _ = try build(matrix.first, predicates: [])
+            throw error
+        }
+        return (try build(matrix.first, predicates: [checked]), trimmed)
     }
 
     /// `load` for every combination of a model's variants: each combination's system, with the states where
-    /// `predicate` becomes true in it (an empty list when none does there). The expression is checked once first, so
-    /// that its errors are reported as `load` reports them.
+    /// `predicate` becomes true in it (an empty list when none does there). The expression is checked and compiled
+    /// with the first combination first (not explored), so that its errors are reported as `load` reports them.
     public static func loadCombinations(_ input: ModelInput, overrides: [ConstantOverride], pins: [VariantPin] = [], predicate: String,
                                         options: ExplorerOptions = ExplorerOptions())
         throws -> [(assignment: VariantAssignment, system: TransitionSystem, start: [[UInt64]])] {
-        let trimmed = predicate.trimmingCharacters(in: .whitespacesAndNewlines)
-        do {
-            _ = try load(input, overrides: overrides, predicate: predicate, options: options)
-        } catch let error as ReviewError where error.isNoStartState {
-            // Under the first combination no state satisfies it; another combination may have some.
-        }
+        let trimmed = try prepare(try ModelLoader.matrix(input, overrides: overrides), predicate: predicate).trimmed
         let matrix = try ModelLoader.matrix(input, overrides: overrides, pins: pins)
         return try matrix.combinations.map { combination in
             let system: TransitionSystem

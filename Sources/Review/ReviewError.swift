@@ -29,12 +29,6 @@ public struct ReviewError: Error, Sendable, CustomStringConvertible {
         ReviewError(.load(.unreadable(error as? FileProblem ?? FileProblem(message: "\(error)"))))
     }
 
-    /// Whether the error is that no reachable state satisfies a `--start` predicate (another combination of the
-    /// model's variants may have some).
-    var isNoStartState: Bool {
-        problems.contains { if case .noStartState = $0 { return true } else { return false } }
-    }
-
     /// The same error preceded by the heading of the combination of variants it belongs to.
     func inCombination(_ assignment: VariantAssignment, of file: String) -> ReviewError {
         ReviewError([.load(.combination(file: file, assignment))] + problems)
