@@ -26,6 +26,12 @@ final class BoundedModelChecker {
         frames.append(next)
     }
 
+    /// Adds a fact the unrolling already implies (a condition an earlier query found unsatisfiable, negated): it
+    /// changes no query's answer, but the solver keeps it (and what it learns from it) across push and pop.
+    func learn(_ fact: Term) throws {
+        try solver.assert(fact)
+    }
+
     /// Whether `condition` (over the frames) can hold on a path of the unrolling; on `.satisfiable` the model
     /// is returned.
     func check(_ condition: Term, timeoutMilliseconds: Int?) throws -> (SolverOutcome, Z3Model?) {

@@ -105,7 +105,7 @@ final class LivenessDriver {
             if open.isEmpty { return true }
             if mustStop() { return false }
             for p in open {
-                let condition = try lassos.violation(p, k: k)
+                let condition = try timed("encoding", "(lasso)") { try lassos.violation(p, k: k) }
                 let (outcome, model) = try timed("lasso bmc", name(p)) { try bmc.check(condition, timeoutMilliseconds: remaining()) }
                 switch outcome {
                 case .unknown(let reason):

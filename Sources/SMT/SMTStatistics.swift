@@ -1,10 +1,13 @@
 /// Where the SMT engine's time went: for each method and property, how many solver queries it asked and how
 /// long Z3 took to answer them. Queries that ask about several properties at once (BMC's "is anything
-/// violated at this depth", PDR's joint proof) are counted under "(all undecided)".
+/// violated at this depth", PDR's joint proof) are counted under "(all undecided)". The time spent building terms
+/// before the queries is counted under the method "encoding" (each building step counts as one "query"): the
+/// transition relation, the BMC unrolling (one step per depth), the liveness terms and the lasso conditions.
 public struct SMTQueryStatistics: Sendable, Hashable {
     /// One method's queries about one property.
     public struct Entry: Sendable, Hashable {
-        /// "bmc", "k-induction", "pdr" or "pdr check" (the independent check of PDR's invariant).
+        /// "bmc", "k-induction", "pdr", "pdr check" (the independent check of PDR's invariant), "lasso bmc" and
+        /// "pdr" for liveness, or "encoding" (building terms, no solver query).
         public var method: String
         /// The property's name, or "(all undecided)".
         public var property: String

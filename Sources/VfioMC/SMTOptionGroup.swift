@@ -20,7 +20,7 @@ struct SMTOptionGroup: ParsableArguments, Sendable {
     @Option(help: ArgumentHelp("The time limit of one PDR query (safety or liveness-to-safety), in seconds; a query that runs out leaves its property to BMC.", valueName: "SECONDS"))
     var pdrQueryTimeout: Double = 20
 
-    @Flag(help: "Print where the SMT engine's time went: solver queries and seconds per method and property.")
+    @Flag(help: "Print where the SMT engine's time went: solver queries and seconds per method and property, and the seconds spent building the encoding (method \"encoding\": the transition relation, the unrolling, the liveness terms and the lasso conditions).")
     var smtStats = false
 
     func validate() throws {

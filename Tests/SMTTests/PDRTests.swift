@@ -90,13 +90,14 @@ import Testing
     @Test func bmcAloneProvesNothing() throws {
         let details = try Self.run(Self.wideCounter(bits: 8), method: .bmc, depth: 5)
         #expect(Self.verdict(details.result, "NeverTop") == .unknown)
-        #expect(details.queries.entries.allSatisfy { $0.method == "bmc" })
+        #expect(details.queries.entries.allSatisfy { $0.method == "bmc" || $0.method == "encoding" })
     }
 
     @Test func statisticsCountEveryMethod() throws {
         let details = try Self.run(Self.wideCounter(bits: 8), method: .auto, depth: 6)
         let methods = Set(details.queries.entries.map(\.method))
-        #expect(methods.isSuperset(of: ["bmc", "k-induction", "pdr"]))
+        #expect(methods.isSuperset(of: ["bmc", "k-induction", "pdr", "encoding"]))
+        #expect(details.queries.entries.contains { $0.method == "encoding" && $0.property == "(transition relation)" })
         #expect(details.queries.entries.allSatisfy { $0.queries > 0 && $0.seconds >= 0 })
         #expect(details.queries.rendered().contains("(total)"))
     }
