@@ -6,8 +6,10 @@ import Dispatch
 ///
 /// Memory per state, for a store of capacity C holding n states (only written pages are resident, and the
 /// arrays are written in index order): `8 * wordCount` (words), about 1.1 (parent, `ParentColumn`), 1, 2 or 4
-/// (action, `ActionColumn`), and `4 * slotCount / n` for the index, whose load stays between 1/2 and 3/4
-/// (5.3 to 8 bytes): about 16 to 19 bytes per state for one-word states, 24 to 27 for two-word ones.
+/// (action, `ActionColumn`), and `4 * slotCount / n` for the index, whose load stays between 3/8 and 3/4 while
+/// the store doubles (up to `doublingLimit` states) and between 1/2 and 3/4 above (5.3 to 8 bytes): about 16 to
+/// 19 bytes per state for one-word states from 25 M states on, 24 to 27 for two-word ones (up to 10.7 bytes of
+/// index, about 21 bytes per state in all, just after the doubling to `doublingLimit` at 16.8 M states).
 public final class StateStore {
     /// Parent index of an initial state.
     public static let noParent = UInt32.max
@@ -61,8 +63,23 @@ public final class StateStore {
     /// The index's slots for a capacity: load at most 3/4 when full.
     private static func slotCount(forCapacity capacity: Int) -> Int { capacity + capacity / 3 + 1 }
 
-    /// The capacity after `capacity`: half as much again (so the index's load after a growth is 1/2).
-    private static func grown(_ capacity: Int) -> Int { min(capacity + capacity / 2, maximumStates + 1) }
+    /// The capacity after `capacity`: twice as much up to `doublingLimit`, half as much again above (so the
+    /// index's load after a growth is 3/8 or 1/2).
+    ///
+    /// Why both: each growth rebuilds the index, entering every stored state again, so growing by a factor r
+    /// enters each state about 1/(r - 1) more times: 2 extra entries per state by halves, 1 by doubling. On
+    /// deep K=70 (one thread, 25.4 M states) doubling took 0.88x the CPU time of growing by halves
+    /// (Benchmarks/README.md, "The store's growth"). Doubling leaves the index at load 3/8, 10.7 bytes per
+    /// state, so it stops at `doublingLimit`: every store of 25 M states or more keeps at most 8 bytes of index
+    /// per state (7.1 between 25 M and 33.5 M states), and only stores between 16.8 M and about 20 M states pay
+    /// more than the by-halves worst case.
+    private static func grown(_ capacity: Int) -> Int {
+        let next = capacity <= doublingLimit / 2 ? capacity * 2 : capacity + capacity / 2
+        return min(next, maximumStates + 1)
+    }
+
+    /// The capacity up to which the store doubles: 2^25, 33.5 M states (index slots 4/3 of it).
+    static let doublingLimit = 1 << 25
 
     private func bytes(capacity: Int) -> Int {
         capacity * wordCount * 8 + ParentColumn.bytes(capacity: capacity) + capacity * actions.width
@@ -342,9 +359,11 @@ public final class StateStore {
     }
 
     /// How far ahead a rebuild of the index prefetches the home slots of the states it enters: the rebuild is
-    /// random writes into a table of up to gigabytes, and with the index growing by half (not doubling) it
-    /// enters each state three times in all, not twice, so its cache misses must overlap.
-    static let reindexPrefetchDistance = 16
+    /// random writes into a table of up to gigabytes, which every growth repeats for every state, so its cache
+    /// misses must overlap. 64 took 0.987x the CPU time of 16 on deep K=70 (one thread, three alternating
+    /// pairs, each pair below 1); a longer lookahead in the insertion itself (slots 64, candidates 32 instead
+    /// of 32 and 16) took 1.04x, so that one stays.
+    static let reindexPrefetchDistance = 64
 
     /// Starts loading the home slot of stored state `index`.
     @inline(__always)
