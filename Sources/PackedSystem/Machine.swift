@@ -6,82 +6,6 @@ public enum ActionFailure: Sendable, Hashable {
     case bounds(detail: String)
 }
 
-/// One step of an action kernel: an update of one field of the successor that needs no interpreter. Either a
-/// constant store (`sourceWord < 0`: `word = word & ~clear | set`), or a shifted copy of a field of the
-/// pre-state (`target := source + c`): the target's ordinal is the source's ordinal plus `bias`, and a result
-/// outside `0 ..< count` makes the kernel hand the action to the interpreter, which reports the exact failure.
-struct KernelStep: Sendable {
-    /// The successor's word; -1 ends an action's steps.
-    var word: Int32
-    /// The pre-state's word the value is read from, or -1 for a constant store.
-    var sourceWord: Int32 = -1
-    /// The target field's bit offset.
-    var shift: UInt8 = 0
-    /// The source field's bit offset.
-    var sourceShift: UInt8 = 0
-    /// The target field's mask, shifted into place.
-    var clear: UInt64 = 0
-    /// A constant store's bits, shifted into place.
-    var set: UInt64 = 0
-    /// The source field's mask (unshifted).
-    var sourceMask: UInt64 = 0
-    /// Target ordinal minus source ordinal.
-    var bias: Int64 = 0
-    /// The target field's number of values.
-    var count: UInt64 = 0
-
-    /// The end of an action's steps.
-    static let end = KernelStep(word: -1)
-
-    /// The kernel steps of an action whose residual guard is true and whose body only assigns, to fields at
-    /// fixed positions, constants of the field's type or another field plus or minus a constant; nil for any
-    /// other action. The steps follow the body's order; every value reads the pre-state, as the language says.
-    static func kernel(of action: GroundAction, fields: [FieldSlot]) -> [KernelStep]? {
-        guard action.residualGuard.constantValue == 1, !action.body.isEmpty else { return nil }
-        var steps: [KernelStep] = []
-        for statement in action.body {
-            guard case .assign(.field(let index), let value, _) = statement else { return nil }
-            let slot = fields[index]
-            let clear = slot.mask << UInt64(slot.shift)
-            if let constant = value.constantValue {
-                guard slot.type.contains(constant) else { return nil }
-                steps.append(KernelStep(word: Int32(slot.word), shift: UInt8(slot.shift), clear: clear,
-                                        set: UInt64(constant - slot.type.lowerBound) << UInt64(slot.shift)))
-                continue
-            }
-            guard let (source, delta) = offsetOfField(value) else { return nil }
-            let from = fields[source]
-            // The interpreter computes source + delta with overflow checked; the kernel only takes the actions
-            // where no value of the source's type can overflow, so both give the same value or the same failure.
-            guard from.width < 63 else { return nil }
-            let upper = from.type.lowerBound + Int64(from.type.cardinality) - 1
-            let (low, lowOverflow) = from.type.lowerBound.addingReportingOverflow(delta)
-            let (high, highOverflow) = upper.addingReportingOverflow(delta)
-            let (bias, biasOverflow) = low.subtractingReportingOverflow(slot.type.lowerBound)
-            guard !lowOverflow, !highOverflow, !biasOverflow, high >= low else { return nil }
-            steps.append(KernelStep(word: Int32(slot.word), sourceWord: Int32(from.word), shift: UInt8(slot.shift),
-                                    sourceShift: UInt8(from.shift), clear: clear, sourceMask: from.mask, bias: bias,
-                                    count: UInt64(slot.type.cardinality)))
-        }
-        return steps
-    }
-
-    /// `field + c`, `c + field` or `field - c` as (field, delta).
-    private static func offsetOfField(_ e: LoweredExpression) -> (Int, Int64)? {
-        switch e {
-        case .field(let f):
-            return (f, 0)
-        case .binary(.add, .field(let f), .constant(let c)), .binary(.add, .constant(let c), .field(let f)):
-            return (f, c)
-        case .binary(.subtract, .field(let f), .constant(let c)):
-            guard c != Int64.min else { return nil }
-            return (f, -c)
-        default:
-            return nil
-        }
-    }
-}
-
 /// Field placement as the machine reads it.
 struct PackedField: Sendable {
     var word: Int32
@@ -115,10 +39,25 @@ public final class Machine {
     /// action's tests up to and including this one. When the test fails, every action before that one fails
     /// it too (their earlier tests are the same and passed), so the search jumps there.
     private let skipAt: UnsafeMutablePointer<Int32>
+    /// Whether the guard tests are decided by the guard table (`GuardTable`) rather than action by action.
+    private let usesGuardTable: Bool
+    /// Words per action set of the guard table.
+    private let setWords: Int
+    private let guardFieldCount: Int
+    private let guardFields: UnsafeMutablePointer<GuardTableField>
+    private let guardRows: UnsafeMutablePointer<UInt64>
+    private let allActions: UnsafeMutablePointer<UInt64>
+    /// The actions whose table tests pass in the state of the current scan.
+    private let enabledSet: UnsafeMutablePointer<UInt64>
+    /// Per action: its tests the guard table does not decide, in `residualTests`.
+    private let residualTestStart: UnsafeMutablePointer<Int32>
+    private let residualTests: UnsafeMutablePointer<FieldTest>
     /// Per action: start of its kernel in `kernelSteps`, or -1 when the action needs the interpreter.
     private let kernelStart: UnsafeMutablePointer<Int32>
-    /// The kernels of the actions that have one, each ended by `KernelStep.end`.
+    /// The kernels of the actions that have one, each ended by `KernelStep.end` (`KernelCompiler`).
     private let kernelSteps: UnsafeMutablePointer<KernelStep>
+    /// The kernels' dispatch tables: per value of the dispatched field, the step to continue at, or -1.
+    private let kernelTable: UnsafeMutablePointer<Int32>
     private let scratch: UnsafeMutablePointer<UInt64>
     private let scratchDepth: Int
     /// Successor states produced by the last `fire`, back to back.
@@ -136,7 +75,8 @@ public final class Machine {
     public private(set) var failureAddress: Int32 = 0
 
     init(wordCount: Int, code: [Instruction], dimensions: [Dimension], cellFields: [PackedField], tableEntries: [Int64],
-         constantLists: [Int64], forkTargets: [Int32], forkCount: Int, actions: [GroundAction], fields: [FieldSlot]) {
+         constantLists: [Int64], forkTargets: [Int32], forkCount: Int, actions: [GroundAction], layout: StateLayout,
+         kernels: Bool = true, guardTable: Bool = true) {
         self.wordCount = wordCount
         func copy<T>(_ array: [T]) -> UnsafeMutablePointer<T> {
             let pointer = UnsafeMutablePointer<T>.allocate(capacity: max(1, array.count))
@@ -168,19 +108,20 @@ public final class Machine {
             }
         }
         self.skipAt = copy(skips)
-        var kernelStarts: [Int32] = []
-        var allSteps: [KernelStep] = []
-        for action in actions {
-            if let kernel = KernelStep.kernel(of: action, fields: fields) {
-                kernelStarts.append(Int32(allSteps.count))
-                allSteps += kernel
-                allSteps.append(.end)
-            } else {
-                kernelStarts.append(-1)
-            }
-        }
-        self.kernelStart = copy(kernelStarts)
-        self.kernelSteps = copy(allSteps)
+        let table = guardTable ? GuardTable(actions) : nil
+        self.usesGuardTable = table != nil
+        self.setWords = table?.wordsPerSet ?? 0
+        self.guardFieldCount = table?.fields.count ?? 0
+        self.guardFields = copy(table?.fields ?? [])
+        self.guardRows = copy(table?.rows ?? [])
+        self.allActions = copy(table?.all ?? [])
+        self.enabledSet = copy(table?.all ?? [])
+        self.residualTestStart = copy(table?.residualStart ?? [])
+        self.residualTests = copy(table?.residual ?? [])
+        var compiler = KernelCompiler(layout: layout)
+        self.kernelStart = copy(actions.map { kernels ? compiler.compile($0) ?? -1 : -1 })
+        self.kernelSteps = copy(compiler.steps)
+        self.kernelTable = copy(compiler.table)
         // Fork nesting never exceeds the number of forks, so the scratch states never move while in use.
         self.scratchDepth = forkCount + 2
         self.scratch = UnsafeMutablePointer<UInt64>.allocate(capacity: wordCount * scratchDepth)
@@ -197,8 +138,15 @@ public final class Machine {
         forkTargets.deallocate()
         stack.deallocate()
         skipAt.deallocate()
+        guardFields.deallocate()
+        guardRows.deallocate()
+        allActions.deallocate()
+        enabledSet.deallocate()
+        residualTestStart.deallocate()
+        residualTests.deallocate()
         kernelStart.deallocate()
         kernelSteps.deallocate()
+        kernelTable.deallocate()
         actionPrograms.deallocate()
         actionTestStart.deallocate()
         tests.deallocate()
@@ -249,19 +197,37 @@ public final class Machine {
         for k in 0..<wordCount { target[k] = state[k] }
         while true {
             let change = kernelSteps[step]
-            let word = Int(change.word)
-            if word < 0 { break }
-            if change.sourceWord < 0 {
+            switch change.kind {
+            case .end:
+                successorCount += 1
+                return true
+            case .store:
+                let word = Int(change.word)
                 target[word] = (target[word] & ~change.clear) | change.set
-            } else {
+            case .offset:
                 let ordinal = Int64(bitPattern: (state[Int(change.sourceWord)] >> UInt64(change.sourceShift)) & change.sourceMask) &+ change.bias
                 if UInt64(bitPattern: ordinal) >= change.count { return false }
+                let word = Int(change.word)
                 target[word] = (target[word] & ~change.clear) | (UInt64(bitPattern: ordinal) << UInt64(change.shift))
+            case .test:
+                if !change.passes(state) {
+                    step = Int(change.next)
+                    continue
+                }
+            case .require:
+                if !change.passes(state) { return false }
+            case .jump:
+                step = Int(change.next)
+                continue
+            case .dispatch:
+                let ordinal = (state[Int(change.sourceWord)] >> UInt64(change.sourceShift)) & change.sourceMask
+                let next = kernelTable[Int(change.next) + Int(ordinal)]
+                if next < 0 { return false }
+                step = Int(next)
+                continue
             }
             step += 1
         }
-        successorCount += 1
-        return true
     }
 
     /// Starts collecting the successors of a state with `expand(_:from:fired:)`.
@@ -279,22 +245,16 @@ public final class Machine {
     /// same order, as `forEachEnabled` gives.
     @inline(__always)
     public func expand(_ state: UnsafePointer<UInt64>, from start: Int, fired: UnsafeMutablePointer<Int>) -> Int {
-        var action = start
         let count = actionCount
+        beginScan(state)
+        var action = nextPassing(from: start, state)
         while action < count {
-            var test = Int(actionTestStart[action])
-            let end = Int(actionTestStart[action + 1])
-            while test < end, tests[test].passes(state) { test += 1 }
-            if test < end {
-                action = Int(skipAt[test])
-                continue
-            }
             let before = successorCount
             if applyKernel(action, state) {
                 successorActions[before] = UInt32(truncatingIfNeeded: action)
                 anyEnabled = true
                 fired[action] &+= 1
-                action += 1
+                action = nextPassing(from: action + 1, state)
                 continue
             }
             failure = nil
@@ -310,7 +270,7 @@ public final class Machine {
                 fired[action] &+= 1
                 for k in before..<successorCount { successorActions[k] = UInt32(truncatingIfNeeded: action) }
             }
-            action += 1
+            action = nextPassing(from: action + 1, state)
         }
         return count
     }
@@ -319,19 +279,74 @@ public final class Machine {
     /// `failure` describe it). Runs of actions sharing the guard tests up to a failing one are skipped together.
     @inline(__always)
     public func forEachEnabled(_ state: UnsafePointer<UInt64>, _ body: (Int) -> Void) {
-        var action = 0
         let count = actionCount
+        beginScan(state)
+        var action = nextPassing(from: 0, state)
+        while action < count {
+            if fireAfterTests(action, state) { body(action) }
+            action = nextPassing(from: action + 1, state)
+        }
+    }
+
+    /// Prepares `nextPassing` for `state`: with the guard table, intersects the rows of the state's values.
+    @inline(__always)
+    private func beginScan(_ state: UnsafePointer<UInt64>) {
+        guard usesGuardTable else { return }
+        let words = setWords
+        if words == 1 {
+            var set = allActions[0]
+            for f in 0..<guardFieldCount {
+                let field = guardFields[f]
+                let ordinal = (state[Int(field.word)] >> UInt64(field.shift)) & field.mask
+                set &= guardRows[Int(field.rowBase) + Int(ordinal)]
+            }
+            enabledSet[0] = set
+            return
+        }
+        for w in 0..<words { enabledSet[w] = allActions[w] }
+        for f in 0..<guardFieldCount {
+            let field = guardFields[f]
+            let ordinal = (state[Int(field.word)] >> UInt64(field.shift)) & field.mask
+            let row = guardRows + (Int(field.rowBase) + Int(ordinal)) * words
+            for w in 0..<words { enabledSet[w] &= row[w] }
+        }
+    }
+
+    /// The first action from `action` on whose guard tests all pass on `state` (after `beginScan(state)`), or
+    /// `actionCount`. The one scan of `expand` and `forEachEnabled`: with the guard table, the next bit of the
+    /// state's action set whose remaining tests pass; without, each action's tests in turn, skipping the runs of
+    /// actions that share a failing test.
+    @inline(__always)
+    private func nextPassing(from start: Int, _ state: UnsafePointer<UInt64>) -> Int {
+        var action = start
+        let count = actionCount
+        if usesGuardTable {
+            let words = setWords
+            while action < count {
+                var word = action >> 6
+                var bits = enabledSet[word] & (~UInt64(0) << UInt64(action & 63))
+                while bits == 0 {
+                    word += 1
+                    if word >= words { return count }
+                    bits = enabledSet[word]
+                }
+                action = word << 6 | bits.trailingZeroBitCount
+                var test = Int(residualTestStart[action])
+                let end = Int(residualTestStart[action + 1])
+                while test < end, residualTests[test].passes(state) { test += 1 }
+                if test == end { return action }
+                action += 1
+            }
+            return count
+        }
         while action < count {
             var test = Int(actionTestStart[action])
             let end = Int(actionTestStart[action + 1])
             while test < end, tests[test].passes(state) { test += 1 }
-            if test < end {
-                action = Int(skipAt[test])
-                continue
-            }
-            if fireAfterTests(action, state) { body(action) }
-            action += 1
+            if test == end { return action }
+            action = Int(skipAt[test])
         }
+        return count
     }
 
     private func growSuccessors() {

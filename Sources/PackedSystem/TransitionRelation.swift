@@ -45,10 +45,11 @@ public final class TransitionRelation {
     /// A copy of a state given as an array, so that the machine reads a pointer that stays put while it fires.
     private let input: UnsafeMutablePointer<UInt64>
 
-    /// Creates the relation of a system, with a machine of its own.
-    public init(_ system: TransitionSystem) {
+    /// Creates the relation of a system, with a machine of its own (`kernels` and `guardTable` as for
+    /// `TransitionSystem.makeMachine`: off only in the tests that compare the machine's paths).
+    public init(_ system: TransitionSystem, kernels: Bool = true, guardTable: Bool = true) {
         self.system = system
-        machine = system.makeMachine()
+        machine = system.makeMachine(kernels: kernels, guardTable: guardTable)
         wordCount = system.wordCount
         input = UnsafeMutablePointer<UInt64>.allocate(capacity: max(1, system.wordCount))
     }

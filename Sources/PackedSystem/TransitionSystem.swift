@@ -90,10 +90,11 @@ public struct CompiledCode: Sendable {
     }
 
     /// A machine that runs this code for the given ground actions.
-    func makeMachine(layout: StateLayout, actions: [GroundAction]) -> Machine {
+    func makeMachine(layout: StateLayout, actions: [GroundAction], kernels: Bool = true, guardTable: Bool = true) -> Machine {
         Machine(wordCount: layout.wordCount, code: instructions, dimensions: dimensions, cellFields: cellFields,
                 tableEntries: tableEntries, constantLists: constantLists, forkTargets: forkTargets,
-                forkCount: instructions.reduce(0) { $0 + ($1.op == .fork ? 1 : 0) }, actions: actions, fields: layout.fields)
+                forkCount: instructions.reduce(0) { $0 + ($1.op == .fork ? 1 : 0) }, actions: actions, layout: layout,
+                kernels: kernels, guardTable: guardTable)
     }
 }
 
@@ -130,9 +131,11 @@ public struct TransitionSystem: Sendable {
     /// Words per state.
     public var wordCount: Int { layout.wordCount }
 
-    /// A new machine to run this system's programs (one per thread).
-    public func makeMachine() -> Machine {
-        code.makeMachine(layout: layout, actions: actions)
+    /// A new machine to run this system's programs (one per thread). Without `kernels` every action body runs
+    /// in the interpreter, without `guardTable` the guard tests are tried action by action: the differential
+    /// tests compare the paths.
+    public func makeMachine(kernels: Bool = true, guardTable: Bool = true) -> Machine {
+        code.makeMachine(layout: layout, actions: actions, kernels: kernels, guardTable: guardTable)
     }
 
     /// Where the instruction at `address` came from.
