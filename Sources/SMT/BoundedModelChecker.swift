@@ -26,8 +26,9 @@ final class BoundedModelChecker {
         frames.append(next)
     }
 
-    /// Adds a fact the unrolling already implies (a condition an earlier query found unsatisfiable, negated): it
-    /// changes no query's answer, but the solver keeps it (and what it learns from it) across push and pop.
+    /// Adds a fact the unrolling already implies (a condition an earlier query found unsatisfiable, negated), or
+    /// the definition of fresh variables (which every path can satisfy): it changes no query's answer, but the
+    /// solver keeps it (and what it learns from it) across push and pop.
     func learn(_ fact: Term) throws {
         try solver.assert(fact)
     }

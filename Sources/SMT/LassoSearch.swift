@@ -1,5 +1,6 @@
-/// Lasso-shaped bounded model checking for liveness, on the safety search's own unrolling `s0 ... sk` (no copy
-/// of the state, no extra variables): a violation of length k is a path of k steps from an initial state that
+/// Lasso-shaped bounded model checking for liveness, on the safety search's own unrolling `s0 ... sk`, with one
+/// extra copy of the state (the loop state) and a few Booleans per frame (the loop encoding below): a violation
+/// of length k is a path of k steps from an initial state that
 ///
 /// - stays in the property's region (for `eventually P`: `P` false in every state; for `P ~> Q`: some state
 ///   satisfies `P` and `Q` is false from there on), and
@@ -22,6 +23,18 @@ final class LassoSearch {
     private var obligations: [[Term]] = []
     /// Per frame: no successor.
     private var deadEnds: [Term] = []
+
+    // The loop: one loop state `L` and, per frame i, a selector `sel_i` asserted to imply `s_i == L`, with
+    // running definitions asserted once per frame (fresh Booleans), so a query at depth k adds `s_k == L` and
+    // a few literals instead of k loop candidates, and the solver keeps the per-frame terms across queries.
+    /// The loop state `L`, made with the first frame.
+    private var loopState: Frame?
+    /// Per frame i: some selector at or before i is set (frame i lies in the loop).
+    private var inLoop: [Term] = []
+    /// Per frame i, per fair action: its obligation is met by a loop step j -> j + 1 with j + 1 <= i.
+    private var metSoFar: [[Term]] = []
+    /// Per frame i, per liveness property: its goal holds in some loop frame up to i.
+    private var goalInLoop: [[Term]] = []
 
     private var z3: Z3Context { liveness.z3 }
 
@@ -58,28 +71,54 @@ final class LassoSearch {
                 let previous = bmc.frames[i - 1]
                 obligations.append(try liveness.fairActions.map { try liveness.obligation($0, from: previous, to: frame) })
             }
+            try extendLoop(i)
         }
     }
 
+    /// A fresh Boolean defined as `value`, the definition asserted for good (any path satisfies it).
+    private func define(_ name: String, _ value: Term) throws -> Term {
+        let variable = try z3.constant(name, width: nil)
+        try bmc.learn(try z3.iff(variable, value))
+        return variable
+    }
+
+    /// The selector and running definitions for frame i (frames 0 ... i - 1 done).
+    private func extendLoop(_ i: Int) throws {
+        let encoding = liveness.encoding
+        if loopState == nil { loopState = try encoding.makeFrame("loop_") }
+        guard let loopState else { return }
+        let frame = bmc.frames[i]
+        let selector = try z3.constant("sel\(i)", width: nil)
+        try bmc.learn(try z3.implies(selector, try liveness.same(frame, loopState)))
+        let here = i > 0 ? try define("inloop\(i)", try z3.or(inLoop[i - 1], selector)) : selector
+        inLoop.append(here)
+        if i == 0 {
+            metSoFar.append(try liveness.fairActions.map { _ in try z3.falseTerm })
+        } else {
+            var met: [Term] = []
+            for f in liveness.fairActions.indices {
+                met.append(try define("met\(i)_\(f)", try z3.or(metSoFar[i - 1][f], try z3.and(inLoop[i - 1], obligations[i - 1][f]))))
+            }
+            metSoFar.append(met)
+        }
+        var goals: [Term] = []
+        for p in liveness.properties.indices {
+            let hit = try z3.and(here, self.goals[i][p])
+            goals.append(i > 0 ? try define("goalinloop\(i)_\(p)", try z3.or(goalInLoop[i - 1][p], hit)) : hit)
+        }
+        goalInLoop.append(goals)
+    }
+
     /// The condition (over frames 0 ... k) that the unrolling is a violation of liveness property `p` (an index
-    /// into `liveness.properties`) of exactly k steps.
+    /// into `liveness.properties`) of exactly k steps: in the region at k, and a dead end at k or a loop back
+    /// from k to the earliest selected frame l < k (`s_l == L == s_k`) on which every fair action's obligation
+    /// is met and, for leadsto, the goal is false. Selecting more frames than l only adds constraints, so this
+    /// is exactly "some l < k with `s_l == s_k` and a fair, goal-free loop l ... k".
     func violation(_ p: Int, k: Int) throws -> Term {
         try ensure(k)
-        let isLeadsto = liveness.properties[p].trigger != nil
-        var loops: [Term] = [deadEnds[k]]
-        // Walking l down from k - 1: each fair action's "met somewhere on the loop l ... k" and, for leadsto,
-        // "the goal is false on the whole loop" (the trigger may lie inside the loop).
-        var met: [Term] = try liveness.fairActions.map { _ in try z3.falseTerm }
-        var clean = try z3.not(goals[k][p])
-        for l in stride(from: k - 1, through: 0, by: -1) {
-            for f in met.indices { met[f] = try z3.or(obligations[l][f], met[f]) }
-            var conjuncts = [try liveness.same(bmc.frames[l], bmc.frames[k])] + met
-            if isLeadsto {
-                clean = try z3.and(try z3.not(goals[l][p]), clean)
-                conjuncts.append(clean)
-            }
-            loops.append(try z3.and(conjuncts))
-        }
-        return try z3.and(regions[k][p], try z3.or(loops))
+        guard k > 0, let loopState else { return try z3.and(regions[k][p], deadEnds[k]) }
+        var loop = [try liveness.same(bmc.frames[k], loopState), inLoop[k - 1]] + metSoFar[k]
+        if liveness.properties[p].trigger != nil { loop.append(try z3.not(goalInLoop[k][p])) }
+        return try z3.and(regions[k][p], try z3.or(deadEnds[k], try z3.and(loop)))
     }
 }

@@ -73,9 +73,10 @@ final class LivenessDriver {
             guard try prove() else { return }
             try search(to: limit)
         case .auto:
-            // Lasso BMC's query at depth k has k loop candidates, so a search to the bound costs seconds even on
-            // models of a few states, where PDR decides in about one: shallow lassos first, then PDR, then BMC
-            // for the lassos of what PDR refuted (and up to the bound for what it left open).
+            // A lasso search to the bound cost seconds even on models of a few states (measured when each query
+            // had k loop candidates, before the linear loop encoding), where PDR decides in about one: shallow
+            // lassos first, then PDR, then BMC for the lassos of what PDR refuted (and up to the bound for what
+            // it left open).
             guard try search(to: min(limit, max(0, options.autoDepth))) else { return }
             guard try prove() else { return }
             try search(to: limit)
