@@ -43,7 +43,7 @@ let package = Package(
         // values (a diff, a replay) and renders nothing of the reports: Reports renders them.
         .target(name: "Review", dependencies: ["PackedSystem", "Explorer", "Analysis"], swiftSettings: strict),
         // Renderers: terminal text (results, matrices, diffs), JSON, HTML, Markdown, SVG, ITF, JUnit.
-        .target(name: "Reports", dependencies: ["PackedSystem", "Explorer", "Analysis", "Review"], swiftSettings: strict),
+        .target(name: "Reports", dependencies: ["PackedSystem", "Explorer", "Analysis", "Review", "SMT"], swiftSettings: strict),
         // The Promela translation of a whole model for SPIN (`export --format promela`), on the lowered-expression
         // algebra of PackedSystem.
         .target(name: "PromelaExport", dependencies: ["PackedSystem"], swiftSettings: strict),

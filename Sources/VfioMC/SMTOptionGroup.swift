@@ -1,6 +1,7 @@
 import ArgumentParser
 import Explorer
 import PackedSystem
+import Reports
 import SMT
 
 extension SMTMethod: ExpressibleByArgument {}
@@ -43,24 +44,9 @@ struct SMTOptionGroup: ParsableArguments, Sendable {
         return options
     }
 
-    /// Prints the details of an SMT run these options ask for (text output only).
+    /// Prints the details of an SMT run these options ask for (text output only), as `SMTDetailsRenderer` words them.
     func printDetails(_ details: SMTRun, file: String) {
-        if showInvariant {
-            // Properties proved together share one invariant: print it once, naming them all.
-            var groups: [(properties: [String], invariant: String)] = []
-            for (property, invariant) in details.invariants {
-                if let last = groups.indices.last, groups[last].invariant == invariant {
-                    groups[last].properties.append(property)
-                } else {
-                    groups.append(([property], invariant))
-                }
-            }
-            for group in groups {
-                print("inductive invariant proving \(group.properties.joined(separator: ", ")) (\(file)):\n  \(group.invariant)")
-            }
-        }
-        if smtStats {
-            print("SMT solver time (\(file), method \(smtMethod.rawValue)):\n" + details.queries.rendered())
-        }
+        print(SMTDetailsRenderer.render(details, file: file, method: smtMethod.rawValue, invariants: showInvariant,
+                                        statistics: smtStats), terminator: "")
     }
 }
