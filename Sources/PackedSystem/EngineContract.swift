@@ -89,6 +89,9 @@ public enum StopReason: Sendable, Hashable, CustomStringConvertible {
     case memoryLimit(bytes: Int)
     /// The time limit reached: "time limit of S s reached" (whole seconds without a fraction).
     case timeLimit(seconds: Double)
+    /// A run's share of the command's time limit used up (a variant combination's, so that every combination
+    /// is started): "this combination's share of the time limit used up (15 s of 60 s)".
+    case timeShare(seconds: Double, of: Double)
     /// A signal asked the process to stop: "interrupted by SIGINT".
     case signal(name: String)
     /// The solver stopped on its own, in the engine's words ("Z3 reached the time limit", "Z3 gave up: ...").
@@ -102,6 +105,10 @@ public enum StopReason: Sendable, Hashable, CustomStringConvertible {
         case .storeCapacity(let limit): return "the explorer's limit of \(limit) states reached"
         case .memoryLimit(let bytes): return "memory limit of \(bytes) bytes reached"
         case .timeLimit(let seconds): return "time limit of \(Self.format(seconds)) s reached"
+        case .timeShare(let seconds, let limit):
+            // A share is a fraction of the limit: shown to a tenth of a second (a hundredth below one second).
+            let shown = seconds >= 1 ? (seconds * 10).rounded() / 10 : (seconds * 100).rounded() / 100
+            return "this combination's share of the time limit used up (\(Self.format(shown)) s of \(Self.format(limit)) s)"
         case .signal(let name): return "interrupted by \(name)"
         case .solver(let words), .engineError(let words): return words
         }

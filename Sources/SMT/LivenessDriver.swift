@@ -86,7 +86,7 @@ final class LivenessDriver {
     /// Whether the run must stop now; sets `stopReason`.
     private func mustStop() -> Bool {
         if let left = remaining(), left <= 0 {
-            stopReason = .timeLimit(seconds: options.budget.timeLimitShown)
+            stopReason = options.timeStopReason
             return true
         }
         if let reason = options.budget.interruption?() {

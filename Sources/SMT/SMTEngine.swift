@@ -35,9 +35,29 @@ public struct SMTOptions: Sendable {
     /// counterexamples (a goal 150 steps deep takes minutes where BMC takes seconds), so a query that runs out
     /// leaves its property to BMC instead of stopping the run.
     public var pdrQuerySeconds: Double? = 20
+    /// The seconds this run may use when it is one of several variant combinations sharing the command's time
+    /// limit (nil: all of `budget.timeoutSeconds`). A run that used its share stops as at a time limit, with
+    /// `StopReason.timeShare`, so the combinations after it are started (see `SystemChecking.checkMatrix`).
+    public var timeShare: Double?
 
     /// Default options.
     public init() {}
+
+    /// The seconds this run may use: its share, or the time left of the limit, whichever is shorter.
+    var runSeconds: Double? {
+        switch (budget.timeoutSeconds, timeShare) {
+        case (let limit?, let share?): return min(limit, share)
+        case (let limit, let share): return limit ?? share
+        }
+    }
+
+    /// Why a run stops when `runSeconds` have passed: its share when that is shorter than the limit.
+    var timeStopReason: StopReason {
+        if let share = timeShare, share < budget.timeoutSeconds ?? .infinity {
+            return .timeShare(seconds: share, of: budget.timeLimitShown)
+        }
+        return .timeLimit(seconds: budget.timeLimitShown)
+    }
 }
 
 /// The symbolic engine: bounded model checking finds shortest violations and witnesses; k-induction and PDR
@@ -124,7 +144,7 @@ private final class SymbolicRun {
 
     /// Milliseconds left before the time limit (nil: no limit); zero or less means it has passed.
     private var remainingMilliseconds: Int? {
-        guard let timeout = options.budget.timeoutSeconds else { return nil }
+        guard let timeout = options.runSeconds else { return nil }
         return Int(((timeout - (Clock.now() - start)) * 1000).rounded(.down))
     }
 
@@ -395,7 +415,7 @@ private final class SymbolicRun {
     /// interruption answered. Records why.
     private func mustStop() -> Bool {
         if timedOut {
-            stop(.timeLimit(seconds: options.budget.timeLimitShown))
+            stop(options.timeStopReason)
             return true
         }
         if let reason = options.budget.interruption?() {
