@@ -90,7 +90,7 @@ public enum StopReason: Sendable, Hashable, CustomStringConvertible {
     /// The time limit reached: "time limit of S s reached" (whole seconds without a fraction).
     case timeLimit(seconds: Double)
     /// A run's share of the command's time limit used up (a variant combination's, so that every combination
-    /// is started): "this combination's share of the time limit used up (15 s of 60 s)".
+    /// is started): "this combination's share of the time limit used up: 15 s of 60 s".
     case timeShare(seconds: Double, of: Double)
     /// A signal asked the process to stop: "interrupted by SIGINT".
     case signal(name: String)
@@ -108,7 +108,7 @@ public enum StopReason: Sendable, Hashable, CustomStringConvertible {
         case .timeShare(let seconds, let limit):
             // A share is a fraction of the limit: shown to a tenth of a second (a hundredth below one second).
             let shown = seconds >= 1 ? (seconds * 10).rounded() / 10 : (seconds * 100).rounded() / 100
-            return "this combination's share of the time limit used up (\(Self.format(shown)) s of \(Self.format(limit)) s)"
+            return "this combination's share of the time limit used up: \(Self.format(shown)) s of \(Self.format(limit)) s"
         case .signal(let name): return "interrupted by \(name)"
         case .solver(let words), .engineError(let words): return words
         }

@@ -39,9 +39,9 @@ import Testing
         #expect(options.runSeconds == 50)
         #expect(options.timeStopReason == .timeLimit(seconds: 60))
         #expect(StopReason.timeShare(seconds: 14.96, of: 60).description
-            == "this combination's share of the time limit used up (15 s of 60 s)")
+            == "this combination's share of the time limit used up: 15 s of 60 s")
         #expect(StopReason.timeShare(seconds: 0.123, of: 1).description
-            == "this combination's share of the time limit used up (0.12 s of 1 s)")
+            == "this combination's share of the time limit used up: 0.12 s of 1 s")
     }
 
     /// A Spacer query that would not end (the 16-bit wide counter) stops at the run's share, with its reason.
