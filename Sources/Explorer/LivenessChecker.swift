@@ -106,21 +106,46 @@ struct LivenessChecker {
 
     // MARK: Graph algorithms
 
-    private func reachableWithin(_ region: [Bool], from sources: [Int], _ graph: Graph) -> [Bool] {
-        var seen = Array(repeating: false, count: region.count)
+    /// The one breadth-first search of this file: from `sources` in order, asking `enter(from, action, target)` once
+    /// for every edge out of a dequeued state whether the target is new (the caller records its own seen marks and
+    /// parents there), and ending at the first dequeued state `stop` accepts, which it returns.
+    private func breadthFirst(from sources: [Int], _ graph: Graph, stop: (Int) -> Bool = { _ in false },
+                              enter: (_ from: Int, _ action: Int, _ target: Int) -> Bool) -> Int? {
         var queue = sources
-        for source in sources { seen[source] = true }
         var head = 0
         while head < queue.count {
             let state = queue[head]
             head += 1
+            if stop(state) { return state }
             for edge in graph.edges(state) {
                 let target = Int(graph.targets[edge])
-                if region[target], !seen[target] {
-                    seen[target] = true
-                    queue.append(target)
-                }
+                if enter(state, Int(graph.actions[edge]), target) { queue.append(target) }
             }
+        }
+        return nil
+    }
+
+    /// A shortest path found by `breadthFirst`, read back through the parent links from `goal` to the source that
+    /// has none: that source, then the states after it and the actions taken, in order.
+    private func path(to goal: Int, _ parent: [Int: (state: Int, action: Int)]) -> (source: Int, states: [Int], actions: [Int]) {
+        var states: [Int] = []
+        var actions: [Int] = []
+        var current = goal
+        while let link = parent[current] {
+            states.append(current)
+            actions.append(link.action)
+            current = link.state
+        }
+        return (current, states.reversed(), actions.reversed())
+    }
+
+    private func reachableWithin(_ region: [Bool], from sources: [Int], _ graph: Graph) -> [Bool] {
+        var seen = Array(repeating: false, count: region.count)
+        for source in sources { seen[source] = true }
+        _ = breadthFirst(from: sources, graph) { _, _, target in
+            guard region[target], !seen[target] else { return false }
+            seen[target] = true
+            return true
         }
         return seen
     }
@@ -238,32 +263,16 @@ struct LivenessChecker {
         -> (states: [Int], actions: [Int?])? {
         var parent = [Int: (state: Int, action: Int)]()
         var seen = Set(sources)
-        var queue = sources
-        var head = 0
-        while head < queue.count {
-            let state = queue[head]
-            head += 1
-            if accepting[state] {
-                var states = [state]
-                var actions: [Int?] = []
-                var current = state
-                while let link = parent[current] {
-                    actions.append(link.action)
-                    states.append(link.state)
-                    current = link.state
-                }
-                actions.append(store.isInitial(current) ? nil : Int(store.action(current)))
-                return (states.reversed(), actions.reversed())
-            }
-            for edge in graph.edges(state) {
-                let target = Int(graph.targets[edge])
-                if region[target], seen.insert(target).inserted {
-                    parent[target] = (state, Int(graph.actions[edge]))
-                    queue.append(target)
-                }
-            }
+        let found = breadthFirst(from: sources, graph, stop: { accepting[$0] }) { from, action, target in
+            guard region[target], seen.insert(target).inserted else { return false }
+            parent[target] = (from, action)
+            return true
         }
-        return nil
+        guard let found else { return nil }
+        let route = path(to: found, parent)
+        // The source's own entry: the action that discovered it, or none for an initial state.
+        let entry = store.isInitial(route.source) ? nil : Int(store.action(route.source))
+        return ([route.source] + route.states, [entry] + route.actions.map { Optional($0) })
     }
 
     /// A cycle from `start` back to `start` inside its component, taking every fair action the component
@@ -318,31 +327,15 @@ struct LivenessChecker {
     private func shortestPath(from: Int, to: Int, within members: Set<Int>, _ graph: Graph) -> (states: [Int], actions: [Int])? {
         if from == to { return ([], []) }
         var parent = [Int: (state: Int, action: Int)]()
-        var queue = [from]
         var seen: Set<Int> = [from]
-        var head = 0
-        while head < queue.count {
-            let state = queue[head]
-            head += 1
-            for edge in graph.edges(state) {
-                let target = Int(graph.targets[edge])
-                guard members.contains(target), seen.insert(target).inserted else { continue }
-                parent[target] = (state, Int(graph.actions[edge]))
-                if target == to {
-                    var states: [Int] = []
-                    var actions: [Int] = []
-                    var current = to
-                    while current != from, let link = parent[current] {
-                        states.append(current)
-                        actions.append(link.action)
-                        current = link.state
-                    }
-                    return (states.reversed(), actions.reversed())
-                }
-                queue.append(target)
-            }
+        let found = breadthFirst(from: [from], graph, stop: { $0 == to }) { state, action, target in
+            guard members.contains(target), seen.insert(target).inserted else { return false }
+            parent[target] = (state, action)
+            return true
         }
-        return nil
+        guard let found else { return nil }
+        let route = path(to: found, parent)
+        return (route.states, route.actions)
     }
 
     private func shortestCycle(through start: Int, within members: Set<Int>, _ graph: Graph) -> (states: [Int], actions: [Int])? {

@@ -77,21 +77,21 @@ public enum JSONRenderer {
     /// `peakMemoryBytes`, when given, is the whole process's peak resident size (the figure `--max-memory` bounds).
     public static func document(results: [CheckResult], errors: [(file: String, messages: [String])],
                                 peakMemoryBytes: Int? = nil) -> JSONValue {
-        var fields: [(String, JSONValue)] = [
-            ("tool", .string("vfio-mc")),
-            ("models", .array(results.map(model))),
-            ("errors", .array(errors.map { .object([("file", .string($0.file)), ("messages", .array($0.messages.map { .string($0) }))]) })),
-        ]
-        if let peakMemoryBytes { fields.append(("peakMemoryBytes", .int(peakMemoryBytes))) }
-        return .object(fields)
+        document(models: results.map(model), errors: errors, peakMemoryBytes: peakMemoryBytes)
     }
 
     /// The document for a run of matrices: every model's combinations and every model that failed to load.
     public static func document(matrices: [MatrixResult], errors: [(file: String, messages: [String])],
                                 peakMemoryBytes: Int? = nil) -> JSONValue {
+        document(models: matrices.map(model), errors: errors, peakMemoryBytes: peakMemoryBytes)
+    }
+
+    /// The document's frame around the rendered models: the tool, the models, the load errors, the peak memory.
+    private static func document(models: [JSONValue], errors: [(file: String, messages: [String])],
+                                 peakMemoryBytes: Int?) -> JSONValue {
         var fields: [(String, JSONValue)] = [
             ("tool", .string("vfio-mc")),
-            ("models", .array(matrices.map(model))),
+            ("models", .array(models)),
             ("errors", .array(errors.map { .object([("file", .string($0.file)), ("messages", .array($0.messages.map { .string($0) }))]) })),
         ]
         if let peakMemoryBytes { fields.append(("peakMemoryBytes", .int(peakMemoryBytes))) }

@@ -164,6 +164,18 @@ struct ElementWriter {
     /// Raw markup.
     mutating func raw(_ markup: String) { text += markup }
 
+    /// The opening of an SVG picture of both diagrams (sequence, state graph): the root element with its size,
+    /// class and accessible title (the namespace only for a standalone file), the title, and a white background.
+    mutating func svgRoot(class name: String, width: Double, height: Double, title: String, standalone: Bool) {
+        let n = SVGMetrics.number
+        var attributes: [(String, String)] = standalone ? [("xmlns", "http://www.w3.org/2000/svg")] : []
+        attributes += [("class", name), ("width", n(width)), ("height", n(height)), ("viewBox", "0 0 \(n(width)) \(n(height))"),
+                       ("role", "img"), ("aria-label", title), ("font-family", SVGMetrics.fontFamily), ("font-size", "12")]
+        raw(Self.open("svg", attributes) + "\n")
+        textElement("title", [], title)
+        element("rect", [("x", "0"), ("y", "0"), ("width", n(width)), ("height", n(height)), ("fill", "#ffffff")])
+    }
+
     /// `<name a="v" ...>` or `<name ... />`.
     static func open(_ name: String, _ attributes: [(String, String)], selfClosing: Bool = false) -> String {
         var result = "<" + name

@@ -229,12 +229,7 @@ extension SequenceDiagram {
         let height = y + bottomStates + 10
 
         var out = ElementWriter()
-        var rootAttributes: [(String, String)] = standalone ? [("xmlns", "http://www.w3.org/2000/svg")] : []
-        rootAttributes += [("class", "sequence"), ("width", n(width)), ("height", n(height)), ("viewBox", "0 0 \(n(width)) \(n(height))"),
-                           ("role", "img"), ("aria-label", title), ("font-family", SVGMetrics.fontFamily), ("font-size", "12")]
-        out.raw(ElementWriter.open("svg", rootAttributes) + "\n")
-        out.textElement("title", [], title)
-        out.element("rect", [("x", "0"), ("y", "0"), ("width", n(width)), ("height", n(height)), ("fill", "#ffffff")])
+        out.svgRoot(class: "sequence", width: width, height: height, title: title, standalone: standalone)
         out.raw("<defs>\n")
         for kind in [Kind.arc, .request, .dma, .event, .failure] {
             let path = ElementWriter.open("path", [("d", "M0,0 L10,5 L0,10 z"), ("fill", Self.style(kind).color)], selfClosing: true)

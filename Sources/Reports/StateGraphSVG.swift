@@ -77,12 +77,7 @@ public enum StateGraphSVG {
 
         var out = ElementWriter()
         let title = "Reachable values of \(graph.title) and the actions that change them"
-        var root: [(String, String)] = standalone ? [("xmlns", "http://www.w3.org/2000/svg")] : []
-        root += [("class", "state-graph"), ("width", n(width)), ("height", n(height)), ("viewBox", "0 0 \(n(width)) \(n(height))"),
-                 ("role", "img"), ("aria-label", title), ("font-family", SVGMetrics.fontFamily), ("font-size", "12")]
-        out.raw(ElementWriter.open("svg", root) + "\n")
-        out.textElement("title", [], title)
-        out.element("rect", [("x", "0"), ("y", "0"), ("width", n(width)), ("height", n(height)), ("fill", "#ffffff")])
+        out.svgRoot(class: "state-graph", width: width, height: height, title: title, standalone: standalone)
         var markers = ""
         for index in sets.indices {
             let color = palette[index % palette.count]

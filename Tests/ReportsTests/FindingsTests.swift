@@ -84,4 +84,58 @@ import TestSupport
             #expect(disputes.contains("## \(topic.id). \(topic.heading)\n"))
         }
     }
+
+    /// The bullets of vfio-migration.md section 1.2, each on one line (continuation lines joined).
+    static func discussionPoints(_ spec: String) -> [String] {
+        guard let start = spec.range(of: "### 1.2 ") else { return [] }
+        let section = spec[start.upperBound...].split(separator: "\n", omittingEmptySubsequences: false).dropFirst()
+            .prefix { !$0.hasPrefix("#") }
+        var bullets: [String] = []
+        for line in section {
+            if line.hasPrefix("- ") {
+                bullets.append(String(line.dropFirst(2)))
+            } else if line.hasPrefix("  "), !bullets.isEmpty {
+                bullets[bullets.count - 1] += " " + line.trimmingCharacters(in: .whitespaces)
+            }
+        }
+        return bullets
+    }
+
+    /// A text with every choice of its ` (...)` remarks left out (a heading may drop a remark the document makes).
+    static func withRemarksLeftOut(_ text: String) -> Set<String> {
+        var results: Set<String> = [text]
+        var search = text.startIndex
+        while let open = text.range(of: " (", range: search..<text.endIndex),
+              let close = text.range(of: ")", range: open.upperBound..<text.endIndex) {
+            let without = String(text[..<open.lowerBound] + text[close.upperBound...])
+            results.formUnion(withRemarksLeftOut(without))
+            search = open.upperBound
+        }
+        return results
+    }
+
+    @Test func thePointsAreTheDiscussionPointsOfTheSpec() throws {
+        // Where the spec is beside the checkout, as on the development machine (as the disputes above).
+        let spec = Repository.root.appendingPathComponent("../shared/spec/vfio-migration.md")
+        guard let text = try? String(contentsOf: spec, encoding: .utf8) else { return }
+        let bullets = Self.discussionPoints(text)
+        try #require(bullets.count == FindingsTopic.points.count)
+        for (topic, bullet) in zip(FindingsTopic.points, bullets) {
+            // The bullet's question: up to its first question mark.
+            let question = String(bullet[...(try #require(bullet.firstIndex(of: "?")))])
+            #expect(Self.withRemarksLeftOut(question).contains(topic.heading), "\(topic.id): \(question)")
+            if topic.id == "P2" {
+                // Its question retells the bullet (QEMU's order, the proposal, the counter-argument): the state
+                // sequences it quotes are the bullet's.
+                for sequence in ["100 -> 001", "000 -> 100 -> 000 -> 001", "0000 -> 1100 -> 1000 -> 1001 -> 0001"] {
+                    #expect(bullet.contains(sequence) && topic.question.contains(sequence))
+                }
+            } else {
+                // The others quote the bullet's question, then its answer as the brief gives it.
+                #expect(topic.question.hasPrefix(question), "\(topic.id)")
+                let answer = bullet.dropFirst(question.count).trimmingCharacters(in: .whitespaces)
+                #expect(answer.isEmpty || topic.question.hasSuffix("(the brief: " + answer.dropFirst()), "\(topic.id): \(answer)")
+            }
+        }
+    }
 }
