@@ -173,6 +173,33 @@ private let baseModel = """
         #expect(diff.paths?.changed.count == 2)
         #expect(diff.exitCode == 1)
     }
+
+    @Test func droppingTheP2PStepAppliesToTheModelAndRegresses() throws {
+        // The second worked example of docs/reviewing.md: its patch must still apply to the model as it is, and
+        // the proposed flow must lose the "no P2P into a stopped peer without failures" properties.
+        guard installed("git") else {
+            print("droppingTheP2PStep: git is not installed; skipped")
+            return
+        }
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let models = directory.appendingPathComponent("Models")
+        try FileManager.default.createDirectory(at: models, withIntermediateDirectories: true)
+        let text = try modelText("v2-qemu-p2p.vmc")
+        try text.write(to: models.appendingPathComponent("v2-qemu-p2p.vmc"), atomically: true, encoding: .utf8)
+        let patch = repositoryRoot.appendingPathComponent("docs/examples/qemu-without-p2p-step.patch").path
+        let applied = try run(["git", "apply", patch], in: directory)
+        #expect(applied.status == 0, "the patch no longer applies: \(applied.output)")
+        let proposed = try String(contentsOf: models.appendingPathComponent("v2-qemu-p2p.vmc"), encoding: .utf8)
+        #expect(proposed != text)
+        let diff = ModelDiff(base: try system(text, name: "v2-qemu-p2p.vmc", overrides: ["N": "2"]), baseName: "base",
+                             proposed: try system(proposed, name: "proposed.vmc", overrides: ["N": "2"]),
+                             proposedName: "proposed")
+        #expect(diff.regressions.map(\.name) == ["NoDmaToStoppedPeerWithoutFailures",
+                                                 "NoDmaToStoppedPeerOnDestinationWithoutFailures",
+                                                 "NoDmaIntoHealthyStoppedPeer"])
+        #expect(diff.exitCode == 1)
+    }
 }
 
 @Suite struct GitRevisionTests {
