@@ -106,8 +106,24 @@ struct KernelCompiler {
     /// Dispatch tables: step indices (absolute) or -1.
     private(set) var table: [Int32] = []
 
+    /// The interval of each field the current action's guard bounds (`GuardAnalysis.knownRanges`): a kernel runs
+    /// only after every guard test passed, so a source field known to hold one value makes `x := y + c` a
+    /// constant store.
+    private var known: [Int: ClosedRange<Int64>] = [:]
+    /// The last step when it is a constant store that a following store to the same word may join: nothing
+    /// jumps to the step after it.
+    private var lastStore: Int?
+
     init(layout: StateLayout) {
         self.layout = layout
+    }
+
+    /// Per action with a kernel that is one constant store (`word = word & ~clear | set`): the machine applies
+    /// it without walking steps. Nil for any other kernel.
+    func singleStore(at start: Int32) -> KernelStep? {
+        let index = Int(start)
+        guard index + 1 < steps.count, steps[index].kind == .store, steps[index + 1].kind == .end else { return nil }
+        return steps[index]
     }
 
     /// The widest field a kernel dispatches on.
@@ -116,6 +132,8 @@ struct KernelCompiler {
     /// Compiles `action`; returns the start of its kernel in `steps`, or nil when it has none.
     mutating func compile(_ action: GroundAction) -> Int32? {
         guard action.residualGuard.constantValue == 1, !action.body.isEmpty else { return nil }
+        known = GuardAnalysis.knownRanges(action.guardExpression, layout: layout)
+        lastStore = nil
         let start = steps.count
         var indexFields = Set<Int>()
         var nested = false
@@ -135,11 +153,13 @@ struct KernelCompiler {
         let tableStart = table.count
         steps.append(KernelStep(kind: .dispatch, sourceWord: Int32(slot.word), sourceShift: UInt8(slot.shift),
                                 sourceMask: slot.mask, next: Int32(tableStart)))
+        lastStore = nil
         table += Array(repeating: -1, count: Int(slot.mask) + 1)
         var any = false
         for ordinal in 0..<slot.type.cardinality {
             let value = slot.type.lowerBound + Int64(ordinal)
             let bodyStart = steps.count
+            lastStore = nil
             guard let body = specialise(action.body, field: field, value: value), block(body) else {
                 steps.removeSubrange(bodyStart...)
                 continue
@@ -165,13 +185,13 @@ struct KernelCompiler {
             switch statement {
             case .assign(.field(let index), let value, _):
                 guard let step = store(index, value) else { return false }
-                steps.append(step)
+                append(step)
             case .assign(.cell, _, _), .choose:
                 return false
             case .assert(_, let condition, _):
                 if condition.constantValue == 1 { continue }
                 guard let tests = tests(condition) else { return false }
-                for test in tests { steps.append(KernelStep(.require, test: test)) }
+                for test in tests { append(KernelStep(.require, test: test)) }
             case .ifThen(let condition, let then, let otherwise):
                 if let value = condition.constantValue {
                     guard block(value != 0 ? then : otherwise) else { return false }
@@ -179,21 +199,35 @@ struct KernelCompiler {
                 }
                 guard let tests = tests(condition) else { return false }
                 let first = steps.count
-                for test in tests { steps.append(KernelStep(.test, test: test)) }
+                for test in tests { append(KernelStep(.test, test: test)) }
                 guard block(then) else { return false }
                 var jump: Int?
                 if !otherwise.isEmpty {
                     jump = steps.count
-                    steps.append(KernelStep(kind: .jump))
+                    append(KernelStep(kind: .jump))
                 }
                 for k in first..<(first + tests.count) { steps[k].next = Int32(steps.count) }
+                lastStore = nil
                 if let jump {
                     guard block(otherwise) else { return false }
                     steps[jump].next = Int32(steps.count)
+                    lastStore = nil
                 }
             }
         }
         return true
+    }
+
+    /// Appends a step; a constant store right after a constant store to the same word joins it (the later
+    /// store's bits win, as executing both in turn gives).
+    private mutating func append(_ step: KernelStep) {
+        if step.kind == .store, let last = lastStore, steps[last].word == step.word {
+            steps[last].set = (steps[last].set & ~step.clear) | step.set
+            steps[last].clear |= step.clear
+            return
+        }
+        steps.append(step)
+        lastStore = step.kind == .store ? steps.count - 1 : nil
     }
 
     /// The tests whose conjunction is `condition`, or nil (also for a constant, which the callers decide).
@@ -217,6 +251,13 @@ struct KernelCompiler {
                               set: UInt64(constant - slot.type.lowerBound) << UInt64(slot.shift))
         }
         guard let (source, delta) = Self.offsetOfField(value) else { return nil }
+        if let range = known[source], range.lowerBound == range.upperBound {
+            // The guard pins the source: the value is one constant (or always out of range: the interpreter's).
+            let (constant, overflow) = range.lowerBound.addingReportingOverflow(delta)
+            guard !overflow, slot.type.contains(constant) else { return nil }
+            return KernelStep(kind: .store, word: Int32(slot.word), shift: UInt8(slot.shift), clear: clear,
+                              set: UInt64(constant - slot.type.lowerBound) << UInt64(slot.shift))
+        }
         let from = layout.fields[source]
         // The interpreter computes source + delta with overflow checked; the kernel only takes the stores where
         // no value of the source's type can overflow, so both give the same value or the same failure.

@@ -56,6 +56,8 @@ public final class Machine {
     private let kernelStart: UnsafeMutablePointer<Int32>
     /// The kernels of the actions that have one, each ended by `KernelStep.end` (`KernelCompiler`).
     private let kernelSteps: UnsafeMutablePointer<KernelStep>
+    /// Per action: its kernel when that is one constant store (kind `.store`), else a step of kind `.end`.
+    private let singleStores: UnsafeMutablePointer<KernelStep>
     /// The kernels' dispatch tables: per value of the dispatched field, the step to continue at, or -1.
     private let kernelTable: UnsafeMutablePointer<Int32>
     private let scratch: UnsafeMutablePointer<UInt64>
@@ -119,7 +121,11 @@ public final class Machine {
         self.residualTestStart = copy(table?.residualStart ?? [])
         self.residualTests = copy(table?.residual ?? [])
         var compiler = KernelCompiler(layout: layout)
-        self.kernelStart = copy(actions.map { kernels ? compiler.compile($0) ?? -1 : -1 })
+        let kernelStarts = actions.map { kernels ? compiler.compile($0) ?? -1 : -1 }
+        self.kernelStart = copy(kernelStarts)
+        self.singleStores = copy(kernelStarts.map { start in
+            start < 0 ? KernelStep(kind: .end) : compiler.singleStore(at: start) ?? KernelStep(kind: .end)
+        })
         self.kernelSteps = copy(compiler.steps)
         self.kernelTable = copy(compiler.table)
         // Fork nesting never exceeds the number of forks, so the scratch states never move while in use.
@@ -147,6 +153,7 @@ public final class Machine {
         kernelStart.deallocate()
         kernelSteps.deallocate()
         kernelTable.deallocate()
+        singleStores.deallocate()
         actionPrograms.deallocate()
         actionTestStart.deallocate()
         tests.deallocate()
@@ -194,7 +201,18 @@ public final class Machine {
         guard step >= 0 else { return false }
         if successorCount == successorCapacity { growSuccessors() }
         let target = successors + successorCount * wordCount
-        for k in 0..<wordCount { target[k] = state[k] }
+        if wordCount == 1 {
+            target[0] = state[0]
+        } else {
+            for k in 0..<wordCount { target[k] = state[k] }
+        }
+        let single = singleStores[action]
+        if single.kind == .store {
+            let word = Int(single.word)
+            target[word] = (target[word] & ~single.clear) | single.set
+            successorCount += 1
+            return true
+        }
         while true {
             let change = kernelSteps[step]
             switch change.kind {
