@@ -3,25 +3,34 @@ import ModelLanguage
 import PackedSystem
 
 /// A problem the reviewer's commands report to the user and exit 2 for: a model that does not load, a git
-/// revision that does not exist, an unreadable or malformed log, a bad option value.
+/// revision that does not exist, an unreadable or malformed log, a bad option value; or 3 when a budget (memory,
+/// time, a signal) stopped the model's lowering, which says nothing about the model (as `check` does).
 /// It carries typed problems (diagnostics with their positions, `LoadProblem`s, log lines with their numbers) and
 /// renders them in one place, `message`, so nothing on the way formats a diagnostic early or edits rendered text.
 public struct ReviewError: Error, Sendable, CustomStringConvertible {
     /// What went wrong, in order (a combination heading before the diagnostics of that combination).
     public let problems: [ReviewProblem]
+    /// Set when a budget stopped the work rather than a problem in the input (`ModelErrors.stopReason`).
+    public let stopReason: String?
 
     /// Creates an error from its problems.
-    public init(_ problems: [ReviewProblem]) { self.problems = problems }
+    public init(_ problems: [ReviewProblem], stopReason: String? = nil) {
+        self.problems = problems
+        self.stopReason = stopReason
+    }
 
     /// Creates an error of one problem.
-    public init(_ problem: ReviewProblem) { self.problems = [problem] }
+    public init(_ problem: ReviewProblem) { self.init([problem]) }
+
+    /// The exit status the commands use: 3 (no verdict) when a budget stopped the work, 2 otherwise.
+    public var exitCode: Int32 { stopReason == nil ? 2 : 3 }
 
     /// A plain failure without a position: shown as `error: MESSAGE`.
     static func failure(_ message: String) -> ReviewError { ReviewError(.failure(message)) }
 
     /// A front-end stage's diagnostics, kept as values.
     static func model(_ errors: ModelErrors) -> ReviewError {
-        ReviewError(errors.diagnostics.map { .load(.diagnostic($0)) })
+        ReviewError(errors.diagnostics.map { .load(.diagnostic($0)) }, stopReason: errors.stopReason)
     }
 
     /// A file that could not be read (a `FileProblem`, or any other error in its own words).
@@ -31,7 +40,7 @@ public struct ReviewError: Error, Sendable, CustomStringConvertible {
 
     /// The same error preceded by the heading of the combination of variants it belongs to.
     func inCombination(_ assignment: VariantAssignment, of file: String) -> ReviewError {
-        ReviewError([.load(.combination(file: file, assignment))] + problems)
+        ReviewError([.load(.combination(file: file, assignment))] + problems, stopReason: stopReason)
     }
 
     /// The problems, rendered ready to print, one after the other (a diagnostic spans three lines).

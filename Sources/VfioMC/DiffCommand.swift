@@ -56,7 +56,7 @@ struct DiffCommand: ParsableCommand {
                                               paths: paths.definitions)
         } catch let error as ReviewError {
             printError(error.message)
-            throw ExitCode(2)
+            throw ExitCode(error.exitCode)
         }
         print(DiffTextRenderer.render(outcome), terminator: "")
         if outcome.exitCode != 0 { throw ExitCode(outcome.exitCode) }

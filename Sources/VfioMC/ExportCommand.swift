@@ -64,7 +64,7 @@ struct ExportCommand: ParsableCommand {
             }
         } catch let error as ReviewError {
             printError(error.message)
-            throw ExitCode(2)
+            throw ExitCode(error.exitCode)
         }
         if let out {
             do {

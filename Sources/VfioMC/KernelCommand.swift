@@ -44,7 +44,7 @@ struct KernelCommand: ParsableCommand {
             throw ExitCode(2)
         } catch let error as ReviewError {
             printError(error.message)
-            throw ExitCode(2)
+            throw ExitCode(error.exitCode)
         }
         let comparison = base.map { KernelComparison(before: $0, after: analysis) }
         if json {

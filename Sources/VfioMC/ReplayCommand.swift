@@ -86,7 +86,7 @@ struct ReplayCommand: ParsableCommand {
                                                start: start, options: options)
         } catch let error as ReviewError {
             printError(error.message)
-            throw ExitCode(2)
+            throw ExitCode(error.exitCode)
         }
         print(ReplayTextRenderer.render(outcome, logName: log), terminator: "")
         if outcome.exitCode != 0 { throw ExitCode(outcome.exitCode) }
