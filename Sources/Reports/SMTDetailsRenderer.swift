@@ -23,8 +23,40 @@ public enum SMTDetailsRenderer {
             }
         }
         if statistics {
-            parts.append("SMT solver time (\(file), method \(method)):\n" + details.queries.rendered())
+            parts.append("SMT solver time (\(file), method \(method)):\n" + queryTable(details.queries))
         }
         return parts.map { $0 + "\n" }.joined()
+    }
+
+    /// Where the solver's time went: a text table, per-method totals first, then each method's queries about each
+    /// property, slowest first.
+    static func queryTable(_ statistics: SMTQueryStatistics) -> String {
+        var lines = ["  method       queries   seconds  property"]
+        func row(_ method: String, _ queries: Int, _ seconds: Double, _ property: String) -> String {
+            let time = String(Double((seconds * 1000).rounded()) / 1000)
+            return "  " + padded(method, 11) + " " + leftPadded(String(queries), 8) + " " + leftPadded(time, 9) + "  " + property
+        }
+        var totals: [(method: String, queries: Int, seconds: Double)] = []
+        for entry in statistics.entries {
+            if let index = totals.firstIndex(where: { $0.method == entry.method }) {
+                totals[index].queries += entry.queries
+                totals[index].seconds += entry.seconds
+            } else {
+                totals.append((entry.method, entry.queries, entry.seconds))
+            }
+        }
+        for total in totals { lines.append(row(total.method, total.queries, total.seconds, "(total)")) }
+        for entry in statistics.entries.sorted(by: { $0.seconds > $1.seconds }) {
+            lines.append(row(entry.method, entry.queries, entry.seconds, entry.property))
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    private static func padded(_ text: String, _ width: Int) -> String {
+        text.count >= width ? text : text + String(repeating: " ", count: width - text.count)
+    }
+
+    private static func leftPadded(_ text: String, _ width: Int) -> String {
+        text.count >= width ? text : String(repeating: " ", count: width - text.count) + text
     }
 }

@@ -38,32 +38,4 @@ public struct SMTQueryStatistics: Sendable, Hashable {
 
     /// Total solver seconds.
     public var seconds: Double { entries.reduce(0) { $0 + $1.seconds } }
-
-    /// A text table, slowest first, with per-method totals.
-    public func rendered() -> String {
-        var lines = ["  method       queries   seconds  property"]
-        func row(_ method: String, _ queries: Int, _ seconds: Double, _ property: String) -> String {
-            let time = String(Double((seconds * 1000).rounded()) / 1000)
-            return "  " + method.padding(11) + " " + String(queries).leftPadding(8) + " " + time.leftPadding(9) + "  " + property
-        }
-        var totals: [(String, Int, Double)] = []
-        for entry in entries {
-            if let index = totals.firstIndex(where: { $0.0 == entry.method }) {
-                totals[index].1 += entry.queries
-                totals[index].2 += entry.seconds
-            } else {
-                totals.append((entry.method, entry.queries, entry.seconds))
-            }
-        }
-        for (method, queries, seconds) in totals { lines.append(row(method, queries, seconds, "(total)")) }
-        for entry in entries.sorted(by: { $0.seconds > $1.seconds }) {
-            lines.append(row(entry.method, entry.queries, entry.seconds, entry.property))
-        }
-        return lines.joined(separator: "\n")
-    }
-}
-
-private extension String {
-    func padding(_ width: Int) -> String { count >= width ? self : self + String(repeating: " ", count: width - count) }
-    func leftPadding(_ width: Int) -> String { count >= width ? self : String(repeating: " ", count: width - count) + self }
 }
