@@ -189,10 +189,3 @@ public enum ReplayTextRenderer {
         return lines
     }
 }
-
-extension String {
-    /// The text right-aligned in `width` columns.
-    func leftPadded(to width: Int) -> String {
-        count >= width ? self : String(repeating: " ", count: width - count) + self
-    }
-}

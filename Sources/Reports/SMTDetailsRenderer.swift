@@ -34,7 +34,7 @@ public enum SMTDetailsRenderer {
         var lines = ["  method       queries   seconds  property"]
         func row(_ method: String, _ queries: Int, _ seconds: Double, _ property: String) -> String {
             let time = String(Double((seconds * 1000).rounded()) / 1000)
-            return "  " + padded(method, 11) + " " + leftPadded(String(queries), 8) + " " + leftPadded(time, 9) + "  " + property
+            return "  " + method.rightPadded(to: 11) + " " + String(queries).leftPadded(to: 8) + " " + time.leftPadded(to: 9) + "  " + property
         }
         var totals: [(method: String, queries: Int, seconds: Double)] = []
         for entry in statistics.entries {
@@ -50,13 +50,5 @@ public enum SMTDetailsRenderer {
             lines.append(row(entry.method, entry.queries, entry.seconds, entry.property))
         }
         return lines.joined(separator: "\n")
-    }
-
-    private static func padded(_ text: String, _ width: Int) -> String {
-        text.count >= width ? text : text + String(repeating: " ", count: width - text.count)
-    }
-
-    private static func leftPadded(_ text: String, _ width: Int) -> String {
-        text.count >= width ? text : String(repeating: " ", count: width - text.count) + text
     }
 }
