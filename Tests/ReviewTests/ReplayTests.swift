@@ -57,8 +57,10 @@ enum QEMUTrace {
             lines += ["vfio_migration_set_state  (\(name(d))) state STOP",
                       vmstate(d, running: false, reason: "finish-migrate", state: "STOP")]
         }
-        for d in all { lines.append("vfio_migration_set_state  (\(name(d))) state STOP_COPY") }
-        for d in all { lines.append("vfio_migration_set_state  (\(name(d))) state STOP") }
+        // The complete step, device by device: STOP_COPY, the data read, then STOP (8.0's vfio_save_complete_precopy).
+        for d in all {
+            lines += ["vfio_migration_set_state  (\(name(d))) state STOP_COPY", "vfio_migration_set_state  (\(name(d))) state STOP"]
+        }
         return lines
     }
 
