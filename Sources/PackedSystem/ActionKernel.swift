@@ -15,6 +15,10 @@ struct KernelStep: Sendable {
         /// `target := source + c`: the target's ordinal is the source field's ordinal plus `bias`; a result
         /// outside `0 ..< count` bails.
         case offset
+        /// `word = word &+ set`: `x := x + c` when the guard keeps `x + c` inside x's type, so the field's
+        /// ordinal moves by c without leaving the field (`set` is c shifted into place, two's complement) and no
+        /// earlier step of the kernel wrote x (the successor's word still holds the pre-state's x).
+        case add
         /// A field test (`sourceWord`, `sourceShift`, `sourceMask`; allowed bits in `set`, lowest ordinal in
         /// `bias`, span in `count`, as `FieldTest`): when it fails, continue at step `next`.
         case test
@@ -113,16 +117,19 @@ struct KernelCompiler {
     /// The last step when it is a constant store that a following store to the same word may join: nothing
     /// jumps to the step after it.
     private var lastStore: Int?
+    /// The first step of the kernel being compiled.
+    private var kernelFirstStep = 0
 
     init(layout: StateLayout) {
         self.layout = layout
     }
 
-    /// Per action with a kernel that is one constant store (`word = word & ~clear | set`): the machine applies
-    /// it without walking steps. Nil for any other kernel.
+    /// Per action with a kernel that is one constant store (`word = word & ~clear | set`) or one in-place add
+    /// (`word = word &+ set`): the machine applies it without walking steps. Nil for any other kernel.
     func singleStore(at start: Int32) -> KernelStep? {
         let index = Int(start)
-        guard index + 1 < steps.count, steps[index].kind == .store, steps[index + 1].kind == .end else { return nil }
+        guard index + 1 < steps.count, steps[index].kind == .store || steps[index].kind == .add,
+              steps[index + 1].kind == .end else { return nil }
         return steps[index]
     }
 
@@ -135,6 +142,7 @@ struct KernelCompiler {
         known = GuardAnalysis.knownRanges(action.guardExpression, layout: layout)
         lastStore = nil
         let start = steps.count
+        kernelFirstStep = start
         var indexFields = Set<Int>()
         var nested = false
         for statement in action.body { Self.collectIndexFields(statement, into: &indexFields, nested: &nested) }
@@ -258,6 +266,14 @@ struct KernelCompiler {
             return KernelStep(kind: .store, word: Int32(slot.word), shift: UInt8(slot.shift), clear: clear,
                               set: UInt64(constant - slot.type.lowerBound) << UInt64(slot.shift))
         }
+        if source == index, let range = known[source], slot.type.contains(range.lowerBound &+ delta),
+           slot.type.contains(range.upperBound &+ delta), !range.lowerBound.addingReportingOverflow(delta).overflow,
+           !range.upperBound.addingReportingOverflow(delta).overflow, !writes(word: slot.word, clear: clear) {
+            // `x := x + c` with x + c inside x's type for every x the guard lets through: the interpreter cannot
+            // fail, and the ordinal moves by c inside the field, so one wrapping add of the word gives its store.
+            return KernelStep(kind: .add, word: Int32(slot.word), shift: UInt8(slot.shift), clear: clear,
+                              set: UInt64(bitPattern: delta) << UInt64(slot.shift))
+        }
         let from = layout.fields[source]
         // The interpreter computes source + delta with overflow checked; the kernel only takes the stores where
         // no value of the source's type can overflow, so both give the same value or the same failure.
@@ -270,6 +286,13 @@ struct KernelCompiler {
         return KernelStep(kind: .offset, word: Int32(slot.word), sourceWord: Int32(from.word), shift: UInt8(slot.shift),
                           sourceShift: UInt8(from.shift), clear: clear, sourceMask: from.mask, bias: bias,
                           count: UInt64(slot.type.cardinality))
+    }
+
+    /// Whether a step of the current kernel already writes bits of `clear` in successor word `word`.
+    private func writes(word: Int, clear: UInt64) -> Bool {
+        steps[kernelFirstStep...].contains { step in
+            (step.kind == .store || step.kind == .offset || step.kind == .add) && Int(step.word) == word && step.clear & clear != 0
+        }
     }
 
     /// `field + c`, `c + field` or `field - c` as (field, delta).

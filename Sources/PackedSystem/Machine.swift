@@ -197,7 +197,7 @@ public final class Machine {
     /// is overwritten or unused).
     @inline(__always)
     private func applyKernel(_ action: Int, _ state: UnsafePointer<UInt64>) -> Bool {
-        var step = Int(kernelStart[action])
+        let step = Int(kernelStart[action])
         guard step >= 0 else { return false }
         if successorCount == successorCapacity { growSuccessors() }
         let target = successors + successorCount * wordCount
@@ -213,15 +213,34 @@ public final class Machine {
             successorCount += 1
             return true
         }
+        if single.kind == .add {
+            let word = Int(single.word)
+            target[word] = target[word] &+ single.set
+            successorCount += 1
+            return true
+        }
+        guard runKernelSteps(from: step, state, into: target) else { return false }
+        successorCount += 1
+        return true
+    }
+
+    /// Walks the kernel steps from `step` on, writing the successor `target` (a copy of `state`). False when a
+    /// step bails to the interpreter. Kept out of line so that `applyKernel`'s checks and one-step kernels stay
+    /// small enough to inline into `expand`.
+    @inline(never)
+    private func runKernelSteps(from start: Int, _ state: UnsafePointer<UInt64>, into target: UnsafeMutablePointer<UInt64>) -> Bool {
+        var step = start
         while true {
             let change = kernelSteps[step]
             switch change.kind {
             case .end:
-                successorCount += 1
                 return true
             case .store:
                 let word = Int(change.word)
                 target[word] = (target[word] & ~change.clear) | change.set
+            case .add:
+                let word = Int(change.word)
+                target[word] = target[word] &+ change.set
             case .offset:
                 let ordinal = Int64(bitPattern: (state[Int(change.sourceWord)] >> UInt64(change.sourceShift)) & change.sourceMask) &+ change.bias
                 if UInt64(bitPattern: ordinal) >= change.count { return false }
