@@ -75,4 +75,24 @@ import Testing
             """)
         #expect(Self.compare(system, name: "kernels") == Self.statesPerSystem)
     }
+
+    /// `x := x + c` kernels that add to the packed word in place (`KernelStep.Kind.add`): positive and negative
+    /// constants, a type not starting at 0, neighbours in the same word, a cell the body stored to before (the add
+    /// must not apply: `x` reads the pre-state), and an add that can leave the type (the interpreter's failure).
+    @Test func inPlaceAddKernelsMatchTheInterpreter() throws {
+        let system = try system("""
+            model adds
+            var a: 3..12 = 3
+            var b: -2..5 = 0
+            var c: 0..1 = 0
+            action up(k: 1..3) when a <= 12 - k { a := a + k }
+            action down when a > 4 && b < 5 { a := a - 2  b := b + 1 }
+            action back when b > -2 && c == 1 { b := b - 1  c := 0 }
+            action flip when c == 0 { c := 1 }
+            action twice when a < 11 { if c == 0 { a := 5 } a := a + 1 }
+            action edge when a >= 10 && b == 5 { a := a + 3 }
+            terminal true
+            """)
+        #expect(Self.compare(system, name: "adds") > 100)
+    }
 }
