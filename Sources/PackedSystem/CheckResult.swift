@@ -140,7 +140,7 @@ public struct RunStatistics: Sendable, Hashable {
     public var engineBytes: Int = 0
     /// State-space reductions applied by the explicit search (for example "symmetry over Dev (3 elements)").
     public var reductions: [String] = []
-    /// The decision procedures the SMT engine ran, in the order it reports them ("bmc", "k-induction", "pdr",
+    /// The decision procedures the SMT engine ran, in the order it reports them ("bmc", "k-induction", "houdini", "pdr",
     /// "lasso bmc", "liveness-to-safety pdr"). Empty for the explicit engine.
     public var methods: [String] = []
     /// Remarks on the run, such as why a reduction was not applied.

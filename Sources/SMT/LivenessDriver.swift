@@ -67,7 +67,8 @@ final class LivenessDriver {
         guard !liveness.properties.isEmpty else { return }
         let limit = max(0, options.maxDepth)
         switch options.method {
-        case .bmc, .kind:
+        case .bmc, .kind, .houdini:
+            // The invariant finder proves safety only: liveness gets lassos, as under bmc and kind.
             try search(to: limit)
         case .pdr:
             guard try prove() else { return }

@@ -15,8 +15,12 @@ public enum SMTMethod: String, Sendable, CaseIterable {
     /// IC3/PDR (Z3's Spacer) proves or refutes each property without a bound; BMC rebuilds the shortest trace
     /// of every property PDR refutes, at whatever depth it takes.
     case pdr
-    /// BMC with k-induction up to a small depth (`autoDepth`), BMC alone up to `maxDepth`, then PDR for the
-    /// rest, then BMC for the traces of what PDR refuted.
+    /// The invariant finder (`InvariantFinder`: the reachable set as a checked certificate when a simulation
+    /// through the compiled machine saw every state, else Houdini over template lemmas the simulation did not
+    /// falsify) proves what it can, then BMC to `maxDepth` finds violations and witnesses.
+    case houdini
+    /// BMC with k-induction up to a small depth (`autoDepth`), the invariant finder, BMC alone up to
+    /// `maxDepth`, then PDR for the rest, then BMC for the traces of what PDR refuted.
     case auto
 }
 
@@ -35,6 +39,12 @@ public struct SMTOptions: Sendable {
     /// counterexamples (a goal 150 steps deep takes minutes where BMC takes seconds), so a query that runs out
     /// leaves its property to BMC instead of stopping the run.
     public var pdrQuerySeconds: Double? = 20
+    /// The time limit of the invariant finder (simulation and every query together), in seconds (nil: only the
+    /// run's limit); it never takes more than half of what the run has left. When it runs out the finder proves
+    /// nothing and the properties go on to BMC.
+    public var houdiniSeconds: Double? = 20
+    /// The candidate templates and the simulation that prunes them.
+    var candidateLimits = CandidateLimits()
     /// The seconds this run may use when it is one of several variant combinations sharing the command's time
     /// limit (nil: all of `budget.timeoutSeconds`). A run that used its share stops as at a time limit, with
     /// `StopReason.timeShare`, so the combinations after it are started (see `SystemChecking.checkMatrix`).
@@ -223,6 +233,9 @@ private final class SymbolicRun {
             return try deepen(search, to: maxDepth, induct: false)
         case .kind:
             return try deepen(search, to: maxDepth, induct: true)
+        case .houdini:
+            guard try findInvariant(search) else { return false }
+            return try deepen(search, to: maxDepth, induct: false)
         case .pdr:
             guard try prove(search) else { return false }
             return try deepen(search, to: maxDepth, induct: false)
@@ -231,6 +244,7 @@ private final class SymbolicRun {
             // cheap: induction only at small depths, BMC alone to the bound (most violations), PDR for the
             // rest (mostly properties that hold), then BMC for the traces of what PDR refuted.
             guard try deepen(search, to: min(maxDepth, max(0, options.autoDepth)), induct: true) else { return false }
+            guard try findInvariant(search) else { return false }
             guard try deepen(search, to: maxDepth, induct: false) else { return false }
             guard try prove(search) else { return false }
             return try deepen(search, to: maxDepth, induct: false)
@@ -311,6 +325,83 @@ private final class SymbolicRun {
             k += 1
         }
         return true
+    }
+
+    /// The invariant finder for every undecided property: a simulation through the compiled machine, then the
+    /// reachable set as a certificate (when the simulation saw every state) or the Houdini loop over the
+    /// candidates it left, then the independent check. Proves; never refutes (a property it does not prove stays
+    /// undecided, even when the simulation saw it violated: BMC gives the trace). Returns false when the run stopped.
+    private func findInvariant(_ search: Search) throws -> Bool {
+        let pending = search.safety.filter(isUndecided)
+        guard !pending.isEmpty else { return true }
+        if mustStop() { return false }
+        let begin = Clock.now()
+        // At most `houdiniSeconds`, and at most half of the time the run has left, so that BMC keeps time for the
+        // violations (measured: on v1-p2p's combinations, 7 s shares of a 60 s limit, the finder took about 3.5 s).
+        let ownSeconds = min(options.houdiniSeconds ?? .infinity, remainingMilliseconds.map { Double($0) / 2000 } ?? .infinity)
+        var limit: Int? {
+            guard ownSeconds.isFinite else { return remainingMilliseconds }
+            return min(remainingMilliseconds ?? Int.max, Int((ownSeconds - (Clock.now() - begin)) * 1000))
+        }
+        let candidates = timed("houdini", "(simulation)") {
+            InvariantCandidates(system: system, limits: options.candidateLimits, stop: { (limit ?? 1) <= 0 || self.mustStop() })
+        }
+        if mustStop() { return false }
+        var goods: [Int: Term] = [:]
+        for index in pending { goods[index] = try search.properties.good(index) }
+        // The properties true in every state the simulation visited (all of them reachable): with a sample that
+        // is the whole state space, these hold, and the second phase looks for their inductive strengthening.
+        var holding = Set(pending)
+        if candidates.exhaustive {
+            for state in candidates.visited {
+                if holding.isEmpty { break }
+                if (limit ?? 1) <= 0 {
+                    holding = []
+                    break
+                }
+                let failures = search.decoder.relation.failures(in: state)
+                holding = holding.filter { search.decoder.isGood(property: $0, in: state, failures: failures) }
+            }
+        }
+        let finder = InvariantFinder(encoding: search.encoding, memoryMegabytes: memoryMegabytes)
+        let outcome = try finder.find(candidates: candidates, goods: goods, holding: candidates.exhaustive ? holding : [], remaining: { limit },
+                                      record: { self.queries.record(method: "houdini", property: "(\($0))", seconds: $1) })
+        switch outcome {
+        case .found(let invariant, let proved, let lemmas, let states):
+            guard !proved.isEmpty else { return true }
+            let text: String
+            let note: String
+            if let states {
+                // The reachable set itself: far too long to print, and nothing a reader learns from.
+                text = "; the \(states) reachable states of the compiled machine, as a decision diagram over the cells"
+                    + " (closed under the SMT encoding's transition relation: checked)"
+                note = "proved by the reachable set as an invariant (\(states) states, closure checked by Z3)"
+            } else {
+                text = try render(invariant, encoding: search.encoding)
+                note = "proved by Houdini (\(lemmas) lemmas, inductive invariant checked)"
+            }
+            for index in proved {
+                let kind = system.properties[index].info.kind
+                findings[index] = .decided(kind == .reachable ? .unreachable : .holds, nil, note: note)
+                invariants.append((name(index), text))
+            }
+        case .empty:
+            break
+        case .rejected(let reason):
+            for index in pending { rejections[index] = reason }
+        case .unknown(let reason):
+            if timedOut || options.budget.interruption?() != nil {
+                stopAfterUnknown(reason)
+                return false
+            }
+            // The finder's own limit: the properties go on to BMC and PDR.
+        }
+        return true
+    }
+
+    /// An invariant (a template over `x`) in SMT-LIB over the cells' names, simplified by Z3.
+    private func render(_ invariant: Term, encoding: SystemEncoding) throws -> String {
+        try PropertyDirectedReachability(encoding: encoding, memoryMegabytes: memoryMegabytes).render(invariant)
     }
 
     /// PDR for every undecided property: first all of them at once (one invariant often proves them all),
@@ -494,8 +585,9 @@ private final class SymbolicRun {
         switch options.method {
         case .bmc: statistics.methods = ["bmc"]
         case .kind: statistics.methods = ["bmc", "k-induction"]
+        case .houdini: statistics.methods = ["houdini", "bmc"]
         case .pdr: statistics.methods = ["pdr", "bmc"]
-        case .auto: statistics.methods = ["bmc", "k-induction", "pdr"]
+        case .auto: statistics.methods = ["bmc", "k-induction", "houdini", "pdr"]
         }
         if let liveness {
             statistics.methods.append("lasso bmc")

@@ -6,7 +6,8 @@
 public struct SMTQueryStatistics: Sendable, Hashable {
     /// One method's queries about one property.
     public struct Entry: Sendable, Hashable {
-        /// "bmc", "k-induction", "pdr", "pdr check" (the independent check of PDR's invariant), "lasso bmc" and
+        /// "bmc", "k-induction", "houdini" (the invariant finder: simulation, certificate, initiation,
+        /// consecution, check), "pdr", "pdr check" (the independent check of PDR's invariant), "lasso bmc" and
         /// "pdr" for liveness, or "encoding" (building terms, no solver query).
         public var method: String
         /// The property's name, or "(all undecided)".

@@ -66,3 +66,31 @@ final class TraceDecoder {
         relation.isDeadlocked(state)
     }
 }
+
+extension TraceDecoder {
+    /// Whether safety property `index` is not violated in `state`, as the SMT encoding's "good" predicate reads
+    /// it (for `bounds`: no action fails with a bounds violation and no invariant or goal predicate fails to
+    /// evaluate; for a goal: the goal is not reached). The invariant finder asks this of the simulation's states.
+    func isGood(property index: Int, in state: [UInt64], failures: [FailedAction]) -> Bool {
+        switch system.properties[index].info.kind {
+        case .invariant:
+            return evaluate(property: index, in: state).value == true
+        case .reachable:
+            let (value, detail) = evaluate(property: index, in: state)
+            return value == false && detail == nil
+        case .assertion:
+            return !failures.contains { $0.failure.isAlike(.assertion(property: index)) }
+        case .deadlock:
+            return !isDeadlock(state)
+        case .bounds:
+            if failures.contains(where: { $0.failure.isAlike(.bounds(detail: "")) }) { return false }
+            return !system.properties.indices.contains { other in
+                let kind = system.properties[other].info.kind
+                return (kind == .invariant || kind == .reachable) && system.properties[other].predicateProgram != nil
+                    && evaluate(property: other, in: state).value == nil
+            }
+        case .eventually, .leadsto:
+            return true
+        }
+    }
+}

@@ -288,6 +288,19 @@ final class Z3Model {
 
     deinit { Z3_model_dec_ref(context.raw, raw) }
 
+    /// The value of a Boolean term in the model, completing unconstrained constants.
+    func isTrue(_ a: Term) throws -> Bool {
+        var result: OpaquePointer?
+        let ok = Z3_model_eval(context.raw, raw, a.raw, true, &result)
+        try context.checkError()
+        guard ok, let result else { throw SMTError("Z3 cannot evaluate a term in the model") }
+        switch Z3_get_bool_value(context.raw, result) {
+        case Z3_L_TRUE: return true
+        case Z3_L_FALSE: return false
+        default: throw SMTError("Z3 evaluated a Boolean term to neither true nor false")
+        }
+    }
+
     /// The value of a bit-vector term (at most 64 bits) in the model, completing unconstrained constants with 0.
     func unsignedValue(_ a: Term) throws -> UInt64 {
         var result: OpaquePointer?

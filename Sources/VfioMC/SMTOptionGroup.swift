@@ -12,10 +12,10 @@ struct SMTOptionGroup: ParsableArguments, Sendable {
     @Option(help: ArgumentHelp("Deepest bound for the SMT engine's BMC and k-induction.", valueName: "K"))
     var smtDepth: Int = 40
 
-    @Option(help: ArgumentHelp("How the SMT engine decides properties: bmc (bounded model checking only; lassos for liveness), kind (BMC and k-induction up to --smt-depth; lassos for liveness), pdr (IC3/PDR through Z3's Spacer, unbounded, and liveness-to-safety under PDR; BMC rebuilds the traces) or auto (BMC and k-induction up to depth 4, then PDR; for liveness lasso BMC up to depth 4, then PDR, then lasso BMC).", valueName: "METHOD"))
+    @Option(help: ArgumentHelp("How the SMT engine decides properties: bmc (bounded model checking only; lassos for liveness), kind (BMC and k-induction up to --smt-depth; lassos for liveness), houdini (the invariant finder: the reachable set as a certificate Z3 checks when a simulation saw every state, else Houdini over template lemmas; then BMC; lassos for liveness), pdr (IC3/PDR through Z3's Spacer, unbounded, and liveness-to-safety under PDR; BMC rebuilds the traces) or auto (BMC and k-induction up to depth 4, the invariant finder, BMC to --smt-depth, then PDR; for liveness lasso BMC up to depth 4, then PDR, then lasso BMC).", valueName: "METHOD"))
     var smtMethod: SMTMethod = .auto
 
-    @Flag(help: "Print the inductive invariant of every property PDR proves (SMT-LIB, over the cells' ordinals: value minus the type's lower bound; for liveness, over the liveness-to-safety product: saved.NAME, saved, live, seen.ACTION).")
+    @Flag(help: "Print the inductive invariant of every property PDR or the invariant finder proves (SMT-LIB; a reachable-set certificate is named, not printed, over the cells' ordinals: value minus the type's lower bound; for liveness, over the liveness-to-safety product: saved.NAME, saved, live, seen.ACTION).")
     var showInvariant = false
 
     @Option(help: ArgumentHelp("The time limit of one PDR query (safety or liveness-to-safety), in seconds; a query that runs out leaves its property to BMC.", valueName: "SECONDS"))

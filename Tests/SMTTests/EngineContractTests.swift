@@ -37,7 +37,7 @@ import Testing
         let system = try Differential.system(Self.counter).get()
         let statistics = SMTEngine(system: system, file: "counter.vmc").check().statistics
         #expect(statistics.reductions.isEmpty)
-        #expect(statistics.methods == ["bmc", "k-induction", "pdr"])
+        #expect(statistics.methods == ["bmc", "k-induction", "houdini", "pdr"])
         #expect(statistics.peakMemoryBytes > 0)
         let explicit = ExplicitExplorer(system: system, file: "counter.vmc").check().statistics
         #expect(explicit.methods.isEmpty)

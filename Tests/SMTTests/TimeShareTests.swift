@@ -75,6 +75,9 @@ import Testing
         explorer.threads = 2
         let settings = CheckSettings(engines: .smt, explorer: explorer, smt: { _ in
             var options = SMTOptions()
+            // The invariant finder would prove this counter at once (the reachable set has 201 to 204 states);
+            // the test needs a property nothing proves within a combination's share, so it is switched off.
+            options.houdiniSeconds = 0
             options.budget.timeoutSeconds = max(0.001, limit - Date().timeIntervalSince(started))
             options.budget.statedTimeoutSeconds = limit
             return options
