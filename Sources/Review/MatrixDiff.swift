@@ -83,11 +83,13 @@ public enum DiffOutcome: Sendable {
     case matrix(MatrixDiff)
 
     /// Loads both versions (every combination of their variants) and compares them: `single` when neither has
-    /// variants, else `matrix` (docs/reviewing.md). Unreadable input and model errors are a `ReviewError`.
+    /// variants, else `matrix` (docs/reviewing.md). Unreadable input and model errors are a `ReviewError`; so is
+    /// `options`' budget running out while a version is lowered (its `stopReason` set), as in `check`.
     public static func compare(base: ModelInput, proposed: ModelInput, overrides: [ConstantOverride],
                                options: ExplorerOptions, paths: ModelDiff.PathDefinitions) throws -> DiffOutcome {
-        let baseRuns = try ModelLoader.loadCombinations(base, overrides: overrides)
-        let proposedRuns = try ModelLoader.loadCombinations(proposed, overrides: overrides)
+        let budget = options.budget.buildBudget
+        let baseRuns = try ModelLoader.loadCombinations(base, overrides: overrides, budget: budget)
+        let proposedRuns = try ModelLoader.loadCombinations(proposed, overrides: overrides, budget: budget)
         if baseRuns.count == 1, proposedRuns.count == 1, baseRuns[0].assignment.isEmpty, proposedRuns[0].assignment.isEmpty {
             return .single(ModelDiff(base: baseRuns[0].system, baseName: base.displayName, proposed: proposedRuns[0].system,
                                      proposedName: proposed.displayName, options: options, paths: paths))

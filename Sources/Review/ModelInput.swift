@@ -44,25 +44,32 @@ public enum ModelInput: Sendable, Hashable {
 
 /// Loading a model (checking and lowering it) from a file, a git revision or text.
 public enum ModelLoader {
-    /// Loads a model; diagnostics and unreadable files become a `ReviewError`.
-    public static func load(_ input: ModelInput, overrides: [ConstantOverride] = []) throws -> TransitionSystem {
+    /// Loads a model; diagnostics and unreadable files become a `ReviewError`, and so does a `budget` that runs out
+    /// while grounding (its `stopReason` set: exit 3, as `check`).
+    public static func load(_ input: ModelInput, overrides: [ConstantOverride] = [],
+                            budget: BuildBudget = BuildBudget()) throws -> TransitionSystem {
         switch input {
         case .file(let path):
-            return try build(try ModelInput.source(ofFile: path), overrides: overrides)
+            return try build(try ModelInput.source(ofFile: path), overrides: overrides, budget: budget)
         case .revision, .text:
-            return try load(text: try input.text(), name: input.displayName, overrides: overrides)
+            return try load(text: try input.text(), name: input.displayName, overrides: overrides, budget: budget)
         }
     }
 
-    /// Every runnable combination of a model's variants, checked and lowered, in order; a model without variants
-    /// gives one pair with an empty assignment. The model is parsed once.
-    public static func loadCombinations(_ input: ModelInput, overrides: [ConstantOverride] = [], pins: [VariantPin] = [])
+    /// Every runnable combination of a model's variants, checked and lowered under `budget`, in order; a model
+    /// without variants gives one pair with an empty assignment. The model is parsed once.
+    public static func loadCombinations(_ input: ModelInput, overrides: [ConstantOverride] = [], pins: [VariantPin] = [],
+                                        budget: BuildBudget = BuildBudget())
         throws -> [(assignment: VariantAssignment, system: TransitionSystem)] {
         let matrix = try self.matrix(input, overrides: overrides, pins: pins)
         let source = matrix.source
         return try matrix.combinations.map { combination in
-            switch matrix.check(combination).flatMap({ SystemBuilder.build($0) }) {
-            case .failure(let errors): throw ReviewError.model(errors).inCombination(combination, of: source.name)
+            switch matrix.check(combination).flatMap({ SystemBuilder.build($0, budget: budget) }) {
+            case .failure(let errors):
+                // The combination heading only where there are combinations, as `check` prints it (a model without
+                // variants got `FILE: in combination :` before).
+                let error = ReviewError.model(errors)
+                throw matrix.hasVariants ? error.inCombination(combination, of: source.name) : error
             case .success(let system): return (combination, system)
             }
         }
@@ -84,8 +91,9 @@ public enum ModelLoader {
     }
 
     /// Loads a model from its text; `name` is the file name diagnostics show.
-    public static func load(text: String, name: String, overrides: [ConstantOverride] = []) throws -> TransitionSystem {
-        try build(SourceFile(name: name, text: text), overrides: overrides)
+    public static func load(text: String, name: String, overrides: [ConstantOverride] = [],
+                            budget: BuildBudget = BuildBudget()) throws -> TransitionSystem {
+        try build(SourceFile(name: name, text: text), overrides: overrides, budget: budget)
     }
 
     /// Reads, checks and lowers one model file (`-`: standard input), keeping the failure's parts apart: each
@@ -108,8 +116,8 @@ public enum ModelLoader {
         Frontend.matrix(source, overrides: overrides).map(\.first).flatMap { SystemBuilder.build($0, budget: budget) }
     }
 
-    private static func build(_ source: SourceFile, overrides: [ConstantOverride]) throws -> TransitionSystem {
-        switch system(source, overrides: overrides) {
+    private static func build(_ source: SourceFile, overrides: [ConstantOverride], budget: BuildBudget) throws -> TransitionSystem {
+        switch system(source, overrides: overrides, budget: budget) {
         case .failure(let errors): throw ReviewError.model(errors)
         case .success(let system): return system
         }

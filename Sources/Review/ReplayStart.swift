@@ -14,11 +14,13 @@ public enum ReplayStart {
     /// Loads the model and, when `predicate` is given, explores it fully and returns the states where the predicate
     /// becomes true (in a deterministic order). The returned system is the one to replay against. The predicate is
     /// checked in the model's scope and compiled with it (`ModelMatrix.checkPredicate`), never spliced into its text.
+    /// `budget` bounds the lowering (a stop is a `ReviewError` with its `stopReason`).
     public static func load(_ input: ModelInput, overrides: [ConstantOverride], predicate: String?,
-                            options: ExplorerOptions = ExplorerOptions()) throws -> (system: TransitionSystem, start: [[UInt64]]?) {
+                            options: ExplorerOptions = ExplorerOptions(),
+                            budget: BuildBudget = BuildBudget()) throws -> (system: TransitionSystem, start: [[UInt64]]?) {
         let matrix = try ModelLoader.matrix(input, overrides: overrides)
-        guard let predicate else { return (try build(matrix.first, predicates: []), nil) }
-        let (system, trimmed) = try prepare(matrix, predicate: predicate)
+        guard let predicate else { return (try build(matrix.first, predicates: [], budget: budget), nil) }
+        let (system, trimmed) = try prepare(matrix, predicate: predicate, budget: budget)
         guard let program = system.predicatePrograms.first else {
             throw ReviewError.failure("--start '\(trimmed)': the expression could not be compiled")
         }
@@ -33,26 +35,27 @@ public enum ReplayStart {
     /// text. The model's own errors come before the predicate's: the builder lowers the model before the predicate
     /// and stops at the first error, and when the predicate does not check, the model is lowered alone (on that
     /// error path only) to report its errors if it has some.
-    static func prepare(_ matrix: ModelMatrix, predicate: String) throws -> (system: TransitionSystem, trimmed: String) {
+    static func prepare(_ matrix: ModelMatrix, predicate: String,
+                        budget: BuildBudget) throws -> (system: TransitionSystem, trimmed: String) {
         let trimmed: String
         let checked: CheckedPredicate
         do {
             trimmed = try expressionText(predicate)
             checked = try check(trimmed, in: matrix, under: matrix.first.variantAssignment)
         } catch {
-            _ = try build(matrix.first, predicates: [])
+            _ = try build(matrix.first, predicates: [], budget: budget)
             throw error
         }
-        return (try build(matrix.first, predicates: [checked]), trimmed)
+        return (try build(matrix.first, predicates: [checked], budget: budget), trimmed)
     }
 
     /// `load` for every combination of a model's variants: each combination's system, with the states where
     /// `predicate` becomes true in it (an empty list when none does there). The expression is checked and compiled
     /// with the first combination first (not explored), so that its errors are reported as `load` reports them.
     public static func loadCombinations(_ input: ModelInput, overrides: [ConstantOverride], pins: [VariantPin] = [], predicate: String,
-                                        options: ExplorerOptions = ExplorerOptions())
+                                        options: ExplorerOptions = ExplorerOptions(), budget: BuildBudget = BuildBudget())
         throws -> [(assignment: VariantAssignment, system: TransitionSystem, start: [[UInt64]])] {
-        let trimmed = try prepare(try ModelLoader.matrix(input, overrides: overrides), predicate: predicate).trimmed
+        let trimmed = try prepare(try ModelLoader.matrix(input, overrides: overrides), predicate: predicate, budget: budget).trimmed
         let matrix = try ModelLoader.matrix(input, overrides: overrides, pins: pins)
         return try matrix.combinations.map { combination in
             let system: TransitionSystem
@@ -62,7 +65,7 @@ public enum ReplayStart {
                 case .failure(let errors): throw ReviewError.model(errors)
                 case .success(let value): model = value
                 }
-                system = try build(model, predicates: [try check(trimmed, in: matrix, under: combination)])
+                system = try build(model, predicates: [try check(trimmed, in: matrix, under: combination)], budget: budget)
             } catch let error as ReviewError {
                 throw error.inCombination(combination, of: matrix.source.name)
             }
@@ -88,9 +91,9 @@ public enum ReplayStart {
         }
     }
 
-    /// Lowers a checked model with the predicates compiled alongside.
-    static func build(_ model: CheckedModel, predicates: [CheckedPredicate]) throws -> TransitionSystem {
-        switch SystemBuilder.build(model, predicates: predicates) {
+    /// Lowers a checked model with the predicates compiled alongside, within `budget`.
+    static func build(_ model: CheckedModel, predicates: [CheckedPredicate], budget: BuildBudget) throws -> TransitionSystem {
+        switch SystemBuilder.build(model, budget: budget, predicates: predicates) {
         case .failure(let errors): throw ReviewError.model(errors)
         case .success(let system): return system
         }

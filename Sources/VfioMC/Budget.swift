@@ -33,6 +33,11 @@ struct ProcessBudgetOptions: ParsableArguments {
         }
         RunControl.start(timeout: timeout, maxMemoryBytes: maxMemoryBytes)
     }
+
+    /// The limits as the model's lowering polls them (after `start`): the memory limit, and the command's deadline
+    /// and signals through `RunControl.interruption`. A model whose grounding runs out then stops with a stop
+    /// reason and exit 3 instead of being ended by the watchdog.
+    var buildBudget: BuildBudget { BuildBudget(maxResidentBytes: maxMemoryBytes, interruption: RunControl.interruption) }
 }
 
 /// The budget options of the commands that search a state space, declared once.

@@ -17,7 +17,8 @@ struct ReplayCommand: ParsableCommand {
             may start at the initial states or at any entry point the model declares (`entry NAME: P`); the report \
             says which matched. Prints the events with the model states consistent with them, then either the \
             model states reached or the first event the model cannot take with what it could do instead. Exit \
-            codes: 0 the log conforms; 1 the model rejects an event; 2 a usage, model or log error. A model with \
+            codes: 0 the log conforms; 1 the model rejects an event; 2 a usage, model or log error; 3 a budget ran out \
+            before the replay could finish (--timeout, --max-memory). A model with \
             variants is replayed under each combination; 0 when some combination accepts the log. See \
             docs/reviewing.md.
             """)
@@ -83,7 +84,7 @@ struct ReplayCommand: ParsableCommand {
         let outcome: ReplayOutcome
         do {
             outcome = try ReplaySession.replay(model: file, log: log, format: format, overrides: try model.overrides(), pins: try variants.pins(),
-                                               start: start, options: options)
+                                               start: start, options: options, budget: budget.buildBudget)
         } catch let error as ReviewError {
             printError(error.message)
             throw ExitCode(error.exitCode)

@@ -86,4 +86,19 @@ import Testing
         let peak = try #require(document?["peakMemoryBytes"] as? Int)
         #expect(Double(peak) <= 200 * 1048576 * 1.1, "peak \(peak) bytes")
     }
+
+    /// The reviewer's commands that take limits hand them to the lowering: the stop is the diagnostic `check`
+    /// prints, with exit 3, not the watchdog's "phase that cannot stop early".
+    @Test func diffAndReplayStopGroundingWithTheirMemoryLimit() throws {
+        let path = try CLITests.write("model wide\nvar x: 0..3 = 0\naction a(i: 0..999, j: 0..999) when x == 0 { x := 1 }\n",
+                                      name: "wide-review.vmc")
+        let expected = "\(path):1:1: error: stopped while grounding the actions: memory limit of 209715200 bytes reached\nmodel wide\n^\n"
+        let log = Self.repository.appendingPathComponent("docs/examples/qemu80-source.log").path
+        for arguments in [["diff", "--max-memory", "200M", path, path], ["replay", "--max-memory", "200M", path, log]] {
+            let run = try CLITests.run(arguments)
+            #expect(run.status == 3, "\(arguments[0]): \(run.stderr)")
+            #expect(run.stderr == expected, "\(arguments[0])")
+            #expect(run.stdout.isEmpty, "\(arguments[0])")
+        }
+    }
 }
