@@ -212,7 +212,7 @@ public final class ExplicitExplorer: CheckingEngine {
     /// Fires every action on state `index`, records failures and deadlock, and collects the successors.
     @inline(__always)
     private func expand(_ index: Int, into batch: SuccessorBatch, current: UnsafeMutablePointer<UInt64>, actionCount: Int) {
-        current.update(from: store.state(index), count: system.wordCount)
+        current.copyState(from: store.state(index), wordCount: system.wordCount)
         transitions += expandState(index, current: current, machine: machine, reducer: reducer, counters: counters,
                                    into: batch) { record($0, $1) }
     }

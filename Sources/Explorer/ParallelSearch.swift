@@ -109,7 +109,7 @@ extension ExplicitExplorer {
                 chunk.abandoned = true
                 return
             }
-            worker.current.update(from: store.state(index), count: wordCount)
+            worker.current.copyState(from: store.state(index), wordCount: wordCount)
             chunk.transitions += expandState(index, current: worker.current, machine: worker.machine, reducer: worker.reducer,
                                              counters: worker.counters, into: chunk.batch) { chunk.findings.append(($0, $1)) }
         }

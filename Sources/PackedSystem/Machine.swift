@@ -542,7 +542,7 @@ public final class Machine {
                 return stack[sp - 1]
             case .copyState:
                 guard let dst else { return 0 }
-                dst.update(from: src, count: wordCount)
+                if wordCount == 1 { dst[0] = src[0] } else { dst.update(from: src, count: wordCount) }
             case .store:
                 sp -= 1
                 guard let dst else { return 0 }
@@ -591,7 +591,8 @@ public final class Machine {
             case .emit:
                 guard let dst else { return 0 }
                 if successorCount == successorCapacity { growSuccessors() }
-                (successors + successorCount * wordCount).update(from: dst, count: wordCount)
+                let slot = successors + successorCount * wordCount
+                if wordCount == 1 { slot[0] = dst[0] } else { slot.update(from: dst, count: wordCount) }
                 successorCount += 1
                 return 0
             case .abandon:
