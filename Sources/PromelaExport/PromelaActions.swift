@@ -61,8 +61,7 @@ struct PromelaActionWriter {
                 results = next
             }
             if results.count > maximumPaths {
-                throw PromelaExportError("error: an action has more than \(maximumPaths) combinations of choose alternatives; "
-                                  + "the Promela translation gives each its own alternative and stops here")
+                throw PromelaExportError.tooManyChooseCombinations(limit: maximumPaths)
             }
         }
         return results

@@ -23,11 +23,11 @@ public enum PromelaTranslator {
     /// The Promela text. `sourceName` is shown in the header comment.
     public static func translate(_ system: TransitionSystem, sourceName: String) throws -> String {
         guard system.initialStates.count <= maximumInitialStates else {
-            throw PromelaExportError("error: \(sourceName): \(system.initialStates.count) initial states; the Promela translation "
-                              + "handles at most \(maximumInitialStates)")
+            throw PromelaExportError.tooManyInitialStates(file: sourceName, count: system.initialStates.count,
+                                                          limit: maximumInitialStates)
         }
         guard let first = system.initialStates.first else {
-            throw PromelaExportError("error: \(sourceName): the model has no initial state")
+            throw PromelaExportError.noInitialState(file: sourceName)
         }
         var names = PromelaNames()
         let expressions = PromelaExpressions(system: system, names: &names)

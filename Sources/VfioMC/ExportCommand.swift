@@ -53,7 +53,7 @@ struct ExportCommand: ParsableCommand {
                 do {
                     text = try PromelaTranslator.translate(system, sourceName: file)
                 } catch let error as PromelaExportError {
-                    printError(error.message)
+                    printError(error.rendered)
                     throw ExitCode(2)
                 }
             default:

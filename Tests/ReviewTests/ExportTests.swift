@@ -199,7 +199,7 @@ let promelaFeatureModels: [(name: String, text: String)] = [
         try compareWithSpin(try system(text, name: name + ".vmc"), name: name + ".vmc")
     }
 
-    /// More initial states than the translation writes out is a typed error with the message `export` prints.
+    /// More initial states than the translation writes out is a typed error, rendered to the message `export` prints.
     @Test func tooManyInitialStatesIsAnExportError() throws {
         let many = try system("""
             model many
@@ -210,8 +210,26 @@ let promelaFeatureModels: [(name: String, text: String)] = [
             _ = try PromelaTranslator.translate(many, sourceName: "many.vmc")
             Issue.record("the translation accepted 8192 initial states")
         } catch let error as PromelaExportError {
-            #expect(error.message == "error: many.vmc: 8192 initial states; the Promela translation handles at most 4096")
+            #expect(error == .tooManyInitialStates(file: "many.vmc", count: 8192, limit: 4096))
+            #expect(error.rendered == "error: many.vmc: 8192 initial states; the Promela translation handles at most 4096")
         }
+    }
+
+    /// An action with 2^13 combinations of `choose` alternatives: more than the translation writes out.
+    @Test func tooManyChooseCombinationsIsAnExportError() throws {
+        let chooses = (1...13).map { "  choose b\($0): bool { x := 1 }\n" }.joined()
+        let wide = try system("model ch\nvar x: 0..3 = 0\naction a {\n\(chooses)}\n")
+        #expect(throws: PromelaExportError.tooManyChooseCombinations(limit: 4096)) {
+            _ = try PromelaTranslator.translate(wide, sourceName: "ch.vmc")
+        }
+        #expect(PromelaExportError.tooManyChooseCombinations(limit: 4096).rendered
+            == "error: an action has more than 4096 combinations of choose alternatives; "
+            + "the Promela translation gives each its own alternative and stops here")
+    }
+
+    /// The front end refuses an empty set of initial values, so no model reaches this case; its text is kept.
+    @Test func noInitialStateRendersAsBefore() {
+        #expect(PromelaExportError.noInitialState(file: "m.vmc").rendered == "error: m.vmc: the model has no initial state")
     }
 
     @Test func translationShape() throws {
