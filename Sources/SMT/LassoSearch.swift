@@ -1,4 +1,4 @@
-/// Lasso-shaped bounded model checking for liveness, on the safety search's own unrolling `s0 ... sk`, with one
+/// Lasso-shaped bounded model checking for liveness, on an unrolling `s0 ... sk` of its own, with one
 /// extra copy of the state (the loop state) and a few Booleans per frame (the loop encoding below): a violation
 /// of length k is a path of k steps from an initial state that
 ///
@@ -8,7 +8,10 @@
 ///   in the region and is fair: every fair ground action is taken on one of the loop's steps or has no successor
 ///   in one of its states.
 ///
-/// Depths are asked in order, so the first lasso found has the fewest steps. The explorer's lassos are not
+/// Depths are asked in order, so the first lasso found has the fewest steps, and the unrolling is never deeper
+/// than the depth asked: a step asserted past frame k would force frame k to have a successor and hide every
+/// lasso that ends in a dead end there (which is why the unrolling is not the safety search's, which may have
+/// gone to --smt-depth before). The explorer's lassos are not
 /// always shortest (it takes the nearest fair component, then builds a loop through it), so only the verdicts
 /// of the two engines are compared, never the lengths of their lassos.
 final class LassoSearch {
@@ -45,6 +48,7 @@ final class LassoSearch {
 
     /// Makes sure the unrolling and the per-frame terms reach frame k.
     private func ensure(_ k: Int) throws {
+        guard bmc.depth <= k else { throw SMTError("internal error: the lasso unrolling (depth \(bmc.depth)) is deeper than \(k)") }
         while bmc.depth < k { try bmc.extend() }
         let encoding = liveness.encoding
         while goals.count <= k {

@@ -1,7 +1,8 @@
 import PackedSystem
 
 /// Decides the liveness properties (`eventually`, `leadsto` under weak fairness of the `fair` actions) after the
-/// safety properties, on the same encoding and BMC unrolling:
+/// safety properties, on the same encoding and an unrolling of their own (never deeper than the lasso asked for,
+/// see `LassoSearch`):
 ///
 /// - violations by lasso-shaped BMC (`LassoSearch`), shortest first, each checked on the concrete machine
 ///   (`TraceDecoder.lasso`) before it is reported;

@@ -218,7 +218,15 @@ private final class SymbolicRun {
         }
         let livenessEncoding = try timed("encoding", "(liveness)") { try LivenessEncoding(encoding: encoding) }
         guard !livenessEncoding.properties.isEmpty else { return }
-        let driver = LivenessDriver(liveness: livenessEncoding, bmc: search.bmc, decoder: search.decoder, options: options,
+        // The lasso search gets an unrolling of its own, never the safety search's: that one may already be deeper
+        // than the lasso asked for (BMC to --smt-depth), and every step asserted past frame k forces frame k to
+        // have a successor, so a lasso ending in a dead end at k could not be found. On v1-framing's refused
+        // setup (dead ends after 2 to 4 steps, BMC at depth 40 first, measured at 55ca92e) that left
+        // MigrationSucceeds to PDR, which refuted it, and the search for its lasso past the bound then ran
+        // until the limit (1,500 to 16,000 frames, 1 to 2.6 GB), where a term constructor stalled on Z3's
+        // grown tables and the watchdog ended the command with no output (docs/smt.md).
+        let lassoUnrolling = try BoundedModelChecker(encoding: encoding, memoryMegabytes: memoryMegabytes)
+        let driver = LivenessDriver(liveness: livenessEncoding, bmc: lassoUnrolling, decoder: search.decoder, options: options,
                                     memoryMegabytes: memoryMegabytes, remaining: { self.remainingMilliseconds },
                                     record: { self.queries.record(method: $0, property: $1, seconds: $2) })
         liveness = driver
