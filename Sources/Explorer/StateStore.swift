@@ -1,19 +1,6 @@
 import CExplorerSupport
+import PackedSystem
 import Dispatch
-
-extension UnsafeMutablePointer<UInt64> {
-    /// Copies a packed state of `wordCount` words from `source`. A one-word state is one move: `update(from:count:)`
-    /// calls `memmove` for a count unknown at compile time, once per stored or expanded state (deep K=70, one
-    /// thread: 0.954x and 0.975x the user time in two measurements of 7 alternating pairs, Benchmarks/README.md).
-    @inline(__always)
-    func copyState(from source: UnsafePointer<UInt64>, wordCount: Int) {
-        if wordCount == 1 {
-            pointee = source.pointee
-        } else {
-            update(from: source, count: wordCount)
-        }
-    }
-}
 
 /// Every distinct state found, numbered in discovery (breadth-first) order, with its parent and the ground
 /// action that produced it, plus an exact hash index over the packed words.

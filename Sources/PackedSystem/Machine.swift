@@ -56,7 +56,8 @@ public final class Machine {
     private let kernelStart: UnsafeMutablePointer<Int32>
     /// The kernels of the actions that have one, each ended by `KernelStep.end` (`KernelCompiler`).
     private let kernelSteps: UnsafeMutablePointer<KernelStep>
-    /// Per action: its kernel when that is one constant store (kind `.store`), else a step of kind `.end`.
+    /// Per action: its kernel when that is one step, a constant store (kind `.store`) or an in-place add (kind
+    /// `.add`), else a step of kind `.end`.
     private let singleStores: UnsafeMutablePointer<KernelStep>
     /// The kernels' dispatch tables: per value of the dispatched field, the step to continue at, or -1.
     private let kernelTable: UnsafeMutablePointer<Int32>
@@ -201,11 +202,7 @@ public final class Machine {
         guard step >= 0 else { return false }
         if successorCount == successorCapacity { growSuccessors() }
         let target = successors + successorCount * wordCount
-        if wordCount == 1 {
-            target[0] = state[0]
-        } else {
-            for k in 0..<wordCount { target[k] = state[k] }
-        }
+        target.copyState(from: state, wordCount: wordCount)
         let single = singleStores[action]
         if single.kind == .store {
             let word = Int(single.word)
@@ -542,7 +539,7 @@ public final class Machine {
                 return stack[sp - 1]
             case .copyState:
                 guard let dst else { return 0 }
-                if wordCount == 1 { dst[0] = src[0] } else { dst.update(from: src, count: wordCount) }
+                dst.copyState(from: src, wordCount: wordCount)
             case .store:
                 sp -= 1
                 guard let dst else { return 0 }
@@ -591,8 +588,7 @@ public final class Machine {
             case .emit:
                 guard let dst else { return 0 }
                 if successorCount == successorCapacity { growSuccessors() }
-                let slot = successors + successorCount * wordCount
-                if wordCount == 1 { slot[0] = dst[0] } else { slot.update(from: dst, count: wordCount) }
+                (successors + successorCount * wordCount).copyState(from: dst, wordCount: wordCount)
                 successorCount += 1
                 return 0
             case .abandon:
