@@ -241,16 +241,8 @@ final class InvariantFinder {
     /// each proved property. Nil when it passes, else why not.
     private func check(_ invariant: Term, proved: [Int], goods: [Int: Term], timeoutMilliseconds: Int?) throws -> String? {
         let solver = try Z3Solver(z3, memoryMegabytes: memoryMegabytes)
-        let a = try encoding.makeFrame("hca")
-        let b = try encoding.makeFrame("hcb")
-        let atA = try encoding.instantiate(invariant, at: a)
-        let atB = try encoding.instantiate(invariant, at: b)
-        let domainA = try encoding.domain(a)
-        var obligations: [(String, Term)] = [
-            ("does not contain every initial state", try z3.and([try encoding.initial(a), domainA, try z3.not(atA)])),
-            ("is not closed under the transition relation",
-             try z3.and([atA, domainA, try encoding.transition(from: a, to: b), try z3.not(try z3.and(atB, try encoding.domain(b)))])),
-        ]
+        let (inductive, atA, domainA, a) = try encoding.inductiveObligations(of: invariant, frames: "hca", "hcb")
+        var obligations = inductive
         // One query for every proved property (each query bit-blasts the invariant again, and a reachable-set
         // invariant is large): unsatisfiable exactly when each property's obligation is.
         let bad = try proved.compactMap { goods[$0] }.map { try z3.not(try encoding.instantiate($0, at: a)) }

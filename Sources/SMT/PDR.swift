@@ -91,31 +91,10 @@ final class PropertyDirectedReachability {
     /// The independent one-step check of an invariant (a template over `x`): nil when it passes, else why not.
     private func check(_ invariant: Term, bad: Term, timeoutMilliseconds: Int?) throws -> String? {
         let solver = try Z3Solver(z3, memoryMegabytes: memoryMegabytes)
-        let a = try encoding.makeFrame("pa")
-        let b = try encoding.makeFrame("pb")
-        let atA = try encoding.instantiate(invariant, at: a)
-        let atB = try encoding.instantiate(invariant, at: b)
-        let domainA = try encoding.domain(a)
-        let obligations: [(String, Term)] = [
-            ("does not contain every initial state", try z3.and([try encoding.initial(a), domainA, try z3.not(atA)])),
-            ("is not closed under the transition relation",
-             try z3.and([atA, domainA, try encoding.transition(from: a, to: b), try z3.not(try z3.and(atB, try encoding.domain(b)))])),
-            ("does not exclude the bad states", try z3.and([atA, domainA, try encoding.instantiate(bad, at: a)])),
-        ]
+        let (inductive, atA, domainA, a) = try encoding.inductiveObligations(of: invariant, frames: "pa", "pb")
+        let obligations = inductive
+            + [("does not exclude the bad states", try z3.and([atA, domainA, try encoding.instantiate(bad, at: a)]))]
         return try solver.firstFailedObligation(obligations, of: "Spacer's invariant", timeoutMilliseconds: timeoutMilliseconds)
-    }
-
-    /// The invariant in SMT-LIB syntax over the cells' names (values are ordinals: value minus the type's
-    /// lower bound, as in the packed layout), simplified by Z3.
-    func render(_ invariant: Term) throws -> String {
-        var from: [Term] = []
-        var to: [Term] = []
-        for (index, field) in encoding.system.layout.fields.enumerated() {
-            guard let cell = encoding.pre.cells[index] else { continue }
-            from.append(cell)
-            to.append(try z3.namedConstant(encoding.system.cellNames[index], width: field.width))
-        }
-        return try z3.text(try z3.simplify(try z3.substitute(invariant, from: from, to: to)))
     }
 }
 

@@ -385,7 +385,7 @@ private final class SymbolicRun {
                     + " (closed under the SMT encoding's transition relation: checked)"
                 note = "proved by the reachable set as an invariant (\(states) states, closure checked by Z3)"
             } else {
-                text = try render(invariant, encoding: search.encoding)
+                text = try search.encoding.render(invariant: invariant)
                 note = "proved by Houdini (\(lemmas) lemmas, inductive invariant checked)"
             }
             for index in proved {
@@ -405,11 +405,6 @@ private final class SymbolicRun {
             // The finder's own limit: the properties go on to BMC and PDR.
         }
         return true
-    }
-
-    /// An invariant (a template over `x`) in SMT-LIB over the cells' names, simplified by Z3.
-    private func render(_ invariant: Term, encoding: SystemEncoding) throws -> String {
-        try PropertyDirectedReachability(encoding: encoding, memoryMegabytes: memoryMegabytes).render(invariant)
     }
 
     /// PDR for every undecided property: first all of them at once (one invariant often proves them all),
@@ -434,7 +429,7 @@ private final class SymbolicRun {
             }
             switch outcome {
             case .proved(let invariant):
-                let text = try pdr.render(invariant)
+                let text = try search.encoding.render(invariant: invariant)
                 for index in open {
                     let kind = system.properties[index].info.kind
                     findings[index] = .decided(kind == .reachable ? .unreachable : .holds, nil, note: "proved by PDR (inductive invariant checked)")
