@@ -52,8 +52,9 @@ extension ExplicitExplorer {
     /// Breadth-first search on several threads, in rounds of up to `options.parallelChunksPerRound` chunks of the
     /// frontier. Each round runs four parallel phases, each over the round's chunks:
     ///
-    /// 1. expand the chunk's states into its buffer;
-    /// 2. insert its successors into the shared index: a new state claims its hash slot with a provisional
+    /// 1. expand the chunk's states into its buffer, and list the first copy of each distinct successor in it
+    ///    (`findFirstOccurrences`, as the one-thread search does before it inserts a chunk);
+    /// 2. insert those first copies into the shared index: a new state claims its hash slot with a provisional
     ///    entry, and an equal candidate lowers the claim's key (chunk, position) with an atomic minimum;
     /// 3. list the candidates that are a new state's first discovery (the claim's smallest key is theirs);
     /// 4. after a prefix sum of those counts, number them: chunk by chunk, in position order, which is exactly
@@ -113,6 +114,10 @@ extension ExplicitExplorer {
             chunk.transitions += expandState(index, current: worker.current, machine: worker.machine, reducer: worker.reducer,
                                              counters: worker.counters, into: chunk.batch) { chunk.findings.append(($0, $1)) }
         }
+        // A repeat within the chunk can only resolve to its first copy's claim, with a larger key: only the first
+        // copies go into the shared index (as the one-thread search inserts only them), while the batch is in
+        // this thread's cache.
+        chunk.batch.findFirstOccurrences()
     }
 
     /// Phases 2 to 4 and the merge. False when a limit stops the search.
@@ -209,25 +214,28 @@ extension ExplicitExplorer {
         return false
     }
 
-    /// Phase 2: inserts one chunk's candidates into the shared index. Each claims an empty slot, or lowers the
-    /// key of an equal candidate's claim, or recognises a state stored in an earlier round; its `owner` says
-    /// which.
+    /// Phase 2: inserts the first copy of each distinct successor of one chunk into the shared index (a later
+    /// copy in the same chunk has a larger key, so it can never be a first discovery). Each claims an empty
+    /// slot, or lowers the key of an equal candidate's claim, or recognises a state stored in an earlier round;
+    /// its `owner` says which.
     private func claimSlots(chunk chunkIndex: Int, of round: ArraySlice<RoundChunk>, tables: RoundTables) {
         let slots = store.rawSlots
         let chunk = round[round.startIndex + chunkIndex]
         let batch = chunk.batch
-        let count = batch.count
+        let count = batch.firstCount
         let hashes = batch.hashes
         let minKey = chunk.minKey
         let slotOf = chunk.slotOf
         let owner = chunk.owner
         let wordCount = system.wordCount
         let provisional = StateStore.provisionalBit
-        for position in 0..<count {
-            if position + Self.slotPrefetchDistance < count { store.prefetchSlot(hashes[position + Self.slotPrefetchDistance]) }
-            if position + Self.candidatePrefetchDistance < count {
-                store.prefetchCandidateConcurrently(hashes[position + Self.candidatePrefetchDistance])
+        let firsts = batch.firsts
+        for k in 0..<count {
+            if k + Self.slotPrefetchDistance < count { store.prefetchSlot(hashes[Int(firsts[k + Self.slotPrefetchDistance])]) }
+            if k + Self.candidatePrefetchDistance < count {
+                store.prefetchCandidateConcurrently(hashes[Int(firsts[k + Self.candidatePrefetchDistance])])
             }
+            let position = Int(firsts[k])
             let state = batch.state(position)
             let key = UInt32(chunkIndex) << 20 | UInt32(position)
             let hash = hashes[position]
@@ -267,7 +275,9 @@ extension ExplicitExplorer {
     private static func listFirstDiscoveries(chunk chunkIndex: Int, of round: ArraySlice<RoundChunk>, tables: RoundTables) {
         let chunk = round[round.startIndex + chunkIndex]
         let owner = chunk.owner
-        for position in 0..<chunk.batch.count {
+        let firsts = chunk.batch.firsts
+        for k in 0..<chunk.batch.firstCount {
+            let position = Int(firsts[k])
             let claim = owner[position]
             if claim == RoundChunk.storedBefore { continue }
             let (claimChunk, claimPosition) = RoundTables.split(claim)
@@ -287,8 +297,16 @@ extension ExplicitExplorer {
         var index = chunk.base
         var previousParent = chunk.previousParent
         var recorder = StateEventRecorder(checks: checks)
-        for position in chunk.firstDiscoveries where index < end {
-            let position = Int(position)
+        let slots = store.rawSlots
+        let count = min(chunk.firstDiscoveries.count, end - index)
+        chunk.firstDiscoveries.withUnsafeBufferPointer { firsts in
+        for k in 0..<max(0, count) {
+            if k + Self.slotPrefetchDistance < count {
+                // The claimed slot was last touched in the claim phase, long evicted: start the write's miss early.
+                let (claimChunk, claimPosition) = RoundTables.split(owner[Int(firsts[k + Self.slotPrefetchDistance])])
+                vmc_prefetch(slots + Int(tables.slots[claimChunk][claimPosition]))
+            }
+            let position = Int(firsts[k])
             let (claimChunk, claimPosition) = RoundTables.split(owner[position])
             let state = batch.state(position)
             let parent = batch.parents[position]
@@ -299,6 +317,7 @@ extension ExplicitExplorer {
             previousParent = parent
             if !checks.isEmpty { recorder.check(state, index: index, machine: machine, into: &chunk.events) }
             index += 1
+        }
         }
     }
 
