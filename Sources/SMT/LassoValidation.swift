@@ -90,3 +90,87 @@ extension TraceDecoder {
         return states.indices.map { system.step(action: actions[$0], state: states[$0]) }
     }
 }
+
+/// What Z3 said of a lasso given state by state (`LivenessEncoding.check(lasso:...)`).
+enum LassoCheck {
+    /// Every condition holds in the encoding: the lasso is a violation of the symbolic system.
+    case accepted
+    /// The encoding does not allow it, with the first condition that fails.
+    case rejected(String)
+    /// Z3 gave up (time or memory limit), with its reason.
+    case unknown(String)
+}
+
+extension LivenessEncoding {
+    /// Checks in the encoding, with Z3, that the packed states `states` with loop start `loopStart` are a
+    /// violation of liveness property `p` (an index into `properties`), exactly as lasso-shaped BMC states one
+    /// (`LassoSearch.violation`, for the one loop start given): each frame's cells fixed to the state's ordinals;
+    /// the first frame initial; every step a transition of the encoding's relation; the path in the region (for
+    /// `eventually`: no goal anywhere; for `leadsto`: a trigger at some t and no goal from t on); and either the
+    /// last frame has no successor (`loopStart` is the last step: the execution stays there) or the last frame
+    /// equals frame `loopStart`, every fair action's obligation is met on a loop step (taken, or without a
+    /// successor in the step's first state), and no goal holds on the loop. Lassos from the explicit graph
+    /// (`ExplicitLassos`) are reported only when accepted: this is what makes them the SMT engine's verdicts, so
+    /// a disagreement between the compiled machine and the encoding is a rejection, never a verdict.
+    func check(lasso states: [[UInt64]], loopStart: Int, property p: Int, memoryMegabytes: Int?,
+               timeoutMilliseconds: Int?) throws -> LassoCheck {
+        guard !states.isEmpty, loopStart >= 0, loopStart < states.count else { return .rejected("not a lasso") }
+        let fields = system.layout.fields
+        let k = states.count - 1
+        var frames: [Frame] = []
+        var fixed: [Term] = []
+        for (i, state) in states.enumerated() {
+            let frame = try encoding.makeFrame("lasso\(i)_")
+            for (field, cell) in zip(fields, frame.cells) {
+                guard let cell else { continue }
+                fixed.append(try z3.eq(cell, try z3.number(field.read(state) - field.type.lowerBound, width: field.width)))
+            }
+            frames.append(frame)
+        }
+        let property = properties[p]
+        let goals = try frames.map { try encoding.instantiate(property.goal, at: $0) }
+        var conditions: [(String, Term)] = [
+            ("the cells do not hold the states' values", try z3.and(fixed)),
+            ("the first state is not an initial state", try encoding.initial(frames[0])),
+        ]
+        for i in 0..<k {
+            conditions.append(("step \(i + 1) is not a transition", try encoding.transition(from: frames[i], to: frames[i + 1])))
+        }
+        if let trigger = property.trigger {
+            var starts: [Term] = []
+            for t in 0...k {
+                starts.append(try z3.and([try encoding.instantiate(trigger, at: frames[t])] + (t...k).map { try z3.not(goals[$0]) }))
+            }
+            conditions.append(("no trigger is followed by a path without the goal", try z3.or(starts)))
+        } else {
+            conditions.append(("the goal holds on the path", try z3.and(try goals.map { try z3.not($0) })))
+        }
+        if loopStart == k {
+            conditions.append(("the last state has a successor", try encoding.instantiate(deadEnd, at: frames[k])))
+        } else {
+            conditions.append(("the last state is not the loop's first", try same(frames[k], frames[loopStart])))
+            for action in fairActions {
+                let met = try (loopStart..<k).map { try obligation(action, from: frames[$0], to: frames[$0 + 1]) }
+                conditions.append(("the loop is not fair to \(system.actions[action].label)", try z3.or(met)))
+            }
+            conditions.append(("the goal holds on the loop", try z3.and(try (loopStart...k).map { try z3.not(goals[$0]) })))
+        }
+        let solver = try Z3Solver(z3, memoryMegabytes: memoryMegabytes)
+        for (_, condition) in conditions { try solver.assert(condition) }
+        switch try solver.check(timeoutMilliseconds: timeoutMilliseconds) {
+        case .satisfiable:
+            return .accepted
+        case .unknown(let reason):
+            return .unknown(reason)
+        case .unsatisfiable:
+            // Which condition fails: the first whose addition makes the conjunction unsatisfiable (every frame is
+            // fixed, so each query is a ground evaluation).
+            let named = try Z3Solver(z3, memoryMegabytes: memoryMegabytes)
+            for (reason, condition) in conditions {
+                try named.assert(condition)
+                if case .unsatisfiable = try named.check(timeoutMilliseconds: timeoutMilliseconds) { return .rejected(reason) }
+            }
+            return .rejected("the conditions do not hold together")
+        }
+    }
+}

@@ -4,6 +4,9 @@ import PackedSystem
 /// safety properties, on the same encoding and an unrolling of their own (never deeper than the lasso asked for,
 /// see `LassoSearch`):
 ///
+/// - under `auto`, before the safety properties (`decideFromGraph`): the explorer's lassos on the reachable graph
+///   when its search completes within `SMTOptions.explicitLassoStates` (`ExplicitLassos`), each checked by Z3 in
+///   the encoding (`LivenessEncoding.check(lasso:...)`) before it is reported;
 /// - violations by lasso-shaped BMC (`LassoSearch`), shortest first, each checked on the concrete machine
 ///   (`TraceDecoder.lasso`) before it is reported;
 /// - proofs by liveness-to-safety under PDR (`LivenessProof`), with the invariant checked.
@@ -37,6 +40,12 @@ final class LivenessDriver {
     private(set) var stopReason: StopReason?
     /// Liveness properties (indices into `liveness.properties`) PDR found violated: BMC looks past the bound.
     private var refuted: Set<Int> = []
+    /// Liveness properties (indices into `liveness.properties`) without a fair lasso in the explicit graph: lasso
+    /// BMC cannot find one either (the Z3-checked lassos and the differential tests hold the encoding to the
+    /// machine), so it skips them and they are left to liveness-to-safety under PDR, which alone proves them.
+    private var lassoFree: Set<Int> = []
+    /// The reachable states of the explicit graph, when its lassos were used.
+    private(set) var graphStates: Int?
     private let lassos: LassoSearch
 
     init(liveness: LivenessEncoding, bmc: BoundedModelChecker, decoder: TraceDecoder, options: SMTOptions, memoryMegabytes: Int?,
@@ -65,7 +74,7 @@ final class LivenessDriver {
     /// Runs the methods in `options.method`'s order. Returns when every property is decided, the methods are
     /// exhausted, or the run must stop (`stopReason`).
     func run() throws {
-        guard !liveness.properties.isEmpty else { return }
+        guard !undecided.isEmpty else { return }
         let limit = max(0, options.maxDepth)
         switch options.method {
         case .bmc, .kind, .houdini:
@@ -98,13 +107,56 @@ final class LivenessDriver {
         return false
     }
 
+    /// The explicit graph's lassos (`ExplicitLassos`), each checked by Z3 in the encoding before it is a verdict:
+    /// only under `auto`, and only when the explorer's search completes within `options.explicitLassoStates`
+    /// states (else nothing changes). A lasso Z3 does not accept is never reported: the property stays undecided
+    /// for the other methods, with the reason in its note. Returns false when the run stopped.
+    func decideFromGraph() throws -> Bool {
+        guard options.method == .auto, options.explicitLassoStates > 0, !liveness.properties.isEmpty else { return true }
+        if mustStop() { return false }
+        let seconds = remaining().map { Double(max(0, $0)) / 1000 }
+        let graph = timed("graph", "(explorer search)") {
+            ExplicitLassos.find(system: system, maxStates: options.explicitLassoStates, timeoutSeconds: seconds,
+                                maxMemoryBytes: options.budget.maxMemoryBytes, interruption: options.budget.interruption)
+        }
+        guard let graph else { return !mustStop() }
+        graphStates = graph.states
+        for p in undecided {
+            let index = liveness.properties[p].index
+            switch graph.outcomes[index] {
+            case .lasso(let trace, let note)?:
+                if mustStop() { return false }
+                guard let loopStart = trace.loopStart else { continue }
+                let outcome = try timed("lasso check", name(p)) {
+                    try liveness.check(lasso: trace.steps.map(\.state), loopStart: loopStart, property: p,
+                                       memoryMegabytes: memoryMegabytes, timeoutMilliseconds: remaining())
+                }
+                switch outcome {
+                case .accepted:
+                    findings[index] = .decided(.violated, trace, note: note)
+                case .rejected(let reason):
+                    rejections[index] = "internal error: the explicit graph's lasso was rejected by Z3 (\(reason))"
+                case .unknown(let reason):
+                    if mustStop() { return false }
+                    rejections[index] = "the explicit graph's lasso was not checked: \(SymbolicRunFormat.describe(reason))"
+                }
+            case .holds?:
+                lassoFree.insert(p)
+                rejections[index] = "the explicit graph (\(graph.states) states) has no fair lasso; lasso BMC skipped"
+            case nil:
+                continue
+            }
+        }
+        return true
+    }
+
     /// Lasso-shaped BMC from the next depth up to `limit`, further while a property PDR refuted has no lasso.
     /// Returns false when the run stopped.
     @discardableResult
     private func search(to limit: Int) throws -> Bool {
         var k = depthReached + 1
         while k <= limit || refuted.contains(where: isUndecided) {
-            let open = undecided
+            let open = undecided.filter { !lassoFree.contains($0) || refuted.contains($0) }
             if open.isEmpty { return true }
             if mustStop() { return false }
             for p in open {

@@ -43,6 +43,10 @@ public struct SMTOptions: Sendable {
     /// run's limit); it never takes more than half of what the run has left. When it runs out the finder proves
     /// nothing and the properties go on to BMC.
     public var houdiniSeconds: Double? = 20
+    /// Under `auto`: the explorer's lassos on the reachable graph are checked by Z3 and reported when its search
+    /// completes within this many states (`ExplicitLassos`; 0: never). As the invariant finder's breadth-first
+    /// limit: every combination of the library has fewer.
+    var explicitLassoStates = 100_000
     /// The candidate templates and the simulation that prunes them.
     var candidateLimits = CandidateLimits()
     /// The seconds this run may use when it is one of several variant combinations sharing the command's time
@@ -213,11 +217,11 @@ private final class SymbolicRun {
                             induction: try KInduction(encoding: encoding, memoryMegabytes: memoryMegabytes),
                             safety: system.properties.indices.filter { Self.isSafety(system.properties[$0].info.kind) },
                             properties: PropertyEncodings(encoding: encoding))
-        if !search.safety.isEmpty {
-            guard try checkSafety(search) else { return }
-        }
         let livenessEncoding = try timed("encoding", "(liveness)") { try LivenessEncoding(encoding: encoding) }
-        guard !livenessEncoding.properties.isEmpty else { return }
+        guard !livenessEncoding.properties.isEmpty else {
+            if !search.safety.isEmpty { _ = try checkSafety(search) }
+            return
+        }
         // The lasso search gets an unrolling of its own, never the safety search's: that one may already be deeper
         // than the lasso asked for (BMC to --smt-depth), and every step asserted past frame k forces frame k to
         // have a successor, so a lasso ending in a dead end at k could not be found. On v1-framing's refused
@@ -230,6 +234,12 @@ private final class SymbolicRun {
                                     memoryMegabytes: memoryMegabytes, remaining: { self.remainingMilliseconds },
                                     record: { self.queries.record(method: $0, property: $1, seconds: $2) })
         liveness = driver
+        // The explicit graph's lassos first (under auto): they cost the explorer's search, about a second on the
+        // library's largest combinations, and a combination's share is often used up by the safety methods.
+        guard try driver.decideFromGraph() else { return }
+        if !search.safety.isEmpty {
+            guard try checkSafety(search) else { return }
+        }
         try driver.run()
     }
 
@@ -593,6 +603,7 @@ private final class SymbolicRun {
         case .auto: statistics.methods = ["bmc", "k-induction", "houdini", "pdr"]
         }
         if let liveness {
+            if liveness.graphStates != nil { statistics.methods.append("explicit-graph lasso") }
             statistics.methods.append("lasso bmc")
             if liveness.proofsTried { statistics.methods.append("liveness-to-safety pdr") }
         }

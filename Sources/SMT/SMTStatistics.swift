@@ -8,7 +8,8 @@ public struct SMTQueryStatistics: Sendable, Hashable {
     public struct Entry: Sendable, Hashable {
         /// "bmc", "k-induction", "houdini" (the invariant finder: simulation, certificate, initiation,
         /// consecution, check), "pdr", "pdr check" (the independent check of PDR's invariant), "lasso bmc" and
-        /// "pdr" for liveness, or "encoding" (building terms, no solver query).
+        /// "pdr" for liveness, "graph" (the explorer's search for the explicit graph's lassos) and "lasso check"
+        /// (Z3's check of one of them), or "encoding" (building terms, no solver query).
         public var method: String
         /// The property's name, or "(all undecided)".
         public var property: String

@@ -42,6 +42,8 @@ enum Differential {
         var livenessCompared = 0
         /// Of those, the violated ones (lassos checked).
         var lassosChecked = 0
+        /// Of those, the lassos equal to the explorer's, step by step (the explicit graph's lassos are).
+        var lassosIdentical = 0
         var explicit: CheckResult?
         var smt: CheckResult?
     }
@@ -113,6 +115,7 @@ enum Differential {
             return
         }
         comparison.lassosChecked += 1
+        if a.trace == trace { comparison.lassosIdentical += 1 }
         if trace.steps[loopStart].state != last.state {
             comparison.mismatches.append(Mismatch(property: a.name, detail: "smt's lasso does not come back to step \(loopStart)"))
         }

@@ -53,21 +53,32 @@ import Testing
     }
 
     @Test func leadstoWithTheTriggerInsideTheLoop() throws {
-        // The shortest violation loops 0 -> 1 -> 2 -> 0 after the request at 1; `served` is never set.
-        let (_, smt) = try SemanticsTests.agree("""
+        // The shortest violation loops 0 -> 1 -> 2 -> 0 after the request at 1; `served` is never set. Lasso BMC
+        // (`bmc`) finds that one; `auto` reports the explicit graph's lasso, the explorer's: the stem to the
+        // first trigger state, then a loop through it.
+        let system = try Differential.system("""
             model response
             var p: 0..2 = 0
             var served: bool = false
             fair action step { p := (p + 1) % 3 }
             action serve when p == 2 && false { served := true }
             leadsto Served: p == 1 ~> served
-            """)
-        let served = try Self.property(smt, "Served")
+            """).get()
+        var options = SMTOptions()
+        options.method = .bmc
+        let comparison = Differential.compare(system, smtOptions: options)
+        #expect(comparison.mismatches.isEmpty, "\(comparison.mismatches)")
+        let served = try Self.property(comparison.smt, "Served")
         #expect(served.verdict == .violated)
         let trace = try #require(served.trace)
         #expect(trace.steps.count == 4)
         #expect(trace.loopStart == 0)
         #expect(trace.steps[3].state == trace.steps[0].state)
+        let auto = try Self.property(SMTEngine(system: system, file: "test.vmc").check(), "Served")
+        let explicit = try Self.property(comparison.explicit, "Served")
+        #expect(auto.trace == explicit.trace)
+        #expect(auto.trace?.steps.count == 5)
+        #expect(auto.trace?.loopStart == 1)
     }
 
     @Test func fairLoopLabelsTheFairActionItTakes() throws {
@@ -173,6 +184,7 @@ import Testing
         explorerOptions.budget.maxStates = 200_000
         var compared = 0
         var lassos = 0
+        var identical = 0
         var explicitDecided = 0
         var models = 0
         for seed in stride(from: part, to: GeneratedModelTests.modelCount / 2, by: 2) {
@@ -181,15 +193,19 @@ import Testing
             let comparison = Differential.compare(system, smtOptions: options, explorerOptions: explorerOptions)
             compared += comparison.livenessCompared
             lassos += comparison.lassosChecked
+            identical += comparison.lassosIdentical
             explicitDecided += system.properties.indices.filter { index in
                 let kind = system.properties[index].info.kind
                 return (kind == .eventually || kind == .leadsto) && comparison.explicit?.properties[index].verdict != .unknown
             }.count
             #expect(comparison.mismatches.isEmpty, "seed \(seed): \(comparison.mismatches)\n\(text)")
         }
-        print("derived liveness, part \(part): \(models) models, \(compared) of \(explicitDecided) liveness verdicts compared, \(lassos) SMT lassos checked")
+        print("derived liveness, part \(part): \(models) models, \(compared) of \(explicitDecided) liveness verdicts compared, \(lassos) SMT lassos checked, \(identical) equal to the explorer's")
         #expect(models > 0)
         #expect(lassos > 0)
+        // Every generated model's graph is complete within the explicit-lasso limit, so under `auto` every lasso
+        // is the explicit graph's, checked by Z3: the explorer's own, step for step.
+        #expect(identical == lassos)
         #expect(compared * 10 >= explicitDecided * 9, "smt decided \(compared) of \(explicitDecided) liveness properties")
     }
 }

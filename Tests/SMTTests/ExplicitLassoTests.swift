@@ -1,0 +1,103 @@
+import Explorer
+import PackedSystem
+@testable import SMT
+import Testing
+
+/// The explicit graph's lassos under `auto`: the explorer's lasso on the reachable graph, reported by the SMT
+/// engine only after Z3 checked it in the encoding (`LivenessEncoding.check(lasso:...)`).
+@Suite struct ExplicitLassoTests {
+    /// `x` climbs to 50 by a fair step and then idles there (the step is disabled, so idling is fair): the only
+    /// fair lasso has 51 steps, past lasso BMC's default bound of 40.
+    static let deep = """
+        model deep
+        var x: 0..50 = 0
+        var g: bool = false
+        fair action inc when x < 50 { x := x + 1 }
+        action idle when x == 50 { x := 50 }
+        action set when x == 60 { g := true }
+        eventually G: g
+        """
+
+    @Test func lassoBMCMissesAtTheDefaultDepthWhatTheCheckedGraphLassoFinds() throws {
+        let system = try Differential.system(Self.deep).get()
+        var bmc = SMTOptions()
+        bmc.method = .bmc
+        let bounded = try #require(SMTEngine(system: system, options: bmc, file: "deep.vmc").check().properties.first { $0.name == "G" })
+        #expect(bounded.verdict == .unknown)
+        #expect(bounded.note?.contains("no fair lasso within 40 steps") == true)
+
+        let run = SMTEngine(system: system, file: "deep.vmc").run()
+        let g = try #require(run.result.properties.first { $0.name == "G" })
+        #expect(g.verdict == .violated)
+        let explicit = try #require(ExplicitExplorer(system: system, file: "deep.vmc").check().properties.first { $0.name == "G" })
+        #expect(g.trace == explicit.trace)
+        #expect(g.trace?.steps.count == 52)
+        #expect(g.trace?.loopStart == 50)
+        // Decided by the checked graph lasso: one Z3 check, no lasso BMC query about it.
+        #expect(run.queries.entries.contains { $0.method == "lasso check" && $0.property == "G" })
+        #expect(!run.queries.entries.contains { $0.method == "lasso bmc" && $0.property == "G" })
+        #expect(run.result.statistics.methods.contains("explicit-graph lasso"))
+    }
+
+    /// The encoding of `text`, its system and its first liveness property's explorer lasso (nil when it holds).
+    static func encoded(_ text: String) throws -> (LivenessEncoding, TransitionSystem, Trace?) {
+        let system = try Differential.system(text).get()
+        let z3 = try Z3Context(memoryMegabytes: nil, interruption: nil)
+        let liveness = try LivenessEncoding(encoding: try SystemEncoding(z3: z3, system: system))
+        let index = try #require(liveness.properties.first?.index)
+        return (liveness, system, ExplicitExplorer(system: system, file: "t.vmc").check().properties[index].trace)
+    }
+
+    static func check(_ liveness: LivenessEncoding, _ states: [[UInt64]], loopStart: Int) throws -> LassoCheck {
+        try liveness.check(lasso: states, loopStart: loopStart, property: 0, memoryMegabytes: nil, timeoutMilliseconds: nil)
+    }
+
+    static func rejection(_ outcome: LassoCheck) -> String? {
+        if case .rejected(let reason) = outcome { return reason }
+        return nil
+    }
+
+    @Test func aWrongLassoIsRejected() throws {
+        // `go` is fair and enabled on 0, `idle` loops there: Moves holds, and the loop on 0 that never takes `go`
+        // is not a fair lasso.
+        let (fairness, system, none) = try Self.encoded("""
+            model fairness
+            var x: 0..1 = 0
+            fair action go when x == 0 { x := 1 }
+            action idle when x == 0 { x := 0 }
+            action rest when x == 1 { x := 1 }
+            leadsto Moves: x == 0 ~> x == 1
+            """)
+        #expect(none == nil)
+        let zero = try #require(system.initialStates.first)
+        #expect(Self.rejection(try Self.check(fairness, [zero, zero], loopStart: 0)) == "the loop is not fair to go")
+
+        let (response, _, lasso) = try Self.encoded("""
+            model response
+            var p: 0..2 = 0
+            var served: bool = false
+            fair action step { p := (p + 1) % 3 }
+            action serve when p == 2 && false { served := true }
+            leadsto Served: p == 1 ~> served
+            """)
+        let trace = try #require(lasso)
+        let states = trace.steps.map(\.state)
+        let loopStart = try #require(trace.loopStart)
+        guard case .accepted = try Self.check(response, states, loopStart: loopStart) else {
+            Issue.record("the explorer's lasso was not accepted")
+            return
+        }
+        // A step that skips a state.
+        var skipping = states
+        skipping.remove(at: 2)
+        #expect(Self.rejection(try Self.check(response, skipping, loopStart: loopStart))?.hasPrefix("step ") == true)
+        // A loop that does not close.
+        #expect(Self.rejection(try Self.check(response, Array(states.dropLast()), loopStart: loopStart)) == "the last state is not the loop's first")
+        // A dead end claimed where the state has a successor.
+        #expect(Self.rejection(try Self.check(response, Array(states.prefix(2)), loopStart: 1)) == "the last state has a successor")
+        // Not starting in an initial state.
+        #expect(Self.rejection(try Self.check(response, Array(states.dropFirst()), loopStart: loopStart - 1)) == "the first state is not an initial state")
+        // The trigger never holds on a path that avoids the goal: the initial state alone, as a dead end.
+        #expect(Self.rejection(try Self.check(response, [states[0]], loopStart: 0)) == "no trigger is followed by a path without the goal")
+    }
+}
