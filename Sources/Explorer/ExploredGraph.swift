@@ -86,6 +86,14 @@ public struct ExploredGraph {
         return skipped
     }
 
+    /// For every liveness property that holds on the graph, a ranking that certifies it (`LivenessRanking`),
+    /// for the SMT engine to check in its own encoding. Meaningful only for a complete search without symmetry
+    /// reduction (the explorer switches symmetry off for models with liveness properties).
+    public func livenessRankings() -> [Int: LivenessRanking] {
+        guard reducer == nil else { return [:] }
+        return LivenessChecker(system: system, store: store, relation: TransitionRelation(system)).rankings()
+    }
+
     /// Every transition between stored states (see `forEachEdge`).
     public func edges() -> [StateGraphEdge] {
         var result: [StateGraphEdge] = []

@@ -9,6 +9,30 @@ struct LivenessOutcome {
     var note: String?
 }
 
+/// A certificate that a liveness property holds, from the explored graph, for another engine to check on its own
+/// terms (Manna and Pnueli's rule for response under weak fairness): a region of states (every state a violation
+/// could pass through), a rank per state and, per state, a helpful fair ground action or none, such that from a
+/// region state every step into a state without the goal stays in the region, never raises the rank, and keeps
+/// it equal only if both states have the same helpful action, which is enabled there and is not the step's
+/// action; a helpful action's own steps lower the rank or reach the goal; and no region state is a dead end.
+/// Then an execution that avoids the goal forever settles on one rank and one helpful action, enabled at every
+/// step and never taken: it is not weakly fair.
+public struct LivenessRanking: Sendable {
+    /// The region's states (packed words).
+    public let states: [[UInt64]]
+    /// Per state: its rank (0 and up).
+    public let ranks: [Int]
+    /// Per state: the index of its helpful fair ground action, nil for none.
+    public let helpful: [Int?]
+
+    /// A ranking given state by state (the explorer builds its own; tests build wrong ones).
+    public init(states: [[UInt64]], ranks: [Int], helpful: [Int?]) {
+        self.states = states
+        self.ranks = ranks
+        self.helpful = helpful
+    }
+}
+
 /// Checks `eventually` and `leadsto` under weak fairness of the `fair` ground actions, on a fully explored graph.
 ///
 /// `eventually P` fails when, from an initial state, a fair execution avoids `P` forever; `P ~> Q` fails when,
@@ -182,8 +206,10 @@ struct LivenessChecker {
         return accepting
     }
 
-    /// Tarjan's algorithm, iterative, over the subgraph induced by the region; only non-trivial components.
-    private func stronglyConnectedComponents(_ region: [Bool], _ graph: Graph) -> [[Int]] {
+    /// Tarjan's algorithm, iterative, over the subgraph induced by the region; only non-trivial components unless
+    /// `trivial`. Components come in the order Tarjan completes them: every component a component's edges lead
+    /// to (inside the region) comes before it.
+    private func stronglyConnectedComponents(_ region: [Bool], _ graph: Graph, trivial: Bool = false) -> [[Int]] {
         let count = region.count
         var index = Array(repeating: -1, count: count)
         var low = Array(repeating: 0, count: count)
@@ -227,7 +253,7 @@ struct LivenessChecker {
                         if member == state { break }
                     }
                     let selfLoop = graph.edges(state).contains { Int(graph.targets[$0]) == state }
-                    if component.count > 1 || selfLoop { components.append(component.sorted()) }
+                    if trivial || component.count > 1 || selfLoop { components.append(component.sorted()) }
                 }
             }
         }
@@ -316,6 +342,63 @@ struct LivenessChecker {
             }
         }
         return (states, actions)
+    }
+
+    // MARK: Certificates
+
+    /// For every liveness property that holds on the graph: a ranking that certifies it under Manna and Pnueli's
+    /// rule for weak fairness (`LivenessRanking`), built from the same components the check uses. Nil entries are
+    /// left out (a property violated, or without a predicate).
+    func rankings() -> [Int: LivenessRanking] {
+        let liveness = system.properties.enumerated().filter { $0.element.info.kind == .eventually || $0.element.info.kind == .leadsto }
+        guard !liveness.isEmpty else { return [:] }
+        let graph = buildGraph()
+        var rankings: [Int: LivenessRanking] = [:]
+        for (index, property) in liveness {
+            if let ranking = ranking(property, graph) { rankings[index] = ranking }
+        }
+        return rankings
+    }
+
+    /// The region is what a violation must stay in: for `eventually P` the states reachable from an initial
+    /// state without meeting `P`, for `P ~> Q` the states reachable from a `P` state without meeting `Q`. Its
+    /// components in Tarjan's completion order are the ranks (an edge leaving a component leads to a lower
+    /// one); a non-trivial component, which is not fair when the property holds, gets as helpful action a fair
+    /// action enabled in every one of its states and taken on none of its inner edges (one exists, or the
+    /// component would be fair). Nil when the region has a dead end or a fair component (the property is
+    /// violated).
+    private func ranking(_ property: PropertySpec, _ graph: Graph) -> LivenessRanking? {
+        guard let predicateProgram = property.predicateProgram else { return nil }
+        let isEventually = property.info.kind == .eventually
+        let goal = isEventually ? mark(predicateProgram) : mark(property.targetProgram ?? predicateProgram)
+        let avoid = goal.map { !$0 }
+        let sources: [Int]
+        if isEventually {
+            sources = (0..<store.count).filter { store.isInitial($0) && avoid[$0] }
+        } else {
+            let trigger = mark(predicateProgram)
+            sources = (0..<store.count).filter { trigger[$0] && avoid[$0] }
+        }
+        let region = reachableWithin(avoid, from: sources, graph)
+        var rank = Array(repeating: -1, count: region.count)
+        var helpful: [Int: Int] = [:]
+        for (position, component) in stronglyConnectedComponents(region, graph, trivial: true).enumerated() {
+            let members = Set(component)
+            let cyclic = component.count > 1 || graph.edges(component[0]).contains { Int(graph.targets[$0]) == component[0] }
+            if cyclic {
+                guard let action = system.actions.indices.first(where: { action in
+                    system.actions[action].fair && !takenInside(action, members, graph)
+                        && component.allSatisfy { isEnabled(action, $0, graph) }
+                }) else { return nil }
+                for state in component { helpful[state] = action }
+            } else if graph.edges(component[0]).isEmpty {
+                return nil
+            }
+            for state in component { rank[state] = position }
+        }
+        let states = (0..<region.count).filter { region[$0] }
+        return LivenessRanking(states: states.map { store.stateArray($0) }, ranks: states.map { rank[$0] },
+                               helpful: states.map { helpful[$0] })
     }
 
     private func componentMembers(of state: Int, region: [Bool], _ graph: Graph) -> Set<Int> {

@@ -140,9 +140,25 @@ final class LivenessDriver {
                     if mustStop() { return false }
                     rejections[index] = "the explicit graph's lasso was not checked: \(SymbolicRunFormat.describe(reason))"
                 }
-            case .holds?:
+            case .holds(let ranking)?:
                 lassoFree.insert(p)
                 rejections[index] = "the explicit graph (\(graph.states) states) has no fair lasso; lasso BMC skipped"
+                guard let ranking else { continue }
+                if mustStop() { return false }
+                var limit: Int? { min(remaining() ?? Int.max, options.pdrQuerySeconds.map { Int($0 * 1000) } ?? Int.max) }
+                let outcome = try timed("ranking check", name(p)) {
+                    try liveness.check(ranking: ranking, reachable: graph.reachable, property: p, memoryMegabytes: memoryMegabytes,
+                                       timeoutMilliseconds: { limit == Int.max ? nil : limit })
+                }
+                switch outcome {
+                case .accepted:
+                    findings[index] = .decided(.holds, nil, note: "proved by a ranking from the explicit graph (\(ranking.states.count) region state\(ranking.states.count == 1 ? "" : "s"), checked by Z3)")
+                case .rejected(let reason):
+                    rejections[index] = "internal error: the explicit graph's ranking was rejected by Z3 (\(reason))"
+                case .unknown(let reason):
+                    if mustStop() { return false }
+                    rejections[index]? += "; its ranking was not checked: \(SymbolicRunFormat.describe(reason))"
+                }
             case nil:
                 continue
             }

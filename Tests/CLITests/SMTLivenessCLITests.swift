@@ -39,6 +39,9 @@ import Testing
         #expect(run.stdout.contains("Counterexample for BTrue (eventually, lasso):"))
         #expect(run.stdout.contains("Counterexample for ResetsBack (leadsto, lasso):"))
         #expect(run.stdout.contains("<- loop starts here"))
-        #expect(run.stdout.contains("ReachesThree: proved by liveness-to-safety under PDR (inductive invariant checked)"))
+        #expect(run.stdout.contains("ReachesThree: proved by a ranking from the explicit graph (6 region states, checked by Z3)"))
+        let pdr = try CLITests.run(["check", path, "--engine", "smt", "--smt-method", "pdr"])
+        #expect(pdr.status == 0, "\(pdr.stdout)\(pdr.stderr)")
+        #expect(pdr.stdout.contains("ReachesThree: proved by liveness-to-safety under PDR (inductive invariant checked)"))
     }
 }

@@ -100,4 +100,61 @@ import Testing
         // The trigger never holds on a path that avoids the goal: the initial state alone, as a dead end.
         #expect(Self.rejection(try Self.check(response, [states[0]], loopStart: 0)) == "no trigger is followed by a path without the goal")
     }
+
+    /// The explicit graph's ranking for liveness property `name` of `text`, with its encoding and the reachable states.
+    static func ranking(_ text: String, _ name: String) throws -> (LivenessEncoding, Int, LivenessRanking, [[UInt64]]) {
+        let system = try Differential.system(text).get()
+        let z3 = try Z3Context(memoryMegabytes: nil, interruption: nil)
+        let liveness = try LivenessEncoding(encoding: try SystemEncoding(z3: z3, system: system))
+        let p = try #require(liveness.properties.firstIndex { system.properties[$0.index].info.name == name })
+        let graph = ExplicitExplorer(system: system, file: "t.vmc").run().graph
+        let ranking = try #require(graph.livenessRankings()[liveness.properties[p].index])
+        return (liveness, p, ranking, (0..<graph.stateCount).map(graph.stateWords))
+    }
+
+    static func check(_ liveness: LivenessEncoding, _ p: Int, _ ranking: LivenessRanking, _ reachable: [[UInt64]]) throws -> LassoCheck {
+        try liveness.check(ranking: ranking, reachable: reachable, property: p, memoryMegabytes: nil, timeoutMilliseconds: { nil })
+    }
+
+    @Test func aRankingProvesWhatHoldsAndAWrongOneIsRejected() throws {
+        let text = """
+            model methods
+            var x: 0..2 = 0
+            fair action inc when x < 2 { x := x + 1 }
+            action stay when x < 2 { x := x }
+            action back when x == 2 { x := 0 }
+            eventually Two: x == 2
+            leadsto Back: x == 2 ~> x == 0
+            """
+        let (liveness, two, ranking, reachable) = try Self.ranking(text, "Two")
+        // x = 0 and x = 1, each with `stay` looping on it and `inc` (fair, enabled, never taken on the loop) helpful.
+        #expect(ranking.states.count == 2)
+        #expect(Self.rejection(try Self.check(liveness, two, ranking, reachable)) == nil)
+        guard case .accepted = try Self.check(liveness, two, ranking, reachable) else {
+            Issue.record("the explorer's ranking was not accepted")
+            return
+        }
+        // Without helpful actions, `stay` keeps the rank on its loop: rejected.
+        let unhelpful = LivenessRanking(states: ranking.states, ranks: ranking.ranks, helpful: ranking.helpful.map { _ in nil })
+        #expect(Self.rejection(try Self.check(liveness, two, unhelpful, reachable)) == "a step from the region does not keep to the ranking")
+        // `back` as the helpful action: every step keeps to the ranking (`stay` is not `back`), but `back` is not
+        // fair (nor enabled there).
+        let back = try #require(liveness.system.actions.firstIndex { $0.name == "back" })
+        let unfair = LivenessRanking(states: ranking.states, ranks: ranking.ranks, helpful: ranking.helpful.map { $0.map { _ in back } })
+        #expect(Self.rejection(try Self.check(liveness, two, unfair, reachable))
+                == "a region state is a dead end, or its helpful action is not fair or has no successor there")
+        // A region without the initial state.
+        let partial = LivenessRanking(states: Array(ranking.states.dropFirst()), ranks: Array(ranking.ranks.dropFirst()),
+                                      helpful: Array(ranking.helpful.dropFirst()))
+        let missing = try Self.check(liveness, two, partial, reachable)
+        #expect(Self.rejection(missing) == "the region misses an initial state" || Self.rejection(missing) == "a step from the region does not keep to the ranking")
+
+        // leadsto: the reachable set must be closed, and the region must hold every reachable trigger state.
+        let (leads, backIndex, backRanking, all) = try Self.ranking(text, "Back")
+        guard case .accepted = try Self.check(leads, backIndex, backRanking, all) else {
+            Issue.record("the explorer's leadsto ranking was not accepted")
+            return
+        }
+        #expect(Self.rejection(try Self.check(leads, backIndex, backRanking, Array(all.dropLast()))) != nil)
+    }
 }

@@ -26,7 +26,22 @@ import Testing
             let moves = try Self.property(smt, "Moves")
             #expect(moves.verdict == (fair ? .holds : .violated))
             if fair {
-                #expect(moves.note == "proved by liveness-to-safety under PDR (inductive invariant checked)")
+                // Under `auto` the explicit graph's ranking proves it (the region is the state x == 0, its helpful
+                // action `go`); under `pdr`, liveness-to-safety.
+                #expect(moves.note == "proved by a ranking from the explicit graph (1 region state, checked by Z3)")
+                let system = try Differential.system("""
+                    model fairness
+                    var x: 0..1 = 0
+                    fair action go when x == 0 { x := 1 }
+                    action idle when x == 0 { x := 0 }
+                    action rest when x == 1 { x := 1 }
+                    eventually Moves: x == 1
+                    """).get()
+                var options = SMTOptions()
+                options.method = .pdr
+                let pdr = try Self.property(SMTEngine(system: system, options: options, file: "t.vmc").check(), "Moves")
+                #expect(pdr.verdict == .holds)
+                #expect(pdr.note == "proved by liveness-to-safety under PDR (inductive invariant checked)")
             } else {
                 let trace = try #require(moves.trace)
                 #expect(trace.steps.count == 2)
