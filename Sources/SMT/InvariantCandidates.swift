@@ -59,6 +59,18 @@ struct InvariantCandidates {
     /// Whether the breadth-first search ran out of successors before its limit: then `visited` is the whole
     /// reachable state space (of the machine's transition relation), and a state outside it is unreachable.
     let exhaustive: Bool
+    /// The breadth-first search's states in the order it found them (the explorer's order: initial states,
+    /// then each level's successors in the order their parents were expanded and their actions declared), with
+    /// each state's parent (the first state whose expansion produced it; -1 for an initial state) and its
+    /// distance from the initial states. `ShortestViolations` reads the explorer's first finding of each
+    /// property and its shortest path from them.
+    let breadthOrder: [[UInt64]]
+    let parents: [Int32]
+    let depths: [Int32]
+    /// The successors of state i of `breadthOrder` (indices into it) are `successors[successorStart[i] ..<
+    /// successorStart[i + 1]]`: the machine's transitions, complete when the sample is exhaustive.
+    let successorStart: [Int32]
+    let successors: [Int32]
     /// The cells with bits, and the ordinals of every visited state on them (row by row, in `visited`'s order).
     private let cells: [Int]
     private let table: [Int64]
@@ -79,6 +91,12 @@ struct InvariantCandidates {
         var sampled = 0
         var table: [Int64] = []
         var seen = Set<[UInt64]>()
+        var order: [[UInt64]] = []
+        var parents: [Int32] = []
+        var depths: [Int32] = []
+        var indexOf: [[UInt64]: Int32] = [:]
+        var successorStart: [Int32] = [0]
+        var successorList: [Int32] = []
 
         func visit(_ state: [UInt64]) {
             sampled += 1
@@ -101,29 +119,45 @@ struct InvariantCandidates {
         }
 
         // Breadth-first from the initial states (which are all visited: they decide initiation for the templates).
-        var frontier: [[UInt64]] = []
+        // The frontier holds indices into `order`.
+        var frontier: [Int] = []
         for state in system.initialStates where !seen.contains(state) {
             visit(state)
-            frontier.append(state)
+            frontier.append(order.count)
+            indexOf[state] = Int32(order.count)
+            order.append(state)
+            parents.append(-1)
+            depths.append(0)
         }
+        var depth: Int32 = 0
         breadth: while !frontier.isEmpty {
-            var next: [[UInt64]] = []
-            for state in frontier {
+            var next: [Int] = []
+            depth += 1
+            for parent in frontier {
                 if stop() { break breadth }
-                for successor in relation.successors(of: state) where seen.count < limits.breadthStates {
-                    if !seen.contains(successor.state) {
+                for successor in relation.successors(of: order[parent]) where seen.count < limits.breadthStates {
+                    if let known = indexOf[successor.state] {
+                        successorList.append(known)
+                    } else {
                         visit(successor.state)
-                        next.append(successor.state)
+                        next.append(order.count)
+                        indexOf[successor.state] = Int32(order.count)
+                        successorList.append(Int32(order.count))
+                        order.append(successor.state)
+                        parents.append(Int32(parent))
+                        depths.append(depth)
                     }
                 }
+                successorStart.append(Int32(successorList.count))
                 if seen.count >= limits.breadthStates { break breadth }
             }
             frontier = next
         }
         exhaustive = frontier.isEmpty
-        // Random walks (a fixed seed: the same candidates on every run).
+        // Random walks (a fixed seed: the same candidates on every run), only when the breadth-first search
+        // stopped early: after an exhaustive one they visit no new state and falsify no template.
         var random = SplitMix64(seed: 0x5eed_1ee7)
-        if !system.initialStates.isEmpty {
+        if !exhaustive, !system.initialStates.isEmpty {
             walking: for _ in 0..<limits.walks {
                 var state = system.initialStates[Int(random.next() % UInt64(system.initialStates.count))]
                 for _ in 0..<limits.walkLength {
@@ -168,6 +202,11 @@ struct InvariantCandidates {
         self.lemmas = lemmas
         sampledStates = sampled
         visited = seen
+        breadthOrder = order
+        self.parents = parents
+        self.depths = depths
+        self.successorStart = successorStart
+        successors = successorList
         self.cells = cells
         self.table = table
     }

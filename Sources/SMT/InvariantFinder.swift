@@ -2,20 +2,31 @@
 enum HoudiniOutcome {
     /// The properties proved (none unless `found`).
     var proved: [Int] {
-        if case .found(_, let proved, _, _) = self { return proved }
+        if case .found(_, let proved, _, _, _) = self { return proved }
         return []
     }
 
     /// An inductive invariant (a template over `x`) that passed the independent one-step check, the
-    /// properties it proves (those whose predicate is one of its lemmas), and how many lemmas it has.
-    /// `states` is the number of reachable states when the invariant is the reachable set (`certificate`).
-    case found(invariant: Term, proved: [Int], lemmas: Int, states: Int?)
+    /// properties it proves (those whose predicate is one of its lemmas), and how many lemmas it has. For the
+    /// reachable set (`LayeredCertificate`) there is no formula to print (`invariant` nil): `states` is its
+    /// number of states, and `shortest` the violated properties whose shortness conditions it checked (no
+    /// state of the encoding at a distance below a condition's `below` meets it).
+    case found(invariant: Term?, proved: [Int], lemmas: Int, states: Int?, shortest: [Int])
     /// No candidate survived (or none was proposed): nothing to prove with.
     case empty
     /// Z3 gave up (time or memory limit), with its reason.
     case unknown(String)
     /// The conjunction failed the independent check (never a verdict; would be an internal error).
     case rejected(String)
+}
+
+/// One condition a violation's shortness rests on: no state that meets `bad` (a template over `x`) is fewer
+/// than `below` steps from the initial states. For most properties there is one, the property's "bad" at the
+/// depth of the explorer's bad state (for a failing action: the state it fails in); `bounds` has one per state
+/// predicate that may fail to evaluate and one for a failing action (`SymbolicRun.shortnessConditions`).
+struct ShortnessCondition {
+    let bad: Term
+    let below: Int
 }
 
 /// An invariant finder in the Houdini style (Flanagan and Leino): the largest inductive subset of a set of
@@ -37,11 +48,19 @@ enum HoudiniOutcome {
 final class InvariantFinder {
     let encoding: SystemEncoding
     private let memoryMegabytes: Int?
+    /// For tests only (`CertificateTampering.raiseLabels`): every non-initial state's label one too high.
+    private let raiseLabels: Bool
+    /// States per chunk of the reachable set's certificate (`LayeredCertificate`).
+    private let chunkSize: Int
+    /// Why the reachable set's certificate was rejected, when it was (`find` may still return Houdini's proof).
+    private(set) var certificateRejection: String?
     private var z3: Z3Context { encoding.z3 }
 
-    init(encoding: SystemEncoding, memoryMegabytes: Int?) {
+    init(encoding: SystemEncoding, memoryMegabytes: Int?, chunkSize: Int = LayeredCertificate.defaultChunkSize, raiseLabels: Bool = false) {
         self.encoding = encoding
         self.memoryMegabytes = memoryMegabytes
+        self.chunkSize = chunkSize
+        self.raiseLabels = raiseLabels
     }
 
     /// The lemma as a term over the cells of `frame`.
@@ -83,15 +102,19 @@ final class InvariantFinder {
 
     /// Runs the loop over `candidates` plus the predicates `goods` (property index to its "good" template).
     /// `remaining` gives the milliseconds each query may take (nil: no limit); `record` counts each query.
-    func find(candidates: InvariantCandidates, goods: [Int: Term], holding: Set<Int>, remaining: () -> Int?,
-              record: (_ what: String, _ seconds: Double) -> Void) throws -> HoudiniOutcome {
+    /// `shortness` are the violated properties (with their conditions) whose shortness the reachable set's
+    /// certificate is to check as well, when the sample is exhaustive.
+    func find(candidates: InvariantCandidates, goods: [Int: Term], holding: Set<Int>, shortness: [Int: [ShortnessCondition]] = [:],
+              remaining: () -> Int?, record: (_ what: String, _ seconds: Double) -> Void) throws -> HoudiniOutcome {
         do {
             var rejection: HoudiniOutcome?
-            if candidates.exhaustive, !holding.isEmpty {
-                let outcome = try certificate(candidates: candidates, goods: goods, holding: holding, remaining: remaining, record: record)
+            if candidates.exhaustive, !holding.isEmpty || !shortness.isEmpty {
+                let outcome = try certificate(candidates: candidates, goods: goods, holding: holding, shortness: shortness,
+                                              remaining: remaining, record: record)
                 if case .found = outcome { return outcome }
                 // A rejected certificate means the machine and the encoding disagree: said if nothing else proves.
                 rejection = outcome
+                if case .rejected(let reason) = outcome { certificateRejection = reason }
             }
             let houdini = try search(candidates: candidates, goods: goods, remaining: remaining, record: record)
             if case .found = houdini { return houdini }
@@ -139,54 +162,34 @@ final class InvariantFinder {
         if let failure = try check(invariant, proved: proved, goods: goods, timeoutMilliseconds: limit) {
             return .rejected(failure)
         }
-        return .found(invariant: invariant, proved: proved, lemmas: live.count, states: nil)
+        return .found(invariant: invariant, proved: proved, lemmas: live.count, states: nil, shortest: [])
     }
 
     /// When the simulation saw the whole reachable state space (its breadth-first search ran out of successors):
-    /// the invariant is that set itself, as a decision diagram over the cells (`reachableSet`), and the
-    /// properties true in every visited state (`holding`) are proved when the independent check accepts it. The
-    /// check is what makes this a proof of the symbolic system: the set must contain Z3's initial states and be
-    /// closed under the SMT encoding's transition relation, so a disagreement between the compiled machine
-    /// and the encoding is a rejected certificate, never a verdict.
-    private func certificate(candidates: InvariantCandidates, goods: [Int: Term], holding: Set<Int>, remaining: () -> Int?,
-                             record: (_ what: String, _ seconds: Double) -> Void) throws -> HoudiniOutcome {
-        let begin = Clock.now()
-        let invariant = try reachableSet(candidates, at: encoding.pre)
-        record("certificate", Clock.now() - begin)
+    /// the invariant is that set itself, and the properties true in every visited state (`holding`) are proved,
+    /// and the violations in `shortness` shown shortest, when Z3 accepts the layered certificate
+    /// (`LayeredCertificate`: the set cut into chunks of one breadth-first layer, each closed under the SMT
+    /// encoding's transition relation into the machine's successors of the chunk at most one layer deeper).
+    /// The check is what makes this a proof about the symbolic system: a disagreement between the compiled
+    /// machine and the encoding is a rejected certificate, never a verdict.
+    private func certificate(candidates: InvariantCandidates, goods: [Int: Term], holding: Set<Int>, shortness: [Int: [ShortnessCondition]],
+                             remaining: () -> Int?, record: (_ what: String, _ seconds: Double) -> Void) throws -> HoudiniOutcome {
+        let conditions = shortness.values.joined().filter { $0.below > 0 }
+        let ceiling = conditions.map(\.below).max() ?? 0
+        let certificate = try LayeredCertificate(encoding: encoding, candidates: candidates, ceiling: ceiling, chunkSize: chunkSize,
+                                                 memoryMegabytes: memoryMegabytes, raiseLabels: raiseLabels)
         let proved = holding.sorted()
+        let holds = try proved.compactMap { goods[$0] }.map { try z3.not($0) }
         let checking = Clock.now()
         defer { record("check", Clock.now() - checking) }
-        let limit = remaining()
-        if let limit, limit <= 0 { throw GaveUp(reason: "timeout") }
-        if let failure = try check(invariant, proved: proved, goods: goods, timeoutMilliseconds: limit) {
+        switch try certificate.check(holds: holds, shortness: Array(conditions), remaining: remaining, record: record) {
+        case .passed:
+            return .found(invariant: nil, proved: proved, lemmas: 0, states: candidates.breadthOrder.count, shortest: shortness.keys.sorted())
+        case .failed(let failure):
             return .rejected(failure)
+        case .gaveUp(let reason):
+            throw GaveUp(reason: reason)
         }
-        return .found(invariant: invariant, proved: proved, lemmas: 0, states: candidates.visited.count)
-    }
-
-    /// The visited states as one formula over `frame`'s cells: a decision diagram in the cells' order, each node
-    /// a disjunction over the values its states take at that cell (Z3 shares equal sub-diagrams).
-    private func reachableSet(_ candidates: InvariantCandidates, at frame: Frame) throws -> Term {
-        let (cells, table) = candidates.rows
-        let width = cells.count
-        guard width > 0 else { return try z3.trueTerm }
-        let fields = encoding.system.layout.fields
-        func node(_ rows: [Int], level: Int) throws -> Term {
-            if level == width { return try z3.trueTerm }
-            var groups: [Int64: [Int]] = [:]
-            for row in rows { groups[table[row * width + level], default: []].append(row) }
-            let cell = cells[level]
-            guard let term = frame.cells[cell] else { throw SMTError("internal error: a cell without bits") }
-            var branches: [Term] = []
-            for value in groups.keys.sorted() {
-                let rest = groups[value] ?? []
-                let below = try node(rest, level: level + 1)
-                branches.append(try z3.and(try z3.eq(term, try z3.number(value, width: fields[cell].width)), below))
-            }
-            return try z3.or(branches)
-        }
-        let count = table.count / width
-        return try node(Array(0..<count), level: 0)
     }
 
     /// Z3 gave up on a query, with its reason.
@@ -243,8 +246,6 @@ final class InvariantFinder {
         let solver = try Z3Solver(z3, memoryMegabytes: memoryMegabytes)
         let (inductive, atA, domainA, a) = try encoding.inductiveObligations(of: invariant, frames: "hca", "hcb")
         var obligations = inductive
-        // One query for every proved property (each query bit-blasts the invariant again, and a reachable-set
-        // invariant is large): unsatisfiable exactly when each property's obligation is.
         let bad = try proved.compactMap { goods[$0] }.map { try z3.not(try encoding.instantiate($0, at: a)) }
         if !bad.isEmpty {
             obligations.append(("does not exclude the bad states of every proved property", try z3.and([atA, domainA, try z3.or(bad)])))

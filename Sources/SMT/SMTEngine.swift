@@ -49,6 +49,10 @@ public struct SMTOptions: Sendable {
     var explicitLassoStates = 100_000
     /// The candidate templates and the simulation that prunes them.
     var candidateLimits = CandidateLimits()
+    /// For tests only: the reachable set's certificate made wrong on purpose, to see it rejected.
+    var tampering: CertificateTampering?
+    /// States per chunk of the reachable set's certificate (`LayeredCertificate`).
+    var certificateChunk = LayeredCertificate.defaultChunkSize
     /// The seconds this run may use when it is one of several variant combinations sharing the command's time
     /// limit (nil: all of `budget.timeoutSeconds`). A run that used its share stops as at a time limit, with
     /// `StopReason.timeShare`, so the combinations after it are started (see `SystemChecking.checkMatrix`).
@@ -346,9 +350,11 @@ private final class SymbolicRun {
     }
 
     /// The invariant finder for every undecided property: a simulation through the compiled machine, then the
-    /// reachable set as a certificate (when the simulation saw every state) or the Houdini loop over the
-    /// candidates it left, then the independent check. Proves; never refutes (a property it does not prove stays
-    /// undecided, even when the simulation saw it violated: BMC gives the trace). Returns false when the run stopped.
+    /// reachable set as a layered certificate (when the simulation saw every state) or the Houdini loop over the
+    /// candidates it left, then the independent check. With the whole state space, a property the sample
+    /// violates is decided violated too, with the explorer's shortest trace, once Z3 has replayed the path in the
+    /// encoding and the certificate has shown no shorter violation there (`certifiedViolation`); a sample that is
+    /// not the whole state space refutes nothing (BMC gives the trace). Returns false when the run stopped.
     private func findInvariant(_ search: Search) throws -> Bool {
         let pending = search.safety.filter(isUndecided)
         guard !pending.isEmpty else { return true }
@@ -367,26 +373,27 @@ private final class SymbolicRun {
         if mustStop() { return false }
         var goods: [Int: Term] = [:]
         for index in pending { goods[index] = try search.properties.good(index) }
-        // The properties true in every state the simulation visited (all of them reachable): with a sample that
-        // is the whole state space, these hold, and the second phase looks for their inductive strengthening.
-        var holding = Set(pending)
-        if candidates.exhaustive {
-            for state in candidates.visited {
-                if holding.isEmpty { break }
-                if (limit ?? 1) <= 0 {
-                    holding = []
-                    break
-                }
-                let failures = search.decoder.relation.failures(in: state)
-                holding = holding.filter { search.decoder.isGood(property: $0, in: state, failures: failures) }
-            }
+        // With a sample that is the whole state space, the properties true in every state hold, and the others'
+        // first findings (read the explorer's way) are their shortest violations: the certificate checks both.
+        let sample = timed("houdini", "(sample verdicts)") {
+            SampleVerdicts(candidates: candidates, decoder: search.decoder, asked: pending, stop: { (limit ?? 1) <= 0 || self.mustStop() })
         }
-        let finder = InvariantFinder(encoding: search.encoding, memoryMegabytes: memoryMegabytes)
-        let outcome = try finder.find(candidates: candidates, goods: goods, holding: candidates.exhaustive ? holding : [], remaining: { limit },
+        if mustStop() { return false }
+        var shortness: [Int: [ShortnessCondition]] = [:]
+        for index in pending where !sample.holding.contains(index) {
+            guard let violation = sample.violations[index] else { continue }
+            shortness[index] = try shortnessConditions(index, violation, sample: sample, search: search)
+        }
+        let finder = InvariantFinder(encoding: search.encoding, memoryMegabytes: memoryMegabytes, chunkSize: options.certificateChunk,
+                                     raiseLabels: options.tampering == .raiseLabels)
+        let outcome = try finder.find(candidates: candidates, goods: goods, holding: sample.holding, shortness: shortness, remaining: { limit },
                                       record: { self.queries.record(method: "houdini", property: "(\($0))", seconds: $1) })
+        if let reason = finder.certificateRejection {
+            // Said for every property the finder leaves undecided (a property Houdini proves is decided anyway).
+            for index in pending { rejections[index] = reason }
+        }
         switch outcome {
-        case .found(let invariant, let proved, let lemmas, let states):
-            guard !proved.isEmpty else { return true }
+        case .found(let invariant, let proved, let lemmas, let states, let shortest):
             let text: String
             let note: String
             if let states {
@@ -394,14 +401,21 @@ private final class SymbolicRun {
                 text = "; the \(states) reachable states of the compiled machine, as a decision diagram over the cells"
                     + " (closed under the SMT encoding's transition relation: checked)"
                 note = "proved by the reachable set as an invariant (\(states) states, closure checked by Z3)"
-            } else {
+            } else if let invariant {
                 text = try search.encoding.render(invariant: invariant)
                 note = "proved by Houdini (\(lemmas) lemmas, inductive invariant checked)"
+            } else {
+                throw SMTError("internal error: a Houdini invariant without its formula")
             }
             for index in proved {
                 let kind = system.properties[index].info.kind
                 findings[index] = .decided(kind == .reachable ? .unreachable : .holds, nil, note: note)
                 invariants.append((name(index), text))
+            }
+            for index in shortest {
+                guard let violation = sample.violations[index] else { continue }
+                if mustStop() { return false }
+                try certifiedViolation(index, violation, candidates: candidates, search: search)
             }
         case .empty:
             break
@@ -415,6 +429,67 @@ private final class SymbolicRun {
             // The finder's own limit: the properties go on to BMC and PDR.
         }
         return true
+    }
+
+    /// The conditions a violation's shortness rests on (`ShortnessCondition`): no state of the encoding at a
+    /// distance below the explorer's bad state meets the property's "bad". For `bounds` the explorer's rule:
+    /// a state predicate failing to evaluate counts only while its own property has no finding, so property P's
+    /// failures count below the shorter of the trace's length and P's own violation depth; a failing action
+    /// counts one step earlier than a bad state (its trace has one step more).
+    private func shortnessConditions(_ index: Int, _ violation: SampleViolation, sample: SampleVerdicts, search: Search) throws -> [ShortnessCondition] {
+        let z3 = search.z3
+        let encoding = search.encoding
+        let claimed = options.tampering == .claimDeeper ? 1 : 0
+        guard system.properties[index].info.kind == .bounds else {
+            return [ShortnessCondition(bad: try z3.not(try search.properties.good(index)), below: violation.depth + claimed)]
+        }
+        let length = violation.length + claimed
+        var conditions: [ShortnessCondition] = []
+        for other in encoding.predicateFailure.keys.sorted() {
+            guard let failure = encoding.predicateFailure[other] else { continue }
+            var below = length
+            if let own = sample.violations[other], own.shape == .state { below = min(below, own.depth) }
+            conditions.append(ShortnessCondition(bad: failure, below: below))
+        }
+        conditions.append(ShortnessCondition(bad: encoding.actionBoundsFailure, below: length - 1))
+        return conditions
+    }
+
+    /// Decides property `index` violated with the explorer's shortest path to `violation`, once Z3 has replayed
+    /// that path in the SMT encoding (`PathReplay`): each frame's cells fixed to the path's values, the initial
+    /// states and the transition relation asserted, and the property's bad condition at the last frame. The
+    /// trace is then decoded from Z3's model and checked on the machine exactly like a BMC trace
+    /// (`counterexample`). A path the encoding does not accept is never a verdict: the property stays
+    /// undecided for BMC, with the reason noted.
+    private func certifiedViolation(_ index: Int, _ violation: SampleViolation, candidates: InvariantCandidates, search: Search) throws {
+        let encoding = search.encoding
+        let bad: Term
+        var unfound: [Int] = []
+        switch (violation.shape, system.properties[index].info.kind) {
+        case (.predicateFailure(let of), _):
+            guard let failure = encoding.predicateFailure[of] else { throw SMTError("internal error: no predicate failure for property \(of)") }
+            bad = failure
+            unfound = [of]
+        case (.failingAction, .bounds):
+            bad = encoding.actionBoundsFailure
+        default:
+            bad = try search.z3.not(try search.properties.good(index))
+        }
+        var path = candidates.path(to: violation.state)
+        if options.tampering == .skipPathStep, path.count > 2 { path.remove(at: 1) }
+        let replay = PathReplay(encoding: encoding, memoryMegabytes: memoryMegabytes)
+        let outcome = try timed("houdini", "(trace)") {
+            try replay.replay(path, bad: bad, timeoutMilliseconds: remainingMilliseconds)
+        }
+        switch outcome {
+        case .accepted(let model, let frames):
+            findings[index] = counterexample(index, k: path.count - 1, model: model, frames: frames, decoder: search.decoder, unfound: unfound)
+        case .rejected(let reason):
+            rejections[index] = "internal error: \(reason)"
+        case .unknown(let reason):
+            stopAfterUnknown(reason)
+            throw Stopped()
+        }
     }
 
     /// PDR for every undecided property: first all of them at once (one invariant often proves them all),
