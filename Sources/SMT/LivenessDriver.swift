@@ -1,3 +1,4 @@
+import Explorer
 import PackedSystem
 
 /// Decides the liveness properties (`eventually`, `leadsto` under weak fairness of the `fair` actions) after the
@@ -6,7 +7,9 @@ import PackedSystem
 ///
 /// - under `auto`, before the safety properties (`decideFromGraph`): the explorer's lassos on the reachable graph
 ///   when its search completes within `SMTOptions.explicitLassoStates` (`ExplicitLassos`), each checked by Z3 in
-///   the encoding (`LivenessEncoding.check(lasso:...)`) before it is reported;
+///   the encoding (`LivenessEncoding.check(lasso:...)`) before it is reported, and its rankings for what holds
+///   (`LivenessEncoding.check(ranking:...)`), within a quarter of the time left there and again after the
+///   safety methods for those that ran out;
 /// - violations by lasso-shaped BMC (`LassoSearch`), shortest first, each checked on the concrete machine
 ///   (`TraceDecoder.lasso`) before it is reported;
 /// - proofs by liveness-to-safety under PDR (`LivenessProof`), with the invariant checked.
@@ -75,6 +78,11 @@ final class LivenessDriver {
     /// exhausted, or the run must stop (`stopReason`).
     func run() throws {
         guard !undecided.isEmpty else { return }
+        let pending = pendingRankings
+        pendingRankings = []
+        for (p, ranking, reachable) in pending where isUndecided(p) {
+            guard try certify(p, ranking, reachable: reachable, budget: nil) else { return }
+        }
         let limit = max(0, options.maxDepth)
         switch options.method {
         case .bmc, .kind, .houdini:
@@ -144,23 +152,49 @@ final class LivenessDriver {
                 lassoFree.insert(p)
                 rejections[index] = "the explicit graph (\(graph.states) states) has no fair lasso; lasso BMC skipped"
                 guard let ranking else { continue }
-                if mustStop() { return false }
-                var limit: Int? { min(remaining() ?? Int.max, options.pdrQuerySeconds.map { Int($0 * 1000) } ?? Int.max) }
-                let outcome = try timed("ranking check", name(p)) {
-                    try liveness.check(ranking: ranking, reachable: graph.reachable, property: p, memoryMegabytes: memoryMegabytes,
-                                       timeoutMilliseconds: { limit == Int.max ? nil : limit })
-                }
-                switch outcome {
-                case .accepted:
-                    findings[index] = .decided(.holds, nil, note: "proved by a ranking from the explicit graph (\(ranking.states.count) region state\(ranking.states.count == 1 ? "" : "s"), checked by Z3)")
-                case .rejected(let reason):
-                    rejections[index] = "internal error: the explicit graph's ranking was rejected by Z3 (\(reason))"
-                case .unknown(let reason):
-                    if mustStop() { return false }
-                    rejections[index]? += "; its ranking was not checked: \(SymbolicRunFormat.describe(reason))"
-                }
+                // Before the safety methods a ranking gets at most a quarter of what the run has left (a check that
+                // runs to the query limit on a few thousand states would use the share the safety methods need:
+                // measured on kernel-next-state and v2-device); what runs out is asked again after them.
+                let budget = remaining().map { $0 / 4 }
+                guard try certify(p, ranking, reachable: graph.reachable, budget: budget) else { return false }
             case nil:
                 continue
+            }
+        }
+        return true
+    }
+
+    /// Rankings (indices into `liveness.properties`) whose check ran out before the safety methods, with the
+    /// reachable states they need: asked again by `run()`, with the whole query limit.
+    private var pendingRankings: [(property: Int, ranking: LivenessRanking, reachable: [[UInt64]])] = []
+
+    /// Z3's check of the explicit graph's ranking for property `p`, all obligations within `budget` milliseconds
+    /// (nil: each query within the PDR query limit and the run's time). Returns false when the run stopped.
+    private func certify(_ p: Int, _ ranking: LivenessRanking, reachable: [[UInt64]], budget: Int?) throws -> Bool {
+        if mustStop() { return false }
+        let index = liveness.properties[p].index
+        let deadline = budget.map { Clock.now() + Double($0) / 1000 }
+        let limit: () -> Int? = {
+            var limit = min(self.remaining() ?? Int.max, self.options.pdrQuerySeconds.map { Int($0 * 1000) } ?? Int.max)
+            if let deadline { limit = min(limit, max(1, Int((deadline - Clock.now()) * 1000))) }
+            return limit == Int.max ? nil : limit
+        }
+        let outcome = try timed("ranking check", name(p)) {
+            try liveness.check(ranking: ranking, reachable: reachable, property: p, memoryMegabytes: memoryMegabytes,
+                               timeoutMilliseconds: limit)
+        }
+        switch outcome {
+        case .accepted:
+            let count = ranking.states.count
+            findings[index] = .decided(.holds, nil, note: "proved by a ranking from the explicit graph (\(count) region state\(count == 1 ? "" : "s"), checked by Z3)")
+        case .rejected(let reason):
+            rejections[index] = "internal error: the explicit graph's ranking was rejected by Z3 (\(reason))"
+        case .unknown(let reason):
+            if mustStop() { return false }
+            if budget != nil {
+                pendingRankings.append((p, ranking, reachable))
+            } else {
+                rejections[index] = (rejections[index] ?? "") + "; its ranking was not checked: \(SymbolicRunFormat.describe(reason))"
             }
         }
         return true
