@@ -206,8 +206,9 @@ public final class ExplicitExplorer: CheckingEngine {
         return ResourceUsage.now() - startTime > timeout
     }
 
-    /// States expanded before their successors are inserted together.
-    static let chunkSize = 256
+    /// States expanded before their successors are inserted together. Public because the SMT engine's reading of
+    /// its breadth-first sample (`SampleVerdicts`) takes states in this order to find the explorer's own findings.
+    public static let chunkSize = 256
 
     /// Fires every action on state `index`, records failures and deadlock, and collects the successors.
     @inline(__always)

@@ -1,3 +1,4 @@
+import Explorer
 import PackedSystem
 
 /// The explorer's first finding of one safety property, read from the invariant finder's breadth-first sample
@@ -37,9 +38,9 @@ struct SampleViolation {
 /// path in the SMT encoding and the layered certificate has shown that no shorter one exists there
 /// (`InvariantFinder`, `SymbolicRun.findInvariant`).
 struct SampleVerdicts {
-    /// The explorer's chunk of states expanded before their successors are stored (`ExplicitExplorer.chunkSize`):
-    /// it decides which of two `bounds` findings of the same length comes first.
-    static let chunkSize = 256
+    /// The explorer's chunk of states expanded before their successors are stored: it decides which of two
+    /// `bounds` findings of the same length comes first, so it is the explorer's constant, not a copy.
+    static let chunkSize = ExplicitExplorer.chunkSize
 
     /// The properties (of those asked) that are good in every state, as the SMT encoding's "good" predicate
     /// reads them (`TraceDecoder.isGood`).
