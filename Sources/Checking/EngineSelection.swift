@@ -54,6 +54,9 @@ public enum SystemChecking {
 public enum CrossCheck {
     /// The explicit result, with each property marked as a disagreement when both engines decided it differently.
     /// A property only one engine decides keeps that engine's verdict; one both decide alike is marked `both`.
+    /// Every property also keeps both engines' own verdicts and notes (`PropertyResult.engines`), since the
+    /// merged property carries one note: without them the reason the SMT engine left a property open (or the
+    /// explorer's, when the SMT engine decided it) would be lost.
     public static func merge(explicit: CheckResult, smt: CheckResult) -> CheckResult {
         var merged = CheckResult(file: explicit.file, model: explicit.model, cellNames: explicit.cellNames,
                                  cellTypes: explicit.cellTypes, properties: explicit.properties,
@@ -62,15 +65,17 @@ public enum CrossCheck {
         for (index, property) in explicit.properties.enumerated() {
             guard index < smt.properties.count else { continue }
             let other = smt.properties[index]
+            let engines = CrossCheckedVerdicts(explicit: EngineVerdict(property), smt: EngineVerdict(other))
             if property.verdict == .unknown, other.verdict != .unknown {
                 merged.properties[index] = other
-            } else if property.verdict != .unknown, other.verdict != .unknown, property.verdict != other.verdict {
+            } else if engines.disagree {
                 merged.properties[index].note = "ENGINES DISAGREE: explicit says \(property.verdict.rawValue), smt says \(other.verdict.rawValue)"
                 merged.properties[index].engine = .both
                 merged.disagreement = true
             } else {
                 merged.properties[index].engine = other.verdict == .unknown ? property.engine : .both
             }
+            merged.properties[index].engines = engines
         }
         return merged
     }

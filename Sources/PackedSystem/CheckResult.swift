@@ -102,6 +102,10 @@ public struct PropertyResult: Sendable, Hashable {
     public var engine: EngineID
     /// A remark, such as why there is no verdict.
     public var note: String?
+    /// Under the cross-check (`--engine both`): what each engine said on its own, verdict and note. The merged
+    /// `verdict` and `note` above are one engine's (or the disagreement); this keeps the other's, so a reader
+    /// sees why a property stayed open in one engine. Nil when one engine ran.
+    public var engines: CrossCheckedVerdicts?
 
     /// Creates a result.
     public init(name: String, kind: CheckedPropertyKind, expected: ExpectedVerdict, verdict: Verdict, trace: Trace? = nil,
@@ -117,6 +121,48 @@ public struct PropertyResult: Sendable, Hashable {
 
     /// Whether the verdict is the expected one.
     public var meetsExpectation: Bool { verdict.rawValue == expected.rawValue }
+
+    /// Whether the cross-check found the two engines deciding this property differently.
+    public var enginesDisagree: Bool { engines?.disagree ?? false }
+}
+
+/// One engine's own verdict on a property, and its remark (why there is no verdict, or how it was reached).
+public struct EngineVerdict: Sendable, Hashable {
+    /// What the engine found.
+    public let verdict: Verdict
+    /// Its remark, when it made one.
+    public let note: String?
+
+    /// Creates an engine's verdict.
+    public init(verdict: Verdict, note: String?) {
+        self.verdict = verdict
+        self.note = note
+    }
+
+    /// The verdict and note of `property` as its engine reported it.
+    public init(_ property: PropertyResult) {
+        self.init(verdict: property.verdict, note: property.note)
+    }
+}
+
+/// Both engines' verdicts on one property under `--engine both`, kept beside the merged verdict
+/// (`PropertyResult.engines`).
+public struct CrossCheckedVerdicts: Sendable, Hashable {
+    /// The explicit-state engine's.
+    public let explicit: EngineVerdict
+    /// The SMT engine's.
+    public let smt: EngineVerdict
+
+    /// Creates the pair.
+    public init(explicit: EngineVerdict, smt: EngineVerdict) {
+        self.explicit = explicit
+        self.smt = smt
+    }
+
+    /// Whether both engines decided and their verdicts differ.
+    public var disagree: Bool {
+        explicit.verdict != .unknown && smt.verdict != .unknown && explicit.verdict != smt.verdict
+    }
 }
 
 /// Statistics of a run. Every engine fills the same fields with the same meaning; a field an engine cannot

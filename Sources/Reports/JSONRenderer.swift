@@ -250,7 +250,8 @@ public enum JSONRenderer {
         ])
     }
 
-    /// One property; `sanity` (and `sanityNote` when it is not `ok`) when the property was analysed.
+    /// One property; `sanity` (and `sanityNote` when it is not `ok`) when the property was analysed; under
+    /// `--engine both`, `explicit` and `smt`: each engine's own verdict and note (`PropertyResult.engines`).
     static func property(_ result: CheckResult, _ property: PropertyResult, sanity: PropertySanity? = nil) -> JSONValue {
         var members: [(String, JSONValue)] = [
             ("name", .string(property.name)),
@@ -265,8 +266,17 @@ public enum JSONRenderer {
             if let note = sanity.note { members.append(("sanityNote", .string(note))) }
         }
         if let note = property.note { members.append(("note", .string(note))) }
+        if let engines = property.engines {
+            members.append(("explicit", engineVerdict(engines.explicit)))
+            members.append(("smt", engineVerdict(engines.smt)))
+        }
         if let trace = property.trace { members.append(("trace", self.trace(trace, result))) }
         return .object(members)
+    }
+
+    /// One engine's own verdict under `--engine both`: `verdict`, and `note` when the engine made one.
+    static func engineVerdict(_ verdict: EngineVerdict) -> JSONValue {
+        .object([("verdict", .string(verdict.verdict.rawValue))] + (verdict.note.map { [("note", .string($0))] } ?? []))
     }
 
     /// A trace: steps with action, parameters and the full valuation; `loopStart` for lassos; `failure` when the

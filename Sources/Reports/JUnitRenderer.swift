@@ -48,7 +48,7 @@ public enum JUnitRenderer {
                         errors += 1
                         let message = "no verdict (expected \(property.expected.rawValue))" + (property.note.map { ": \($0)" } ?? "")
                         body = element("error", [("message", message), ("type", "no-verdict")], text: message)
-                    } else if property.note?.hasPrefix("ENGINES DISAGREE") == true {
+                    } else if property.enginesDisagree {
                         failures += 1
                         let message = property.note ?? "engines disagree"
                         body = element("failure", [("message", message), ("type", "engines-disagree")], text: message)

@@ -52,6 +52,11 @@ extension TextRenderer {
         }
         for (index, run) in matrix.runs.enumerated() {
             for property in run.result.properties {
+                lines += Self.openLines(property, naming: "\(property.name) \(MatrixResult.columnName(index))")
+            }
+        }
+        for (index, run) in matrix.runs.enumerated() {
+            for property in run.result.properties {
                 guard let trace = property.trace else { continue }
                 if property.verdict == .reachable && !showWitnesses { continue }
                 lines.append("")

@@ -95,7 +95,7 @@ public struct ModelReport: Sendable {
     /// Status text of a property: `ok`, `FAIL` or `UNKNOWN`.
     static func status(_ property: PropertyResult) -> (text: String, css: String) {
         if property.verdict == .unknown { return ("UNKNOWN", "unknown") }
-        if property.note?.hasPrefix("ENGINES DISAGREE") == true { return ("DISAGREE", "fail") }
+        if property.enginesDisagree { return ("DISAGREE", "fail") }
         return property.meetsExpectation ? ("ok", "ok") : ("FAIL", "fail")
     }
 

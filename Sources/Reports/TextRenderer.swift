@@ -33,6 +33,9 @@ public struct TextRenderer: Sendable {
             if let note = property.note { lines.append("  \(property.name): \(note)") }
         }
         for property in result.properties {
+            lines += Self.openLines(property, naming: property.name)
+        }
+        for property in result.properties {
             guard let trace = property.trace else { continue }
             if property.verdict == .reachable && !showWitnesses { continue }
             lines.append("")
@@ -43,6 +46,22 @@ public struct TextRenderer: Sendable {
             if let note = property.note { lines.append("  (\(note))") }
         }
         return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// Under `--engine both`, why an engine left open a property: the SMT engine's note when it has no verdict (the
+    /// explicit one stands), the explorer's when only the SMT engine decided. The property's own note is the
+    /// engine's whose verdict it shows, so these lines are the other engine's reason, which the merge would
+    /// otherwise hide. Nothing for a disagreement (its note says it) or a property both engines decided.
+    static func openLines(_ property: PropertyResult, naming name: String) -> [String] {
+        guard let engines = property.engines, !engines.disagree else { return [] }
+        var lines: [String] = []
+        if engines.smt.verdict == .unknown {
+            lines.append("  \(name): left open by the SMT engine: \(engines.smt.note ?? "no reason given")")
+        }
+        if engines.explicit.verdict == .unknown, engines.smt.verdict != .unknown {
+            lines.append("  \(name): left open by the explicit engine: \(engines.explicit.note ?? "no reason given")")
+        }
+        return lines
     }
 
     /// The statistics line of one run: states, transitions, depth, time, rate, threads and reductions.
