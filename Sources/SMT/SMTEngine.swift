@@ -19,8 +19,10 @@ public enum SMTMethod: String, Sendable, CaseIterable {
     /// through the compiled machine saw every state, else Houdini over template lemmas the simulation did not
     /// falsify) proves what it can, then BMC to `maxDepth` finds violations and witnesses.
     case houdini
-    /// BMC with k-induction up to a small depth (`autoDepth`), the invariant finder, BMC alone up to
-    /// `maxDepth`, then PDR for the rest, then BMC for the traces of what PDR refuted.
+    /// The invariant finder's simulation; when it saw every state and the certificate is expected to fit in
+    /// the time left, the certificate first (holds and violations), else BMC with k-induction up to a small
+    /// depth (`autoDepth`) and then the finder; then BMC alone up to `maxDepth`, PDR for the rest, and BMC for
+    /// the traces of what PDR refuted.
     case auto
 }
 
@@ -41,7 +43,9 @@ public struct SMTOptions: Sendable {
     public var pdrQuerySeconds: Double? = 20
     /// The time limit of the invariant finder (simulation and every query together), in seconds (nil: only the
     /// run's limit); it never takes more than half of what the run has left. When it runs out the finder proves
-    /// nothing and the properties go on to BMC.
+    /// nothing and the properties go on to BMC. Under `auto` the certificate of a whole state space that is
+    /// expected to fit in the time left (`certificateSecondsPerState`) runs first and without this limit; 0
+    /// switches the finder off.
     public var houdiniSeconds: Double? = 20
     /// Under `auto`: the explorer's lassos on the reachable graph are checked by Z3 and reported when its search
     /// completes within this many states (`ExplicitLassos`; 0: never). As the invariant finder's breadth-first
@@ -51,6 +55,11 @@ public struct SMTOptions: Sendable {
     var candidateLimits = CandidateLimits()
     /// For tests only: the reachable set's certificate made wrong on purpose, to see it rejected.
     var tampering: CertificateTampering?
+    /// Under `auto`: the CPU seconds per state the reachable set's certificate is expected to take, to decide
+    /// whether it goes before k-induction (when it fits in the time left) or after it with at most half
+    /// (`houdiniSeconds`). Measured on v2-qemu-p2p's first combination (39,886 states, release build): about
+    /// 0.65 ms per state in chunks, on an idle machine as on a loaded one in CPU time.
+    var certificateSecondsPerState = 0.000_65
     /// States per chunk of the reachable set's certificate (`LayeredCertificate`).
     var certificateChunk = LayeredCertificate.defaultChunkSize
     /// The seconds this run may use when it is one of several variant combinations sharing the command's time
@@ -138,6 +147,8 @@ private final class SymbolicRun {
     let options: SMTOptions
     let file: String
     let start = Clock.now()
+    /// This thread's CPU seconds when the run started (see `certificateFits`).
+    let startCPU = Clock.threadCPU()
     private var findings: [Finding]
     private var depthReached = -1
     private var inductionReached = -1
@@ -256,17 +267,35 @@ private final class SymbolicRun {
         case .kind:
             return try deepen(search, to: maxDepth, induct: true)
         case .houdini:
-            guard try findInvariant(search) else { return false }
+            if let candidates = try simulate(search) {
+                guard try findInvariant(search, candidates: candidates, uncapped: false) else { return false }
+            } else if mustStop() {
+                return false
+            }
             return try deepen(search, to: maxDepth, induct: false)
         case .pdr:
             guard try prove(search) else { return false }
             return try deepen(search, to: maxDepth, induct: false)
         case .auto:
-            // k-induction's step queries grow quadratically with k (simple-path constraints) while BMC's stay
-            // cheap: induction only at small depths, BMC alone to the bound (most violations), PDR for the
-            // rest (mostly properties that hold), then BMC for the traces of what PDR refuted.
-            guard try deepen(search, to: min(maxDepth, max(0, options.autoDepth)), induct: true) else { return false }
-            guard try findInvariant(search) else { return false }
+            // The simulation first (a breadth-first search through the compiled machine, at most 100,000
+            // states, well under a second on the library's largest combinations). When it saw every state, the
+            // reachable set's certificate decides every safety property at once, holds and violations (with the
+            // explorer's traces), so it goes first and takes the time it needs when it is expected to finish in
+            // the time left (`certificateFits`): run after k-induction with at most half the time left, it never
+            // fitted v2-qemu-p2p's combinations; run first where it does not fit, it decided nothing where
+            // k-induction decided a few properties (docs/smt.md "auto's order"). Otherwise k-induction's step queries grow quadratically with k (simple-path constraints) while
+            // BMC's stay cheap: induction only at small depths, Houdini over the partial sample's candidates, BMC
+            // alone to the bound (most violations), PDR for the rest (mostly properties that hold), then BMC for
+            // the traces of what PDR refuted.
+            let candidates = try simulate(search)
+            if let candidates, candidates.exhaustive, certificateFits(states: candidates.breadthOrder.count) {
+                guard try findInvariant(search, candidates: candidates, uncapped: true) else { return false }
+                guard try deepen(search, to: min(maxDepth, max(0, options.autoDepth)), induct: true) else { return false }
+            } else {
+                if candidates == nil, mustStop() { return false }
+                guard try deepen(search, to: min(maxDepth, max(0, options.autoDepth)), induct: true) else { return false }
+                if let candidates { guard try findInvariant(search, candidates: candidates, uncapped: false) else { return false } }
+            }
             guard try deepen(search, to: maxDepth, induct: false) else { return false }
             guard try prove(search) else { return false }
             return try deepen(search, to: maxDepth, induct: false)
@@ -355,22 +384,51 @@ private final class SymbolicRun {
     /// violates is decided violated too, with the explorer's shortest trace, once Z3 has replayed the path in the
     /// encoding and the certificate has shown no shorter violation there (`certifiedViolation`); a sample that is
     /// not the whole state space refutes nothing (BMC gives the trace). Returns false when the run stopped.
-    private func findInvariant(_ search: Search) throws -> Bool {
+    /// The invariant finder's simulation (`InvariantCandidates`), within the finder's own limit
+    /// (`houdiniLimit`). Nil when the finder is switched off (`houdiniSeconds` 0), no property is undecided, or
+    /// the run must stop.
+    private func simulate(_ search: Search) throws -> InvariantCandidates? {
+        guard options.houdiniSeconds.map({ $0 > 0 }) ?? true, search.safety.contains(where: isUndecided) else { return nil }
+        if mustStop() { return nil }
+        let limit = houdiniLimit(from: Clock.now())
+        let candidates = timed("houdini", "(simulation)") {
+            InvariantCandidates(system: system, limits: options.candidateLimits, stop: { (limit() ?? 1) <= 0 || self.mustStop() })
+        }
+        return mustStop() ? nil : candidates
+    }
+
+    /// Whether the reachable set's certificate over `states` states is expected to finish in the time the run
+    /// has left: `certificateSecondsPerState` of CPU per state, divided by the fraction of a core this run's
+    /// thread has had since it started (Z3 answers on the calling thread), so that a loaded machine, where a
+    /// run gets a third of a core, asks for three times the wall time. Always true without a time limit.
+    private func certificateFits(states: Int) -> Bool {
+        guard let left = remainingMilliseconds else { return true }
+        let elapsed = Clock.now() - start
+        let used = Clock.threadCPU() - startCPU
+        let fraction = elapsed > 0.1 && used > 0 ? min(1, max(0.05, used / elapsed)) : 1
+        return Double(states) * options.certificateSecondsPerState / fraction * 1000 <= Double(left)
+    }
+
+    /// The milliseconds the invariant finder started at `begin` may still use: at most `houdiniSeconds`, and at
+    /// most half of the time the run had left, so that BMC keeps time for the violations (measured: on v1-p2p's
+    /// combinations, 7 s shares of a 60 s limit, the finder took about 3.5 s).
+    private func houdiniLimit(from begin: Double) -> () -> Int? {
+        let ownSeconds = min(options.houdiniSeconds ?? .infinity, remainingMilliseconds.map { Double($0) / 2000 } ?? .infinity)
+        return {
+            guard ownSeconds.isFinite else { return self.remainingMilliseconds }
+            return min(self.remainingMilliseconds ?? Int.max, Int((ownSeconds - (Clock.now() - begin)) * 1000))
+        }
+    }
+
+    /// Runs the finder on the simulation's `candidates`, with whatever the run has left when `uncapped` (the
+    /// certificate of a whole state space, which decides every safety property, holds and violations: under
+    /// `auto` when it is expected to fit), else within `houdiniLimit`.
+    private func findInvariant(_ search: Search, candidates: InvariantCandidates, uncapped: Bool) throws -> Bool {
         let pending = search.safety.filter(isUndecided)
         guard !pending.isEmpty else { return true }
         if mustStop() { return false }
-        let begin = Clock.now()
-        // At most `houdiniSeconds`, and at most half of the time the run has left, so that BMC keeps time for the
-        // violations (measured: on v1-p2p's combinations, 7 s shares of a 60 s limit, the finder took about 3.5 s).
-        let ownSeconds = min(options.houdiniSeconds ?? .infinity, remainingMilliseconds.map { Double($0) / 2000 } ?? .infinity)
-        var limit: Int? {
-            guard ownSeconds.isFinite else { return remainingMilliseconds }
-            return min(remainingMilliseconds ?? Int.max, Int((ownSeconds - (Clock.now() - begin)) * 1000))
-        }
-        let candidates = timed("houdini", "(simulation)") {
-            InvariantCandidates(system: system, limits: options.candidateLimits, stop: { (limit ?? 1) <= 0 || self.mustStop() })
-        }
-        if mustStop() { return false }
+        let capped = houdiniLimit(from: Clock.now())
+        var limit: Int? { uncapped ? remainingMilliseconds : capped() }
         var goods: [Int: Term] = [:]
         for index in pending { goods[index] = try search.properties.good(index) }
         // With a sample that is the whole state space, the properties true in every state hold, and the others'
@@ -777,6 +835,13 @@ enum Clock {
     static func now() -> Double {
         var spec = timespec()
         clock_gettime(CLOCK_MONOTONIC, &spec)
+        return Double(spec.tv_sec) + Double(spec.tv_nsec) / 1e9
+    }
+
+    /// The calling thread's CPU time in seconds.
+    static func threadCPU() -> Double {
+        var spec = timespec()
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &spec)
         return Double(spec.tv_sec) + Double(spec.tv_nsec) / 1e9
     }
 }
