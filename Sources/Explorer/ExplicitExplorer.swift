@@ -20,6 +20,8 @@ public final class ExplicitExplorer: CheckingEngine {
     /// The symmetry reducer, when symmetry reduction applies.
     let reducer: SymmetryReducer?
     private var notes: [String] = []
+    /// Whether `--native auto` compiles once the store passes `options.nativeStateThreshold` states.
+    private var nativePending = false
 
     /// A violation found during the search: the state, and the failing action when an action failed.
     struct Finding {
@@ -44,7 +46,16 @@ public final class ExplicitExplorer: CheckingEngine {
         self.options = options
         self.file = file
         store = StateStore(wordCount: system.wordCount, actionCount: system.actions.count)
-        machine = system.makeMachine()
+        var library: NativeLibrary?
+        if options.native == .on, options.threads <= 1 {
+            do {
+                library = try NativeLibrary.build(system)
+            } catch {
+                notes.append("native code off: \(error)")
+            }
+        }
+        nativePending = options.native == .auto && options.threads <= 1
+        machine = system.makeMachine(native: library)
         counters = ActionCounters(actions: system.actions.count)
         var reducer: SymmetryReducer?
         if options.symmetry, !system.model.scalarsets.isEmpty {
@@ -160,12 +171,22 @@ public final class ExplicitExplorer: CheckingEngine {
                     expand(index, into: batch, current: current, actionCount: actionCount)
                 }
                 guard insertSequentially(batch, stateChecks) else { return }
+                if nativePending, store.count >= options.nativeStateThreshold { compileNatively() }
                 chunkStart = chunkEnd
                 guard continueAfterBatch(progress: progress, nextProgress: &nextProgress) else { return }
             }
             levelStart = levelEnd
             levelEnd = store.count
             if levelEnd > levelStart { depth += 1 }
+        }
+    }
+
+    /// `--native auto` past its threshold: from the next chunk on the machine runs the generated code, or, when
+    /// the C is too large or does not compile, the search goes on as it was (the results are the same either way).
+    private func compileNatively() {
+        nativePending = false
+        if let library = try? NativeLibrary.build(system, sourceLimit: NativeLibrary.autoSourceLimit) {
+            machine.useNative(library)
         }
     }
 

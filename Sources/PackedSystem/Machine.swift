@@ -76,10 +76,22 @@ public final class Machine {
     public private(set) var failure: ActionFailure?
     /// Address of the instruction that failed.
     public private(set) var failureAddress: Int32 = 0
+    /// The generated successor generation `expand` calls first, when loaded (`NativeLibrary`).
+    private var native: NativeLibrary?
+    /// The count, capacity and "some action produced a successor" words exchanged with the native code.
+    private let nativeIO: UnsafeMutablePointer<Int64>
+    /// Whether `expand` runs generated native code.
+    public var isNative: Bool { native != nil }
+
+    /// From now on `expand` runs `library`, built from this machine's system (`NativeLibrary.build`); between
+    /// expansions only. The results are the same, so a search may switch midway.
+    public func useNative(_ library: NativeLibrary) {
+        native = library
+    }
 
     init(wordCount: Int, code: [Instruction], dimensions: [Dimension], cellFields: [PackedField], tableEntries: [Int64],
          constantLists: [Int64], forkTargets: [Int32], forkCount: Int, actions: [GroundAction], layout: StateLayout,
-         kernels: Bool = true, guardTable: Bool = true) {
+         kernels: Bool = true, guardTable: Bool = true, native: NativeLibrary? = nil) {
         self.wordCount = wordCount
         func copy<T>(_ array: [T]) -> UnsafeMutablePointer<T> {
             let pointer = UnsafeMutablePointer<T>.allocate(capacity: max(1, array.count))
@@ -100,17 +112,10 @@ public final class Machine {
         for action in actions { starts.append(starts[starts.count - 1] + Int32(action.guardTests.count)) }
         self.actionTestStart = copy(starts)
         self.tests = copy(actions.flatMap(\.guardTests))
-        var skips: [Int32] = Array(repeating: 0, count: max(1, Int(starts[actions.count])))
-        for index in actions.indices.reversed() {
-            let tests = actions[index].guardTests
-            let next = index + 1 < actions.count ? actions[index + 1].guardTests : []
-            var sharing = true
-            for position in tests.indices {
-                sharing = sharing && position < next.count && next[position] == tests[position]
-                skips[Int(starts[index]) + position] = sharing ? skips[Int(starts[index + 1]) + position] : Int32(index + 1)
-            }
-        }
-        self.skipAt = copy(skips)
+        self.skipAt = copy(Machine.skipTable(actions))
+        self.native = native
+        self.nativeIO = UnsafeMutablePointer<Int64>.allocate(capacity: 3)
+        self.nativeIO.initialize(repeating: 0, count: 3)
         let table = guardTable ? GuardTable(actions) : nil
         self.usesGuardTable = table != nil
         self.setWords = table?.wordsPerSet ?? 0
@@ -136,7 +141,26 @@ public final class Machine {
         self.successorActions = UnsafeMutablePointer<UInt32>.allocate(capacity: successorCapacity)
     }
 
+    /// Per guard test, in the order of the actions' tests: the first action after the test's own that does not
+    /// share the action's tests up to and including this one (`skipAt`; the generated C jumps there too).
+    static func skipTable(_ actions: [GroundAction]) -> [Int32] {
+        var starts: [Int] = [0]
+        for action in actions { starts.append(starts[starts.count - 1] + action.guardTests.count) }
+        var skips: [Int32] = Array(repeating: 0, count: max(1, starts[actions.count]))
+        for index in actions.indices.reversed() {
+            let tests = actions[index].guardTests
+            let next = index + 1 < actions.count ? actions[index + 1].guardTests : []
+            var sharing = true
+            for position in tests.indices {
+                sharing = sharing && position < next.count && next[position] == tests[position]
+                skips[starts[index] + position] = sharing ? skips[starts[index + 1] + position] : Int32(index + 1)
+            }
+        }
+        return skips
+    }
+
     deinit {
+        nativeIO.deallocate()
         code.deallocate()
         dimensions.deallocate()
         cellFields.deallocate()
@@ -279,6 +303,7 @@ public final class Machine {
     /// same order, as `forEachEnabled` gives.
     @inline(__always)
     public func expand(_ state: UnsafePointer<UInt64>, from start: Int, fired: UnsafeMutablePointer<Int>) -> Int {
+        if let native { return expandNatively(native, state, from: start, fired: fired) }
         let count = actionCount
         beginScan(state)
         var action = nextPassing(from: start, state)
@@ -307,6 +332,46 @@ public final class Machine {
             action = nextPassing(from: action + 1, state)
         }
         return count
+    }
+
+    /// `expand` with the generated code: it runs the actions in order until one bails (it could fail, or the
+    /// successor buffer is full), which then runs here exactly as `expand` runs it (its guard tests passed), and
+    /// the generated code goes on after it.
+    private func expandNatively(_ native: NativeLibrary, _ state: UnsafePointer<UInt64>, from start: Int,
+                                fired: UnsafeMutablePointer<Int>) -> Int {
+        let count = actionCount
+        var action = start
+        while true {
+            nativeIO[0] = Int64(successorCount)
+            nativeIO[1] = Int64(successorCapacity)
+            nativeIO[2] = 0
+            let stop = Int(native.expand(state, Int32(truncatingIfNeeded: action), successors, successorActions, nativeIO, fired))
+            successorCount = Int(nativeIO[0])
+            if nativeIO[2] != 0 { anyEnabled = true }
+            if stop >= count { return count }
+            let before = successorCount
+            if applyKernel(stop, state) {
+                successorActions[before] = UInt32(truncatingIfNeeded: stop)
+                anyEnabled = true
+                fired[stop] &+= 1
+                action = stop + 1
+                continue
+            }
+            failure = nil
+            _ = run(actionPrograms[stop], state, scratch, depth: 0)
+            if failure != nil {
+                successorCount = before
+                anyEnabled = true
+                fired[stop] &+= 1
+                return stop
+            }
+            if successorCount > before {
+                anyEnabled = true
+                fired[stop] &+= 1
+                for k in before..<successorCount { successorActions[k] = UInt32(truncatingIfNeeded: stop) }
+            }
+            action = stop + 1
+        }
     }
 
     /// Calls `body` with each ground action enabled in `state`, in order, after firing it (so `successors` and

@@ -90,11 +90,12 @@ public struct CompiledCode: Sendable {
     }
 
     /// A machine that runs this code for the given ground actions.
-    func makeMachine(layout: StateLayout, actions: [GroundAction], kernels: Bool = true, guardTable: Bool = true) -> Machine {
+    func makeMachine(layout: StateLayout, actions: [GroundAction], kernels: Bool = true, guardTable: Bool = true,
+                     native: NativeLibrary? = nil) -> Machine {
         Machine(wordCount: layout.wordCount, code: instructions, dimensions: dimensions, cellFields: cellFields,
                 tableEntries: tableEntries, constantLists: constantLists, forkTargets: forkTargets,
                 forkCount: instructions.reduce(0) { $0 + ($1.op == .fork ? 1 : 0) }, actions: actions, layout: layout,
-                kernels: kernels, guardTable: guardTable)
+                kernels: kernels, guardTable: guardTable, native: native)
     }
 }
 
@@ -133,9 +134,9 @@ public struct TransitionSystem: Sendable {
 
     /// A new machine to run this system's programs (one per thread). Without `kernels` every action body runs
     /// in the interpreter, without `guardTable` the guard tests are tried action by action: the differential
-    /// tests compare the paths.
-    public func makeMachine(kernels: Bool = true, guardTable: Bool = true) -> Machine {
-        code.makeMachine(layout: layout, actions: actions, kernels: kernels, guardTable: guardTable)
+    /// tests compare the paths. With `native` (built from this system), `expand` runs the generated code first.
+    public func makeMachine(kernels: Bool = true, guardTable: Bool = true, native: NativeLibrary? = nil) -> Machine {
+        code.makeMachine(layout: layout, actions: actions, kernels: kernels, guardTable: guardTable, native: native)
     }
 
     /// Where the instruction at `address` came from.

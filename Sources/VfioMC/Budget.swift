@@ -77,10 +77,19 @@ struct SearchOptions: ParsableArguments {
     @Flag(help: "Do not reduce by symmetry over scalarsets (on by default when a model declares one).")
     var noSymmetry = false
 
-    /// Starts the command's budget (see `BudgetOptions.start`) and returns the explorer options, symmetry set.
+    @Option(help: ArgumentHelp(
+        "Generate successors with C compiled for the model by the system compiler ($CC or cc, -O2) and loaded, in the "
+            + "one-thread search: on (when that fails, the interpreter, with a note), auto (only once 2^21 states are "
+            + "stored and for C of at most 1 MB, falling back silently) or off. Results and traces are the same either way.",
+        valueName: "MODE"))
+    var native: NativeMode = .off
+
+    /// Starts the command's budget (see `BudgetOptions.start`) and returns the explorer options, symmetry and
+    /// native code set.
     func start() throws -> ExplorerOptions {
         var options = try budget.start()
         options.symmetry = !noSymmetry
+        options.native = native
         return options
     }
 }
@@ -181,3 +190,4 @@ enum RunControl {
     }
 }
 
+extension NativeMode: ExpressibleByArgument {}

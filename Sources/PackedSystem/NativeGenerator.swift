@@ -1,0 +1,278 @@
+/// Generates C for a system's successor generation: one function, `vmc_expand`, that does what
+/// `Machine.expand` does for a state (the ground actions in order, each one's guard tests, then its compiled
+/// program on the packed words), translated instruction by instruction from the machine's code, so the
+/// semantics are the interpreter's by construction.
+///
+/// The generated code never reports a failure itself: wherever the interpreter could fail (a value outside its
+/// cell's type, an index out of range, an overflow, a division by zero, a false `assert`) and where the
+/// successor buffer is full, the action "bails": its successors are dropped, `vmc_expand` returns the action's
+/// index, and the machine runs that action in its own path (kernel or interpreter), which emits its successors
+/// or reports the failure at the exact statement. So the generated code only ever produces what the
+/// interpreter would, and every failure and trace is the interpreter's.
+///
+/// The operand stack of the machine is static at every address (the code builder emits structured code), so
+/// each stack slot becomes a C local and the C compiler keeps them in registers. A `fork` (a `choose`) calls
+/// one C function per alternative on its own copy of the successor under construction.
+struct NativeGenerator {
+    let wordCount: Int
+    let code: [Instruction]
+    let dimensions: [Dimension]
+    let cellFields: [PackedField]
+    let tableEntries: [Int64]
+    let constantLists: [Int64]
+    let forkTargets: [Int32]
+    let actions: [GroundAction]
+
+    /// Why a program cannot be translated (the machine then runs without native code).
+    struct Unsupported: Error, CustomStringConvertible {
+        let description: String
+    }
+
+    /// The C source of the whole expansion, or `Unsupported`.
+    func source() throws -> String {
+        var out = prelude()
+        var functions: [Int32: String] = [:]
+        var pending = actions.map(\.program)
+        while let start = pending.popLast() {
+            if functions[start] != nil { continue }
+            let (body, forks) = try program(start)
+            functions[start] = body
+            pending += forks
+        }
+        for start in functions.keys.sorted() {
+            out += "static int p\(start)(const uint64_t *restrict s, uint64_t *restrict d, vmc_ctx *c, uint32_t act);\n"
+        }
+        for start in functions.keys.sorted() { out += functions[start] ?? "" }
+        out += expansion()
+        return out
+    }
+
+    // MARK: The expansion
+
+    private func prelude() -> String {
+        var out = """
+        #include <stdint.h>
+        #include <string.h>
+        typedef struct {
+          uint64_t *succ; uint32_t *acts; int64_t count; int64_t cap; int64_t *fired; int64_t any;
+        } vmc_ctx;
+        #define W \(wordCount)
+        static inline int vmc_test(uint64_t x, unsigned shift, uint64_t mask, uint64_t low, uint64_t span, uint64_t allowed) {
+          uint64_t o = ((x >> shift) & mask) - low;
+          return o <= span && ((allowed >> (o & 63)) & 1);
+        }
+
+        """
+        if !cellFields.isEmpty {
+            out += "static const struct { int32_t word; uint32_t shift; uint64_t mask; int64_t low; int64_t count; } CF[] = {\n"
+            for field in cellFields {
+                out += "  {\(field.word), \(field.shift), \(hex(widthMask(field.width))), \(literal(field.lowerBound)), \(literal(field.count))},\n"
+            }
+            out += "};\n"
+        }
+        if !tableEntries.isEmpty {
+            out += "static const int64_t TE[] = {" + tableEntries.map(literal).joined(separator: ",") + "};\n"
+        }
+        return out
+    }
+
+    /// `vmc_expand(s, start, succ, acts, io, fired)`: the actions from `start` on, in order, appending successors
+    /// at `succ` (and their actions at `acts`) from `io[0]` on, up to the capacity `io[1]`; on return `io[0]` is
+    /// the new count and `io[2]` whether some action produced a successor. Returns the action count when every
+    /// action is done, else the index of the action the machine must run itself (its successors dropped).
+    private func expansion() -> String {
+        let count = actions.count
+        var starts: [Int] = [0]
+        for action in actions { starts.append(starts[starts.count - 1] + action.guardTests.count) }
+        let skipAt = Machine.skipTable(actions)
+        var out = "int32_t vmc_expand(const uint64_t *restrict s, int32_t start, uint64_t *succ, uint32_t *acts, int64_t *io, int64_t *fired) {\n"
+        out += "  vmc_ctx context = { succ, acts, io[0], io[1], fired, 0 }, *c = &context;\n"
+        out += "  uint64_t d[W];\n  int64_t before;\n  int32_t result = \(count);\n"
+        out += "  switch (start) {\n"
+        for action in 0..<count { out += "  case \(action): goto A\(action);\n" }
+        out += "  default: goto done;\n  }\n"
+        for (index, action) in actions.enumerated() {
+            out += "A\(index):\n"
+            for (position, test) in action.guardTests.enumerated() {
+                let skip = skipAt[starts[index] + position]
+                out += "  if (!vmc_test(s[\(test.word)], \(test.shift), \(hex(test.mask)), \(hex(test.low)), \(hex(test.span)), \(hex(test.allowed)))) goto A\(skip);\n"
+            }
+            out += "  before = c->count;\n"
+            out += "  if (p\(action.program)(s, d, c, \(index))) { c->count = before; result = \(index); goto done; }\n"
+            out += "  if (c->count > before) { c->fired[\(index)]++; c->any = 1; }\n"
+        }
+        out += "A\(count):\ndone:\n  io[0] = c->count; io[2] = c->any;\n  return result;\n}\n"
+        return out
+    }
+
+    // MARK: Programs
+
+    /// The stack depth before each instruction reachable from `start`, in the order found.
+    private func depths(from start: Int32) throws -> [Int: Int] {
+        var depth: [Int: Int] = [:]
+        var work: [(Int, Int)] = [(Int(start), 0)]
+        func reach(_ pc: Int, _ d: Int) throws {
+            guard pc >= 0, pc < code.count else { throw Unsupported(description: "jump to \(pc) outside the code") }
+            if let known = depth[pc] {
+                if known != d { throw Unsupported(description: "stack depth \(d) and \(known) meet at \(pc)") }
+                return
+            }
+            guard d >= 0, d < 256 else { throw Unsupported(description: "stack depth \(d) at \(pc)") }
+            depth[pc] = d
+            work.append((pc, d))
+        }
+        depth[Int(start)] = 0
+        while let (pc, d) = work.popLast() {
+            let instruction = code[pc]
+            switch instruction.op {
+            case .constant, .field, .fieldEquals, .fieldIn:
+                try reach(pc + 1, d + 1)
+            case .cell, .table:
+                try reach(pc + 1, d - Int(instruction.word) + 1)
+            case .not, .negate, .inBits, .inList, .copyState, .storeConstant:
+                try reach(pc + 1, d)
+            case .add, .subtract, .multiply, .divide, .remainder, .equal, .notEqual, .less, .lessEqual, .greater,
+                 .greaterEqual, .store, .assert:
+                try reach(pc + 1, d - 1)
+            case .storeCell:
+                try reach(pc + 1, d - 1 - Int(instruction.word))
+            case .jump:
+                try reach(Int(instruction.arg), d)
+            case .jumpIfFalse:
+                try reach(pc + 1, d - 1)
+                try reach(Int(instruction.arg), d - 1)
+            case .andJump, .orJump:
+                try reach(pc + 1, d - 1)
+                try reach(Int(instruction.arg), d)
+            case .result:
+                throw Unsupported(description: "an expression's result inside an action program")
+            case .fork, .emit, .abandon:
+                break
+            }
+        }
+        return depth
+    }
+
+    /// The C function for the program at `start`, and the fork targets it calls.
+    private func program(_ start: Int32) throws -> (String, [Int32]) {
+        let depth = try depths(from: start)
+        let maximum = (depth.values.max() ?? 0) + 2
+        var forks: [Int32] = []
+        var out = "static int p\(start)(const uint64_t *restrict s, uint64_t *restrict d, vmc_ctx *c, uint32_t act) {\n"
+        out += "  int64_t " + (0..<maximum).map { "t\($0) = 0" }.joined(separator: ", ") + ";\n"
+        out += "  (void)s; (void)d; (void)c; (void)act;\n"
+        out += "  goto L\(start);\n"
+        for pc in depth.keys.sorted() {
+            guard let sp = depth[pc] else { continue }
+            let i = code[pc]
+            out += "L\(pc): "
+            func t(_ k: Int) -> String { "t\(k)" }
+            let top = t(sp - 1), second = t(sp - 2)
+            switch i.op {
+            case .constant:
+                out += "\(t(sp)) = \(literal(i.imm));"
+            case .field:
+                out += "\(t(sp)) = (int64_t)((s[\(i.word)] >> \(i.shift)) & \(hex(widthMask(i.width)))) + \(literal(i.imm));"
+            case .fieldEquals:
+                out += "\(t(sp)) = ((s[\(i.word)] >> \(i.shift)) & \(hex(widthMask(i.width)))) == \(hex(UInt64(bitPattern: i.imm)));"
+            case .fieldIn:
+                out += "{ uint64_t o = (s[\(i.word)] >> \(i.shift)) & \(hex(widthMask(i.width))); \(t(sp)) = o < 64 && ((\(hex(i.bits)) >> o) & 1); }"
+            case .cell, .table:
+                let count = Int(i.word)
+                var index = "{ int64_t flat = 0, o;"
+                for k in 0..<count {
+                    let dimension = dimensions[Int(i.arg) + k]
+                    index += " o = (int64_t)((uint64_t)\(t(sp - count + k)) - \(hex(UInt64(bitPattern: dimension.lowerBound))));"
+                    index += " if (o < 0 || o >= \(literal(dimension.count))) return 1; flat = flat * \(literal(dimension.count)) + o;"
+                }
+                if i.op == .cell {
+                    index += " flat += \(literal(i.imm)); \(t(sp - count)) = (int64_t)((s[CF[flat].word] >> CF[flat].shift) & CF[flat].mask) + CF[flat].low; }"
+                } else {
+                    index += " \(t(sp - count)) = TE[\(literal(i.imm)) + flat]; }"
+                }
+                out += index
+            case .not:
+                out += "\(top) = \(top) == 0;"
+            case .negate:
+                out += "if (__builtin_sub_overflow((int64_t)0, \(top), &\(top))) return 1;"
+            case .add:
+                out += "if (__builtin_add_overflow(\(second), \(top), &\(second))) return 1;"
+            case .subtract:
+                out += "if (__builtin_sub_overflow(\(second), \(top), &\(second))) return 1;"
+            case .multiply:
+                out += "if (__builtin_mul_overflow(\(second), \(top), &\(second))) return 1;"
+            case .divide, .remainder:
+                out += "if (\(top) == 0 || (\(top) == -1 && \(second) == INT64_MIN)) return 1; "
+                out += "\(second) = \(second) \(i.op == .divide ? "/" : "%") \(top);"
+            case .equal: out += "\(second) = \(second) == \(top);"
+            case .notEqual: out += "\(second) = \(second) != \(top);"
+            case .less: out += "\(second) = \(second) < \(top);"
+            case .lessEqual: out += "\(second) = \(second) <= \(top);"
+            case .greater: out += "\(second) = \(second) > \(top);"
+            case .greaterEqual: out += "\(second) = \(second) >= \(top);"
+            case .inBits:
+                out += "{ int64_t o = (int64_t)((uint64_t)\(top) - \(hex(UInt64(bitPattern: i.imm)))); \(top) = o >= 0 && o < 64 && ((\(hex(i.bits)) >> o) & 1); }"
+            case .inList:
+                let values = (0..<Int(i.word)).map { constantLists[Int(i.arg) + $0] }
+                out += "\(top) = " + (values.isEmpty ? "0" : values.map { "\(top) == \(literal($0))" }.joined(separator: " || ")) + ";"
+            case .jump:
+                out += "goto L\(i.arg);"
+            case .jumpIfFalse:
+                out += "if (\(top) == 0) goto L\(i.arg);"
+            case .andJump:
+                out += "if (\(top) == 0) goto L\(i.arg);"
+            case .orJump:
+                out += "if (\(top) != 0) goto L\(i.arg);"
+            case .result:
+                throw Unsupported(description: "an expression's result inside an action program")
+            case .copyState:
+                out += "memcpy(d, s, sizeof(uint64_t) * W);"
+            case .store:
+                out += "{ int64_t o = (int64_t)((uint64_t)\(top) - \(hex(UInt64(bitPattern: i.imm)))); if (o < 0 || o >= \(literal(Int64(bitPattern: i.bits)))) return 1; "
+                out += "d[\(i.word)] = (d[\(i.word)] & ~\(hex(widthMask(i.width) << UInt64(i.shift)))) | ((uint64_t)o << \(i.shift)); }"
+            case .storeConstant:
+                out += "d[\(i.word)] = (d[\(i.word)] & ~\(hex(i.bits))) | \(hex(UInt64(bitPattern: i.imm)));"
+            case .storeCell:
+                let count = Int(i.word)
+                let base = sp - 1 - count
+                var store = "{ int64_t flat = 0, o;"
+                for k in 0..<count {
+                    let dimension = dimensions[Int(i.arg) + k]
+                    store += " o = (int64_t)((uint64_t)\(t(base + k)) - \(hex(UInt64(bitPattern: dimension.lowerBound))));"
+                    store += " if (o < 0 || o >= \(literal(dimension.count))) return 1; flat = flat * \(literal(dimension.count)) + o;"
+                }
+                store += " flat += \(literal(i.imm));"
+                store += " o = (int64_t)((uint64_t)\(top) - (uint64_t)CF[flat].low); if (o < 0 || o >= CF[flat].count) return 1;"
+                store += " d[CF[flat].word] = (d[CF[flat].word] & ~(CF[flat].mask << CF[flat].shift)) | ((uint64_t)o << CF[flat].shift); }"
+                out += store
+            case .assert:
+                out += "if (\(top) == 0) return 1;"
+            case .fork:
+                let targets = (0..<Int(i.word)).map { forkTargets[Int(i.arg) + $0] }
+                forks += targets
+                for target in targets {
+                    out += " { uint64_t e[W]; memcpy(e, d, sizeof(uint64_t) * W); if (p\(target)(s, e, c, act)) return 1; }"
+                }
+                out += " return 0;"
+            case .emit:
+                out += "if (c->count >= c->cap) return 1; memcpy(c->succ + c->count * W, d, sizeof(uint64_t) * W); c->acts[c->count] = act; c->count++; return 0;"
+            case .abandon:
+                out += "return 0;"
+            }
+            out += "\n"
+        }
+        out += "}\n"
+        return (out, forks)
+    }
+
+    private func widthMask(_ width: UInt8) -> UInt64 {
+        width >= 64 ? ~0 : (UInt64(1) << UInt64(width)) &- 1
+    }
+
+    private func hex(_ value: UInt64) -> String { "UINT64_C(0x" + String(value, radix: 16) + ")" }
+
+    /// An Int64 literal C reads as int64_t (INT64_MIN has no literal form).
+    private func literal(_ value: Int64) -> String {
+        value == Int64.min ? "INT64_MIN" : "INT64_C(\(value))"
+    }
+}

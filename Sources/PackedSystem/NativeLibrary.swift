@@ -1,0 +1,128 @@
+import Foundation
+
+/// Whether the explicit search generates successors with native code (`--native`).
+public enum NativeMode: String, Sendable, CaseIterable {
+    /// Compile once the search has stored `autoStateThreshold` states (a search that ends sooner would not repay
+    /// the compiler's time), when the generated C is at most `autoSourceLimit` bytes (larger models take seconds
+    /// to compile) and a compiler runs; else stay on the interpreter, silently.
+    case auto
+    /// Compile whatever the size; when that fails the search runs on the interpreter with a note saying why.
+    case on
+    /// Never: the machine's kernels and interpreter only.
+    case off
+}
+
+/// A system's successor generation compiled to a shared object with the system C compiler and loaded
+/// (`NativeGenerator` writes the C). One library serves every machine of the system; it stays loaded for the
+/// life of the process (the code is small, and a machine may outlive the explorer that built it).
+public final class NativeLibrary: @unchecked Sendable {
+    /// `vmc_expand`: see `NativeGenerator.expansion()`.
+    typealias Expand = @convention(c) (UnsafePointer<UInt64>, Int32, UnsafeMutablePointer<UInt64>,
+                                        UnsafeMutablePointer<UInt32>, UnsafeMutablePointer<Int64>,
+                                        UnsafeMutablePointer<Int>) -> Int32
+    let expand: Expand
+    /// Seconds spent generating and compiling.
+    public let compileSeconds: Double
+    /// Bytes of generated C.
+    public let sourceBytes: Int
+
+    /// Why no library was built.
+    public struct Failure: Error, CustomStringConvertible {
+        public let description: String
+    }
+
+    /// The largest generated C `--native auto` compiles: 1 MB took about 2 s of `cc -O2` on this project's
+    /// 2-core machine (v2-qemu80's 1.5 MB: 3.1 s; v2-device's 4.3 MB: 15 s), while the library's other models
+    /// (up to 205 KB) took 0.02 to 0.36 s.
+    public static let autoSourceLimit = 1 << 20
+
+    /// The stored states after which `--native auto` compiles: about 1.5 s of one-thread search on p2p-scale,
+    /// against 0.05 to 0.4 s of compiling the C of the models under `autoSourceLimit`.
+    public static let autoStateThreshold = 1 << 21
+
+    /// The compiler command: `$CC` when set, else `cc`.
+    public static var defaultCompiler: String {
+        ProcessInfo.processInfo.environment["CC"].flatMap { $0.isEmpty ? nil : $0 } ?? "cc"
+    }
+
+    private init(expand: Expand, compileSeconds: Double, sourceBytes: Int) {
+        self.expand = expand
+        self.compileSeconds = compileSeconds
+        self.sourceBytes = sourceBytes
+    }
+
+    /// Generates, compiles (`cc -O2 -shared -fPIC` in a fresh temporary directory, removed afterwards) and loads
+    /// the successor generation of `system` with `compiler` (a command found on PATH, or a path). Throws `Failure`
+    /// with the reason when the generator does not cover the model, no compiler runs, the compiler fails or the
+    /// library does not load.
+    /// With `sourceLimit`, C longer than that many bytes is not compiled (a `Failure`).
+    public static func build(_ system: TransitionSystem, compiler: String = defaultCompiler,
+                             sourceLimit: Int? = nil) throws -> NativeLibrary {
+        let started = Date()
+        let source: String
+        do {
+            source = try system.code.nativeGenerator(wordCount: system.wordCount, actions: system.actions).source()
+        } catch {
+            throw Failure(description: "not generated: \(error)")
+        }
+        if let sourceLimit, source.utf8.count > sourceLimit {
+            throw Failure(description: "the generated C has \(source.utf8.count) bytes, over the \(sourceLimit) that are compiled")
+        }
+        let directory = FileManager.default.temporaryDirectory
+            .appendingPathComponent("vfio-mc-native-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString)")
+        do {
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: false)
+        } catch {
+            throw Failure(description: "no temporary directory: \(error.localizedDescription)")
+        }
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let sourceFile = directory.appendingPathComponent("expand.c")
+        let libraryFile = directory.appendingPathComponent("expand.so")
+        do {
+            try source.write(to: sourceFile, atomically: false, encoding: .utf8)
+        } catch {
+            throw Failure(description: "cannot write the C source: \(error.localizedDescription)")
+        }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = [compiler, "-O2", "-shared", "-fPIC", "-w", "-o", libraryFile.path, sourceFile.path]
+        let errors = Pipe()
+        process.standardError = errors
+        process.standardOutput = FileHandle.nullDevice
+        do {
+            try process.run()
+        } catch {
+            throw Failure(description: "cannot run \(compiler): \(error.localizedDescription)")
+        }
+        let message = errors.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else {
+            let text = String(decoding: message.prefix(400), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+            throw Failure(description: "\(compiler) failed (status \(process.terminationStatus))" + (text.isEmpty ? "" : ": \(text)"))
+        }
+        guard let handle = dlopen(libraryFile.path, RTLD_NOW | RTLD_LOCAL) else {
+            throw Failure(description: "cannot load the library: " + (dlerror().map { String(cString: $0) } ?? "unknown error"))
+        }
+        guard let symbol = dlsym(handle, "vmc_expand") else {
+            dlclose(handle)
+            throw Failure(description: "the library has no vmc_expand")
+        }
+        return NativeLibrary(expand: unsafeBitCast(symbol, to: Expand.self),
+                             compileSeconds: Date().timeIntervalSince(started), sourceBytes: source.utf8.count)
+    }
+}
+
+extension CompiledCode {
+    /// The C generator over this code and the given actions.
+    func nativeGenerator(wordCount: Int, actions: [GroundAction]) -> NativeGenerator {
+        NativeGenerator(wordCount: wordCount, code: instructions, dimensions: dimensions, cellFields: cellFields,
+                        tableEntries: tableEntries, constantLists: constantLists, forkTargets: forkTargets, actions: actions)
+    }
+}
+
+extension TransitionSystem {
+    /// The generated C of this system's successor generation (for tests and inspection).
+    public func nativeSource() throws -> String {
+        try code.nativeGenerator(wordCount: wordCount, actions: actions).source()
+    }
+}

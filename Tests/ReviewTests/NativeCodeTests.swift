@@ -1,0 +1,188 @@
+import Explorer
+import Foundation
+import ModelLanguage
+import PackedSystem
+import Review
+import Testing
+
+/// The generated C successor generation (`NativeLibrary`, `--native`) against the machine without it: on the
+/// states a breadth-first search reaches, `Machine.expand` gives the same successors in the same order with the
+/// same actions, the same failing actions with the same failures and addresses, the same firing counts and the
+/// same "some action enabled"; and whole searches give the same results. The generated code hands every action
+/// that could fail to the machine, so the failing models exercise that fallback.
+@Suite struct NativeCodeTests {
+    static let statesPerSystem = 1500
+    static let combinationsPerModel = 1
+
+    /// Whether a C compiler runs here; without one the comparison tests have nothing to compare (the fallback
+    /// test still runs).
+    static let compilerAvailable: Bool = (try? run([NativeLibrary.defaultCompiler, "--version"]).status) == 0
+
+    struct Failed: Equatable {
+        let action: Int
+        let failure: ActionFailure
+        let address: Int32
+    }
+
+    /// What one full expansion of a state gives, as `ExplicitExplorer.expandState` drives it.
+    struct Expansion: Equatable {
+        var successors: [[UInt64]] = []
+        var actions: [UInt32] = []
+        var failures: [Failed] = []
+        var anyEnabled = false
+        var fired: [Int] = []
+    }
+
+    static func expansion(_ machine: Machine, _ state: [UInt64], wordCount: Int) -> Expansion {
+        var result = Expansion()
+        let fired = UnsafeMutablePointer<Int>.allocate(capacity: max(1, machine.actionCount))
+        fired.initialize(repeating: 0, count: max(1, machine.actionCount))
+        defer { fired.deallocate() }
+        state.withUnsafeBufferPointer { buffer in
+            guard let pointer = buffer.baseAddress else { return }
+            machine.beginExpansion()
+            var action = 0
+            while action < machine.actionCount {
+                action = machine.expand(pointer, from: action, fired: fired)
+                guard action < machine.actionCount, let failure = machine.failure else { break }
+                result.failures.append(Failed(action: action, failure: failure, address: machine.failureAddress))
+                action += 1
+            }
+        }
+        for k in 0..<machine.successorCount {
+            result.successors.append(Array(UnsafeBufferPointer(start: machine.successors + k * wordCount, count: wordCount)))
+            result.actions.append(machine.successorActions[k])
+        }
+        result.anyEnabled = machine.anyEnabled
+        result.fired = Array(UnsafeBufferPointer(start: fired, count: machine.actionCount))
+        return result
+    }
+
+    /// Compares the native and the plain machine on up to `statesPerSystem` reachable states; returns the states seen
+    /// and the failing actions met.
+    @discardableResult
+    static func compare(_ system: TransitionSystem, name: String, library: NativeLibrary? = nil) throws -> (states: Int, failures: Int) {
+        let library = try library ?? NativeLibrary.build(system)
+        let native = system.makeMachine(native: library)
+        let plain = system.makeMachine()
+        #expect(native.isNative && !plain.isNative)
+        var seen = Set(system.initialStates)
+        var queue = system.initialStates
+        var next = 0
+        var failures = 0
+        while next < queue.count, next < statesPerSystem {
+            let state = queue[next]
+            next += 1
+            let expected = expansion(plain, state, wordCount: system.wordCount)
+            failures += expected.failures.count
+            let actual = expansion(native, state, wordCount: system.wordCount)
+            #expect(actual == expected, "\(name): the native expansion differs in \(state)")
+            for successor in expected.successors where seen.insert(successor).inserted { queue.append(successor) }
+        }
+        return (next, failures)
+    }
+
+    @Test(.enabled(if: compilerAvailable))
+    func everyModelExpandsTheSameNatively() throws {
+        let names = try FileManager.default.contentsOfDirectory(atPath: repositoryRoot.appendingPathComponent("Models").path)
+            .filter { $0.hasSuffix(".vmc") }.sorted()
+        #expect(names.count >= 10)
+        var compared = 0
+        for name in names {
+            for (assignment, system) in try ModelLoader.loadCombinations(.file(modelPath(name))).prefix(Self.combinationsPerModel) {
+                // The models whose C is over `--native auto`'s limit (v2-device, v2-qemu-p2p, v2-qemu80,
+                // v2-hypothetical-no-p2p-step: 1.5 to 4.3 MB, 3 to 15 s of cc each) are left out to keep the suite's
+                // time; the generator translates every instruction the same way whatever the model's size.
+                guard let library = try? NativeLibrary.build(system, sourceLimit: NativeLibrary.autoSourceLimit) else { continue }
+                try Self.compare(system, name: "\(name) \(assignment)", library: library)
+                compared += 1
+            }
+        }
+        #expect(compared >= 10)
+    }
+
+    @Test(.enabled(if: compilerAvailable))
+    func theBenchmarkModelsExpandTheSameNatively() throws {
+        for (file, constant, value) in [("p2p-scale.vmc", "N", "3"), ("p2p-scale-sym.vmc", "N", "3"), ("deep.vmc", "K", "3")] {
+            let path = repositoryRoot.appendingPathComponent("Benchmarks/\(file)").path
+            let system = try ModelLoader.load(.file(path), overrides: [ConstantOverride(name: constant, value: value)])
+            #expect(try Self.compare(system, name: file).states > 100)
+        }
+    }
+
+    /// Every construct the generator translates, and every way the interpreter fails (a store outside the type,
+    /// an index out of range, an overflow, a division by zero, a false assert), each of which the generated code
+    /// must hand to the machine: `choose` with filters, computed indices on both sides, tables, `in` over close and
+    /// far values, division and remainder, negation, conditionals.
+    @Test(.enabled(if: compilerAvailable))
+    func failingAndForkingActionsFallBackToTheMachine() throws {
+        let system = try system("""
+            model native
+            type Dev = 0..2
+            const K = 4
+            table weight: [Dev] -3..3 = { 2, -3, 1 }
+            var a: [Dev] 0..K = 0
+            var b: -5..5 = 0
+            var p: Dev = 0
+            var big: 0..200 = 0
+            action step(i: Dev) when a[i] < K { a[i] := a[i] + 1 }
+            action shift when true { p := (p + 1) % 3 }
+            action pick when b < 3 {
+              choose x: -2..2 where x != 0 {
+                b := b + x * weight[p]
+              }
+            }
+            action index when a[0] >= 1 { a[a[0]] := 0 }
+            action divide when a[1] in {0, 2} { b := (b - 1) / a[1] }
+            action wide when big in {0, 100, 199} || a[2] == 3 { big := big + 99 }
+            action neg when b != 0 { b := -b }
+            action check when a[2] == 2 {
+              assert Small: a[0] + a[1] < 6 : "too large"
+              a[2] := if a[0] > 1 then 0 else 1
+            }
+            terminal true
+            """)
+        let (states, failures) = try Self.compare(system, name: "native")
+        #expect(states == Self.statesPerSystem)
+        #expect(failures > 100)
+    }
+
+    /// Whole searches, with and without native code, give the same results: every verdict, trace, count, note and
+    /// coverage row (timings and memory aside).
+    @Test(.enabled(if: compilerAvailable))
+    func searchesGiveTheSameResultsNatively() throws {
+        var systems: [(String, TransitionSystem)] = []
+        for name in ["v2-p2p-interrupts.vmc", "v1-region.vmc", "v1-p2p.vmc"] {
+            systems.append((name, try modelSystem(name)))
+        }
+        let deep = repositoryRoot.appendingPathComponent("Benchmarks/deep.vmc").path
+        systems.append(("deep.vmc", try ModelLoader.load(.file(deep), overrides: [ConstantOverride(name: "K", value: "6")])))
+        for (name, system) in systems {
+            var options = ExplorerOptions()
+            options.threads = 1
+            let plain = ExplicitExplorer(system: system, options: options, file: name).run().result
+            options.native = .on
+            let native = ExplicitExplorer(system: system, options: options, file: name).run().result
+            #expect(native.properties == plain.properties, "\(name): results differ natively")
+            #expect(native.coverage == plain.coverage, "\(name): coverage differs natively")
+            #expect(native.statistics.states == plain.statistics.states && native.statistics.transitions == plain.statistics.transitions
+                    && native.statistics.depth == plain.statistics.depth && native.statistics.notes == plain.statistics.notes, "\(name)")
+        }
+    }
+
+    /// No compiler, or a compiler that fails: no library, with the reason; the search then runs on the interpreter.
+    @Test func aMissingOrFailingCompilerGivesNoLibrary() throws {
+        let system = try system("""
+            model tiny
+            var a: 0..3 = 0
+            action up when a < 3 { a := a + 1 }
+            terminal a == 3
+            """)
+        for compiler in ["/nonexistent/cc", "false"] {
+            #expect(throws: NativeLibrary.Failure.self) { try NativeLibrary.build(system, compiler: compiler) }
+        }
+        #expect(throws: NativeLibrary.Failure.self) { try NativeLibrary.build(system, sourceLimit: 100) }
+        let source = try system.nativeSource()
+        #expect(source.contains("vmc_expand"))
+    }
+}
