@@ -58,6 +58,12 @@ public enum JUnitRenderer {
                         body = element("failure", [("message", message), ("type", "unexpected-verdict")],
                                        text: failureText(property, result))
                     }
+                    // Under `--engine both`, a property one engine left open passes on the other's verdict; its
+                    // case says why the first has none, as the text output does.
+                    let reasons = TextRenderer.openReasons(property)
+                    if body.isEmpty, !reasons.isEmpty {
+                        body = element("system-out", [], text: reasons.joined(separator: "\n"))
+                    }
                     let open = ElementWriter.open("testcase", attributes, selfClosing: body.isEmpty)
                     cases.append(body.isEmpty ? "    " + open : "    " + open + "\n      " + body + "\n    </testcase>")
                 }

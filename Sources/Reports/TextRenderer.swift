@@ -53,15 +53,21 @@ public struct TextRenderer: Sendable {
     /// engine's whose verdict it shows, so these lines are the other engine's reason, which the merge would
     /// otherwise hide. Nothing for a disagreement (its note says it) or a property both engines decided.
     static func openLines(_ property: PropertyResult, naming name: String) -> [String] {
+        openReasons(property).map { "  \(name): \($0)" }
+    }
+
+    /// The reasons of `openLines` without the property's name: `left open by the SMT engine: NOTE` (and the
+    /// explicit engine's), for the text output and JUnit's `system-out`.
+    static func openReasons(_ property: PropertyResult) -> [String] {
         guard let engines = property.engines, !engines.disagree else { return [] }
-        var lines: [String] = []
+        var reasons: [String] = []
         if engines.smt.verdict == .unknown {
-            lines.append("  \(name): left open by the SMT engine: \(engines.smt.note ?? "no reason given")")
+            reasons.append("left open by the SMT engine: \(engines.smt.note ?? "no reason given")")
         }
         if engines.explicit.verdict == .unknown, engines.smt.verdict != .unknown {
-            lines.append("  \(name): left open by the explicit engine: \(engines.explicit.note ?? "no reason given")")
+            reasons.append("left open by the explicit engine: \(engines.explicit.note ?? "no reason given")")
         }
-        return lines
+        return reasons
     }
 
     /// The statistics line of one run: states, transitions, depth, time, rate, threads and reductions.

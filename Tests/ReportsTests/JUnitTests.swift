@@ -82,6 +82,26 @@ import Testing
         #expect(JUnitSchema.violations(try #require(XMLNode.parse(timed))) == [])
     }
 
+    /// Under `--engine both` a property the SMT engine left open passes on the explorer's verdict; its test case
+    /// carries the SMT engine's reason in `system-out`, and one both engines decided stays empty.
+    @Test func aPropertyTheSMTEngineLeftOpenSaysWhy() throws {
+        var result = try Fixtures.report(Fixtures.twoDevices).result
+        let open = try #require(result.properties.firstIndex { $0.name == "AllStopped" })
+        for index in result.properties.indices {
+            let explicit = EngineVerdict(result.properties[index])
+            let smt = index == open ? EngineVerdict(verdict: .unknown, note: "no violation within 4 steps <&>") : explicit
+            result.properties[index].engines = CrossCheckedVerdicts(explicit: explicit, smt: smt)
+            result.properties[index].engine = index == open ? .explicit : .both
+        }
+        let root = try #require(XMLNode.parse(JUnitRenderer.render(results: [result], loadFailures: [])))
+        #expect(JUnitSchema.violations(root) == [])
+        let cases = try #require(root.children.first).children.filter { $0.name == "testcase" }
+        let stopped = try #require(cases.first { $0.attributes["name"] == "AllStopped" })
+        #expect(stopped.children.map(\.name) == ["system-out"])
+        #expect(stopped.children.first?.text == "left open by the SMT engine: no violation within 4 steps <&>")
+        #expect(cases.filter { $0.attributes["name"] != "AllStopped" }.allSatisfy { $0.children.isEmpty })
+    }
+
     @Test func emptyRunIsAValidDocument() throws {
         let root = try #require(XMLNode.parse(JUnitRenderer.render(results: [], loadFailures: [])))
         #expect(JUnitSchema.violations(root) == [])
