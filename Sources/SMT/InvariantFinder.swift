@@ -56,8 +56,13 @@ final class InvariantFinder {
     private(set) var certificateRejection: String?
     private var z3: Z3Context { encoding.z3 }
 
-    init(encoding: SystemEncoding, memoryMegabytes: Int?, chunkSize: Int = LayeredCertificate.defaultChunkSize, raiseLabels: Bool = false) {
+    /// The reachable sets shown closed in this run: the certificate skips a closure already shown, and records its own.
+    private let closedSets: ClosedSets?
+
+    init(encoding: SystemEncoding, memoryMegabytes: Int?, chunkSize: Int = LayeredCertificate.defaultChunkSize, raiseLabels: Bool = false,
+         closedSets: ClosedSets? = nil) {
         self.encoding = encoding
+        self.closedSets = closedSets
         self.memoryMegabytes = memoryMegabytes
         self.chunkSize = chunkSize
         self.raiseLabels = raiseLabels
@@ -177,7 +182,7 @@ final class InvariantFinder {
         let conditions = shortness.values.joined().filter { $0.below > 0 }
         let ceiling = conditions.map(\.below).max() ?? 0
         let certificate = try LayeredCertificate(encoding: encoding, candidates: candidates, ceiling: ceiling, chunkSize: chunkSize,
-                                                 memoryMegabytes: memoryMegabytes, raiseLabels: raiseLabels)
+                                                 memoryMegabytes: memoryMegabytes, raiseLabels: raiseLabels, closedSets: closedSets)
         let proved = holding.sorted()
         let holds = try proved.compactMap { goods[$0] }.map { try z3.not($0) }
         let checking = Clock.now()

@@ -50,9 +50,12 @@ final class LivenessDriver {
     /// The reachable states of the explicit graph, when its lassos were used.
     private(set) var graphStates: Int?
     private let lassos: LassoSearch
+    /// The reachable sets shown closed in this run (a `leadsto` ranking's closure is checked once per set).
+    let closedSets: ClosedSets?
 
     init(liveness: LivenessEncoding, bmc: BoundedModelChecker, decoder: TraceDecoder, options: SMTOptions, memoryMegabytes: Int?,
-         remaining: @escaping () -> Int?, record: @escaping (String, String, Double) -> Void) {
+         closedSets: ClosedSets? = nil, remaining: @escaping () -> Int?, record: @escaping (String, String, Double) -> Void) {
+        self.closedSets = closedSets
         self.liveness = liveness
         self.bmc = bmc
         self.decoder = decoder
@@ -183,8 +186,8 @@ final class LivenessDriver {
             return limit == Int.max ? nil : limit
         }
         let outcome = try timed("ranking check", name(p)) {
-            try liveness.check(ranking: ranking, reachable: reachable, property: p, memoryMegabytes: memoryMegabytes,
-                               timeoutMilliseconds: limit)
+            try liveness.check(ranking: ranking, reachable: reachable, property: p, memoryMegabytes: memoryMegabytes, closedSets: closedSets,
+                               timeoutMilliseconds: limit, record: { record("ranking check", "(\($0))", $1) })
         }
         switch outcome {
         case .accepted:

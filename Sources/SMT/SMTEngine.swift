@@ -161,6 +161,8 @@ private final class SymbolicRun {
     private var rejections: [Int: String] = [:]
     /// The liveness search, once it has run.
     private var liveness: LivenessDriver?
+    /// The reachable sets Z3 has shown closed: the finder's certificate and a leadsto ranking share the check.
+    private let closedSets = ClosedSets()
 
     init(system: TransitionSystem, options: SMTOptions, file: String) {
         self.system = system
@@ -246,7 +248,7 @@ private final class SymbolicRun {
         // grown tables and the watchdog ended the command with no output (docs/smt.md).
         let lassoUnrolling = try BoundedModelChecker(encoding: encoding, memoryMegabytes: memoryMegabytes)
         let driver = LivenessDriver(liveness: livenessEncoding, bmc: lassoUnrolling, decoder: search.decoder, options: options,
-                                    memoryMegabytes: memoryMegabytes, remaining: { self.remainingMilliseconds },
+                                    memoryMegabytes: memoryMegabytes, closedSets: closedSets, remaining: { self.remainingMilliseconds },
                                     record: { self.queries.record(method: $0, property: $1, seconds: $2) })
         liveness = driver
         // The explicit graph's lassos first (under auto): they cost the explorer's search, about a second on the
@@ -443,7 +445,7 @@ private final class SymbolicRun {
             shortness[index] = try shortnessConditions(index, violation, sample: sample, search: search)
         }
         let finder = InvariantFinder(encoding: search.encoding, memoryMegabytes: memoryMegabytes, chunkSize: options.certificateChunk,
-                                     raiseLabels: options.tampering == .raiseLabels)
+                                     raiseLabels: options.tampering == .raiseLabels, closedSets: closedSets)
         let outcome = try finder.find(candidates: candidates, goods: goods, holding: sample.holding, shortness: shortness, remaining: { limit },
                                       record: { self.queries.record(method: "houdini", property: "(\($0))", seconds: $1) })
         if let reason = finder.certificateRejection {

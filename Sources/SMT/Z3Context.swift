@@ -20,7 +20,7 @@ struct Term {
 }
 
 /// The outcome of a satisfiability check.
-enum SolverOutcome {
+enum SolverOutcome: Equatable {
     case satisfiable, unsatisfiable
     /// Z3 gave up: time or memory limit, or incompleteness. Carries Z3's reason.
     case unknown(String)

@@ -157,4 +157,35 @@ import Testing
         }
         #expect(Self.rejection(try Self.check(leads, backIndex, backRanking, Array(all.dropLast()))) != nil)
     }
+
+    /// A leadsto ranking checks the reachable set's closure once per run (`ClosedSets`): a second ranking over the
+    /// same states skips those queries, while a set that differs by one state is checked (and rejected) again.
+    @Test func theReachableSetsClosureIsCheckedOncePerRun() throws {
+        let text = """
+            model methods
+            var x: 0..2 = 0
+            fair action inc when x < 2 { x := x + 1 }
+            action back when x == 2 { x := 0 }
+            leadsto Back: x == 2 ~> x == 0
+            leadsto Up: x == 0 ~> x == 2
+            """
+        let (liveness, back, backRanking, reachable) = try Self.ranking(text, "Back")
+        let up = try #require(liveness.properties.firstIndex { liveness.system.properties[$0.index].info.name == "Up" })
+        let (_, _, upRanking, _) = try Self.ranking(text, "Up")
+        let closed = ClosedSets()
+        var asked: [String] = []
+        func check(_ p: Int, _ ranking: LivenessRanking, _ states: [[UInt64]]) throws -> LassoCheck {
+            try liveness.check(ranking: ranking, reachable: states, property: p, memoryMegabytes: nil, closedSets: closed,
+                               timeoutMilliseconds: { nil }, record: { what, _ in asked.append(what) })
+        }
+        #expect(Self.rejection(try check(back, backRanking, reachable)) == nil)
+        #expect(asked.contains("closure"))
+        #expect(closed.contains(reachable.reversed()))
+        asked = []
+        #expect(Self.rejection(try check(up, upRanking, reachable)) == nil)
+        #expect(!asked.contains("closure") && !asked.contains("initial states"))
+        asked = []
+        #expect(Self.rejection(try check(up, upRanking, Array(reachable.dropLast()))) != nil)
+        #expect(asked.contains("initial states") || asked.contains("closure"))
+    }
 }
