@@ -80,9 +80,10 @@ struct SearchOptions: ParsableArguments {
     @Option(help: ArgumentHelp(
         "Generate successors with C compiled for the model by the system compiler ($CC or cc, -O2) and loaded, in the "
             + "one-thread search: on (when that fails, the interpreter, with a note), auto (only once 2^21 states are "
-            + "stored and for C of at most 1 MB, falling back silently) or off. Results and traces are the same either way.",
+            + "stored and for C of at most 1 MB, falling back silently; the default) or off. Results and traces are the "
+            + "same either way.",
         valueName: "MODE"))
-    var native: NativeMode = .off
+    var native: NativeMode = .auto
 
     /// Starts the command's budget (see `BudgetOptions.start`) and returns the explorer options, symmetry and
     /// native code set.
