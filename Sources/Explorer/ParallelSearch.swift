@@ -218,6 +218,12 @@ extension ExplicitExplorer {
     /// copy in the same chunk has a larger key, so it can never be a first discovery). Each claims an empty
     /// slot, or lowers the key of an equal candidate's claim, or recognises a state stored in an earlier round;
     /// its `owner` says which.
+    ///
+    /// In blocks of `claimBlock` candidates: first every probe of the block with plain loads, which either
+    /// settles the candidate (a state stored before, or an equal candidate's claim) or stops at an empty slot;
+    /// then the compare-exchanges of the block's new states, on slots its probes just brought into the cache.
+    /// A locked instruction waits for the memory operations before it, so a compare-exchange inside the probe
+    /// loop would stall the lookahead's prefetches at every new state.
     private func claimSlots(chunk chunkIndex: Int, of round: ArraySlice<RoundChunk>, tables: RoundTables) {
         let slots = store.rawSlots
         let chunk = round[round.startIndex + chunkIndex]
@@ -230,44 +236,88 @@ extension ExplicitExplorer {
         let wordCount = system.wordCount
         let provisional = StateStore.provisionalBit
         let firsts = batch.firsts
-        for k in 0..<count {
-            if k + Self.slotPrefetchDistance < count { store.prefetchSlot(hashes[Int(firsts[k + Self.slotPrefetchDistance])]) }
-            if k + Self.candidatePrefetchDistance < count {
-                store.prefetchCandidateConcurrently(hashes[Int(firsts[k + Self.candidatePrefetchDistance])])
-            }
-            let position = Int(firsts[k])
-            let state = batch.state(position)
-            let key = UInt32(chunkIndex) << 20 | UInt32(position)
-            let hash = hashes[position]
-            var slot = store.homeSlot(hash)
-            while true {
-                let entry = vmc_load_acquire_u32(slots + slot)
-                if entry == 0 {
-                    // Published by the compare-exchange (release): whoever finds the claim sees these.
-                    minKey[position] = key
-                    slotOf[position] = UInt32(truncatingIfNeeded: slot)
-                    if vmc_compare_exchange_u32(slots + slot, 0, provisional | key) {
-                        owner[position] = key
-                        break
-                    }
-                    continue
+        let pending = RoundChunk.pendingClaim
+        var blockStart = 0
+        while blockStart < count {
+            let blockEnd = min(count, blockStart + Self.claimBlock)
+            var unsettled = 0
+            for k in blockStart..<blockEnd {
+                if k + Self.slotPrefetchDistance < count { store.prefetchSlot(hashes[Int(firsts[k + Self.slotPrefetchDistance])]) }
+                if k + Self.candidatePrefetchDistance < count {
+                    store.prefetchCandidateConcurrently(hashes[Int(firsts[k + Self.candidatePrefetchDistance])])
                 }
-                if entry & provisional == 0 {
-                    if store.entryMatches(entry, hash, state) {
-                        owner[position] = RoundChunk.storedBefore
-                        break
-                    }
+                let position = Int(firsts[k])
+                let key = UInt32(chunkIndex) << 20 | UInt32(position)
+                let hash = hashes[position]
+                let (settled, slot) = probe(from: store.homeSlot(hash), batch.state(position), hash: hash, key: key,
+                                            tables: tables, wordCount: wordCount)
+                if let settled {
+                    owner[position] = settled
                 } else {
-                    let claim = entry & ~provisional
-                    let (claimChunk, claimPosition) = RoundTables.split(claim)
-                    if Self.equal(tables.words[claimChunk] + claimPosition * wordCount, state, wordCount) {
-                        vmc_atomic_min_u32(tables.minKeys[claimChunk] + claimPosition, key)
-                        owner[position] = claim
-                        break
+                    owner[position] = pending
+                    slotOf[position] = UInt32(truncatingIfNeeded: slot)
+                    unsettled += 1
+                }
+            }
+            if unsettled > 0 {
+                for k in blockStart..<blockEnd {
+                    let position = Int(firsts[k])
+                    guard owner[position] == pending else { continue }
+                    let key = UInt32(chunkIndex) << 20 | UInt32(position)
+                    let hash = hashes[position]
+                    let state = batch.state(position)
+                    var slot = Int(slotOf[position])
+                    while true {
+                        // Published by the compare-exchange (release): whoever finds the claim sees these.
+                        minKey[position] = key
+                        slotOf[position] = UInt32(truncatingIfNeeded: slot)
+                        if vmc_compare_exchange_u32(slots + slot, 0, provisional | key) {
+                            owner[position] = key
+                            break
+                        }
+                        // Another candidate took the slot since the probe: go on probing from it.
+                        let (settled, next) = probe(from: slot, state, hash: hash, key: key, tables: tables, wordCount: wordCount)
+                        if let settled {
+                            owner[position] = settled
+                            break
+                        }
+                        slot = next
                     }
                 }
-                slot = store.nextSlot(slot)
             }
+            blockStart = blockEnd
+        }
+    }
+
+    /// Candidates probed before their block's compare-exchanges: enough for the probes' misses to overlap, few
+    /// enough that the empty slots they stop at are still in the first-level cache for the claims.
+    static let claimBlock = 64
+
+    /// Probes the index from `slot` for a candidate with plain (acquire) loads: returns the candidate's owner
+    /// when it is settled (`RoundChunk.storedBefore`, or the key of an equal candidate's claim, whose smallest
+    /// key it lowers to `key` if that is smaller), or nil and the first empty slot.
+    @inline(__always)
+    private func probe(from start: Int, _ state: UnsafePointer<UInt64>, hash: UInt64, key: UInt32, tables: RoundTables,
+                       wordCount: Int) -> (UInt32?, Int) {
+        let slots = store.rawSlots
+        let provisional = StateStore.provisionalBit
+        var slot = start
+        while true {
+            let entry = vmc_load_acquire_u32(slots + slot)
+            if entry == 0 { return (nil, slot) }
+            if entry & provisional == 0 {
+                if store.entryMatches(entry, hash, state) { return (RoundChunk.storedBefore, slot) }
+            } else {
+                let claim = entry & ~provisional
+                let (claimChunk, claimPosition) = RoundTables.split(claim)
+                if Self.equal(tables.words[claimChunk] + claimPosition * wordCount, state, wordCount) {
+                    // The claim's smallest key is at most its own: only an earlier candidate can lower it (and
+                    // the other chunk's line is not touched otherwise).
+                    if key < claim { vmc_atomic_min_u32(tables.minKeys[claimChunk] + claimPosition, key) }
+                    return (claim, slot)
+                }
+            }
+            slot = store.nextSlot(slot)
         }
     }
 
@@ -279,9 +329,12 @@ extension ExplicitExplorer {
         for k in 0..<chunk.batch.firstCount {
             let position = Int(firsts[k])
             let claim = owner[position]
-            if claim == RoundChunk.storedBefore { continue }
+            let key = UInt32(chunkIndex) << 20 | UInt32(position)
+            // A claim's smallest key is at most the claim's own: an owner with a smaller key rules the candidate
+            // out without reading the other chunk's line.
+            if claim == RoundChunk.storedBefore || claim < key { continue }
             let (claimChunk, claimPosition) = RoundTables.split(claim)
-            if tables.minKeys[claimChunk][claimPosition] == UInt32(chunkIndex) << 20 | UInt32(position) {
+            if tables.minKeys[claimChunk][claimPosition] == key {
                 chunk.firstDiscoveries.append(Int32(position))
             }
         }

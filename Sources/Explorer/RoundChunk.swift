@@ -18,6 +18,8 @@ struct StateCheckEvent {
 final class RoundChunk {
     /// `owner` of a candidate equal to a state stored in an earlier round.
     static let storedBefore = UInt32.max
+    /// `owner` of a candidate between its probe and its claim in phase 2 (keys stay below the provisional bit).
+    static let pendingClaim = UInt32.max - 1
 
     private let leadingPadding = CacheLinePadding()
     let batch: SuccessorBatch
