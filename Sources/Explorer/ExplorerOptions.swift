@@ -17,8 +17,10 @@ public struct ExplorerOptions: Sendable {
     /// to switch small searches midway.
     var nativeStateThreshold = NativeLibrary.autoStateThreshold
     /// Chunks of 256 frontier states per round of the parallel search (at most 2048); smaller rounds let tests
-    /// exercise many rounds on small models.
-    var parallelChunksPerRound = 256
+    /// exercise many rounds on small models. 64 rather than 256: a round's successors, its claimed index lines
+    /// and its per-candidate arrays then mostly stay in the caches from one phase to the next (deep K=70, two
+    /// threads: 0.92x the CPU time of 256-chunk rounds; Benchmarks/README.md, "Two threads: the phase pool").
+    var parallelChunksPerRound = 64
 
     /// Default options: no limits.
     public init() {}

@@ -2,38 +2,11 @@ import CExplorerSupport
 import Dispatch
 import PackedSystem
 
-/// Shares a value with the workers of `DispatchQueue.concurrentPerform`. The parallel round's phases only touch
-/// disjoint data (each chunk is owned by the worker that claimed its number) or use atomics on shared slots;
-/// `concurrentPerform` returns only after every worker has finished, which orders the phases.
+/// Shares a value with the workers of `DispatchQueue.concurrentPerform` (the store's parallel rebuild). Like the
+/// parallel round's phases (`PhasePool`), they only touch disjoint data or use atomics on shared slots, and
+/// `concurrentPerform` returns only after every worker has finished.
 struct Shared<T>: @unchecked Sendable {
     let value: T
-}
-
-/// The chunks of one parallel phase, handed out to the workers one at a time from a shared counter.
-final class ChunkTask {
-    private let count: Int
-    private let workers: [RoundWorker]
-    private let body: (Int, RoundWorker) -> Void
-    private let next: UnsafeMutablePointer<Int64>
-
-    init(count: Int, workers: [RoundWorker], body: @escaping (Int, RoundWorker) -> Void) {
-        self.count = count
-        self.workers = workers
-        self.body = body
-        next = .allocate(capacity: 1)
-        next.initialize(to: 0)
-    }
-
-    deinit { next.deallocate() }
-
-    /// Runs chunks on worker `worker` until none is left.
-    func run(worker: Int) {
-        var chunk = Int(vmc_fetch_add_i64(next, 1))
-        while chunk < count {
-            body(chunk, workers[worker])
-            chunk = Int(vmc_fetch_add_i64(next, 1))
-        }
-    }
 }
 
 /// A state property checked on every new state: the property's index, its predicate, and the value that
@@ -50,7 +23,8 @@ extension ExplicitExplorer {
     static let maximumChunksPerRound = 1 << 11
 
     /// Breadth-first search on several threads, in rounds of up to `options.parallelChunksPerRound` chunks of the
-    /// frontier. Each round runs four parallel phases, each over the round's chunks:
+    /// frontier. Each round runs four parallel phases on the threads of a `PhasePool`, each over the round's
+    /// chunks:
     ///
     /// 1. expand the chunk's states into its buffer, and list the first copy of each distinct successor in it
     ///    (`findFirstOccurrences`, as the one-thread search does before it inserts a chunk);
@@ -65,6 +39,8 @@ extension ExplicitExplorer {
     /// verdicts and the counterexamples are identical to the one-thread search.
     func exploreInParallel(threads: Int, stateChecks: [StateCheck], progress: ((ExplorerProgress) -> Void)?) {
         let workers = (0..<threads).map { _ in RoundWorker(system: system, symmetry: reducer != nil) }
+        let pool = PhasePool(workers: workers)
+        defer { pool.shutdown() }
         let chunksPerRound = min(max(1, options.parallelChunksPerRound), Self.maximumChunksPerRound)
         let chunks = (0..<chunksPerRound).map { _ in RoundChunk(wordCount: system.wordCount) }
         // Every return path (a limit, the end of the search) adds the workers' action counts to the explorer's.
@@ -78,26 +54,17 @@ extension ExplicitExplorer {
                 let roundEnd = min(levelEnd, roundStart + Self.parallelChunkStates * chunksPerRound)
                 let chunkCount = (roundEnd - roundStart + Self.parallelChunkStates - 1) / Self.parallelChunkStates
                 let round = chunks[0..<chunkCount]
-                forEachChunk(chunkCount, workers: workers) { chunk, worker in
+                pool.run(chunkCount) { chunk, worker in
                     let first = roundStart + chunk * Self.parallelChunkStates
                     self.expandChunk(first..<min(roundEnd, first + Self.parallelChunkStates), into: round[chunk], worker: worker)
                 }
-                guard insertRound(round, workers: workers, stateChecks: stateChecks) else { return }
+                guard insertRound(round, pool: pool, threads: workers.count, stateChecks: stateChecks) else { return }
                 roundStart = roundEnd
                 guard continueAfterBatch(progress: progress, nextProgress: &nextProgress) else { return }
             }
             levelStart = levelEnd
             levelEnd = store.count
             if levelEnd > levelStart { depth += 1 }
-        }
-    }
-
-    /// Runs `body` on chunks `0..<count` on every worker's thread; each worker takes the next chunk number from
-    /// a shared counter. Returns when every chunk is done.
-    private func forEachChunk(_ count: Int, workers: [RoundWorker], _ body: @escaping (Int, RoundWorker) -> Void) {
-        let task = Shared(value: ChunkTask(count: count, workers: workers, body: body))
-        DispatchQueue.concurrentPerform(iterations: min(workers.count, count)) { workerIndex in
-            task.value.run(worker: workerIndex)
         }
     }
 
@@ -121,7 +88,7 @@ extension ExplicitExplorer {
     }
 
     /// Phases 2 to 4 and the merge. False when a limit stops the search.
-    private func insertRound(_ round: ArraySlice<RoundChunk>, workers: [RoundWorker], stateChecks: [StateCheck]) -> Bool {
+    private func insertRound(_ round: ArraySlice<RoundChunk>, pool: PhasePool, threads: Int, stateChecks: [StateCheck]) -> Bool {
         if round.contains(where: \.abandoned) {
             _ = timeIsUp()
             return false
@@ -143,17 +110,17 @@ extension ExplicitExplorer {
         // Claims never fill the index when there are fewer candidates than free slots (a store reserved for
         // s states has more than 4s/3 slots).
         if store.count + candidates >= store.slotCount {
-            guard grow(toHold: (store.count + candidates) * 3 / 4 + 1, threads: workers.count) else { return false }
+            guard grow(toHold: (store.count + candidates) * 3 / 4 + 1, threads: threads) else { return false }
         }
         let tables = RoundTables(round)
         defer { tables.deallocate() }
-        claimAndListFirstDiscoveries(round, tables: tables, workers: workers)
+        claimAndListFirstDiscoveries(round, tables: tables, pool: pool)
         let needed = store.count + round.reduce(0) { $0 + $1.firstDiscoveries.count }
         if needed > store.capacity || needed > StateStore.maximumStates {
             // Grow as the one-thread search would, then claim again in the new index (the resize drops the claims).
-            guard grow(toHold: needed, threads: workers.count) else { return false }
+            guard grow(toHold: needed, threads: threads) else { return false }
             for chunk in round { chunk.firstDiscoveries.removeAll(keepingCapacity: true) }
-            claimAndListFirstDiscoveries(round, tables: tables, workers: workers)
+            claimAndListFirstDiscoveries(round, tables: tables, pool: pool)
         }
 
         // Number the new states: chunk by chunk, first discoveries in position order. Each chunk also learns
@@ -169,7 +136,7 @@ extension ExplicitExplorer {
         var end = next
         if let limit = options.budget.maxStates, end > limit { end = max(store.count, limit) }
         let openChecks = stateChecks.filter { findings[$0.property] == nil }
-        forEachChunk(round.count, workers: workers) { chunk, worker in
+        pool.run(round.count) { chunk, worker in
             self.storeFirstDiscoveries(of: round[round.startIndex + chunk], below: end, tables: tables, checks: openChecks,
                                        machine: worker.machine)
         }
@@ -193,9 +160,9 @@ extension ExplicitExplorer {
     }
 
     /// Phases 2 and 3 over the round.
-    private func claimAndListFirstDiscoveries(_ round: ArraySlice<RoundChunk>, tables: RoundTables, workers: [RoundWorker]) {
-        forEachChunk(round.count, workers: workers) { chunk, _ in self.claimSlots(chunk: chunk, of: round, tables: tables) }
-        forEachChunk(round.count, workers: workers) { chunk, _ in Self.listFirstDiscoveries(chunk: chunk, of: round, tables: tables) }
+    private func claimAndListFirstDiscoveries(_ round: ArraySlice<RoundChunk>, tables: RoundTables, pool: PhasePool) {
+        pool.run(round.count) { chunk, _ in self.claimSlots(chunk: chunk, of: round, tables: tables) }
+        pool.run(round.count) { chunk, _ in Self.listFirstDiscoveries(chunk: chunk, of: round, tables: tables) }
     }
 
     /// Grows the store to room for `states` states, unless that breaks a limit: then records why the search

@@ -3,6 +3,7 @@
 
 #include <stdint.h>
 #include <stdbool.h>
+#include <sched.h>
 
 /// Asks the CPU to start loading the cache line at `address` (a hint; never faults).
 static inline void vmc_prefetch(const void *address) {
@@ -35,6 +36,50 @@ static inline void vmc_atomic_min_u32(uint32_t *address, uint32_t value) {
 /// Adds `value` to `*address` and returns the previous value (relaxed).
 static inline int64_t vmc_fetch_add_i64(int64_t *address, int64_t value) {
     return __atomic_fetch_add(address, value, __ATOMIC_RELAXED);
+}
+
+/// Loads a 64-bit value with acquire ordering.
+static inline int64_t vmc_load_acquire_i64(const int64_t *address) {
+    return __atomic_load_n(address, __ATOMIC_ACQUIRE);
+}
+
+/// Stores a 64-bit value with relaxed ordering.
+static inline void vmc_store_relaxed_i64(int64_t *address, int64_t value) {
+    __atomic_store_n(address, value, __ATOMIC_RELAXED);
+}
+
+/// Stores a 64-bit value, sequentially consistent (ordered before any later load of another location).
+static inline void vmc_store_seq_cst_i64(int64_t *address, int64_t value) {
+    __atomic_store_n(address, value, __ATOMIC_SEQ_CST);
+}
+
+/// Adds `value` to `*address`, sequentially consistent; returns the previous value.
+static inline int64_t vmc_fetch_add_seq_cst_i64(int64_t *address, int64_t value) {
+    return __atomic_fetch_add(address, value, __ATOMIC_SEQ_CST);
+}
+
+/// Adds `value` to `*address` with release ordering; returns the previous value.
+static inline int64_t vmc_fetch_add_release_i64(int64_t *address, int64_t value) {
+    return __atomic_fetch_add(address, value, __ATOMIC_RELEASE);
+}
+
+/// Replaces `*address` by `value`, sequentially consistent; returns the previous value.
+static inline int64_t vmc_exchange_i64(int64_t *address, int64_t value) {
+    return __atomic_exchange_n(address, value, __ATOMIC_SEQ_CST);
+}
+
+/// Gives the processor to another runnable thread, if any.
+static inline void vmc_yield(void) {
+    sched_yield();
+}
+
+/// Tells the CPU that the thread is spinning on a value another thread will change.
+static inline void vmc_pause(void) {
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_ia32_pause();
+#elif defined(__aarch64__)
+    __asm__ __volatile__("yield");
+#endif
 }
 
 #include <stddef.h>

@@ -1,0 +1,131 @@
+import CExplorerSupport
+import Dispatch
+import Foundation
+
+/// The threads of one parallel search: the calling thread and `workers.count - 1` helper threads that live as
+/// long as the pool, waiting between phases by spinning, then asleep.
+///
+/// Why not `DispatchQueue.concurrentPerform` per phase: the deep, narrow benchmark (deep K=70, 280 levels) runs
+/// about 700 rounds of four phases, and each `concurrentPerform` wakes a sleeping pool thread (a futex wake, and
+/// on a virtual machine an idle virtual CPU's wake-up) and puts it back to sleep: tens of microseconds per phase
+/// in which one core waits. A helper that spins for a while after each phase starts the next at once; one that
+/// spun long enough (the store's growth, the end of a level's merge under load) sleeps on a semaphore, so an
+/// idle search does not hold a core.
+///
+/// Protocol: `run` publishes the phase (body, chunk count, chunk counter reset) and raises `generation`
+/// (sequentially consistent), then wakes every helper whose `sleeping` flag it clears. A helper sets its flag
+/// before it sleeps and looks at `generation` again: either it sees the new phase, or `run` sees its flag.
+/// Exactly one of the two clears the flag (an exchange), and only `run`'s clear signals the semaphore, so every
+/// signal is waited for. Helpers count themselves `finished` (release); `run` returns when all have (acquire),
+/// which orders every phase's writes before the caller's next step, as `concurrentPerform` did.
+final class PhasePool: @unchecked Sendable {
+    private let workers: [RoundWorker]
+    private let helpers: Int
+    /// 64-bit atomics, each on its own 128-byte stretch: the phase's generation, finished helpers, the next chunk,
+    /// the stop flag, then one sleeping flag per helper.
+    private let cells: UnsafeMutablePointer<Int64>
+    private let semaphores: [DispatchSemaphore]
+    private let exited = DispatchGroup()
+    private var body: (Int, RoundWorker) -> Void = { _, _ in }
+    private var count = 0
+
+    private static let stride = 16
+    private var generation: UnsafeMutablePointer<Int64> { cells }
+    private var finished: UnsafeMutablePointer<Int64> { cells + Self.stride }
+    private var next: UnsafeMutablePointer<Int64> { cells + 2 * Self.stride }
+    private var stop: UnsafeMutablePointer<Int64> { cells + 3 * Self.stride }
+    private func sleeping(_ helper: Int) -> UnsafeMutablePointer<Int64> { cells + (4 + helper) * Self.stride }
+
+    /// Pauses a helper spins through before it sleeps: about 50 to 100 microseconds, longer than the serial
+    /// steps between two phases of a round, far shorter than a growth of the store.
+    static let spinsBeforeSleep = 2_000
+
+    /// Starts `workers.count - 1` helper threads; worker 0 is the caller's.
+    init(workers: [RoundWorker]) {
+        self.workers = workers
+        helpers = max(0, workers.count - 1)
+        let cellCount = (4 + helpers) * Self.stride
+        cells = .allocate(capacity: cellCount)
+        cells.initialize(repeating: 0, count: cellCount)
+        semaphores = (0..<helpers).map { _ in DispatchSemaphore(value: 0) }
+        for helper in 0..<helpers {
+            exited.enter()
+            let thread = Thread { [self] in
+                serve(helper: helper)
+                exited.leave()
+            }
+            thread.stackSize = 1 << 20
+            thread.start()
+        }
+    }
+
+    deinit { cells.deallocate() }
+
+    /// Runs `body` on chunks `0..<count` on every thread; each takes the next chunk number from a shared
+    /// counter. Returns when every chunk is done.
+    func run(_ count: Int, _ body: @escaping (Int, RoundWorker) -> Void) {
+        guard count > 0 else { return }
+        self.body = body
+        self.count = count
+        vmc_store_relaxed_i64(next, 0)
+        vmc_store_relaxed_i64(finished, 0)
+        _ = vmc_fetch_add_seq_cst_i64(generation, 1)
+        wakeSleepers()
+        runChunks(worker: 0)
+        var spins = 0
+        while vmc_load_acquire_i64(finished) < Int64(helpers) {
+            spins += 1
+            if spins < Self.spinsBeforeSleep { vmc_pause() } else { vmc_yield() }
+        }
+    }
+
+    /// Ends the helper threads and waits for them. The pool cannot run phases afterwards.
+    func shutdown() {
+        vmc_store_seq_cst_i64(stop, 1)
+        _ = vmc_fetch_add_seq_cst_i64(generation, 1)
+        wakeSleepers()
+        exited.wait()
+    }
+
+    private func wakeSleepers() {
+        for helper in 0..<helpers where vmc_exchange_i64(sleeping(helper), 0) == 1 { semaphores[helper].signal() }
+    }
+
+    private func runChunks(worker: Int) {
+        let body = self.body
+        let count = self.count
+        let worker = workers[worker]
+        var chunk = Int(vmc_fetch_add_i64(next, 1))
+        while chunk < count {
+            body(chunk, worker)
+            chunk = Int(vmc_fetch_add_i64(next, 1))
+        }
+    }
+
+    /// A helper's life: wait for a phase, run its chunks, count itself finished; until `shutdown`.
+    private func serve(helper: Int) {
+        var seen: Int64 = 0
+        while true {
+            var spins = 0
+            while vmc_load_acquire_i64(generation) == seen {
+                spins += 1
+                if spins < Self.spinsBeforeSleep {
+                    vmc_pause()
+                    continue
+                }
+                vmc_store_seq_cst_i64(sleeping(helper), 1)
+                if vmc_load_acquire_i64(generation) != seen {
+                    // A phase started meanwhile: take the flag back, unless `run` took it and signals.
+                    if vmc_exchange_i64(sleeping(helper), 0) == 0 { semaphores[helper].wait() }
+                    break
+                }
+                semaphores[helper].wait()
+                spins = 0
+            }
+            seen = vmc_load_acquire_i64(generation)
+            if vmc_load_acquire_i64(stop) != 0 { return }
+            runChunks(worker: helper + 1)
+            _ = vmc_fetch_add_release_i64(finished, 1)
+        }
+    }
+}
