@@ -181,13 +181,21 @@ final class InvariantFinder {
                              remaining: () -> Int?, record: (_ what: String, _ seconds: Double) -> Void) throws -> HoudiniOutcome {
         let conditions = shortness.values.joined().filter { $0.below > 0 }
         let ceiling = conditions.map(\.below).max() ?? 0
-        let certificate = try LayeredCertificate(encoding: encoding, candidates: candidates, ceiling: ceiling, chunkSize: chunkSize,
+        // In a Z3 context of its own, deleted when the check ends: the diagrams of tens of thousands of states would
+        // otherwise stay in the run's context until the run ends (`SystemEncoding.init(translating:to:)`).
+        let translating = Clock.now()
+        let scratch = try Z3Context(memoryMegabytes: memoryMegabytes, interruption: z3.interruption)
+        let local = try SystemEncoding(translating: encoding, to: scratch)
+        func copy(_ term: Term) throws -> Term { try z3.translate(term, to: scratch) }
+        let certificate = try LayeredCertificate(encoding: local, candidates: candidates, ceiling: ceiling, chunkSize: chunkSize,
                                                  memoryMegabytes: memoryMegabytes, raiseLabels: raiseLabels, closedSets: closedSets)
         let proved = holding.sorted()
-        let holds = try proved.compactMap { goods[$0] }.map { try z3.not($0) }
+        let holds = try proved.compactMap { goods[$0] }.map { try scratch.not(try copy($0)) }
+        let localConditions = try conditions.map { ShortnessCondition(bad: try copy($0.bad), below: $0.below) }
+        record("check: translation", Clock.now() - translating)
         let checking = Clock.now()
         defer { record("check", Clock.now() - checking) }
-        switch try certificate.check(holds: holds, shortness: Array(conditions), remaining: remaining, record: record) {
+        switch try certificate.check(holds: holds, shortness: localConditions, remaining: remaining, record: record) {
         case .passed:
             return .found(invariant: nil, proved: proved, lemmas: 0, states: candidates.breadthOrder.count, shortest: shortness.keys.sorted())
         case .failed(let failure):

@@ -24,8 +24,22 @@ extension LivenessEncoding {
     /// one rank, and from there keeps one helpful action, enabled at every step and never taken: not weakly fair.
     /// So no violation exists, in the symbolic system's own terms: a ranking the encoding does not satisfy is
     /// rejected (the machine and the encoding disagree), never a verdict.
+    ///
+    /// The check runs in a Z3 context of its own (the encoding translated into it, `SystemEncoding.init(translating:
+    /// to:)`), deleted when it ends, so its diagrams do not stay in the run's context until the run ends.
     func check(ranking: LivenessRanking, reachable: [[UInt64]]?, property p: Int, memoryMegabytes: Int?, closedSets: ClosedSets? = nil,
                timeoutMilliseconds: () -> Int?, record: (_ what: String, _ seconds: Double) -> Void = { _, _ in }) throws -> LassoCheck {
+        let translating = Clock.now()
+        let scratch = try Z3Context(memoryMegabytes: memoryMegabytes, interruption: z3.interruption)
+        let local = try LivenessEncoding(translating: self, to: try SystemEncoding(translating: encoding, to: scratch))
+        record("translation", Clock.now() - translating)
+        return try local.checkHere(ranking: ranking, reachable: reachable, property: p, memoryMegabytes: memoryMegabytes, closedSets: closedSets,
+                                   timeoutMilliseconds: timeoutMilliseconds, record: record)
+    }
+
+    /// `check(ranking:...)` in this encoding's own context.
+    private func checkHere(ranking: LivenessRanking, reachable: [[UInt64]]?, property p: Int, memoryMegabytes: Int?, closedSets: ClosedSets?,
+                           timeoutMilliseconds: () -> Int?, record: (_ what: String, _ seconds: Double) -> Void) throws -> LassoCheck {
         let property = properties[p]
         if property.trigger != nil, reachable == nil { return .rejected("a leadsto ranking needs the reachable states") }
         let rankBits = bits(for: (ranking.ranks.max() ?? 0) + 1)

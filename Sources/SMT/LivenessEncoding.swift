@@ -60,6 +60,18 @@ struct LivenessEncoding {
         deadEnd = try z3.not(try z3.or(encoding.actionHasSuccessor))
     }
 
+    /// A copy of `source` over `encoding`, a translation of `source.encoding` into another context
+    /// (`SystemEncoding.init(translating:to:)`): its predicates translated, nothing encoded again.
+    init(translating source: LivenessEncoding, to encoding: SystemEncoding) throws {
+        let from = source.z3
+        let z3 = encoding.z3
+        func copy(_ term: Term) throws -> Term { try from.translate(term, to: z3) }
+        self.encoding = encoding
+        properties = try source.properties.map { Property(index: $0.index, trigger: try $0.trigger.map(copy), goal: try copy($0.goal)) }
+        fairActions = source.fairActions
+        deadEnd = try copy(source.deadEnd)
+    }
+
     /// Fair action `action`'s obligation is met by the step from `a` to `b`: the step is one of its transitions,
     /// or it has no successor in `a`.
     func obligation(_ action: Int, from a: Frame, to b: Frame) throws -> Term {

@@ -81,6 +81,28 @@ final class SystemEncoding {
         }
     }
 
+    /// A copy of `source` whose templates are terms of `z3` (Z3's `translate`), for a check whose terms must go
+    /// when it ends: a context is the only unit in which Z3 frees terms (they are not reference-counted here), so
+    /// a certificate's decision diagrams built in a context of their own are freed with it, where in the run's
+    /// context they stayed until the run ended (v2-user-access peaked at 2.9 GB with them, docs/smt.md).
+    init(translating source: SystemEncoding, to z3: Z3Context) throws {
+        let from = source.z3
+        func copy(_ term: Term) throws -> Term { try from.translate(term, to: z3) }
+        func copy(_ frame: Frame) throws -> Frame { Frame(cells: try frame.cells.map { try $0.map(copy) }) }
+        self.z3 = z3
+        system = source.system
+        pre = try copy(source.pre)
+        post = try copy(source.post)
+        transition = try copy(source.transition)
+        actionTransitions = try source.actionTransitions.map(copy)
+        actionHasSuccessor = try source.actionHasSuccessor.map(copy)
+        predicateValue = try source.predicateValue.mapValues(copy)
+        predicateFailure = try source.predicateFailure.mapValues(copy)
+        assertionFailure = try source.assertionFailure.mapValues(copy)
+        actionBoundsFailure = try copy(source.actionBoundsFailure)
+        deadlock = try copy(source.deadlock)
+    }
+
     private static func order(_ kind: FailureKind) -> Int {
         switch kind {
         case .bounds: return -1

@@ -185,6 +185,14 @@ final class Z3Context {
     func signExtend(_ a: Term, by bits: Int) throws -> Term { bits == 0 ? a : try term(Z3_mk_sign_ext(raw, UInt32(bits), a.raw)) }
     func concat(_ a: Term, _ b: Term) throws -> Term { try term(Z3_mk_concat(raw, a.raw, b.raw)) }
 
+    /// `a`, a term of this context, as a term of `target` (a copy of its DAG).
+    func translate(_ a: Term, to target: Z3Context) throws -> Term {
+        let translated = Z3_translate(raw, a.raw, target.raw)
+        try target.checkError()
+        guard let translated else { throw SMTError("Z3 could not translate a term") }
+        return Term(raw: translated)
+    }
+
     /// Replaces every `from[i]` by `to[i]` in `a`.
     func substitute(_ a: Term, from: [Term], to: [Term]) throws -> Term {
         if from.isEmpty { return a }
