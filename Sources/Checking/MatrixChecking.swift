@@ -42,14 +42,14 @@ extension SystemChecking {
     /// share of the threads), with progress reported only when `showProgress`. The SMT engine gets `1 / lanes`
     /// of the time left when it starts (see `timeShare`).
     static func check(_ system: TransitionSystem, file: String, settings: CheckSettings, explorer: ExplorerOptions,
-                      showProgress: Bool, lanes: Int = 1) -> CheckResult {
+                      showProgress: Bool, lanes: Int = 1, weights: ShareWeights? = nil) -> CheckResult {
         var progress: ((ExplorerProgress) -> Void)?
         var finished: (() -> Void)?
         if showProgress, let show = settings.progress {
             progress = { show($0) }
             finished = settings.explicitFinished.map { end in { end() } }
         }
-        let checked = check(system, file: file, engines: settings.engines, explorer: explorer, smt: { timeShare(settings.smt(explorer), lanes: lanes) },
+        let checked = check(system, file: file, engines: settings.engines, explorer: explorer, smt: { timeShare(settings.smt(explorer), lanes: lanes, weights: weights) },
                             progress: progress, explicitFinished: finished)
         if let details = checked.smt { settings.smtFinished?(details, file) }
         return checked.result
@@ -60,11 +60,14 @@ extension SystemChecking {
     /// left and every combination is started before the limit. Measured on the library (docs/smt.md): without a
     /// share, the first two combinations of a model used the whole minute in deep BMC and PDR queries while
     /// most verdicts of the others are decided in their first seconds (k-induction at small k, shallow BMC).
-    /// What a combination leaves unused goes to the ones after it (their share is taken when they start).
-    static func timeShare(_ options: SMTOptions, lanes: Int) -> SMTOptions {
+    /// What a combination leaves unused goes to the ones after it (their share is taken when they start). Under
+    /// `auto` the share is then weighted by the states the combination's simulation saw (`weights`, one record
+    /// per model: `ShareWeights`).
+    static func timeShare(_ options: SMTOptions, lanes: Int, weights: ShareWeights? = nil) -> SMTOptions {
         guard lanes > 1, let left = options.budget.timeoutSeconds else { return options }
         var shared = options
         shared.timeShare = left / Double(lanes)
+        shared.shareWeights = weights
         return shared
     }
 
@@ -113,6 +116,7 @@ extension SystemChecking {
         shared.threads = max(1, options.threads / workers)
         let runOptions = shared
         let progress = workers == 1
+        let weights = ShareWeights()
         let outcomes = ParallelJobs.run(count: combinations.count, workers: workers) { index -> Result<VariantRun, LoadFailure> in
             let combination = combinations[index]
             let failure = { (errors: ModelErrors) in
@@ -124,7 +128,8 @@ extension SystemChecking {
             case .success(let model):
                 switch checkWithSanity(model, engines: settings.engines, budget: runOptions.budget.buildBudget,
                                       check: { check($0, file: file, settings: settings, explorer: runOptions, showProgress: progress,
-                                                     lanes: lanes(index: index, count: combinations.count, workers: workers)) }) {
+                                                     lanes: lanes(index: index, count: combinations.count, workers: workers),
+                                                     weights: weights) }) {
                 case .failure(let errors): return .failure(failure(errors))
                 case .success(let run):
                     return .success(VariantRun(assignment: combination, result: run.result, sanity: run.sanity, meant: run.meant,

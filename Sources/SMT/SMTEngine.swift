@@ -66,6 +66,9 @@ public struct SMTOptions: Sendable {
     /// limit (nil: all of `budget.timeoutSeconds`). A run that used its share stops as at a time limit, with
     /// `StopReason.timeShare`, so the combinations after it are started (see `SystemChecking.checkMatrix`).
     public var timeShare: Double?
+    /// The record of the simulations of the combinations sharing the limit: under `auto`, a run's `timeShare` is
+    /// weighted by the states its simulation saw once it has counted them (`ShareWeights`). Nil: equal shares.
+    public var shareWeights: ShareWeights?
 
     /// Default options.
     public init() {}
@@ -144,7 +147,8 @@ enum Finding {
 /// One run of the symbolic engine. Owns the Z3 context; not Sendable.
 private final class SymbolicRun {
     let system: TransitionSystem
-    let options: SMTOptions
+    /// Its `timeShare` is weighted once the simulation has counted the states (`weighShare`).
+    private(set) var options: SMTOptions
     let file: String
     let start = Clock.now()
     /// This thread's CPU seconds when the run started (see `certificateFits`).
@@ -290,6 +294,7 @@ private final class SymbolicRun {
             // alone to the bound (most violations), PDR for the rest (mostly properties that hold), then BMC for
             // the traces of what PDR refuted.
             let candidates = try simulate(search)
+            if let candidates { weighShare(states: candidates.breadthOrder.count) }
             if let candidates, candidates.exhaustive, certificateFits(states: candidates.breadthOrder.count) {
                 guard try findInvariant(search, candidates: candidates, uncapped: true) else { return false }
                 guard try deepen(search, to: min(maxDepth, max(0, options.autoDepth)), induct: true) else { return false }
@@ -397,6 +402,13 @@ private final class SymbolicRun {
             InvariantCandidates(system: system, limits: options.candidateLimits, stop: { (limit() ?? 1) <= 0 || self.mustStop() })
         }
         return mustStop() ? nil : candidates
+    }
+
+    /// Weights this run's share of the limit by the states its simulation saw (`ShareWeights`), when it shares
+    /// the limit with other combinations.
+    private func weighShare(states: Int) {
+        guard let share = options.timeShare, let weights = options.shareWeights else { return }
+        options.timeShare = weights.weighted(share, states: states, limit: options.budget.timeoutSeconds)
     }
 
     /// Whether the reachable set's certificate over `states` states is expected to finish in the time the run

@@ -99,4 +99,18 @@ import Testing
         // A guard against a hang, not a speed measurement.
         #expect(Date().timeIntervalSince(started) < 60)
     }
+
+    /// The share follows the states: a run weighed first keeps its equal share (it is the mean), a larger one
+    /// after it gets more, a smaller one less but never under the floor, and none more than the time left.
+    @Test func aShareIsWeightedByTheStatesTheSimulationSaw() {
+        let weights = ShareWeights(floor: 0.5)
+        #expect(weights.weighted(15, states: 10_000, limit: 60) == 15)
+        #expect(weights.weighted(15, states: 30_000, limit: 60) == 22.5, "30,000 over the mean 20,000")
+        #expect(weights.weighted(15, states: 1_000, limit: 60) == 7.5, "the floor: half the equal share")
+        #expect(weights.weighted(15, states: 1_000_000, limit: 40) == 40, "never more than the time left")
+        var options = SMTOptions()
+        options.budget.timeoutSeconds = 60
+        #expect(SystemChecking.timeShare(options, lanes: 4, weights: weights).shareWeights === weights)
+        #expect(SystemChecking.timeShare(options, lanes: 1, weights: weights).shareWeights == nil, "alone: all the limit")
+    }
 }
