@@ -53,6 +53,11 @@ public final class ExplicitExplorer: CheckingEngine {
             } catch {
                 notes.append("native code off: \(error)")
             }
+        } else if options.native == .on {
+            // The parallel search's workers run their own interpreter machines; say so rather than ignore `on`
+            // (`auto`, the command line's default, stays silent).
+            notes.append("native successor generation is used by the one-thread search only; --threads "
+                         + "\(options.threads) ran the interpreter")
         }
         nativePending = options.native == .auto && options.threads <= 1
         machine = system.makeMachine(native: library)

@@ -79,7 +79,7 @@ struct SearchOptions: ParsableArguments {
 
     @Option(help: ArgumentHelp(
         "Generate successors with C compiled for the model by the system compiler ($CC or cc, -O2) and loaded, in the "
-            + "one-thread search: on (when that fails, the interpreter, with a note), auto (only once 2^21 states are "
+            + "one-thread search: on (when that fails, or when a search gets more than one thread, the interpreter, with a note), auto (only once 2^21 states are "
             + "stored and for C of at most 1 MB, falling back silently; the default) or off. Results and traces are the "
             + "same either way.",
         valueName: "MODE"))

@@ -50,4 +50,30 @@ import Testing
             #expect(result.statistics.notes == plain.statistics.notes)
         }
     }
+
+    /// The parallel search runs the interpreter: `on` says so in the notes rather than doing nothing silently,
+    /// `auto` (the command line's default) stays silent, and the results are those of one thread.
+    @Test func theParallelSearchNotesThatItRanTheInterpreter() throws {
+        let system = try buildSystem("""
+            model parallelnote
+            type Dev = 0..2
+            var a: [Dev] 0..3 = 0
+            action up(i: Dev) when a[i] < 3 { a[i] := a[i] + 1 }
+            invariant Small: a[0] <= 3
+            """)
+        let note = "native successor generation is used by the one-thread search only; --threads 2 ran the interpreter"
+        var options = ExplorerOptions()
+        options.threads = 1
+        let single = ExplicitExplorer(system: system, options: options, file: "test.vmc").check()
+        options.threads = 2
+        options.native = .on
+        let parallelOn = ExplicitExplorer(system: system, options: options, file: "test.vmc").check()
+        options.native = .auto
+        let parallelAuto = ExplicitExplorer(system: system, options: options, file: "test.vmc").check()
+        #expect(parallelOn.statistics.notes.contains(note))
+        #expect(!parallelAuto.statistics.notes.contains(note))
+        #expect(!single.statistics.notes.contains(note))
+        #expect(parallelOn.properties == single.properties)
+        #expect(parallelOn.statistics.states == single.statistics.states)
+    }
 }
