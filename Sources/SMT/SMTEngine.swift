@@ -167,6 +167,10 @@ private final class SymbolicRun {
     private var liveness: LivenessDriver?
     /// The reachable sets Z3 has shown closed: the finder's certificate and a leadsto ranking share the check.
     private let closedSets = ClosedSets()
+    /// What the invariant finder did (nil: it did not run), for the note of a property left undecided.
+    private var finderAttempt: FinderAttempt?
+    /// The properties PDR was asked about, for the note of a property left undecided.
+    private var pdrAsked: Set<Int> = []
 
     init(system: TransitionSystem, options: SMTOptions, file: String) {
         self.system = system
@@ -460,6 +464,7 @@ private final class SymbolicRun {
                                      raiseLabels: options.tampering == .raiseLabels, closedSets: closedSets)
         let outcome = try finder.find(candidates: candidates, goods: goods, holding: sample.holding, shortness: shortness, remaining: { limit },
                                       record: { self.queries.record(method: "houdini", property: "(\($0))", seconds: $1) })
+        finderAttempt = Self.attempt(outcome)
         if let reason = finder.certificateRejection {
             // Said for every property the finder leaves undecided (a property Houdini proves is decided anyway).
             for index in pending { rejections[index] = reason }
@@ -579,6 +584,7 @@ private final class SymbolicRun {
             if mustStop() { return false }
             let bad = try z3.or(try open.map { try z3.not(try search.properties.good($0)) })
             let label = open.count == 1 ? name(open[0]) : Self.everyProperty
+            pdrAsked.formUnion(open)
             var limit = remainingMilliseconds
             if let query = options.pdrQuerySeconds { limit = min(limit ?? Int.max, Int(query * 1000)) }
             let outcome = try timed("pdr", label) {
@@ -732,7 +738,7 @@ private final class SymbolicRun {
                     result.trace = trace
                     result.note = note
                 case .undecided:
-                    result.note = Self.isSafety(info.kind) ? undecidedNote() : livenessUndecidedNote()
+                    result.note = Self.isSafety(info.kind) ? undecidedNote(index) : livenessUndecidedNote()
                     if let rejection = rejections[index] ?? liveness?.rejections[index] { result.note = (result.note ?? "") + "; \(rejection)" }
                 }
             }
@@ -769,15 +775,22 @@ private final class SymbolicRun {
         return note
     }
 
-    private func undecidedNote() -> String {
-        var note: String
-        if depthReached < 0 {
-            note = "no verdict"
-        } else {
-            note = "no violation within \(depthReached) step\(depthReached == 1 ? "" : "s") and not proved by k-induction up to k = \(max(0, inductionReached))"
+    /// What the method tried on safety property `index` (`UndecidedSafetyNote`). The liveness search's stop
+    /// counts too: the explicit graph's lassos run first and may use up a combination's share.
+    private func undecidedNote(_ index: Int) -> String {
+        UndecidedSafetyNote(method: options.method, depthReached: depthReached, inductionReached: inductionReached, finder: finderAttempt,
+                            pdrAsked: pdrAsked.contains(index), stopReason: stopReason ?? liveness?.stopReason,
+                            maxDepth: options.maxDepth).text
+    }
+
+    /// The finder's outcome as the note of a property it left undecided tells it.
+    private static func attempt(_ outcome: HoudiniOutcome) -> FinderAttempt {
+        switch outcome {
+        case .found(_, _, let lemmas, let states, _): return states.map { .certificate(states: $0) } ?? .houdini(lemmas: lemmas)
+        case .empty: return .empty
+        case .unknown: return .outOfTime
+        case .rejected: return .rejected
         }
-        if let stopReason { note += " (\(stopReason))" } else { note += " (the bound is --smt-depth \(options.maxDepth))" }
-        return note
     }
 }
 
