@@ -16,8 +16,11 @@ import Foundation
 /// (sequentially consistent), then wakes every helper whose `sleeping` flag it clears. A helper sets its flag
 /// before it sleeps and looks at `generation` again: either it sees the new phase, or `run` sees its flag.
 /// Exactly one of the two clears the flag (an exchange), and only `run`'s clear signals the semaphore, so every
-/// signal is waited for. Helpers count themselves `finished` (release); `run` returns when all have (acquire),
-/// which orders every phase's writes before the caller's next step, as `concurrentPerform` did.
+/// signal is waited for. Helpers count themselves `finished`; `run` returns when all have (acquire), which
+/// orders every phase's writes before the caller's next step, as `concurrentPerform` did. The caller waits for
+/// them the same way: it spins, then sets its own flag and sleeps until the last helper to finish clears it.
+/// (Spinning alone would hold a core while a helper waits for one: with more threads than cores, as in the
+/// tests, or on a loaded machine.)
 final class PhasePool: @unchecked Sendable {
     private let workers: [RoundWorker]
     private let helpers: Int
@@ -25,6 +28,7 @@ final class PhasePool: @unchecked Sendable {
     /// the stop flag, then one sleeping flag per helper.
     private let cells: UnsafeMutablePointer<Int64>
     private let semaphores: [DispatchSemaphore]
+    private let callerSemaphore = DispatchSemaphore(value: 0)
     private let exited = DispatchGroup()
     private var body: (Int, RoundWorker) -> Void = { _, _ in }
     private var count = 0
@@ -34,7 +38,8 @@ final class PhasePool: @unchecked Sendable {
     private var finished: UnsafeMutablePointer<Int64> { cells + Self.stride }
     private var next: UnsafeMutablePointer<Int64> { cells + 2 * Self.stride }
     private var stop: UnsafeMutablePointer<Int64> { cells + 3 * Self.stride }
-    private func sleeping(_ helper: Int) -> UnsafeMutablePointer<Int64> { cells + (4 + helper) * Self.stride }
+    private var callerSleeping: UnsafeMutablePointer<Int64> { cells + 4 * Self.stride }
+    private func sleeping(_ helper: Int) -> UnsafeMutablePointer<Int64> { cells + (5 + helper) * Self.stride }
 
     /// Pauses a helper spins through before it sleeps: about 50 to 100 microseconds, longer than the serial
     /// steps between two phases of a round, far shorter than a growth of the store.
@@ -44,7 +49,7 @@ final class PhasePool: @unchecked Sendable {
     init(workers: [RoundWorker]) {
         self.workers = workers
         helpers = max(0, workers.count - 1)
-        let cellCount = (4 + helpers) * Self.stride
+        let cellCount = (5 + helpers) * Self.stride
         cells = .allocate(capacity: cellCount)
         cells.initialize(repeating: 0, count: cellCount)
         semaphores = (0..<helpers).map { _ in DispatchSemaphore(value: 0) }
@@ -75,7 +80,18 @@ final class PhasePool: @unchecked Sendable {
         var spins = 0
         while vmc_load_acquire_i64(finished) < Int64(helpers) {
             spins += 1
-            if spins < Self.spinsBeforeSleep { vmc_pause() } else { vmc_yield() }
+            if spins < Self.spinsBeforeSleep {
+                vmc_pause()
+                continue
+            }
+            vmc_store_seq_cst_i64(callerSleeping, 1)
+            if vmc_load_acquire_i64(finished) == Int64(helpers) {
+                // The last helper finished meanwhile: take the flag back, unless it took it and signals.
+                if vmc_exchange_i64(callerSleeping, 0) == 0 { callerSemaphore.wait() }
+                break
+            }
+            callerSemaphore.wait()
+            spins = 0
         }
     }
 
@@ -125,7 +141,9 @@ final class PhasePool: @unchecked Sendable {
             seen = vmc_load_acquire_i64(generation)
             if vmc_load_acquire_i64(stop) != 0 { return }
             runChunks(worker: helper + 1)
-            _ = vmc_fetch_add_release_i64(finished, 1)
+            if vmc_fetch_add_seq_cst_i64(finished, 1) == Int64(helpers - 1), vmc_exchange_i64(callerSleeping, 0) == 1 {
+                callerSemaphore.signal()
+            }
         }
     }
 }

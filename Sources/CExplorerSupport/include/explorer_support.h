@@ -3,7 +3,6 @@
 
 #include <stdint.h>
 #include <stdbool.h>
-#include <sched.h>
 
 /// Asks the CPU to start loading the cache line at `address` (a hint; never faults).
 static inline void vmc_prefetch(const void *address) {
@@ -58,19 +57,9 @@ static inline int64_t vmc_fetch_add_seq_cst_i64(int64_t *address, int64_t value)
     return __atomic_fetch_add(address, value, __ATOMIC_SEQ_CST);
 }
 
-/// Adds `value` to `*address` with release ordering; returns the previous value.
-static inline int64_t vmc_fetch_add_release_i64(int64_t *address, int64_t value) {
-    return __atomic_fetch_add(address, value, __ATOMIC_RELEASE);
-}
-
 /// Replaces `*address` by `value`, sequentially consistent; returns the previous value.
 static inline int64_t vmc_exchange_i64(int64_t *address, int64_t value) {
     return __atomic_exchange_n(address, value, __ATOMIC_SEQ_CST);
-}
-
-/// Gives the processor to another runnable thread, if any.
-static inline void vmc_yield(void) {
-    sched_yield();
 }
 
 /// Tells the CPU that the thread is spinning on a value another thread will change.
