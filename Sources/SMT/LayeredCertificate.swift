@@ -178,18 +178,9 @@ struct LayeredCertificate {
         return .passed
     }
 
-    /// Asks `query` inside push/pop: nil when unsatisfiable, else the outcome.
+    /// Asks `query` inside push/pop (`Z3Solver.refute`): nil when unsatisfiable, else the outcome.
     private func ask(_ solver: Z3Solver, _ query: Term, remaining: () -> Int?, record: (Double) -> Void) throws -> SolverOutcome? {
-        let limit = remaining()
-        if let limit, limit <= 0 { return .unknown("timeout") }
-        try solver.push()
-        defer { try? solver.pop() }
-        try solver.assert(query)
-        let begin = Clock.now()
-        let outcome = try solver.check(timeoutMilliseconds: limit)
-        record(Clock.now() - begin)
-        if case .unsatisfiable = outcome { return nil }
-        return outcome
+        try solver.refute(query, limit: remaining(), record: record)
     }
 
     private func fail(_ outcome: SolverOutcome, _ failure: String) -> Outcome {

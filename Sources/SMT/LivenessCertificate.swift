@@ -72,15 +72,7 @@ extension LivenessEncoding {
         let solver = try Z3Solver(z3, memoryMegabytes: memoryMegabytes)
         /// Asks `query` (must be unsatisfiable) inside push/pop: nil when it is.
         func ask(_ what: String, _ query: Term, limit: Int? = timeoutMilliseconds()) throws -> SolverOutcome? {
-            if let limit, limit <= 0 { return .unknown("timeout") }
-            try solver.push()
-            defer { try? solver.pop() }
-            try solver.assert(query)
-            let begin = Clock.now()
-            let outcome = try solver.check(timeoutMilliseconds: limit)
-            record(what, Clock.now() - begin)
-            if case .unsatisfiable = outcome { return nil }
-            return outcome
+            try solver.refute(query, limit: limit, record: { record(what, $0) })
         }
         func verdict(_ outcome: SolverOutcome, _ reason: String) -> LassoCheck {
             if case .unknown(let why) = outcome { return .unknown(why) }

@@ -259,6 +259,21 @@ final class Z3Solver {
         try context.checkError()
     }
 
+    /// Asks whether `query` can hold beside the assertions, inside push/pop, with at most `limit` milliseconds
+    /// (a limit already spent is `.unknown("timeout")` without a query): nil when it cannot (the certificate
+    /// checks' obligations are all of this form), else the outcome; `record` gets the solver's seconds.
+    func refute(_ query: Term, limit: Int?, record: (Double) -> Void) throws -> SolverOutcome? {
+        if let limit, limit <= 0 { return .unknown("timeout") }
+        try push()
+        defer { try? pop() }
+        try assert(query)
+        let begin = Clock.now()
+        let outcome = try check(timeoutMilliseconds: limit)
+        record(Clock.now() - begin)
+        if case .unsatisfiable = outcome { return nil }
+        return outcome
+    }
+
     /// Checks the assertions, giving Z3 at most `timeoutMilliseconds` (nil: no limit).
     func check(timeoutMilliseconds: Int?) throws -> SolverOutcome {
         if timeoutMilliseconds != lastTimeout {
