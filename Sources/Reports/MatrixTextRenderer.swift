@@ -51,9 +51,7 @@ extension TextRenderer {
             }
         }
         for (index, run) in matrix.runs.enumerated() {
-            for property in run.result.properties {
-                lines += Self.openLines(property, naming: "\(property.name) \(MatrixResult.columnName(index))")
-            }
+            lines += Self.openLines(run.result.properties, column: MatrixResult.columnName(index))
         }
         for (index, run) in matrix.runs.enumerated() {
             for property in run.result.properties {

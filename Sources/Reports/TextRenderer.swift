@@ -32,9 +32,7 @@ public struct TextRenderer: Sendable {
         for property in result.properties where property.trace == nil {
             if let note = property.note { lines.append("  \(property.name): \(note)") }
         }
-        for property in result.properties {
-            lines += Self.openLines(property, naming: property.name)
-        }
+        lines += Self.openLines(result.properties, column: nil)
         for property in result.properties {
             guard let trace = property.trace else { continue }
             if property.verdict == .reachable && !showWitnesses { continue }
@@ -52,12 +50,29 @@ public struct TextRenderer: Sendable {
     /// explicit one stands), the explorer's when only the SMT engine decided. The property's own note is the
     /// engine's whose verdict it shows, so these lines are the other engine's reason, which the merge would
     /// otherwise hide. Nothing for a disagreement (its note says it) or a property both engines decided.
-    static func openLines(_ property: PropertyResult, naming name: String) -> [String] {
-        openReasons(property).map { "  \(name): \($0)" }
+    /// Properties left open for the same reason share one line, `P1, P2, P3: left open by the SMT engine: NOTE`
+    /// (with ` #k` after the names under a combination `column`): when a combination's time share runs out, every
+    /// property it had not decided carries the same note, and a line each repeated it dozens of times (361 lines
+    /// on v2-user-access at `--timeout 10`). The lines keep the order of each group's first property; JSON and
+    /// JUnit keep the note per property.
+    static func openLines(_ properties: [PropertyResult], column: String?) -> [String] {
+        var groups: [(reason: String, names: [String])] = []
+        for property in properties {
+            for reason in openReasons(property) {
+                if let index = groups.firstIndex(where: { $0.reason == reason }) {
+                    groups[index].names.append(property.name)
+                } else {
+                    groups.append((reason, [property.name]))
+                }
+            }
+        }
+        return groups.map { group in
+            "  " + group.names.joined(separator: ", ") + (column.map { " " + $0 } ?? "") + ": " + group.reason
+        }
     }
 
-    /// The reasons of `openLines` without the property's name: `left open by the SMT engine: NOTE` (and the
-    /// explicit engine's), for the text output and JUnit's `system-out`.
+    /// Why each engine left `property` open: `left open by the SMT engine: NOTE` (and the explicit engine's), for
+    /// the text output's `openLines` and JUnit's `system-out`.
     static func openReasons(_ property: PropertyResult) -> [String] {
         guard let engines = property.engines, !engines.disagree else { return [] }
         var reasons: [String] = []

@@ -80,7 +80,7 @@ import Testing
         #expect((json["smt"] as? [String: Any])?["note"] as? String == why)
 
         let rendered = TextRenderer().render(checked.result)
-        #expect(rendered.contains("  Small: left open by the SMT engine: \(why)\n"), "\(rendered)")
+        #expect(rendered.contains("  Small, bounds: left open by the SMT engine: \(why)\n"), "\(rendered)")
         #expect(!rendered.contains("Top: left open"))
     }
 
