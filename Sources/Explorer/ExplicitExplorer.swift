@@ -22,6 +22,9 @@ public final class ExplicitExplorer: CheckingEngine {
     private var notes: [String] = []
     /// Whether `--native auto` compiles once the store passes `options.nativeStateThreshold` states.
     private var nativePending = false
+    /// The words exchanged with the generated chunk expansion: the batch's count and room in, the count, the action
+    /// to resume at and "some successor already" out.
+    private let nativeIO = UnsafeMutablePointer<Int64>.allocate(capacity: 5)
 
     /// A violation found during the search: the state, and the failing action when an action failed.
     struct Finding {
@@ -80,6 +83,8 @@ public final class ExplicitExplorer: CheckingEngine {
         }
         self.reducer = reducer
     }
+
+    deinit { nativeIO.deallocate() }
 
     /// The limits of the run.
     public var budget: EngineBudget { options.budget }
@@ -171,9 +176,17 @@ public final class ExplicitExplorer: CheckingEngine {
             while chunkStart < levelEnd {
                 let chunkEnd = min(levelEnd, chunkStart + Self.chunkSize)
                 batch.removeAll()
-                for index in chunkStart..<chunkEnd {
-                    if index & 15 == 0, timeIsUp() { return }
-                    expand(index, into: batch, current: current, actionCount: actionCount)
+                if reducer == nil, let library = machine.nativeLibrary {
+                    var index = chunkStart
+                    while index < chunkEnd {
+                        if index & 15 == 0, timeIsUp() { return }
+                        index = expandNatively(library, from: index, to: min(chunkEnd, (index | 15) + 1), into: batch, current: current)
+                    }
+                } else {
+                    for index in chunkStart..<chunkEnd {
+                        if index & 15 == 0, timeIsUp() { return }
+                        expand(index, into: batch, current: current, actionCount: actionCount)
+                    }
                 }
                 guard insertSequentially(batch, stateChecks) else { return }
                 if nativePending, store.count >= options.nativeStateThreshold { compileNatively() }
@@ -244,16 +257,37 @@ public final class ExplicitExplorer: CheckingEngine {
                                    into: batch) { record($0, $1) }
     }
 
+    /// Expands stored states `index ..< end` with the generated chunk expansion, straight into the batch, and
+    /// returns the first state not expanded: `end`, or the state after the one where the generated code stopped,
+    /// which `expandState` finished from the action it stopped at (an action that could fail or did not fit in the
+    /// batch, or the deadlock check of a state without successors). Results as `expand` gives them state by state.
+    private func expandNatively(_ library: NativeLibrary, from index: Int, to end: Int, into batch: SuccessorBatch,
+                                current: UnsafeMutablePointer<UInt64>) -> Int {
+        let before = batch.count
+        nativeIO[0] = Int64(before)
+        nativeIO[1] = Int64(batch.room)
+        let stop = Int(library.expandChunk(store.state(0), Int64(index), Int64(end), batch.words, batch.actions,
+                                           batch.parents, batch.hashes, nativeIO, counters.fired))
+        batch.setCount(Int(nativeIO[0]))
+        transitions += batch.count - before
+        guard stop < end else { return end }
+        current.copyState(from: store.state(stop), wordCount: system.wordCount)
+        transitions += expandState(stop, current: current, machine: machine, reducer: nil, counters: counters, into: batch,
+                                   from: Int(nativeIO[3]), anyEnabled: nativeIO[4] != 0) { record($0, $1) }
+        return stop + 1
+    }
+
     /// Fires every action on `current` (the contents of state `index`) with the given machine: appends the
     /// successors (canonicalised under symmetry) to the batch, counts each firing in `counters` (the calling
     /// thread's own), and reports each failing action and a deadlock. Returns the number of successors. Used by
     /// the one-thread and the parallel search alike.
     @inline(__always)
     func expandState(_ index: Int, current: UnsafeMutablePointer<UInt64>, machine: Machine, reducer: SymmetryReducer?,
-                     counters: ActionCounters, into batch: SuccessorBatch, report: (Int, Finding) -> Void) -> Int {
+                     counters: ActionCounters, into batch: SuccessorBatch, from start: Int = 0, anyEnabled: Bool = false,
+                     report: (Int, Finding) -> Void) -> Int {
         let wordCount = system.wordCount
-        machine.beginExpansion()
-        var action = 0
+        machine.beginExpansion(anyEnabled: anyEnabled)
+        var action = start
         let actionCount = machine.actionCount
         while true {
             action = machine.expand(current, from: action, fired: counters.fired)

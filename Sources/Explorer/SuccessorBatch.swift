@@ -42,6 +42,16 @@ final class SuccessorBatch {
     @inline(__always)
     func removeAll() { count = 0 }
 
+    /// Room for this many states before the next growth (the generated chunk expansion writes up to it).
+    var room: Int { capacity }
+
+    /// Takes the states written at and after `count` directly into the arrays, up to `newCount` (at most `room`).
+    @inline(__always)
+    func setCount(_ newCount: Int) {
+        precondition(newCount >= count && newCount <= capacity, "successors written beyond the batch")
+        count = newCount
+    }
+
     /// Appends `number` states stored back to back at `states`, all with the same parent and action.
     @inline(__always)
     func append(_ states: UnsafePointer<UInt64>, number: Int, parent: UInt32, action: UInt32) {

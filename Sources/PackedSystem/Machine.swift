@@ -82,6 +82,8 @@ public final class Machine {
     private let nativeIO: UnsafeMutablePointer<Int64>
     /// Whether `expand` runs generated native code.
     public var isNative: Bool { native != nil }
+    /// The generated code `expand` runs, when loaded (the one-thread search calls its chunk expansion directly).
+    public var nativeLibrary: NativeLibrary? { native }
 
     /// From now on `expand` runs `library`, built from this machine's system (`NativeLibrary.build`); between
     /// expansions only. The results are the same, so a search may switch midway.
@@ -288,11 +290,12 @@ public final class Machine {
         }
     }
 
-    /// Starts collecting the successors of a state with `expand(_:from:fired:)`.
+    /// Starts collecting the successors of a state with `expand(_:from:fired:)`; `anyEnabled` starts as given (true
+    /// when the generated chunk expansion already took successors of the state from earlier actions).
     @inline(__always)
-    public func beginExpansion() {
+    public func beginExpansion(anyEnabled enabled: Bool = false) {
         successorCount = 0
-        anyEnabled = false
+        anyEnabled = enabled
     }
 
     /// Fires the ground actions from `start` on, in order, on `state`, appending each enabled action's
@@ -308,30 +311,39 @@ public final class Machine {
         beginScan(state)
         var action = nextPassing(from: start, state)
         while action < count {
-            let before = successorCount
-            if applyKernel(action, state) {
-                successorActions[before] = UInt32(truncatingIfNeeded: action)
-                anyEnabled = true
-                fired[action] &+= 1
-                action = nextPassing(from: action + 1, state)
-                continue
-            }
-            failure = nil
-            _ = run(actionPrograms[action], state, scratch, depth: 0)
-            if failure != nil {
-                successorCount = before
-                anyEnabled = true
-                fired[action] &+= 1
-                return action
-            }
-            if successorCount > before {
-                anyEnabled = true
-                fired[action] &+= 1
-                for k in before..<successorCount { successorActions[k] = UInt32(truncatingIfNeeded: action) }
-            }
+            if !fireCollecting(action, state, fired: fired) { return action }
             action = nextPassing(from: action + 1, state)
         }
         return count
+    }
+
+    /// Runs `action`, whose guard tests passed on `state`, by its kernel or else the interpreter, for `expand`:
+    /// appends its successors with their action, counts the firing in `fired` and sets `anyEnabled` when it
+    /// produced a successor or failed. False when it failed (`failure` set, its successors dropped). The one step
+    /// of `expand` and `expandNatively` (for an action the generated code handed back).
+    @inline(__always)
+    private func fireCollecting(_ action: Int, _ state: UnsafePointer<UInt64>, fired: UnsafeMutablePointer<Int>) -> Bool {
+        let before = successorCount
+        if applyKernel(action, state) {
+            successorActions[before] = UInt32(truncatingIfNeeded: action)
+            anyEnabled = true
+            fired[action] &+= 1
+            return true
+        }
+        failure = nil
+        _ = run(actionPrograms[action], state, scratch, depth: 0)
+        if failure != nil {
+            successorCount = before
+            anyEnabled = true
+            fired[action] &+= 1
+            return false
+        }
+        if successorCount > before {
+            anyEnabled = true
+            fired[action] &+= 1
+            for k in before..<successorCount { successorActions[k] = UInt32(truncatingIfNeeded: action) }
+        }
+        return true
     }
 
     /// `expand` with the generated code: it runs the actions in order until one bails (it could fail, or the
@@ -349,27 +361,7 @@ public final class Machine {
             successorCount = Int(nativeIO[0])
             if nativeIO[2] != 0 { anyEnabled = true }
             if stop >= count { return count }
-            let before = successorCount
-            if applyKernel(stop, state) {
-                successorActions[before] = UInt32(truncatingIfNeeded: stop)
-                anyEnabled = true
-                fired[stop] &+= 1
-                action = stop + 1
-                continue
-            }
-            failure = nil
-            _ = run(actionPrograms[stop], state, scratch, depth: 0)
-            if failure != nil {
-                successorCount = before
-                anyEnabled = true
-                fired[stop] &+= 1
-                return stop
-            }
-            if successorCount > before {
-                anyEnabled = true
-                fired[stop] &+= 1
-                for k in before..<successorCount { successorActions[k] = UInt32(truncatingIfNeeded: stop) }
-            }
+            if !fireCollecting(stop, state, fired: fired) { return stop }
             action = stop + 1
         }
     }

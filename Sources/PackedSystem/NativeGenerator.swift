@@ -22,6 +22,8 @@ struct NativeGenerator {
     let constantLists: [Int64]
     let forkTargets: [Int32]
     let actions: [GroundAction]
+    /// The packing, for the actions' kernels (`KernelCompiler`), which `expansionOfChunk()` translates.
+    let layout: StateLayout
 
     /// Why a program cannot be translated (the machine then runs without native code).
     struct Unsupported: Error, CustomStringConvertible {
@@ -44,6 +46,7 @@ struct NativeGenerator {
         }
         for start in functions.keys.sorted() { out += functions[start] ?? "" }
         out += expansion()
+        out += expansionOfChunk()
         return out
     }
 
@@ -60,6 +63,18 @@ struct NativeGenerator {
         static inline int vmc_test(uint64_t x, unsigned shift, uint64_t mask, uint64_t low, uint64_t span, uint64_t allowed) {
           uint64_t o = ((x >> shift) & mask) - low;
           return o <= span && ((allowed >> (o & 63)) & 1);
+        }
+        /* StateStore.hash, word for word (NativeCodeTests compares them). */
+        static inline uint64_t vmc_mix(uint64_t x) {
+          uint64_t z = x + UINT64_C(0x9E3779B97F4A7C15);
+          z = (z ^ (z >> 30)) * UINT64_C(0xBF58476D1CE4E5B9);
+          z = (z ^ (z >> 27)) * UINT64_C(0x94D049BB133111EB);
+          return z ^ (z >> 31);
+        }
+        static inline uint64_t vmc_hash(const uint64_t *x) {
+          uint64_t h = UINT64_C(0x243F6A8885A308D3);
+          for (int k = 0; k < W; k++) h = vmc_mix(h ^ x[k]);
+          return h;
         }
 
         """
@@ -102,6 +117,122 @@ struct NativeGenerator {
             out += "  if (c->count > before) { c->fired[\(index)]++; c->any = 1; }\n"
         }
         out += "A\(count):\ndone:\n  io[0] = c->count; io[2] = c->any;\n  return result;\n}\n"
+        return out
+    }
+
+    /// `vmc_expand_chunk(states, index, end, words, acts, parents, hashes, io, fired)`: the expansion of stored
+    /// states `index ..< end` (at `states`, `W` words each) straight into the explorer's successor batch (words,
+    /// actions, parents and hashes from `io[0]` on, up to the capacity `io[1]`), so that a chunk of the one-thread
+    /// search costs one call instead of one per state and a copy. An action with a kernel (`KernelCompiler`: the
+    /// machine's own, compiled the same way) runs as its kernel's steps in C, without the range checks its program
+    /// has and the guard makes needless (deep's `a := a + 1` under `a < K` is one add); the others call the
+    /// program's function, as `vmc_expand` does. Returns `end` when every state is done; else the state where it
+    /// stopped, with `io[3]` the action the machine must run itself (it could fail, or the batch is full: its
+    /// successors are dropped), or the action count when the state produced no successor (the machine then
+    /// checks for a deadlock), and `io[4]` whether an earlier action of that state produced a successor. The
+    /// successors of the states done, and of that state's earlier actions, are in the batch; `io[0]` is its count.
+    private func expansionOfChunk() -> String {
+        let count = actions.count
+        var starts: [Int] = [0]
+        for action in actions { starts.append(starts[starts.count - 1] + action.guardTests.count) }
+        let skipAt = Machine.skipTable(actions)
+        var compiler = KernelCompiler(layout: layout)
+        let kernels = actions.map { compiler.compile($0) }
+        let steps = compiler.steps
+        let table = compiler.table
+        var out = "int64_t vmc_expand_chunk(const uint64_t *restrict states, int64_t index, int64_t end, uint64_t *words, "
+        out += "uint32_t *acts, uint32_t *parents, uint64_t *hashes, int64_t *io, int64_t *fired) {\n"
+        out += "  int64_t n = io[0], before = 0, any = 0;\n  const int64_t cap = io[1];\n  int32_t at = 0;\n"
+        out += "  vmc_ctx context = { words, acts, 0, cap, fired, 0 }, *c = &context;\n"
+        out += "  uint64_t d[W], *o = words;\n  (void)d; (void)c; (void)o; (void)before;\n"
+        out += "  for (; index < end; index++) {\n"
+        out += "    const uint64_t *restrict s = states + index * W;\n    const uint32_t parent = (uint32_t)index;\n    any = 0;\n"
+        for (index, action) in actions.enumerated() {
+            out += "A\(index):\n"
+            for (position, test) in action.guardTests.enumerated() {
+                let skip = skipAt[starts[index] + position]
+                out += "    if (!vmc_test(s[\(test.word)], \(test.shift), \(hex(test.mask)), \(hex(test.low)), \(hex(test.span)), \(hex(test.allowed)))) goto A\(skip);\n"
+            }
+            if let start = kernels[index] {
+                out += "    if (n >= cap) { at = \(index); goto bail; }\n"
+                out += "    o = words + n * W;\n    for (int k = 0; k < W; k++) o[k] = s[k];\n"
+                out += kernelSteps(from: Int(start), steps: steps, table: table, action: index)
+                out += "E\(index):\n"
+                out += "    acts[n] = \(index); parents[n] = parent; hashes[n] = vmc_hash(o); n++; fired[\(index)]++; any = 1;\n"
+            } else {
+                out += "    before = n; c->count = n;\n"
+                out += "    if (p\(action.program)(s, d, c, \(index))) { n = before; at = \(index); goto bail; }\n"
+                out += "    n = c->count;\n"
+                out += "    if (n > before) { for (int64_t k = before; k < n; k++) { parents[k] = parent; hashes[k] = vmc_hash(words + k * W); } "
+                out += "fired[\(index)]++; any = 1; }\n"
+            }
+        }
+        out += "A\(count):\n    if (!any) { at = \(count); goto bail; }\n  }\n"
+        out += "  io[0] = n;\n  return end;\nbail:\n  io[0] = n; io[3] = at; io[4] = any;\n  return index;\n}\n"
+        return out
+    }
+
+    /// The C of a kernel's steps (`Machine.runKernelSteps`, step for step) from `start`: they read the state `s`
+    /// and write the successor `o` (a copy of it); the end jumps to `E<action>`, a bail to `bail` with `at` set.
+    private func kernelSteps(from start: Int, steps: [KernelStep], table: [Int32], action: Int) -> String {
+        var reached: Set<Int> = []
+        var work = [start]
+        while let step = work.popLast() {
+            guard step >= 0, step < steps.count, reached.insert(step).inserted else { continue }
+            let change = steps[step]
+            switch change.kind {
+            case .end:
+                break
+            case .store, .add, .offset, .require:
+                work.append(step + 1)
+            case .test:
+                work.append(step + 1)
+                work.append(Int(change.next))
+            case .jump:
+                work.append(Int(change.next))
+            case .dispatch:
+                for ordinal in 0...Int(change.sourceMask) {
+                    let next = table[Int(change.next) + ordinal]
+                    if next >= 0 { work.append(Int(next)) }
+                }
+            }
+        }
+        let bail = "{ at = \(action); goto bail; }"
+        func label(_ step: Int) -> String { "K\(action)_\(step)" }
+        func test(_ change: KernelStep) -> String {
+            "vmc_test(s[\(change.sourceWord)], \(change.sourceShift), \(hex(change.sourceMask)), \(hex(UInt64(bitPattern: change.bias))), \(hex(change.count)), \(hex(change.set)))"
+        }
+        var out = ""
+        for step in reached.sorted() {
+            let change = steps[step]
+            out += "\(label(step)): "
+            let word = change.word
+            switch change.kind {
+            case .end:
+                out += "goto E\(action);"
+            case .store:
+                out += "o[\(word)] = (o[\(word)] & ~\(hex(change.clear))) | \(hex(change.set));"
+            case .add:
+                out += "o[\(word)] += \(hex(change.set));"
+            case .offset:
+                out += "{ uint64_t v = ((s[\(change.sourceWord)] >> \(change.sourceShift)) & \(hex(change.sourceMask))) + \(hex(UInt64(bitPattern: change.bias)));"
+                out += " if (v >= \(hex(change.count))) \(bail) o[\(word)] = (o[\(word)] & ~\(hex(change.clear))) | (v << \(change.shift)); }"
+            case .test:
+                out += "if (!\(test(change))) goto \(label(Int(change.next)));"
+            case .require:
+                out += "if (!\(test(change))) \(bail)"
+            case .jump:
+                out += "goto \(label(Int(change.next)));"
+            case .dispatch:
+                out += "switch ((s[\(change.sourceWord)] >> \(change.sourceShift)) & \(hex(change.sourceMask))) {"
+                for ordinal in 0...Int(change.sourceMask) {
+                    let next = table[Int(change.next) + ordinal]
+                    if next >= 0 { out += " case \(ordinal): goto \(label(Int(next)));" }
+                }
+                out += " default: \(bail) }"
+            }
+            out += "\n"
+        }
         return out
     }
 

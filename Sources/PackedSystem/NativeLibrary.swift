@@ -21,6 +21,13 @@ public final class NativeLibrary: @unchecked Sendable {
                                         UnsafeMutablePointer<UInt32>, UnsafeMutablePointer<Int64>,
                                         UnsafeMutablePointer<Int>) -> Int32
     let expand: Expand
+    /// `vmc_expand_chunk`: see `NativeGenerator.expansionOfChunk()`.
+    public typealias ExpandChunk = @convention(c) (UnsafePointer<UInt64>, Int64, Int64, UnsafeMutablePointer<UInt64>,
+                                                   UnsafeMutablePointer<UInt32>, UnsafeMutablePointer<UInt32>,
+                                                   UnsafeMutablePointer<UInt64>, UnsafeMutablePointer<Int64>,
+                                                   UnsafeMutablePointer<Int>) -> Int64
+    /// The expansion of a range of stored states into the one-thread search's successor batch.
+    public let expandChunk: ExpandChunk
     /// Seconds spent generating and compiling.
     public let compileSeconds: Double
     /// Bytes of generated C.
@@ -45,8 +52,9 @@ public final class NativeLibrary: @unchecked Sendable {
         ProcessInfo.processInfo.environment["CC"].flatMap { $0.isEmpty ? nil : $0 } ?? "cc"
     }
 
-    private init(expand: Expand, compileSeconds: Double, sourceBytes: Int) {
+    private init(expand: Expand, expandChunk: ExpandChunk, compileSeconds: Double, sourceBytes: Int) {
         self.expand = expand
+        self.expandChunk = expandChunk
         self.compileSeconds = compileSeconds
         self.sourceBytes = sourceBytes
     }
@@ -61,7 +69,7 @@ public final class NativeLibrary: @unchecked Sendable {
         let started = Date()
         let source: String
         do {
-            source = try system.code.nativeGenerator(wordCount: system.wordCount, actions: system.actions).source()
+            source = try system.code.nativeGenerator(layout: system.layout, actions: system.actions).source()
         } catch {
             throw Failure(description: "not generated: \(error)")
         }
@@ -103,26 +111,27 @@ public final class NativeLibrary: @unchecked Sendable {
         guard let handle = dlopen(libraryFile.path, RTLD_NOW | RTLD_LOCAL) else {
             throw Failure(description: "cannot load the library: " + (dlerror().map { String(cString: $0) } ?? "unknown error"))
         }
-        guard let symbol = dlsym(handle, "vmc_expand") else {
+        guard let symbol = dlsym(handle, "vmc_expand"), let chunkSymbol = dlsym(handle, "vmc_expand_chunk") else {
             dlclose(handle)
-            throw Failure(description: "the library has no vmc_expand")
+            throw Failure(description: "the library has no vmc_expand or vmc_expand_chunk")
         }
-        return NativeLibrary(expand: unsafeBitCast(symbol, to: Expand.self),
+        return NativeLibrary(expand: unsafeBitCast(symbol, to: Expand.self), expandChunk: unsafeBitCast(chunkSymbol, to: ExpandChunk.self),
                              compileSeconds: Date().timeIntervalSince(started), sourceBytes: source.utf8.count)
     }
 }
 
 extension CompiledCode {
     /// The C generator over this code and the given actions.
-    func nativeGenerator(wordCount: Int, actions: [GroundAction]) -> NativeGenerator {
-        NativeGenerator(wordCount: wordCount, code: instructions, dimensions: dimensions, cellFields: cellFields,
-                        tableEntries: tableEntries, constantLists: constantLists, forkTargets: forkTargets, actions: actions)
+    func nativeGenerator(layout: StateLayout, actions: [GroundAction]) -> NativeGenerator {
+        NativeGenerator(wordCount: layout.wordCount, code: instructions, dimensions: dimensions, cellFields: cellFields,
+                        tableEntries: tableEntries, constantLists: constantLists, forkTargets: forkTargets, actions: actions,
+                        layout: layout)
     }
 }
 
 extension TransitionSystem {
     /// The generated C of this system's successor generation (for tests and inspection).
     public func nativeSource() throws -> String {
-        try code.nativeGenerator(wordCount: wordCount, actions: actions).source()
+        try code.nativeGenerator(layout: layout, actions: actions).source()
     }
 }

@@ -116,7 +116,14 @@ import Testing
     /// far values, division and remainder, negation, conditionals.
     @Test(.enabled(if: compilerAvailable))
     func failingAndForkingActionsFallBackToTheMachine() throws {
-        let system = try system("""
+        let (states, failures) = try Self.compare(Self.failingSystem(), name: "native")
+        #expect(states == Self.statesPerSystem)
+        #expect(failures > 100)
+    }
+
+    /// The model of `failingAndForkingActionsFallBackToTheMachine`.
+    static func failingSystem() throws -> TransitionSystem {
+        try system("""
             model native
             type Dev = 0..2
             const K = 4
@@ -142,9 +149,95 @@ import Testing
             }
             terminal true
             """)
-        let (states, failures) = try Self.compare(system, name: "native")
-        #expect(states == Self.statesPerSystem)
-        #expect(failures > 100)
+    }
+
+    /// The one-thread search's chunk expansion (`vmc_expand_chunk`) writes what `Machine.expand` gives, state after
+    /// state, into the batch: the same successors and actions, the state expanded as parent, `StateStore.hash` of
+    /// each successor (the C repeats the hash), the same firing counts; it stops at each action that fails or could
+    /// (the machine then runs it) and at each state without successors (the deadlock check), saying whether that
+    /// state already had successors; and it stops at a full batch, the successors of the action that did not fit
+    /// dropped. Compared on reachable states of the failing model and of deep, two words per state included.
+    @Test(.enabled(if: compilerAvailable))
+    func theChunkExpansionWritesWhatTheMachineGives() throws {
+        let deepTwo = repositoryRoot.appendingPathComponent("Benchmarks/deep-two-words.vmc").path
+        let systems = [try Self.failingSystem(),
+                       try ModelLoader.load(.file(deepTwo), overrides: [ConstantOverride(name: "K", value: "3")])]
+        for system in systems {
+            let library = try NativeLibrary.build(system)
+            let plain = system.makeMachine()
+            let wordCount = system.wordCount
+            // Reachable states, stored back to back as the store holds them.
+            var seen = Set(system.initialStates)
+            var queue = system.initialStates
+            var next = 0
+            while next < queue.count, queue.count < 400 {
+                for successor in Self.expansion(plain, queue[next], wordCount: wordCount).successors where seen.insert(successor).inserted {
+                    queue.append(successor)
+                }
+                next += 1
+            }
+            let states = queue.flatMap { $0 }
+            for capacity in [3, 1 << 14] {
+                var index = 0
+                var stops = 0
+                while index < queue.count {
+                    let words = UnsafeMutablePointer<UInt64>.allocate(capacity: capacity * wordCount)
+                    let acts = UnsafeMutablePointer<UInt32>.allocate(capacity: capacity)
+                    let parents = UnsafeMutablePointer<UInt32>.allocate(capacity: capacity)
+                    let hashes = UnsafeMutablePointer<UInt64>.allocate(capacity: capacity)
+                    let io = UnsafeMutablePointer<Int64>.allocate(capacity: 5)
+                    let fired = UnsafeMutablePointer<Int>.allocate(capacity: max(1, system.actions.count))
+                    defer {
+                        words.deallocate()
+                        acts.deallocate()
+                        parents.deallocate()
+                        hashes.deallocate()
+                        io.deallocate()
+                        fired.deallocate()
+                    }
+                    fired.initialize(repeating: 0, count: max(1, system.actions.count))
+                    io[0] = 0
+                    io[1] = Int64(capacity)
+                    let stop = states.withUnsafeBufferPointer { buffer -> Int in
+                        guard let base = buffer.baseAddress else { return queue.count }
+                        return Int(library.expandChunk(base, Int64(index), Int64(queue.count), words, acts, parents, hashes, io, fired))
+                    }
+                    let written = Int(io[0])
+                    // What the machine gives from `index` to the stop, and for the stopped state up to its action.
+                    var expected = Expansion()
+                    var firedExpected = Array(repeating: 0, count: system.actions.count)
+                    var parentsExpected: [UInt32] = []
+                    for state in index...min(stop, queue.count - 1) {
+                        var whole = Self.expansion(plain, queue[state], wordCount: wordCount)
+                        if state == stop {
+                            let resume = Int(io[3])
+                            let kept = whole.actions.prefix { Int($0) < resume }.count
+                            #expect((io[4] != 0) == (kept > 0))
+                            if resume == system.actions.count { #expect(whole.successors.isEmpty) }
+                            whole.successors = Array(whole.successors.prefix(kept))
+                            whole.actions = Array(whole.actions.prefix(kept))
+                            whole.fired = whole.fired.enumerated().map { $0.offset < resume ? $0.element : 0 }
+                        }
+                        expected.successors += whole.successors
+                        expected.actions += whole.actions
+                        parentsExpected += Array(repeating: UInt32(state), count: whole.successors.count)
+                        for k in 0..<system.actions.count { firedExpected[k] += whole.fired[k] }
+                    }
+                    #expect(written == expected.successors.count)
+                    guard written == expected.successors.count else { return }
+                    for k in 0..<written {
+                        let successor = Array(UnsafeBufferPointer(start: words + k * wordCount, count: wordCount))
+                        #expect(successor == expected.successors[k])
+                        #expect(acts[k] == expected.actions[k] && parents[k] == parentsExpected[k])
+                        #expect(hashes[k] == StateStore.hash(words + k * wordCount, wordCount))
+                    }
+                    #expect((0..<system.actions.count).map { fired[$0] } == firedExpected)
+                    if stop < queue.count { stops += 1 }
+                    index = stop + 1
+                }
+                #expect(stops > 0)
+            }
+        }
     }
 
     /// Whole searches, with and without native code, give the same results: every verdict, trace, count, note and
