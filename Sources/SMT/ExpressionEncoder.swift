@@ -15,6 +15,13 @@ final class ExpressionEncoder {
     /// The ordinal of every field, nil when the field has width 0.
     let cells: [Term?]
 
+    /// The lookups encoded so far (a cell of an array or a table entry, by its indices): the same lookup is
+    /// written by many ground actions (v2-device's `[St][St]` tables under every action's guard), and each
+    /// encoding builds an `ite` chain over every in-range index with its conditions. Sound because an
+    /// expression reads only the cells of the one state this encoder is over (the lowering has substituted
+    /// parameters and locals), so equal expressions have equal encodings.
+    private var lookups: [LoweredExpression: EncodedExpression] = [:]
+
     init(z3: Z3Context, system: TransitionSystem, cells: [Term?]) {
         self.z3 = z3
         self.system = system
@@ -52,9 +59,15 @@ final class ExpressionEncoder {
         case .field(let index):
             return EncodedExpression(value: field(index), failure: nil)
         case .cell(let variable, let indices):
-            return try encodeCell(variable: variable, indices: indices)
+            if let known = lookups[expression] { return known }
+            let encoded = try encodeCell(variable: variable, indices: indices)
+            lookups[expression] = encoded
+            return encoded
         case .table(let table, let indices):
-            return try encodeTable(table, indices: indices)
+            if let known = lookups[expression] { return known }
+            let encoded = try encodeTable(table, indices: indices)
+            lookups[expression] = encoded
+            return encoded
         case .unary(let op, let operand):
             let inner = try encode(operand)
             if op == .not { return EncodedExpression(value: .boolean(try z3.not(try z3.boolean(inner.value))), failure: inner.failure) }

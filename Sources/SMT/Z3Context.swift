@@ -32,7 +32,8 @@ enum SolverOutcome: Equatable {
 final class Z3Context {
     let raw: OpaquePointer
     let boolSort: OpaquePointer
-    private var bitVectorSorts: [Int: OpaquePointer] = [:]
+    /// Per width (1 to 64): its sort, made once (an array: every numeral asks for one, see `number`).
+    private var bitVectorSorts = [OpaquePointer?](repeating: nil, count: 65)
     private var fresh = 0
     /// Interrupts a query past its time limit or when `interruption` answers (Z3's own `timeout` is not always
     /// honoured, see `Z3Watch`).
@@ -91,8 +92,8 @@ final class Z3Context {
     }
 
     private func bitVectorSort(_ width: Int) throws -> OpaquePointer {
-        if let sort = bitVectorSorts[width] { return sort }
         guard width >= 1, width <= 64 else { throw SMTError("internal error: bit-vector width \(width)") }
+        if let sort = bitVectorSorts[width] { return sort }
         let sort = Z3_mk_bv_sort(raw, UInt32(width))
         try checkError()
         guard let sort else { throw SMTError("Z3 returned no sort") }
