@@ -19,6 +19,9 @@ public struct SystemCheck: Sendable {
     public let result: CheckResult
     /// The SMT run, when the SMT engine ran.
     public let smt: SMTRun?
+    /// The explicit engine's own result, when it ran with the SMT engine (the second pass over a model's
+    /// combinations merges a second SMT run's verdicts and cross-checks again).
+    public var explicit: CheckResult?
 }
 
 /// The facade's first piece: running the selected engines on one system and merging their verdicts, so the
@@ -42,7 +45,7 @@ public enum SystemChecking {
             smtRun = SMTEngine(system: system, options: smt(), file: file).run()
         }
         switch (explicitResult, smtRun?.result) {
-        case (let explicit?, let smt?): return SystemCheck(result: CrossCheck.merge(explicit: explicit, smt: smt), smt: smtRun)
+        case (let explicit?, let smt?): return SystemCheck(result: CrossCheck.merge(explicit: explicit, smt: smt), smt: smtRun, explicit: explicit)
         case (let explicit?, nil): return SystemCheck(result: explicit, smt: nil)
         case (nil, let smt?): return SystemCheck(result: smt, smt: smtRun)
         case (nil, nil): preconditionFailure("every selection runs at least one engine")

@@ -62,13 +62,32 @@ extension SystemChecking {
     /// most verdicts of the others are decided in their first seconds (k-induction at small k, shallow BMC).
     /// What a combination leaves unused goes to the ones after it (their share is taken when they start). Under
     /// `auto` the share is then weighted by the states the combination's simulation saw (`weights`, one record
-    /// per model: `ShareWeights`).
+    /// per model: `ShareWeights`). What the first pass leaves goes to a second (`SecondPass`).
     static func timeShare(_ options: SMTOptions, lanes: Int, weights: ShareWeights? = nil) -> SMTOptions {
         guard lanes > 1, let left = options.budget.timeoutSeconds else { return options }
         var shared = options
         shared.timeShare = left / Double(lanes)
         shared.shareWeights = weights
         return shared
+    }
+
+    /// The first pass's run of one combination: the SMT options with its share of the time left (`lanes`, asked
+    /// when the SMT engine starts: `FirstPassLanes`), weighted by `weights`, and allowed to leave a certificate that
+    /// does not fit its share to the second pass (`CertificateOverShare.deferToSecondPass`). Unlike `check`, the
+    /// SMT run's details are not reported here: the second pass may continue the run (`SecondPass`).
+    static func firstCheck(_ system: TransitionSystem, file: String, settings: CheckSettings, explorer: ExplorerOptions,
+                           showProgress: Bool, lanes: @escaping @Sendable () -> Int, weights: ShareWeights) -> SystemCheck {
+        var progress: ((ExplorerProgress) -> Void)?
+        var finished: (() -> Void)?
+        if showProgress, let show = settings.progress {
+            progress = { show($0) }
+            finished = settings.explicitFinished.map { end in { end() } }
+        }
+        return check(system, file: file, engines: settings.engines, explorer: explorer, smt: {
+            var options = timeShare(settings.smt(explorer), lanes: lanes(), weights: weights)
+            if options.timeShare != nil { options.overShare = .deferToSecondPass }
+            return options
+        }, progress: progress, explicitFinished: finished)
     }
 
     /// How many runs each of `workers` threads has still to start when combination `index` of `count` starts
@@ -84,7 +103,8 @@ extension SystemChecking {
     /// lowered and explored, up to `threads` combinations at a time. The threads are shared out: with W
     /// combinations running at once, each search gets `threads / W` (at least one), so the machine is never
     /// oversubscribed; the thread count does not change any result. Progress is reported when one search runs at
-    /// a time.
+    /// a time. Under a time limit the SMT runs take two passes (`CombinationQueue`, `SecondPass`); the results
+    /// keep the combinations' order.
     public static func checkMatrix(_ file: String, overrides: [ConstantOverride], pins: [VariantPin],
                                    settings: CheckSettings) -> Result<MatrixResult, LoadFailure> {
         let options = settings.explorer
@@ -117,7 +137,8 @@ extension SystemChecking {
         let runOptions = shared
         let progress = workers == 1
         let weights = ShareWeights()
-        let outcomes = ParallelJobs.run(count: combinations.count, workers: workers) { index -> Result<VariantRun, LoadFailure> in
+        let queue = CombinationQueue<SecondPass.Revisit>(count: combinations.count, workers: workers)
+        let outcomes = queue.run(first: { index, lanes -> Result<FirstRun, LoadFailure> in
             let combination = combinations[index]
             let failure = { (errors: ModelErrors) in
                 LoadFailure(file: file, problems: [.combination(file: file, combination)] + errors.diagnostics.map(LoadProblem.diagnostic),
@@ -126,17 +147,23 @@ extension SystemChecking {
             switch matrix.check(combination) {
             case .failure(let errors): return .failure(failure(errors))
             case .success(let model):
-                switch checkWithSanity(model, engines: settings.engines, budget: runOptions.budget.buildBudget,
-                                      check: { check($0, file: file, settings: settings, explorer: runOptions, showProgress: progress,
-                                                     lanes: lanes(index: index, count: combinations.count, workers: workers),
-                                                     weights: weights) }) {
+                var kept: (system: TransitionSystem, check: SystemCheck)?
+                switch checkWithSanity(model, engines: settings.engines, budget: runOptions.budget.buildBudget, check: { system in
+                    let checked = firstCheck(system, file: file, settings: settings, explorer: runOptions, showProgress: progress,
+                                             lanes: lanes, weights: weights)
+                    kept = (system, checked)
+                    return checked.result
+                }) {
                 case .failure(let errors): return .failure(failure(errors))
                 case .success(let run):
-                    return .success(VariantRun(assignment: combination, result: run.result, sanity: run.sanity, meant: run.meant,
-                                               meantDead: run.meantDead))
+                    let variant = VariantRun(assignment: combination, result: run.result, sanity: run.sanity, meant: run.meant,
+                                             meantDead: run.meantDead)
+                    return .success(FirstRun(run: variant, system: kept?.system, check: kept?.check))
                 }
             }
-        }
+        }, second: { revisit, lanes in
+            SecondPass.continueRun(revisit, file: file, settings: settings, explorer: runOptions, lanes: lanes)
+        }, finished: { smt in settings.smtFinished?(smt, file) })
         var runs: [VariantRun] = []
         var problems: [LoadProblem] = []
         var stopReason: String?
@@ -151,49 +178,5 @@ extension SystemChecking {
         if !problems.isEmpty { return .failure(LoadFailure(file: file, problems: problems, stopReason: stopReason)) }
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
         return .success(MatrixResult(file: file, model: matrix.first.name, hasVariants: true, runs: runs, seconds: seconds))
-    }
-}
-
-/// Runs independent jobs on a fixed number of threads and returns their results in job order.
-enum ParallelJobs {
-    /// Results of `job(0)` ... `job(count - 1)`, computed by up to `workers` threads that each take the next
-    /// unclaimed index.
-    static func run<T: Sendable>(count: Int, workers: Int, _ job: @escaping @Sendable (Int) -> T) -> [T] {
-        let slots = Slots<T>(count: count)
-        DispatchQueue.concurrentPerform(iterations: max(1, min(workers, count))) { _ in
-            while let index = slots.claim() {
-                slots.store(job(index), at: index)
-            }
-        }
-        return slots.values()
-    }
-
-    /// The next job index and the results, behind one lock.
-    private final class Slots<T: Sendable>: @unchecked Sendable {
-        private let lock = NSLock()
-        private var next = 0
-        private var results: [T?]
-
-        init(count: Int) { results = Array(repeating: nil, count: count) }
-
-        func claim() -> Int? {
-            lock.lock()
-            defer { lock.unlock() }
-            guard next < results.count else { return nil }
-            next += 1
-            return next - 1
-        }
-
-        func store(_ value: T, at index: Int) {
-            lock.lock()
-            results[index] = value
-            lock.unlock()
-        }
-
-        func values() -> [T] {
-            lock.lock()
-            defer { lock.unlock() }
-            return results.compactMap { $0 }
-        }
     }
 }

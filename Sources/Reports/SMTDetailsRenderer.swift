@@ -23,7 +23,8 @@ public enum SMTDetailsRenderer {
             }
         }
         if statistics {
-            parts.append("SMT solver time (\(file), method \(method)):\n" + queryTable(details.queries))
+            let passes = details.passes > 1 ? ", first and second pass together" : ""
+            parts.append("SMT solver time (\(file), method \(method)\(passes)):\n" + queryTable(details.queries))
         }
         return parts.map { $0 + "\n" }.joined()
     }

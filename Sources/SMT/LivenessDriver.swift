@@ -64,6 +64,10 @@ final class LivenessDriver {
         self.remaining = remaining
         self.record = record
         lassos = LassoSearch(liveness: liveness, bmc: bmc)
+        // Decided by an earlier run of the combination (the second pass): skipped, reported unknown, merged later.
+        for property in liveness.properties where options.settled.contains(property.index) {
+            findings[property.index] = .decided(.unknown, nil, note: nil)
+        }
     }
 
     private var system: TransitionSystem { liveness.system }

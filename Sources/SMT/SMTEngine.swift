@@ -60,6 +60,8 @@ public struct SMTOptions: Sendable {
     /// (`houdiniSeconds`). Measured on v2-qemu-p2p's first combination (39,886 states, release build): about
     /// 0.65 ms per state in chunks, on an idle machine as on a loaded one in CPU time.
     var certificateSecondsPerState = 0.000_65
+    /// For tests only: the fraction of a core `certificateFits` takes the run to have (nil: measured).
+    var coreFraction: Double?
     /// States per chunk of the reachable set's certificate (`LayeredCertificate`).
     var certificateChunk = LayeredCertificate.defaultChunkSize
     /// The seconds this run may use when it is one of several variant combinations sharing the command's time
@@ -69,6 +71,16 @@ public struct SMTOptions: Sendable {
     /// The record of the simulations of the combinations sharing the limit: under `auto`, a run's `timeShare` is
     /// weighted by the states its simulation saw once it has counted them (`ShareWeights`). Nil: equal shares.
     public var shareWeights: ShareWeights?
+    /// Under `auto`, what a run sharing the limit does when its reachable set's certificate does not fit its share
+    /// but is expected to fit in the time left of the command (`CertificateOverShare`; the two passes over a
+    /// model's combinations, `SystemChecking.checkMatrix`).
+    public var overShare = CertificateOverShare.keepShare
+    /// Properties (indices into `system.properties`) an earlier run of the same combination decided: this run
+    /// skips them and reports them `unknown` (the second pass merges the two runs, `SMTRun.continued(by:)`).
+    public var settled: Set<Int> = []
+    /// Under `auto`: k-induction to `autoDepth` was already tried on every property not `settled` (the second pass
+    /// continuing a deferred run), so BMC alone covers those depths.
+    public var inductionDone = false
 
     /// Default options.
     public init() {}
@@ -133,6 +145,13 @@ public struct SMTRun: EngineRun, Sendable {
     /// For each property PDR proved: its name and the checked inductive invariant (SMT-LIB, over the cells'
     /// ordinals). Properties proved together share one invariant.
     public let invariants: [(property: String, invariant: String)]
+    /// The states the invariant finder's simulation saw (nil: it did not run), the size the second pass orders by.
+    public internal(set) var simulatedStates: Int?
+    /// Whether the run stopped after k-induction to leave its certificate to the second pass
+    /// (`CertificateOverShare.deferToSecondPass`).
+    public internal(set) var deferred = false
+    /// The runs of the combination this one merges: 2 when the second pass continued it (`continued(by:)`).
+    public internal(set) var passes = 1
 }
 
 /// Thrown to end a phase that has no query to interrupt (the encoding) when the run must stop.
@@ -171,12 +190,18 @@ private final class SymbolicRun {
     private var finderAttempt: FinderAttempt?
     /// The properties PDR was asked about, for the note of a property left undecided.
     private var pdrAsked: Set<Int> = []
+    /// The states the simulation saw, and whether the run left its certificate to the second pass.
+    private var simulatedStates: Int?
+    private var deferred = false
 
     init(system: TransitionSystem, options: SMTOptions, file: String) {
         self.system = system
         self.options = options
         self.file = file
         findings = Array(repeating: .undecided, count: system.properties.count)
+        for index in options.settled where index < findings.count { findings[index] = .decided(.unknown, nil, note: nil) }
+        // The first run's k-induction counts in the notes of what stays undecided.
+        if options.inductionDone { inductionReached = min(max(0, options.maxDepth), max(0, options.autoDepth)) }
     }
 
     private var memoryMegabytes: Int? { options.budget.maxMemoryBytes.map { max(1, $0 >> 20) } }
@@ -216,7 +241,10 @@ private final class SymbolicRun {
         } catch {
             stopReason = .engineError("\(error)")
         }
-        return SMTRun(result: result(), queries: queries, invariants: invariants + (liveness?.invariants ?? []))
+        var run = SMTRun(result: result(), queries: queries, invariants: invariants + (liveness?.invariants ?? []))
+        run.simulatedStates = simulatedStates
+        run.deferred = deferred
+        return run
     }
 
     private static let everyProperty = "(all undecided)"
@@ -243,7 +271,7 @@ private final class SymbolicRun {
                             safety: system.properties.indices.filter { Self.isSafety(system.properties[$0].info.kind) },
                             properties: PropertyEncodings(encoding: encoding))
         let livenessEncoding = try timed("encoding", "(liveness)") { try LivenessEncoding(encoding: encoding) }
-        guard !livenessEncoding.properties.isEmpty else {
+        guard livenessEncoding.properties.contains(where: { !options.settled.contains($0.index) }) else {
             if !search.safety.isEmpty { _ = try checkSafety(search) }
             return
         }
@@ -298,13 +326,17 @@ private final class SymbolicRun {
             // alone to the bound (most violations), PDR for the rest (mostly properties that hold), then BMC for
             // the traces of what PDR refuted.
             let candidates = try simulate(search)
-            if let candidates { weighShare(states: candidates.breadthOrder.count) }
-            if let candidates, candidates.exhaustive, certificateFits(states: candidates.breadthOrder.count) {
+            if let candidates {
+                simulatedStates = candidates.breadthOrder.count
+                weighShare(states: candidates.breadthOrder.count)
+            }
+            if let candidates, candidates.exhaustive, certificateFits(states: candidates.breadthOrder.count) || stretchShare(states: candidates.breadthOrder.count) {
                 guard try findInvariant(search, candidates: candidates, uncapped: true) else { return false }
-                guard try deepen(search, to: min(maxDepth, max(0, options.autoDepth)), induct: true) else { return false }
+                guard try deepen(search, to: min(maxDepth, max(0, options.autoDepth)), induct: !options.inductionDone) else { return false }
             } else {
                 if candidates == nil, mustStop() { return false }
-                guard try deepen(search, to: min(maxDepth, max(0, options.autoDepth)), induct: true) else { return false }
+                guard try deepen(search, to: min(maxDepth, max(0, options.autoDepth)), induct: !options.inductionDone) else { return false }
+                if let candidates, candidates.exhaustive, deferCertificate(states: candidates.breadthOrder.count) { return false }
                 if let candidates { guard try findInvariant(search, candidates: candidates, uncapped: false) else { return false } }
             }
             guard try deepen(search, to: maxDepth, induct: false) else { return false }
@@ -420,11 +452,40 @@ private final class SymbolicRun {
     /// thread has had since it started (Z3 answers on the calling thread), so that a loaded machine, where a
     /// run gets a third of a core, asks for three times the wall time. Always true without a time limit.
     private func certificateFits(states: Int) -> Bool {
-        guard let left = remainingMilliseconds else { return true }
+        certificateFits(states: states, within: remainingMilliseconds)
+    }
+
+    /// As above, within `left` milliseconds (nil: no limit).
+    private func certificateFits(states: Int, within left: Int?) -> Bool {
+        guard let left else { return true }
         let elapsed = Clock.now() - start
         let used = Clock.threadCPU() - startCPU
-        let fraction = elapsed > 0.1 && used > 0 ? min(1, max(0.05, used / elapsed)) : 1
+        let fraction = options.coreFraction ?? (elapsed > 0.1 && used > 0 ? min(1, max(0.05, used / elapsed)) : 1)
         return Double(states) * options.certificateSecondsPerState / fraction * 1000 <= Double(left)
+    }
+
+    /// The milliseconds left of the command's limit, past this run's share (nil: no limit).
+    private var commandMilliseconds: Int? {
+        options.budget.timeoutSeconds.map { Int((($0 - (Clock.now() - start)) * 1000).rounded(.down)) }
+    }
+
+    /// Under `CertificateOverShare.takeTimeLeft` (the second pass): a certificate that does not fit this run's
+    /// share but is expected to fit in the command's time left makes the share that time (the runs after it in
+    /// the second pass are larger, so they would not fit in what it leaves). Returns whether it did.
+    private func stretchShare(states: Int) -> Bool {
+        guard options.overShare == .takeTimeLeft, options.timeShare != nil, certificateFits(states: states, within: commandMilliseconds) else { return false }
+        options.timeShare = nil
+        return true
+    }
+
+    /// Under `CertificateOverShare.deferToSecondPass` (the first pass), after k-induction: a certificate that
+    /// does not fit this run's share but is expected to fit in the command's time left ends the run here, so that
+    /// the second pass runs it with the time the other combinations leave. Returns whether it did.
+    private func deferCertificate(states: Int) -> Bool {
+        guard options.overShare == .deferToSecondPass, options.timeShare != nil, !certificateFits(states: states),
+              certificateFits(states: states, within: commandMilliseconds) else { return false }
+        deferred = true
+        return true
     }
 
     /// The milliseconds the invariant finder started at `begin` may still use: at most `houdiniSeconds`, and at

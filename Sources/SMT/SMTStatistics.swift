@@ -38,6 +38,20 @@ public struct SMTQueryStatistics: Sendable, Hashable {
         }
     }
 
+    /// Adds another run's queries (the second pass's run of a combination, `SMTRun.continued(by:)`).
+    mutating func add(_ other: SMTQueryStatistics) {
+        for entry in other.entries {
+            let key = entry.method + "\u{0}" + entry.property
+            if let position = positions[key] {
+                entries[position].queries += entry.queries
+                entries[position].seconds += entry.seconds
+            } else {
+                positions[key] = entries.count
+                entries.append(entry)
+            }
+        }
+    }
+
     /// Total solver seconds.
     public var seconds: Double { entries.reduce(0) { $0 + $1.seconds } }
 }

@@ -37,7 +37,7 @@ struct CheckCommand: ParsableCommand {
     @Flag(help: "Also print witnesses for reachable goals.")
     var witnesses = false
 
-    @Option(help: ArgumentHelp("The engine: explicit (breadth-first search), smt (Z3: BMC, k-induction, PDR; lassos and liveness-to-safety for liveness) or both (cross-checked, liveness included). Under --timeout the SMT runs of a model's variant combinations share the time left, so that every combination is started; under --smt-method auto a combination's share is then weighted by the states its simulation saw.", valueName: "ENGINE"))
+    @Option(help: ArgumentHelp("The engine: explicit (breadth-first search), smt (Z3: BMC, k-induction, PDR; lassos and liveness-to-safety for liveness) or both (cross-checked, liveness included). Under --timeout the SMT runs of a model's variant combinations share the time left, so that every combination is started; under --smt-method auto a combination's share is then weighted by the states its simulation saw. A second pass gives the time the first leaves to the combinations still undecided, smallest first (docs/smt.md).", valueName: "ENGINE"))
     var engine: EngineSelection = .explicit
 
     @Flag(help: ArgumentHelp("Fail (exit 1) when a property that holds is trivial or vacuous and its expect line does not say "
