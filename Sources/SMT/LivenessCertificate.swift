@@ -1,6 +1,21 @@
 import Explorer
 import PackedSystem
 
+/// What the check of one ranking has shown so far, so that a check asked again after it ran out (the driver asks a
+/// ranking before the safety methods within a quarter of the time left, and again later) resumes where it stopped
+/// rather than asking Z3 again what it already answered. Each obligation is a query of its own about the same
+/// certificate (the same ranking and reachable states, the same encoding), so one answered in an earlier context
+/// stays answered. Belongs to one ranking and one `stepChunk`.
+final class RankingProgress {
+    /// The obligations shown: "entry" (the initial or trigger states), "steps" (every step; the last obligation,
+    /// "stuck", ends the check).
+    var shown: Set<String> = []
+    /// The step chunks shown, in `checkSteps`' order.
+    var stepChunks = 0
+
+    init() {}
+}
+
 extension LivenessEncoding {
     /// Region states per query of the ranking's step obligation at most (`checkSteps`); 0 asks it as one query.
     static let defaultStepChunk = 512
@@ -31,18 +46,20 @@ extension LivenessEncoding {
     /// The check runs in a Z3 context of its own (the encoding translated into it, `SystemEncoding.init(translating:
     /// to:)`), deleted when it ends, so its diagrams do not stay in the run's context until the run ends.
     func check(ranking: LivenessRanking, reachable: [[UInt64]]?, property p: Int, memoryMegabytes: Int?, closedSets: ClosedSets? = nil,
-               stepChunk: Int = defaultStepChunk, timeoutMilliseconds: () -> Int?, record: (_ what: String, _ seconds: Double) -> Void = { _, _ in }) throws -> LassoCheck {
+               stepChunk: Int = defaultStepChunk, progress: RankingProgress = RankingProgress(), timeoutMilliseconds: () -> Int?,
+               record: (_ what: String, _ seconds: Double) -> Void = { _, _ in }) throws -> LassoCheck {
         let translating = Clock.now()
         let scratch = try Z3Context(memoryMegabytes: memoryMegabytes, interruption: z3.interruption)
         let local = try LivenessEncoding(translating: self, to: try SystemEncoding(translating: encoding, to: scratch))
         record("translation", Clock.now() - translating)
         return try local.checkHere(ranking: ranking, reachable: reachable, property: p, memoryMegabytes: memoryMegabytes, closedSets: closedSets,
-                                   stepChunk: stepChunk, timeoutMilliseconds: timeoutMilliseconds, record: record)
+                                   stepChunk: stepChunk, progress: progress, timeoutMilliseconds: timeoutMilliseconds, record: record)
     }
 
     /// `check(ranking:...)` in this encoding's own context.
     private func checkHere(ranking: LivenessRanking, reachable: [[UInt64]]?, property p: Int, memoryMegabytes: Int?, closedSets: ClosedSets?,
-                           stepChunk: Int, timeoutMilliseconds: () -> Int?, record: (_ what: String, _ seconds: Double) -> Void) throws -> LassoCheck {
+                           stepChunk: Int, progress: RankingProgress, timeoutMilliseconds: () -> Int?,
+                           record: (_ what: String, _ seconds: Double) -> Void) throws -> LassoCheck {
         let property = properties[p]
         if property.trigger != nil, reachable == nil { return .rejected("a leadsto ranking needs the reachable states") }
         // The labels are data: malformed ones are a rejection, never a trap below.
@@ -84,7 +101,9 @@ extension LivenessEncoding {
             if case .unknown(let why) = outcome { return .unknown(why) }
             return .rejected(reason)
         }
-        if let trigger = property.trigger, let reachable {
+        if progress.shown.contains("entry") {
+            // Shown by an earlier attempt (and the reachable set's closure with it, in `closedSets`).
+        } else if let trigger = property.trigger, let reachable {
             let set = try StateDiagram(layout: system.layout, states: reachable, labels: Array(repeating: 1, count: reachable.count))
             let reachableA = try set.membership(z3, at: a)
             // The reachable set's closure is checked once per run (`ClosedSets`): the invariant finder's certificate
@@ -106,12 +125,17 @@ extension LivenessEncoding {
         } else if let outcome = try ask("initial states", try z3.and([try encoding.initial(a), domainA, try z3.not(goalA), try z3.not(inRegionA)])) {
             return verdict(outcome, "the region misses an initial state")
         }
+        progress.shown.insert("entry")
         let stepsFailure = "a step from the region does not keep to the ranking"
-        if stepChunk > 0 {
+        if progress.shown.contains("steps") {
+            // Shown by an earlier attempt.
+        } else if stepChunk > 0 {
             if let outcome = try checkSteps(ranking, chunkSize: stepChunk, property: property, a: a, b: b, domainA: domainA, domainB: domainB,
-                                            memoryMegabytes: memoryMegabytes, timeoutMilliseconds: timeoutMilliseconds, record: record) {
+                                            memoryMegabytes: memoryMegabytes, progress: progress, timeoutMilliseconds: timeoutMilliseconds,
+                                            record: record) {
                 return verdict(outcome, stepsFailure)
             }
+            progress.shown.insert("steps")
         } else {
             // Per ground action: its step from a region state to a state without the goal must stay in the region
             // and lower the rank, or keep it with the same helpful action when the step is not that action's.
@@ -129,6 +153,7 @@ extension LivenessEncoding {
             if let outcome = try ask("steps", try z3.and([inRegionA, domainA, try z3.not(goalB), try z3.or(badSteps)])) {
                 return verdict(outcome, stepsFailure)
             }
+            progress.shown.insert("steps")
         }
         var stuck = [try encoding.instantiate(deadEnd, at: a)]
         var fair = [try z3.eq(try helpful(labelA), try z3.number(0, width: helpfulBits))]
@@ -160,7 +185,7 @@ extension LivenessEncoding {
     /// states and the few their steps reach, as the reachable set's chunked closure (`LayeredCertificate`).
     /// Returns nil when every chunk passed, else the first outcome that is not unsatisfiable.
     private func checkSteps(_ ranking: LivenessRanking, chunkSize: Int, property: Property, a: Frame, b: Frame, domainA: Term, domainB: Term,
-                            memoryMegabytes: Int?, timeoutMilliseconds: () -> Int?,
+                            memoryMegabytes: Int?, progress: RankingProgress, timeoutMilliseconds: () -> Int?,
                             record: (_ what: String, _ seconds: Double) -> Void) throws -> SolverOutcome? {
         let building = Clock.now()
         var position: [[UInt64]: Int] = [:]
@@ -202,7 +227,7 @@ extension LivenessEncoding {
         let noGoalB = try z3.not(try encoding.instantiate(property.goal, at: b))
         var byAction: [Int: Term] = [:]
         record("steps: setup", Clock.now() - building)
-        for query in queries {
+        for (number, query) in queries.enumerated() where number >= progress.stepChunks {
             var cases: [Term] = []
             for piece in query {
                 guard let first = piece.first else { continue }
@@ -231,6 +256,7 @@ extension LivenessEncoding {
             }
             let asked = try z3.and(noGoalB, try z3.or(cases))
             if let outcome = try solver.refute(asked, limit: timeoutMilliseconds(), record: { record("steps", $0) }) { return outcome }
+            progress.stepChunks = number + 1
         }
         return nil
     }

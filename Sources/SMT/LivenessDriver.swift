@@ -9,7 +9,8 @@ import PackedSystem
 ///   when its search completes within `SMTOptions.explicitLassoStates` (`ExplicitLassos`), each checked by Z3 in
 ///   the encoding (`LivenessEncoding.check(lasso:...)`) before it is reported, and its rankings for what holds
 ///   (`LivenessEncoding.check(ranking:...)`), within a quarter of the time left there and again after
-///   liveness-to-safety under PDR for those that ran out and PDR did not prove;
+///   liveness-to-safety under PDR for those that ran out and PDR did not prove, resuming where the first check
+///   stopped (`RankingProgress`);
 /// - violations by lasso-shaped BMC (`LassoSearch`), shortest first, each checked on the concrete machine
 ///   (`TraceDecoder.lasso`) before it is reported;
 /// - proofs by liveness-to-safety under PDR (`LivenessProof`), with the invariant checked.
@@ -105,8 +106,8 @@ final class LivenessDriver {
             // in 20 s; on kernel-next-state and v2-device neither decides.
             let pending = pendingRankings
             pendingRankings = []
-            for (p, ranking, reachable) in pending where isUndecided(p) {
-                guard try certify(p, ranking, reachable: reachable, budget: nil) else { return }
+            for (p, ranking, reachable, progress) in pending where isUndecided(p) {
+                guard try certify(p, ranking, reachable: reachable, budget: nil, progress: progress) else { return }
             }
             try search(to: limit)
         }
@@ -175,12 +176,14 @@ final class LivenessDriver {
     }
 
     /// Rankings (indices into `liveness.properties`) whose check ran out before the safety methods, with the
-    /// reachable states they need: asked again by `run()` after PDR, with the whole query limit.
-    private var pendingRankings: [(property: Int, ranking: LivenessRanking, reachable: [[UInt64]])] = []
+    /// reachable states they need and what their check had shown: asked again by `run()` after PDR, with the whole
+    /// query limit, resuming where the check stopped (`RankingProgress`).
+    private var pendingRankings: [(property: Int, ranking: LivenessRanking, reachable: [[UInt64]], progress: RankingProgress)] = []
 
     /// Z3's check of the explicit graph's ranking for property `p`, all obligations within `budget` milliseconds
     /// (nil: each query within the PDR query limit and the run's time). Returns false when the run stopped.
-    private func certify(_ p: Int, _ ranking: LivenessRanking, reachable: [[UInt64]], budget: Int?) throws -> Bool {
+    private func certify(_ p: Int, _ ranking: LivenessRanking, reachable: [[UInt64]], budget: Int?,
+                         progress: RankingProgress = RankingProgress()) throws -> Bool {
         if mustStop() { return false }
         let index = liveness.properties[p].index
         let deadline = budget.map { Clock.now() + Double($0) / 1000 }
@@ -191,7 +194,7 @@ final class LivenessDriver {
         }
         let outcome = try timed("ranking check", name(p)) {
             try liveness.check(ranking: ranking, reachable: reachable, property: p, memoryMegabytes: memoryMegabytes, closedSets: closedSets,
-                               timeoutMilliseconds: limit, record: { record("ranking check", "(\($0))", $1) })
+                               progress: progress, timeoutMilliseconds: limit, record: { record("ranking check", "(\($0))", $1) })
         }
         switch outcome {
         case .accepted:
@@ -202,7 +205,7 @@ final class LivenessDriver {
         case .unknown(let reason):
             if mustStop() { return false }
             if budget != nil {
-                pendingRankings.append((p, ranking, reachable))
+                pendingRankings.append((p, ranking, reachable, progress))
             } else {
                 rejections[index] = (rejections[index] ?? "") + "; its ranking was not checked: \(SymbolicRunFormat.describe(reason))"
             }

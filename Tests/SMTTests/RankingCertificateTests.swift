@@ -84,6 +84,35 @@ import Testing
                 == "a step from the region does not keep to the ranking")
     }
 
+    /// A check that ran out resumes where it stopped (`RankingProgress`): what Z3 answered is not asked again.
+    @Test func aCheckThatRanOutResumesWhereItStopped() throws {
+        let (liveness, p, ranking, reachable) = try ExplicitLassoTests.ranking(Self.diamond, "Three")
+        let progress = RankingProgress()
+        // The first two queries (the initial states, the first step chunk) get time, the next none.
+        var calls = 0
+        let first = try liveness.check(ranking: ranking, reachable: reachable, property: p, memoryMegabytes: nil, stepChunk: 1, progress: progress,
+                                       timeoutMilliseconds: {
+                                           calls += 1
+                                           return calls <= 2 ? nil : 0
+                                       })
+        guard case .unknown = first else {
+            Issue.record("the check did not run out: \(first)")
+            return
+        }
+        #expect(progress.shown == ["entry"])
+        #expect(progress.stepChunks == 1)
+        var asked: [String] = []
+        let second = try liveness.check(ranking: ranking, reachable: reachable, property: p, memoryMegabytes: nil, stepChunk: 1, progress: progress,
+                                        timeoutMilliseconds: { nil }, record: { what, _ in asked.append(what) })
+        guard case .accepted = second else {
+            Issue.record("the resumed check did not accept the explorer's ranking: \(second)")
+            return
+        }
+        #expect(!asked.contains("initial states"))
+        #expect(asked.filter { $0 == "steps" }.count == 2)
+        #expect(asked.contains("stuck"))
+    }
+
     @Test func malformedLabelsAreRejectedNotTrapped() throws {
         let (liveness, p, ranking, reachable) = try ExplicitLassoTests.ranking(Self.flip, "Two")
         let negative = LivenessRanking(states: ranking.states, ranks: ranking.ranks.map { _ in -1 }, helpful: ranking.helpful)
