@@ -8,17 +8,17 @@ import PackedSystem
 /// - under `auto`, before the safety properties (`decideFromGraph`): the explorer's lassos on the reachable graph
 ///   when its search completes within `SMTOptions.explicitLassoStates` (`ExplicitLassos`), each checked by Z3 in
 ///   the encoding (`LivenessEncoding.check(lasso:...)`) before it is reported, and its rankings for what holds
-///   (`LivenessEncoding.check(ranking:...)`), within a quarter of the time left there and again after
-///   liveness-to-safety under PDR for those that ran out and PDR did not prove, resuming where the first check
-///   stopped (`RankingProgress`);
+///   (`LivenessEncoding.check(ranking:...)`), within a quarter of the time left there; those that ran out are
+///   asked again after the safety methods, with half the time left before liveness-to-safety under PDR and with
+///   the rest after it, each resuming where its check stopped (`RankingProgress`);
 /// - violations by lasso-shaped BMC (`LassoSearch`), shortest first, each checked on the concrete machine
 ///   (`TraceDecoder.lasso`) before it is reported;
 /// - proofs by liveness-to-safety under PDR (`LivenessProof`), with the invariant checked.
 ///
 /// Per `--smt-method`: `bmc` and `kind` only search for lassos up to the depth bound (k-induction has no
 /// liveness counterpart here); `pdr` asks PDR first, then BMC for the lassos of what it refuted; `auto` searches
-/// for lassos up to `autoDepth` (4) first, then asks PDR about the rest, then BMC again up to the bound, and past
-/// it for the lassos of what PDR refuted.
+/// for lassos up to `autoDepth` (4) first, then resumes the rankings that ran out, then asks PDR about the rest,
+/// then BMC again up to the bound, and past it for the lassos of what PDR refuted.
 final class LivenessDriver {
     let liveness: LivenessEncoding
     let bmc: BoundedModelChecker
@@ -100,15 +100,15 @@ final class LivenessDriver {
             // lassos first, then PDR, then BMC for the lassos of what PDR refuted (and up to the bound for what
             // it left open).
             guard try search(to: min(limit, max(0, options.autoDepth))) else { return }
+            // The rankings that ran out before the safety methods resume (`RankingProgress`) with at most half the
+            // time left before PDR, and with the rest after it: kernel-next-state's `Terminates` ranking (6,659
+            // region states) needs about a second of CPU, while its PDR query runs to the 20 s query limit and
+            // took the rest of the combination's share, so the ranking was never asked again (measured, docs/smt.md);
+            // on v1-region-any-user's leadsto (86,814 reachable states) PDR proves in about a second what its
+            // ranking needs several for, and gets at least half the time.
+            guard try askPendingRankings(share: 2) else { return }
             guard try prove() else { return }
-            // The rankings that ran out before the safety methods, after PDR: on v1-region-any-user's leadsto
-            // (86,814 reachable states) PDR proves in about a second what the ranking's closure query does not
-            // in 20 s; on kernel-next-state and v2-device neither decides.
-            let pending = pendingRankings
-            pendingRankings = []
-            for (p, ranking, reachable, progress) in pending where isUndecided(p) {
-                guard try certify(p, ranking, reachable: reachable, budget: nil, progress: progress) else { return }
-            }
+            guard try askPendingRankings(share: nil) else { return }
             try search(to: limit)
         }
     }
@@ -171,6 +171,18 @@ final class LivenessDriver {
             case nil:
                 continue
             }
+        }
+        return true
+    }
+
+    /// Asks the pending rankings again, each resuming its check, within `1 / share` of the time left (nil: the
+    /// whole query limit, the last attempt). Returns false when the run stopped.
+    private func askPendingRankings(share: Int?) throws -> Bool {
+        let pending = pendingRankings
+        pendingRankings = []
+        for (p, ranking, reachable, progress) in pending where isUndecided(p) {
+            let budget = share.flatMap { share in remaining().map { $0 / share } }
+            guard try certify(p, ranking, reachable: reachable, budget: budget, progress: progress) else { return false }
         }
         return true
     }
