@@ -21,7 +21,11 @@ public final class ExplicitExplorer: CheckingEngine {
     let reducer: SymmetryReducer?
     private var notes: [String] = []
     /// Whether `--native auto` compiles once the store passes `options.nativeStateThreshold` states.
-    private var nativePending = false
+    var nativePending = false
+    /// The generated successor generation once loaded (`--native on` from the start, `auto` past its threshold):
+    /// one library serves the one-thread machine and every parallel worker's machine (the generated code keeps
+    /// its state in the caller's buffers and its own stack, so several threads may run it at once).
+    var nativeLibrary: NativeLibrary? { machine.nativeLibrary }
     /// The words exchanged with the generated chunk expansion: the batch's count and room in, the count, the action
     /// to resume at and "some successor already" out.
     private let nativeIO = UnsafeMutablePointer<Int64>.allocate(capacity: 5)
@@ -50,19 +54,14 @@ public final class ExplicitExplorer: CheckingEngine {
         self.file = file
         store = StateStore(wordCount: system.wordCount, actionCount: system.actions.count)
         var library: NativeLibrary?
-        if options.native == .on, options.threads <= 1 {
+        if options.native == .on {
             do {
                 library = try NativeLibrary.build(system)
             } catch {
                 notes.append("native code off: \(error)")
             }
-        } else if options.native == .on {
-            // The parallel search's workers run their own interpreter machines; say so rather than ignore `on`
-            // (`auto`, the command line's default, stays silent).
-            notes.append("native successor generation is used by the one-thread search only; --threads "
-                         + "\(options.threads) ran the interpreter")
         }
-        nativePending = options.native == .auto && options.threads <= 1
+        nativePending = options.native == .auto
         machine = system.makeMachine(native: library)
         counters = ActionCounters(actions: system.actions.count)
         var reducer: SymmetryReducer?
@@ -199,13 +198,15 @@ public final class ExplicitExplorer: CheckingEngine {
         }
     }
 
-    /// `--native auto` past its threshold: from the next chunk on the machine runs the generated code, or, when
-    /// the C is too large or does not compile, the search goes on as it was (the results are the same either way).
-    private func compileNatively() {
+    /// `--native auto` past its threshold: from the next chunk (the parallel search: the next round) on the
+    /// machine runs the generated code, or, when the C is too large or does not compile, the search goes on as it
+    /// was (the results are the same either way). Returns the library when one was loaded.
+    @discardableResult
+    func compileNatively() -> NativeLibrary? {
         nativePending = false
-        if let library = try? NativeLibrary.build(system, sourceLimit: NativeLibrary.autoSourceLimit) {
-            machine.useNative(library)
-        }
+        guard let library = try? NativeLibrary.build(system, sourceLimit: NativeLibrary.autoSourceLimit) else { return nil }
+        machine.useNative(library)
+        return library
     }
 
     /// Called after each batch of states: stops at the time limit, and reports progress when it is due.

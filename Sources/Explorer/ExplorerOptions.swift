@@ -10,8 +10,9 @@ public struct ExplorerOptions: Sendable {
     public var symmetry = true
     /// Worker threads for the search; every thread count gives the same states, verdicts and traces.
     public var threads = 1
-    /// Whether the one-thread search generates successors with native code compiled for the model
-    /// (`NativeLibrary`); the interpreter is the fallback, and every result is the same either way.
+    /// Whether the search (the one-thread search and every parallel worker) generates successors with native code
+    /// compiled for the model (`NativeLibrary`); the interpreter is the fallback, and every result is the same
+    /// either way.
     public var native = NativeMode.off
     /// The stored states after which `--native auto` compiles (`NativeLibrary.autoStateThreshold`); tests lower it
     /// to switch small searches midway.

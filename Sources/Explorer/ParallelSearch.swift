@@ -38,7 +38,7 @@ extension ExplicitExplorer {
     /// Findings are then merged chunk by chunk in the one-thread search's order, so the stored states, the
     /// verdicts and the counterexamples are identical to the one-thread search.
     func exploreInParallel(threads: Int, stateChecks: [StateCheck], progress: ((ExplorerProgress) -> Void)?) {
-        let workers = (0..<threads).map { _ in RoundWorker(system: system, symmetry: reducer != nil) }
+        let workers = (0..<threads).map { _ in RoundWorker(system: system, symmetry: reducer != nil, native: nativeLibrary) }
         let pool = PhasePool(workers: workers)
         defer { pool.shutdown() }
         let chunksPerRound = min(max(1, options.parallelChunksPerRound), Self.maximumChunksPerRound)
@@ -59,6 +59,11 @@ extension ExplicitExplorer {
                     self.expandChunk(first..<min(roundEnd, first + Self.parallelChunkStates), into: round[chunk], worker: worker)
                 }
                 guard insertRound(round, pool: pool, threads: workers.count, stateChecks: stateChecks) else { return }
+                if nativePending, store.count >= options.nativeStateThreshold, let library = compileNatively() {
+                    // Between rounds every helper waits in the pool, and the next phase's publication orders
+                    // this write before their next expansion.
+                    for worker in workers { worker.machine.useNative(library) }
+                }
                 roundStart = roundEnd
                 guard continueAfterBatch(progress: progress, nextProgress: &nextProgress) else { return }
             }

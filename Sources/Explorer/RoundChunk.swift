@@ -95,8 +95,8 @@ final class RoundWorker {
     let counters: ActionCounters
     private let trailingPadding = CacheLinePadding()
 
-    init(system: TransitionSystem, symmetry: Bool) {
-        machine = system.makeMachine()
+    init(system: TransitionSystem, symmetry: Bool, native: NativeLibrary?) {
+        machine = system.makeMachine(native: native)
         counters = ActionCounters(actions: system.actions.count)
         reducer = symmetry ? try? SymmetryReducer(system: system) : nil
         current = .allocate(capacity: max(1, system.wordCount))

@@ -78,8 +78,8 @@ struct SearchOptions: ParsableArguments {
     var noSymmetry = false
 
     @Option(help: ArgumentHelp(
-        "Generate successors with C compiled for the model by the system compiler ($CC or cc, -O2) and loaded, in the "
-            + "one-thread search: on (when that fails, or when a search gets more than one thread, the interpreter, with a note), auto (only once 2^21 states are "
+        "Generate successors with C compiled for the model by the system compiler ($CC or cc, -O2) and loaded, on "
+            + "every search thread: on (when that fails, the interpreter, with a note), auto (only once 2^21 states are "
             + "stored and for C of at most 1 MB, falling back silently; the default) or off. Results and traces are the "
             + "same either way.",
         valueName: "MODE"))

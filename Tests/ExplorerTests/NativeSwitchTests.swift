@@ -51,29 +51,31 @@ import Testing
         }
     }
 
-    /// The parallel search runs the interpreter: `on` says so in the notes rather than doing nothing silently,
-    /// `auto` (the command line's default) stays silent, and the results are those of one thread.
-    @Test func theParallelSearchNotesThatItRanTheInterpreter() throws {
-        let system = try buildSystem("""
-            model parallelnote
-            type Dev = 0..2
-            var a: [Dev] 0..3 = 0
-            action up(i: Dev) when a[i] < 3 { a[i] := a[i] + 1 }
-            invariant Small: a[0] <= 3
-            """)
-        let note = "native successor generation is used by the one-thread search only; --threads 2 ran the interpreter"
-        var options = ExplorerOptions()
-        options.threads = 1
-        let single = ExplicitExplorer(system: system, options: options, file: "test.vmc").check()
-        options.threads = 2
-        options.native = .on
-        let parallelOn = ExplicitExplorer(system: system, options: options, file: "test.vmc").check()
-        options.native = .auto
-        let parallelAuto = ExplicitExplorer(system: system, options: options, file: "test.vmc").check()
-        #expect(parallelOn.statistics.notes.contains(note))
-        #expect(!parallelAuto.statistics.notes.contains(note))
-        #expect(!single.statistics.notes.contains(note))
-        #expect(parallelOn.properties == single.properties)
-        #expect(parallelOn.statistics.states == single.statistics.states)
+    /// The parallel search's workers run the generated code too: from the start under `on`, from the round after
+    /// the threshold under `auto` (a switch midway). The results are those of the one-thread search without native
+    /// code, on models with failing actions (handed back to the interpreter), choices, deadlocks and symmetry, and
+    /// no note is added.
+    @Test(.enabled(if: compilerAvailable), arguments: [2, 3])
+    func theParallelSearchRunsNativeCodeWithTheSameResults(threads: Int) throws {
+        for model in ParallelTests.models + [ParallelTests.mixed] {
+            let system = try buildSystem(model)
+            var options = ExplorerOptions()
+            options.threads = 1
+            let single = ExplicitExplorer(system: system, options: options, file: "test.vmc").check()
+            options.threads = threads
+            for (mode, chunksPerRound) in [(NativeMode.on, 3), (.auto, 1), (.auto, 64)] {
+                options.native = mode
+                options.nativeStateThreshold = 300
+                options.parallelChunksPerRound = chunksPerRound
+                let explorer = ExplicitExplorer(system: system, options: options, file: "test.vmc")
+                let parallel = explorer.check()
+                ParallelTests.assertSameRun(parallel, single, threads: threads)
+                #expect(parallel.coverage == single.coverage)
+                #expect(parallel.statistics.notes == single.statistics.notes)
+                // `auto` compiles only once 300 states are stored: the smallest models never get there.
+                #expect((explorer.nativeLibrary != nil) == (mode == .on || single.statistics.states >= 300),
+                        "\(mode) with \(single.statistics.states) states")
+            }
+        }
     }
 }
