@@ -179,7 +179,11 @@ public final class ExplicitExplorer: CheckingEngine {
                     var index = chunkStart
                     while index < chunkEnd {
                         if index & 15 == 0, timeIsUp() { return }
-                        index = expandNatively(library, from: index, to: min(chunkEnd, (index | 15) + 1), into: batch, current: current)
+                        let (next, successors) = expandNatively(library, from: index, to: min(chunkEnd, (index | 15) + 1),
+                                                                into: batch, current: current, machine: machine,
+                                                                counters: counters, io: nativeIO) { record($0, $1) }
+                        transitions += successors
+                        index = next
                     }
                 } else {
                     for index in chunkStart..<chunkEnd {
@@ -261,21 +265,26 @@ public final class ExplicitExplorer: CheckingEngine {
     /// Expands stored states `index ..< end` with the generated chunk expansion, straight into the batch, and
     /// returns the first state not expanded: `end`, or the state after the one where the generated code stopped,
     /// which `expandState` finished from the action it stopped at (an action that could fail or did not fit in the
-    /// batch, or the deadlock check of a state without successors). Results as `expand` gives them state by state.
-    private func expandNatively(_ library: NativeLibrary, from index: Int, to end: Int, into batch: SuccessorBatch,
-                                current: UnsafeMutablePointer<UInt64>) -> Int {
+    /// batch, or the deadlock check of a state without successors), and the successors appended. Results as
+    /// `expand` gives them state by state. `machine`, `counters` and `io` (the five words exchanged with the
+    /// generated code) are the calling thread's own: the one-thread search's, or a parallel worker's (the store is
+    /// only read while a round expands).
+    @inline(__always)
+    func expandNatively(_ library: NativeLibrary, from index: Int, to end: Int, into batch: SuccessorBatch,
+                        current: UnsafeMutablePointer<UInt64>, machine: Machine, counters: ActionCounters,
+                        io: UnsafeMutablePointer<Int64>, report: (Int, Finding) -> Void) -> (next: Int, successors: Int) {
         let before = batch.count
-        nativeIO[0] = Int64(before)
-        nativeIO[1] = Int64(batch.room)
+        io[0] = Int64(before)
+        io[1] = Int64(batch.room)
         let stop = Int(library.expandChunk(store.state(0), Int64(index), Int64(end), batch.words, batch.actions,
-                                           batch.parents, batch.hashes, nativeIO, counters.fired))
-        batch.setCount(Int(nativeIO[0]))
-        transitions += batch.count - before
-        guard stop < end else { return end }
+                                           batch.parents, batch.hashes, io, counters.fired))
+        batch.setCount(Int(io[0]))
+        let generated = batch.count - before
+        guard stop < end else { return (end, generated) }
         current.copyState(from: store.state(stop), wordCount: system.wordCount)
-        transitions += expandState(stop, current: current, machine: machine, reducer: nil, counters: counters, into: batch,
-                                   from: Int(nativeIO[3]), anyEnabled: nativeIO[4] != 0) { record($0, $1) }
-        return stop + 1
+        let finished = expandState(stop, current: current, machine: machine, reducer: nil, counters: counters, into: batch,
+                                   from: Int(io[3]), anyEnabled: io[4] != 0, report: report)
+        return (stop + 1, generated + finished)
     }
 
     /// Fires every action on `current` (the contents of state `index`) with the given machine: appends the

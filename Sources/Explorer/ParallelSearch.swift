@@ -76,15 +76,31 @@ extension ExplicitExplorer {
     /// Expands states into a chunk with a worker's own machine; the store is only read.
     private func expandChunk(_ states: Range<Int>, into chunk: RoundChunk, worker: RoundWorker) {
         chunk.reset()
-        let wordCount = system.wordCount
-        for index in states {
-            if index & 15 == 0, timeBudgetSpent() {
-                chunk.abandoned = true
-                return
+        if worker.reducer == nil, let library = worker.machine.nativeLibrary {
+            // The generated chunk expansion, as the one-thread search runs it, in runs of up to 16 states.
+            var index = states.lowerBound
+            while index < states.upperBound {
+                if index & 15 == 0, timeBudgetSpent() {
+                    chunk.abandoned = true
+                    return
+                }
+                let (next, successors) = expandNatively(library, from: index, to: min(states.upperBound, (index | 15) + 1),
+                                                        into: chunk.batch, current: worker.current, machine: worker.machine,
+                                                        counters: worker.counters, io: worker.nativeIO) { chunk.findings.append(($0, $1)) }
+                chunk.transitions += successors
+                index = next
             }
-            worker.current.copyState(from: store.state(index), wordCount: wordCount)
-            chunk.transitions += expandState(index, current: worker.current, machine: worker.machine, reducer: worker.reducer,
-                                             counters: worker.counters, into: chunk.batch) { chunk.findings.append(($0, $1)) }
+        } else {
+            let wordCount = system.wordCount
+            for index in states {
+                if index & 15 == 0, timeBudgetSpent() {
+                    chunk.abandoned = true
+                    return
+                }
+                worker.current.copyState(from: store.state(index), wordCount: wordCount)
+                chunk.transitions += expandState(index, current: worker.current, machine: worker.machine, reducer: worker.reducer,
+                                                 counters: worker.counters, into: chunk.batch) { chunk.findings.append(($0, $1)) }
+            }
         }
         // A repeat within the chunk can only resolve to its first copy's claim, with a larger key: only the first
         // copies go into the shared index (as the one-thread search inserts only them), while the batch is in
