@@ -23,13 +23,14 @@ let package = Package(
         // Front end: lexer, parser, AST, type checker, diagnostics.
         .target(name: "ModelLanguage", swiftSettings: strict),
         // The packed transition system every engine consumes: bit layout, lowering, compiled programs, results.
-        .target(name: "PackedSystem", dependencies: ["ModelLanguage"], swiftSettings: hotLoop),
+        .target(name: "PackedSystem", dependencies: ["ModelLanguage", "CProcessSupport"], swiftSettings: hotLoop),
         // Cache prefetch hints and atomics on raw memory for the explorer's hash table (no Swift intrinsics).
         .target(name: "CExplorerSupport"),
         // The explicit-state engine.
         .target(name: "Explorer", dependencies: ["PackedSystem", "CExplorerSupport"], swiftSettings: hotLoop),
         // Process plumbing the Swift overlay cannot express under strict concurrency: checked flushing of stdout,
-        // and SIGINT/SIGTERM handlers that only record the signal for the search to poll.
+        // SIGINT/SIGTERM handlers that only record the signal for the search to poll, and the child process groups
+        // (the native compile's) that an abrupt end of the process kills.
         .target(name: "CProcessSupport"),
         // Z3's C API, found through pkg-config (Debian: libz3-dev).
         .systemLibrary(name: "CZ3", pkgConfig: "z3", providers: [.apt(["libz3-dev"])]),
@@ -65,11 +66,11 @@ let package = Package(
         .testTarget(name: "ModelLanguageTests", dependencies: ["ModelLanguage", "TestSupport"],
                     resources: [.copy("Malformed")], swiftSettings: strict),
         .testTarget(name: "PackedSystemTests", dependencies: ["PackedSystem", "ModelLanguage", "TestSupport"], swiftSettings: strict),
-        .testTarget(name: "ExplorerTests", dependencies: ["Explorer", "PackedSystem", "ModelLanguage"], swiftSettings: strict),
+        .testTarget(name: "ExplorerTests", dependencies: ["Explorer", "PackedSystem", "ModelLanguage", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "SMTTests", dependencies: ["SMT", "Checking", "Explorer", "PackedSystem", "ModelLanguage", "Reports"], swiftSettings: strict),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "Analysis", "Explorer", "PackedSystem", "ModelLanguage"], swiftSettings: strict),
         .testTarget(name: "ReviewTests", dependencies: ["Review", "Reports", "PromelaExport", "Analysis", "Explorer", "PackedSystem", "ModelLanguage"], swiftSettings: strict),
-        .testTarget(name: "CLITests", dependencies: ["VfioMC"], swiftSettings: strict),
+        .testTarget(name: "CLITests", dependencies: ["VfioMC", "TestSupport"], swiftSettings: strict),
     ],
     swiftLanguageModes: [.v6]
 )

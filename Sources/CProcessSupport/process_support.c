@@ -9,6 +9,10 @@
 
 static volatile sig_atomic_t received_signal = 0;
 
+/// The child process groups to end with the process (0: a free slot).
+#define VMC_TRACKED_GROUPS 64
+static int tracked_groups[VMC_TRACKED_GROUPS];
+
 int vmc_flush_stdout(void) {
     errno = 0;
     if (fflush(stdout) != 0 || ferror(stdout)) {
@@ -21,6 +25,7 @@ static void record_signal(int signal) {
     if (received_signal != 0 && signal == SIGINT) {
         static const char message[] = "\nvfio-mc: second interrupt, stopping at once\n";
         (void)!write(STDERR_FILENO, message, sizeof message - 1);
+        vmc_kill_tracked_child_groups();
         _exit(130);
     }
     received_signal = signal;
@@ -59,4 +64,30 @@ int vmc_budget_exhausted(void) {
 
 void vmc_simulate_interrupt(int signal) {
     received_signal = signal;
+}
+
+int vmc_track_child_group(int group) {
+    if (group <= 0) return 0;
+    for (int slot = 0; slot < VMC_TRACKED_GROUPS; slot++) {
+        int expected = 0;
+        if (__atomic_compare_exchange_n(&tracked_groups[slot], &expected, group, 0, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST)) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+void vmc_untrack_child_group(int group) {
+    if (group <= 0) return;
+    for (int slot = 0; slot < VMC_TRACKED_GROUPS; slot++) {
+        int expected = group;
+        __atomic_compare_exchange_n(&tracked_groups[slot], &expected, 0, 0, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);
+    }
+}
+
+void vmc_kill_tracked_child_groups(void) {
+    for (int slot = 0; slot < VMC_TRACKED_GROUPS; slot++) {
+        int group = __atomic_load_n(&tracked_groups[slot], __ATOMIC_SEQ_CST);
+        if (group > 0) kill(-group, SIGKILL);
+    }
 }

@@ -53,16 +53,8 @@ public final class ExplicitExplorer: CheckingEngine {
         self.options = options
         self.file = file
         store = StateStore(wordCount: system.wordCount, actionCount: system.actions.count)
-        var library: NativeLibrary?
-        if options.native == .on {
-            do {
-                library = try NativeLibrary.build(system)
-            } catch {
-                notes.append("native code off: \(error)")
-            }
-        }
         nativePending = options.native == .auto
-        machine = system.makeMachine(native: library)
+        machine = system.makeMachine()
         counters = ActionCounters(actions: system.actions.count)
         var reducer: SymmetryReducer?
         if options.symmetry, !system.model.scalarsets.isEmpty {
@@ -98,6 +90,7 @@ public final class ExplicitExplorer: CheckingEngine {
     /// `progressInterval` seconds.
     public func run(progress: ((ExplorerProgress) -> Void)?) -> ExplicitRun {
         startTime = ResourceUsage.now()
+        if options.native == .on { compileAtStart() }
         explore(progress: progress)
         let relation = TransitionRelation(system)
         let livenessResults = stopReason == nil ? LivenessChecker(system: system, store: store, relation: relation).check() : [:]
@@ -202,15 +195,47 @@ public final class ExplicitExplorer: CheckingEngine {
         }
     }
 
+    /// `--native on`: compiles before the search, inside the run's time (the compile counts against the limit as
+    /// the search does). When that fails the search runs on the interpreter with a note saying why; a compile
+    /// stopped by the run's limits (`compileStop`) is such a failure too, and the search then stops at its first
+    /// poll with the limit's stop reason, keeping what the interpreter found before it (the initial states' checks).
+    /// The note goes first, where it was when the compile ran in `init`.
+    private func compileAtStart() {
+        do {
+            machine.useNative(try NativeLibrary.build(system, compiler: options.nativeCompiler, stop: compileStop()))
+        } catch {
+            notes.insert("native code off: \(error)", at: 0)
+        }
+    }
+
     /// `--native auto` past its threshold: from the next chunk (the parallel search: the next round) on the
     /// machine runs the generated code, or, when the C is too large or does not compile, the search goes on as it
-    /// was (the results are the same either way). Returns the library when one was loaded.
+    /// was (the results are the same either way). A compile the run's limits stop (`compileStop`) leaves the search
+    /// on the interpreter too, and its next poll stops it with the same reason. Returns the library when one was
+    /// loaded.
     @discardableResult
     func compileNatively() -> NativeLibrary? {
         nativePending = false
-        guard let library = try? NativeLibrary.build(system, sourceLimit: NativeLibrary.autoSourceLimit) else { return nil }
+        guard let library = try? NativeLibrary.build(system, compiler: options.nativeCompiler, sourceLimit: NativeLibrary.autoSourceLimit,
+                                                    stop: compileStop()) else {
+            return nil
+        }
         machine.useNative(library)
         return library
+    }
+
+    /// What stops the C compiler: the run's interruption (a signal, the command's deadline or spent budget) and its
+    /// own time limit, as the search's polls see them, so that a compile never outlasts the run's limits
+    /// (`NativeLibrary.build` kills the compiler's process group and removes its files).
+    private func compileStop() -> @Sendable () -> StopReason? {
+        let interruption = options.budget.interruption
+        let timeout = options.budget.timeoutSeconds
+        let start = startTime
+        return {
+            if let reason = interruption?() { return reason }
+            if let timeout, ResourceUsage.now() - start > timeout { return .timeLimit(seconds: timeout) }
+            return nil
+        }
     }
 
     /// Called after each batch of states: stops at the time limit, and reports progress when it is due.

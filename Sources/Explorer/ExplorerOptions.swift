@@ -17,6 +17,9 @@ public struct ExplorerOptions: Sendable {
     /// The stored states after which `--native auto` compiles (`NativeLibrary.autoStateThreshold`); tests lower it
     /// to switch small searches midway.
     var nativeStateThreshold = NativeLibrary.autoStateThreshold
+    /// The C compiler the native code is built with (`NativeLibrary.defaultCompiler`: `$CC`, else `cc`); tests
+    /// give a fake one without changing the process's environment.
+    var nativeCompiler = NativeLibrary.defaultCompiler
     /// Chunks of 256 frontier states per round of the parallel search (at most 2048); smaller rounds let tests
     /// exercise many rounds on small models. 64 rather than 256: a round's successors, its claimed index lines
     /// and its per-candidate arrays then mostly stay in the caches from one phase to the next (deep K=70, two

@@ -36,6 +36,14 @@ public final class NativeLibrary: @unchecked Sendable {
     /// Why no library was built.
     public struct Failure: Error, CustomStringConvertible {
         public let description: String
+        /// Set when the run's limits stopped the compiler (the deadline, a signal, the command's spent budget):
+        /// the reason `stop` gave. The compiler's process group was killed and the temporary directory removed.
+        public let stopReason: StopReason?
+
+        init(description: String, stopReason: StopReason? = nil) {
+            self.description = description
+            self.stopReason = stopReason
+        }
     }
 
     /// The largest generated C `--native auto` compiles: 1 MB took about 2 s of `cc -O2` on this project's
@@ -64,8 +72,11 @@ public final class NativeLibrary: @unchecked Sendable {
     /// with the reason when the generator does not cover the model, no compiler runs, the compiler fails or the
     /// library does not load.
     /// With `sourceLimit`, C longer than that many bytes is not compiled (a `Failure`).
+    /// `stop` is asked every few milliseconds while the compiler runs (`CompilerProcess`): when it answers, the
+    /// compiler and every process it started are killed, the temporary directory is removed, and the `Failure`
+    /// carries the answer as its `stopReason`.
     public static func build(_ system: TransitionSystem, compiler: String = defaultCompiler,
-                             sourceLimit: Int? = nil) throws -> NativeLibrary {
+                             sourceLimit: Int? = nil, stop: (@Sendable () -> StopReason?)? = nil) throws -> NativeLibrary {
         let started = Date()
         let source: String
         do {
@@ -76,6 +87,9 @@ public final class NativeLibrary: @unchecked Sendable {
         if let sourceLimit, source.utf8.count > sourceLimit {
             throw Failure(description: "the generated C has \(source.utf8.count) bytes, over the \(sourceLimit) that are compiled")
         }
+        if let reason = stop?() {
+            throw Failure(description: "not compiled: \(reason)", stopReason: reason)
+        }
         let directory = FileManager.default.temporaryDirectory
             .appendingPathComponent("vfio-mc-native-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString)")
         do {
@@ -83,30 +97,36 @@ public final class NativeLibrary: @unchecked Sendable {
         } catch {
             throw Failure(description: "no temporary directory: \(error.localizedDescription)")
         }
-        defer { try? FileManager.default.removeItem(at: directory) }
+        defer { CompilerProcess.remove(directory) }
         let sourceFile = directory.appendingPathComponent("expand.c")
         let libraryFile = directory.appendingPathComponent("expand.so")
+        let errorsFile = directory.appendingPathComponent("errors.txt")
         do {
             try source.write(to: sourceFile, atomically: false, encoding: .utf8)
         } catch {
             throw Failure(description: "cannot write the C source: \(error.localizedDescription)")
         }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = [compiler, "-O2", "-shared", "-fPIC", "-w", "-o", libraryFile.path, sourceFile.path]
-        let errors = Pipe()
-        process.standardError = errors
-        process.standardOutput = FileHandle.nullDevice
+        let outcome: CompilerProcess.Outcome
         do {
-            try process.run()
-        } catch {
-            throw Failure(description: "cannot run \(compiler): \(error.localizedDescription)")
+            outcome = try CompilerProcess.run(compiler, arguments: ["-O2", "-shared", "-fPIC", "-w", "-o", libraryFile.path, sourceFile.path],
+                                              errors: errorsFile, temporaryDirectory: directory, stop: stop)
+        } catch let error as CompilerProcess.SpawnError {
+            throw Failure(description: "cannot run \(compiler): \(error.message)")
         }
-        let message = errors.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            let text = String(decoding: message.prefix(400), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-            throw Failure(description: "\(compiler) failed (status \(process.terminationStatus))" + (text.isEmpty ? "" : ": \(text)"))
+        func messages() -> String {
+            let data = (try? Data(contentsOf: errorsFile)) ?? Data()
+            let text = String(decoding: data.prefix(400), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+            return text.isEmpty ? "" : ": \(text)"
+        }
+        switch outcome {
+        case .exited(0):
+            break
+        case .exited(let status):
+            throw Failure(description: "\(compiler) failed (status \(status))" + messages())
+        case .signalled(let signal):
+            throw Failure(description: "\(compiler) was killed by signal \(signal)" + messages())
+        case .stopped(let reason):
+            throw Failure(description: "\(compiler) stopped: \(reason)", stopReason: reason)
         }
         guard let handle = dlopen(libraryFile.path, RTLD_NOW | RTLD_LOCAL) else {
             throw Failure(description: "cannot load the library: " + (dlerror().map { String(cString: $0) } ?? "unknown error"))

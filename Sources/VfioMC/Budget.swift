@@ -81,7 +81,7 @@ struct SearchOptions: ParsableArguments {
         "Generate successors with C compiled for the model by the system compiler ($CC or cc, -O2) and loaded, on "
             + "every search thread: on (when that fails, the interpreter, with a note), auto (only once 2^21 states are "
             + "stored and for C of at most 1 MB, falling back silently; the default) or off. Results and traces are the "
-            + "same either way.",
+            + "same either way. The compile counts against --timeout; at the limit or on SIGINT the compiler is killed.",
         valueName: "MODE"))
     var native: NativeMode = .auto
 
@@ -185,6 +185,9 @@ enum RunControl {
             if let since = exceededSince,
                processCPUSeconds() - since.cpu > 1 || now - since.wall > 30 || overMemory {
                 printError("error: \(reason) in a phase that cannot stop early; ending without verdicts (output incomplete)")
+                // A native compile polls the limits itself; a group still running (another combination's) must
+                // not outlive the process.
+                vmc_kill_tracked_child_groups()
                 exit(3)
             }
         }

@@ -21,4 +21,15 @@ int vmc_budget_exhausted(void);
 /// Records `signal` as if it had arrived (for tests).
 void vmc_simulate_interrupt(int signal);
 
+/// Remembers a child process group (the native compile's `cc` and the `cc1`, `as` and `ld` it starts) that must
+/// not outlive an abrupt end of the process: a second SIGINT, or the watchdog's exit. 0 when every slot (64) is
+/// taken; the group is then only ended by its owner, as before.
+int vmc_track_child_group(int group);
+
+/// Forgets a group remembered by `vmc_track_child_group` (after its owner has ended or reaped it).
+void vmc_untrack_child_group(int group);
+
+/// Sends SIGKILL to every remembered group (async-signal-safe: called from the second SIGINT's handler).
+void vmc_kill_tracked_child_groups(void);
+
 #endif
