@@ -67,7 +67,7 @@ let package = Package(
                     resources: [.copy("Malformed")], swiftSettings: strict),
         .testTarget(name: "PackedSystemTests", dependencies: ["PackedSystem", "ModelLanguage", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "ExplorerTests", dependencies: ["Explorer", "PackedSystem", "ModelLanguage", "TestSupport"], swiftSettings: strict),
-        .testTarget(name: "SMTTests", dependencies: ["SMT", "Checking", "Explorer", "PackedSystem", "ModelLanguage", "Reports"], swiftSettings: strict),
+        .testTarget(name: "SMTTests", dependencies: ["SMT", "CZ3", "Checking", "Explorer", "PackedSystem", "ModelLanguage", "Reports"], swiftSettings: strict),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "Analysis", "Explorer", "PackedSystem", "ModelLanguage"], swiftSettings: strict),
         .testTarget(name: "ReviewTests", dependencies: ["Review", "Reports", "PromelaExport", "Analysis", "Explorer", "PackedSystem", "ModelLanguage"], swiftSettings: strict),
         .testTarget(name: "CLITests", dependencies: ["VfioMC", "TestSupport"], swiftSettings: strict),

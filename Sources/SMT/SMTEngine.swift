@@ -239,7 +239,10 @@ private final class SymbolicRun {
         } catch is Stopped {
             // `mustStop()` recorded why.
         } catch {
-            stopReason = .engineError("\(error)")
+            // A call Z3 refused as cancelled once the run's limit or interruption has come is that stop, whatever
+            // word Z3 used (`Z3Context.clearInterrupt` keeps a late interrupt from causing one; this keeps the
+            // reason right should another path do so).
+            if !(SymbolicRunFormat.isCancellation(error) && mustStop()) { stopReason = .engineError("\(error)") }
         }
         var run = SMTRun(result: result(), queries: queries, invariants: invariants + (liveness?.invariants ?? []))
         run.simulatedStates = simulatedStates
@@ -780,6 +783,9 @@ private final class SymbolicRun {
                 return .undecided
             }
         } catch {
+            // Decoding refused as cancelled after the run's limit: the property stays undecided, and its note says
+            // what stopped the run.
+            if SymbolicRunFormat.isCancellation(error), mustStop() { return .undecided }
             return .decided(.unknown, nil, note: "\(error)")
         }
     }
@@ -905,6 +911,12 @@ private struct PropertyEncodings {
 
 /// How the engine words Z3's reasons and the seconds of its limits.
 enum SymbolicRunFormat {
+    /// Whether `error` is Z3 refusing a call because the context was cancelled or ran out of time.
+    static func isCancellation(_ error: any Error) -> Bool {
+        guard let error = error as? SMTError else { return false }
+        return ["Z3: canceled", "Z3: timeout", "Z3: interrupted"].contains(error.message)
+    }
+
     static func describe(_ reason: String) -> String {
         switch reason {
         case "timeout", "canceled", "interrupted": return "Z3 reached the time limit"

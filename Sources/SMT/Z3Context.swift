@@ -63,9 +63,30 @@ final class Z3Context {
         watch = Z3Watch(context: context, interruption: interruption)
     }
 
+    /// An empty solver whose check clears a cancellation a late interrupt left (`clearInterrupt`); made on first use.
+    private var resetSolver: OpaquePointer?
+
     deinit {
         watch?.close()
+        if let resetSolver { Z3_solver_dec_ref(raw, resetSolver) }
         Z3_del_context(raw)
+    }
+
+    /// After a watched query, once its error and reason have been read: when the watch interrupted it, clears the
+    /// cancellation the interrupt may have left on the context (see `Z3Watch`, "The late interrupt"), so that the
+    /// calls after it (the model, simplification, the next encoding) do not fail with "canceled". Every solver check
+    /// clears it on entry (`scoped_rlimit`), so an empty one does; it resets the context's error code, which is why
+    /// this runs after the query's own error was read. Returns why the watch interrupted the query.
+    @discardableResult
+    func clearInterrupt() -> Z3Watch.Interrupt? {
+        guard let interrupt = watch?.takeInterrupt() else { return nil }
+        if resetSolver == nil, let solver = Z3_mk_solver_for_logic(raw, Z3_mk_string_symbol(raw, "QF_BV")) {
+            Z3_solver_inc_ref(raw, solver)
+            resetSolver = solver
+        }
+        if let resetSolver { _ = Z3_solver_check(raw, resetSolver) }
+        Z3_set_error(raw, Z3_OK)
+        return interrupt
     }
 
     /// Runs one query under the watch: interrupted after `timeoutMilliseconds` or when the run's interruption
@@ -211,7 +232,8 @@ final class Z3Context {
 /// A Z3 solver for quantifier-free bit-vector formulas, used incrementally with push and pop.
 final class Z3Solver {
     private let context: Z3Context
-    private let raw: OpaquePointer
+    /// The solver's handle (tests reach the C API through it).
+    let raw: OpaquePointer
     /// Z3's `max_memory` in megabytes, when limited.
     private let memoryMegabytes: Int?
     private var lastTimeout: Int?
@@ -281,6 +303,8 @@ final class Z3Solver {
             try setParameters(timeoutMilliseconds: timeoutMilliseconds)
             lastTimeout = timeoutMilliseconds
         }
+        // After the error and the reason below are read (a defer runs after the return value is computed).
+        defer { context.clearInterrupt() }
         let result = context.watched(timeoutMilliseconds: timeoutMilliseconds) { Z3_solver_check(context.raw, raw) }
         try context.checkError()
         if result == Z3_L_TRUE { return .satisfiable }

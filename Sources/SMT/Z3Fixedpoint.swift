@@ -101,6 +101,8 @@ final class Z3Fixedpoint {
     /// A time limit, cancellation or interruption is `.unknown`, not an error.
     func query(_ relation: OpaquePointer) throws -> SolverOutcome {
         var relations: [OpaquePointer?] = [try ownRelation(relation)]
+        // After the error and the reason below are read: `invariant(of:)` translates in this context next.
+        defer { own.clearInterrupt() }
         let result = own.watched(timeoutMilliseconds: timeoutMilliseconds) {
             relations.withUnsafeMutableBufferPointer { Z3_fixedpoint_query_relations(own.raw, raw, 1, $0.baseAddress) }
         }

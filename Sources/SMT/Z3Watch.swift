@@ -12,10 +12,22 @@ import PackedSystem
 /// thread; the interrupted query returns unknown ("canceled" or "interrupted"), and the next query on the same
 /// context is not affected (measured on Z3 4.8.12 with a C program: a fresh solver answered normally right after).
 ///
-/// Interrupts only go out while a query is between `begin` and `end`, under the same lock as those two, so a
-/// late interrupt never reaches the next query nor a term constructor (which would fail with "canceled").
-/// While the reason holds the interrupt is repeated at every poll: one that arrives just before Z3 installs
-/// its handler would otherwise be lost.
+/// Interrupts only go out while a query runs (inside `during`, under the same lock that starts and ends it), so
+/// none reaches the next query. While the reason holds the interrupt is repeated at every poll: one that arrives
+/// just before Z3 installs its handler would otherwise be lost.
+///
+/// The late interrupt. "While a query runs" is as seen from Swift; Z3 4.8.12's `Z3_interrupt` does two things:
+/// it calls the running query's handler, if one is installed, and it cancels the context's resource limit
+/// outright (`reslimit::cancel`), which only the next solver check's `scoped_rlimit` clears again (api_context.cpp
+/// and api_solver.cpp at tag z3-4.8.12). A query that has already cleared its limit on the way out (the
+/// answer computed, the handler about to be removed) but has not yet returned to `during` is still "running" for
+/// the watch: an interrupt there leaves the context cancelled, and the next call that is not a check fails with
+/// the error "canceled" (`Z3_solver_get_model`, `Z3_simplify`; reproduced in C and in `Z3WatchTests`). A query
+/// ends in that window when it answers just as its deadline passes; on a loaded machine its thread may also be
+/// descheduled there for longer than the watch's 50 ms. The run then stopped with the engine error
+/// "Z3: canceled" instead of its share's stop reason (v2-user-access #16 at load 30+). So the watch records every
+/// interrupt it sends to a query (`takeInterrupt`), and the context clears the cancellation after such a query
+/// (`Z3Context.clearInterrupt`, an empty check on a solver of its own).
 final class Z3Watch: @unchecked Sendable {
     /// The context's handle; only used under `lock` while `closed` is false.
     private let context: OpaquePointer
@@ -23,7 +35,17 @@ final class Z3Watch: @unchecked Sendable {
     private let lock = NSLock()
     /// The deadline (monotonic seconds) of the query running now, or infinity; nil when no query runs.
     private var deadline: Double?
+    /// Why the watch interrupted the query running now or the last one, until `takeInterrupt` reads it.
+    private var interrupt: Interrupt?
     private var closed = false
+
+    /// Why the watch interrupted a query.
+    enum Interrupt: Equatable {
+        /// The query's own time limit passed.
+        case limit
+        /// The run's interruption answered (a signal, the command's spent budget).
+        case interruption(StopReason)
+    }
     /// How often the thread looks: the bound on how late a limit or a signal stops a query.
     static let pollMicroseconds: UInt32 = 50_000
 
@@ -39,9 +61,23 @@ final class Z3Watch: @unchecked Sendable {
     /// run's interruption answers.
     func during<T>(timeoutMilliseconds: Int?, _ query: () throws -> T) rethrows -> T {
         let limit = timeoutMilliseconds.map { Clock.now() + Double(max(1, $0)) / 1000 } ?? .infinity
-        lock.withLock { deadline = limit }
+        lock.withLock {
+            deadline = limit
+            interrupt = nil
+        }
         defer { lock.withLock { deadline = nil } }
         return try query()
+    }
+
+    /// Whether the watch has interrupted the query running now (or the last one, until `takeInterrupt`).
+    var hasInterrupted: Bool { lock.withLock { interrupt != nil } }
+
+    /// Why the watch interrupted the last query (nil: it did not), once; after `during` has returned.
+    func takeInterrupt() -> Interrupt? {
+        lock.withLock {
+            defer { interrupt = nil }
+            return interrupt
+        }
     }
 
     /// Ends the thread (at its next poll); no interrupt goes out after this returns. Called before the context
@@ -55,7 +91,12 @@ final class Z3Watch: @unchecked Sendable {
             usleep(Self.pollMicroseconds)
             let done: Bool = lock.withLock {
                 if closed { return true }
-                if let deadline, Clock.now() > deadline || interruption?() != nil {
+                guard let deadline else { return false }
+                if let reason = interruption?() {
+                    interrupt = interrupt ?? .interruption(reason)
+                    Z3_interrupt(context)
+                } else if Clock.now() > deadline {
+                    interrupt = interrupt ?? .limit
                     Z3_interrupt(context)
                 }
                 return false

@@ -56,6 +56,27 @@ import Testing
         #expect(elapsed < .seconds(30), "the run took \(elapsed) with a 2 s share")
     }
 
+    /// A query stopped at the run's share, whoever stopped it (Z3's own timer: "timeout", the watch: "interrupted",
+    /// Spacer: the error "canceled") and whether it answered just before (`Z3WatchTests`): the note of each safety
+    /// property left open names the share, never Z3's word or an engine error. The 16-bit wide counter keeps BMC,
+    /// k-induction and Spacer busy past any share.
+    @Test(arguments: [SMTMethod.pdr, .bmc, .kind])
+    func theNoteOfAQueryStoppedByTheShareNamesTheShare(method: SMTMethod) throws {
+        let (run, elapsed) = try InterruptionTests.run {
+            $0.method = method
+            $0.maxDepth = 100_000
+            $0.budget.timeoutSeconds = 300
+            $0.timeShare = 2
+        }
+        let share = StopReason.timeShare(seconds: 2, of: 300)
+        #expect(run.result.statistics.stopReason == share)
+        let never = try #require(run.result.properties.first { $0.name == "NeverTop" })
+        #expect(never.verdict == .unknown)
+        #expect(never.note?.contains("(\(share))") == true, "\(never.note ?? "")")
+        #expect(never.note?.contains("Z3") == false, "\(never.note ?? "")")
+        #expect(elapsed < .seconds(60), "the run took \(elapsed) with a 2 s share")
+    }
+
     /// Four combinations whose `NeverTop` keeps a Spacer query busy past any limit, two worker threads, at least
     /// 8 s: every combination is started and decides `deadlock` (0-induction), the first two stop at their share.
     /// The limit follows the machine's speed at the time: at least 20 times what one combination's first round
