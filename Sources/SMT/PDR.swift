@@ -1,12 +1,22 @@
+/// Which IC3/PDR runs a PDR query (`--pdr-engine`).
+public enum PDREngine: String, Sendable, CaseIterable {
+    /// Z3's Spacer through the fixedpoint (Horn clause) API (`Z3Fixedpoint`).
+    case spacer
+    /// The own IC3 over QF_BV queries (`IC3`).
+    case ic3
+}
+
 /// What PDR found for a "bad state" predicate.
 enum PDROutcome {
     /// No reachable state is bad. The invariant (a template over `x`) passed the independent one-step check.
     case proved(invariant: Term)
-    /// Some reachable state is bad (Spacer found a derivation); BMC rebuilds the shortest trace.
+    /// Some reachable state is bad (Spacer found a derivation, or the own IC3 a chain of states from an initial
+    /// one); BMC rebuilds the shortest trace.
     case reachable
     /// Z3 gave up (time or memory limit), with its reason.
     case unknown(String)
-    /// Spacer claimed a proof whose invariant failed the independent check (never reported as a verdict).
+    /// Spacer or the own IC3 claimed a proof whose invariant failed the independent check (never reported as a
+    /// verdict).
     case rejected(String)
 }
 
@@ -22,14 +32,21 @@ enum PDROutcome {
 /// invariant; it is only believed after a separate QF_BV solver confirms, in one step each, that it contains
 /// the initial states, is closed under the transition relation (staying in the domain) and excludes the bad
 /// states.
+///
+/// With `engine` `.ic3` the same question goes to the own IC3 (`IC3`) instead, in a context of its own as
+/// Spacer's query; its invariant (the clauses of the fixpoint frame over the state bits) passes the same check.
 final class PropertyDirectedReachability {
     let encoding: SystemEncoding
     private let memoryMegabytes: Int?
+    let engine: PDREngine
     private var z3: Z3Context { encoding.z3 }
+    /// For tests only: called with the own IC3's invariant before the independent check, to tamper with it.
+    var tamper: ((Term) throws -> Term)?
 
-    init(encoding: SystemEncoding, memoryMegabytes: Int?) {
+    init(encoding: SystemEncoding, memoryMegabytes: Int?, engine: PDREngine = .spacer) {
         self.encoding = encoding
         self.memoryMegabytes = memoryMegabytes
+        self.engine = engine
     }
 
     /// One Boolean per bit of every cell (least significant first), and the frame of cells built from them.
@@ -57,6 +74,7 @@ final class PropertyDirectedReachability {
 
     /// Tries to prove that no reachable state satisfies `bad` (a template over `x`).
     func prove(bad: Term, timeoutMilliseconds: Int?, check checkTimeout: () -> Int?) throws -> PDROutcome {
+        if engine == .ic3 { return try proveByIC3(bad: bad, timeoutMilliseconds: timeoutMilliseconds, check: checkTimeout) }
         let fixedpoint = try Z3Fixedpoint(z3, timeoutMilliseconds: timeoutMilliseconds)
         let (preBits, pre) = try bitFrame("i")
         let (postBits, post) = try bitFrame("j")
@@ -88,13 +106,44 @@ final class PropertyDirectedReachability {
         }
     }
 
+    /// The own IC3, in a context of its own (its terms and its solver go with it, and an interrupted query
+    /// cancels nothing of the run's context); the invariant is rebuilt over the run's cells and checked.
+    private func proveByIC3(bad: Term, timeoutMilliseconds: Int?, check checkTimeout: () -> Int?) throws -> PDROutcome {
+        let blocked: [[IC3.Bound]]
+        do {
+            let own = try Z3Context(memoryMegabytes: nil, interruption: z3.interruption)
+            let translated = try SystemEncoding(translating: encoding, to: own)
+            let ic3 = try IC3(encoding: translated, bad: try z3.translate(bad, to: own), memoryMegabytes: memoryMegabytes,
+                              timeoutMilliseconds: timeoutMilliseconds)
+            switch try ic3.run() {
+            case .reachable: return .reachable
+            case .unknown(let reason): return .unknown(reason)
+            case .proved(let cubes): blocked = cubes
+            }
+        }
+        // Each blocked cube's negation, over the run's pre-state cells: some cell outside its bound.
+        var clauses: [Term] = []
+        for cube in blocked {
+            clauses.append(try z3.or(try cube.map { bound in
+                guard let cell = encoding.pre.cells[bound.cell] else { throw SMTError("internal error: IC3 bound on an empty cell") }
+                let value = try z3.number(Int64(bound.value), width: encoding.system.layout.fields[bound.cell].width)
+                return bound.lower ? try z3.unsignedLess(cell, value) : try z3.unsignedLess(value, cell)
+            }))
+        }
+        var invariant = try z3.and(clauses)
+        if let tamper { invariant = try tamper(invariant) }
+        if let failure = try check(invariant, bad: bad, timeoutMilliseconds: checkTimeout()) { return .rejected(failure) }
+        return .proved(invariant: invariant)
+    }
+
     /// The independent one-step check of an invariant (a template over `x`): nil when it passes, else why not.
     private func check(_ invariant: Term, bad: Term, timeoutMilliseconds: Int?) throws -> String? {
         let solver = try Z3Solver(z3, memoryMegabytes: memoryMegabytes)
         let (inductive, atA, domainA, a) = try encoding.inductiveObligations(of: invariant, frames: "pa", "pb")
         let obligations = inductive
             + [("does not exclude the bad states", try z3.and([atA, domainA, try encoding.instantiate(bad, at: a)]))]
-        return try solver.firstFailedObligation(obligations, of: "Spacer's invariant", timeoutMilliseconds: timeoutMilliseconds)
+        let subject = engine == .spacer ? "Spacer's invariant" : "IC3's invariant"
+        return try solver.firstFailedObligation(obligations, of: subject, timeoutMilliseconds: timeoutMilliseconds)
     }
 }
 

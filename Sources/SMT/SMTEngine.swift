@@ -41,6 +41,8 @@ public struct SMTOptions: Sendable {
     /// counterexamples (a goal 150 steps deep takes minutes where BMC takes seconds), so a query that runs out
     /// leaves its property to BMC instead of stopping the run.
     public var pdrQuerySeconds: Double? = 20
+    /// Which IC3/PDR answers the safety PDR queries of `pdr` and `auto` (liveness-to-safety stays with Spacer).
+    public var pdrEngine = PDREngine.spacer
     /// The time limit of the invariant finder (simulation and every query together), in seconds (nil: only the
     /// run's limit); it never takes more than half of what the run has left. When it runs out the finder proves
     /// nothing and the properties go on to BMC. Under `auto` the certificate of a whole state space that is
@@ -637,7 +639,7 @@ private final class SymbolicRun {
     /// then one by one. Returns false when the run stopped.
     private func prove(_ search: Search) throws -> Bool {
         let z3 = search.z3
-        let pdr = PropertyDirectedReachability(encoding: search.encoding, memoryMegabytes: memoryMegabytes)
+        let pdr = PropertyDirectedReachability(encoding: search.encoding, memoryMegabytes: memoryMegabytes, engine: options.pdrEngine)
         var groups: [[Int]] = []
         let pending = search.safety.filter(isUndecided)
         if pending.count > 1 { groups.append(pending) }

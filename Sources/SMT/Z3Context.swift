@@ -231,8 +231,9 @@ final class Z3Context {
 
 /// A Z3 solver for quantifier-free bit-vector formulas, used incrementally with push and pop.
 final class Z3Solver {
-    private let context: Z3Context
-    /// The solver's handle (tests reach the C API through it).
+    let context: Z3Context
+    /// The solver's handle (tests reach the C API through it; so do `Z3SolverAssumptions.swift`'s checks under
+    /// assumptions).
     let raw: OpaquePointer
     /// Z3's `max_memory` in megabytes, when limited.
     private let memoryMegabytes: Int?

@@ -5,6 +5,7 @@ import Reports
 import SMT
 
 extension SMTMethod: ExpressibleByArgument {}
+extension PDREngine: ExpressibleByArgument {}
 
 /// The SMT engine's options for `check`: how it decides safety properties, and what it prints besides the
 /// verdicts. Kept apart from `CheckCommand` so the engine's options live in one place.
@@ -20,6 +21,9 @@ struct SMTOptionGroup: ParsableArguments, Sendable {
 
     @Option(help: ArgumentHelp("The time limit of one PDR query (safety or liveness-to-safety), in seconds; a query that runs out leaves its property to BMC.", valueName: "SECONDS"))
     var pdrQueryTimeout: Double = 20
+
+    @Option(help: ArgumentHelp("Which IC3/PDR answers the safety PDR queries of --smt-method pdr and auto: spacer (Z3's Spacer through the fixedpoint API) or ic3 (the own IC3 over QF_BV queries); either's invariant passes the same independent check. Liveness-to-safety always uses Spacer.", valueName: "ENGINE"))
+    var pdrEngine: PDREngine = .spacer
 
     @Flag(help: "Print where the SMT engine's time went: solver queries and seconds per method and property, and the seconds spent building the encoding (method \"encoding\": the transition relation, the unrolling, the liveness terms and the lasso conditions).")
     var smtStats = false
@@ -38,6 +42,7 @@ struct SMTOptionGroup: ParsableArguments, Sendable {
         options.maxDepth = smtDepth
         options.method = smtMethod
         options.pdrQuerySeconds = pdrQueryTimeout
+        options.pdrEngine = pdrEngine
         options.budget = explorer.budget
         options.budget.timeoutSeconds = timeoutSeconds
         options.budget.statedTimeoutSeconds = RunControl.commandTimeout
