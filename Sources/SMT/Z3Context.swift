@@ -72,6 +72,16 @@ final class Z3Context {
         Z3_del_context(raw)
     }
 
+    /// Sets `ctrl_c` to false in a solver's parameters. By default every solver check of Z3 4.8.12 replaces the
+    /// process's SIGINT handler with its own for the check's duration (`scoped_ctrl_c`, with `signal()`, through one
+    /// global pointer): a SIGINT then stopped only that check ("interrupted from keyboard") and never reached
+    /// vfio-mc's handler, so the run went on; and two threads checking at once could restore each other's handlers
+    /// out of order, leaving Z3's installed with a pointer to a finished check. SIGINT reaches a query through the
+    /// run's interruption and the watch instead. (Spacer's query, `Z3_fixedpoint_query_relations`, installs none.)
+    static func keepSignals(_ context: OpaquePointer, _ params: OpaquePointer) {
+        Z3_params_set_bool(context, params, Z3_mk_string_symbol(context, "ctrl_c"), false)
+    }
+
     /// After a watched query, once its error and reason have been read: when the watch interrupted it, clears the
     /// cancellation the interrupt may have left on the context (see `Z3Watch`, "The late interrupt"), so that the
     /// calls after it (the model, simplification, the next encoding) do not fail with "canceled". Every solver check
@@ -82,6 +92,12 @@ final class Z3Context {
         guard let interrupt = watch?.takeInterrupt() else { return nil }
         if resetSolver == nil, let solver = Z3_mk_solver_for_logic(raw, Z3_mk_string_symbol(raw, "QF_BV")) {
             Z3_solver_inc_ref(raw, solver)
+            if let params = Z3_mk_params(raw) {
+                Z3_params_inc_ref(raw, params)
+                Self.keepSignals(raw, params)
+                Z3_solver_set_params(raw, solver, params)
+                Z3_params_dec_ref(raw, params)
+            }
             resetSolver = solver
         }
         if let resetSolver { _ = Z3_solver_check(raw, resetSolver) }
@@ -264,6 +280,7 @@ final class Z3Solver {
         if let memoryMegabytes {
             Z3_params_set_uint(context.raw, params, Z3_mk_string_symbol(context.raw, "max_memory"), UInt32(clamping: max(1, memoryMegabytes)))
         }
+        Z3Context.keepSignals(context.raw, params)
         Z3_solver_set_params(context.raw, raw, params)
         try context.checkError()
     }

@@ -74,4 +74,59 @@ import Testing
         try solver.pop()
         _ = try z3.simplify(try z3.add(x, try z3.number(0, width: 64)))
     }
+
+    /// A solver check leaves the process's SIGINT handler alone (`Z3Context.keepSignals`): sampled every
+    /// millisecond during a check the watch stops after 300 ms, it is the handler it was before.
+    @Test func aCheckKeepsTheProcessSignalHandler() throws {
+        var before = sigaction()
+        sigaction(SIGINT, nil, &before)
+        let z3 = try Z3Context(memoryMegabytes: nil)
+        let x = try z3.constant("x", width: 64)
+        let y = try z3.constant("y", width: 64)
+        let one = try z3.number(1, width: 64)
+        let solver = try Z3Solver(z3, memoryMegabytes: nil)
+        try solver.assert(try z3.and([try z3.eq(try z3.term(Z3_mk_bvmul(z3.raw, x.raw, y.raw)), try z3.number(-0x0F1E_2D3C_4B5A_6979, width: 64)),
+                                      try z3.term(Z3_mk_bvugt(z3.raw, x.raw, one.raw)), try z3.term(Z3_mk_bvugt(z3.raw, y.raw, one.raw)),
+                                      try z3.term(Z3_mk_bvmul_no_overflow(z3.raw, x.raw, y.raw, false))]))
+        let expected = before.__sigaction_handler.sa_handler.map { unsafeBitCast($0, to: Int.self) } ?? 0
+        let sampler = HandlerSampler(expected: expected)
+        let thread = Thread { sampler.run() }
+        thread.start()
+        _ = try solver.check(timeoutMilliseconds: 300)
+        #expect(sampler.stop() == 0, "a different SIGINT handler was installed during the check")
+        #expect(sampler.samples > 0)
+    }
+}
+
+/// Samples the SIGINT disposition from another thread until stopped; counts the samples that differ.
+final class HandlerSampler: @unchecked Sendable {
+    private let lock = NSLock()
+    private let expected: Int
+    private var done = false
+    private var differing = 0
+    private(set) var samples = 0
+    private let finished = DispatchSemaphore(value: 0)
+
+    init(expected: Int) { self.expected = expected }
+
+    func run() {
+        while !lock.withLock({ done }) {
+            var now = sigaction()
+            sigaction(SIGINT, nil, &now)
+            let handler = now.__sigaction_handler.sa_handler.map { unsafeBitCast($0, to: Int.self) } ?? 0
+            lock.withLock {
+                samples += 1
+                if handler != expected { differing += 1 }
+            }
+            usleep(1_000)
+        }
+        finished.signal()
+    }
+
+    /// Stops the sampling and returns how many samples differed.
+    func stop() -> Int {
+        lock.withLock { done = true }
+        finished.wait()
+        return lock.withLock { differing }
+    }
 }
