@@ -2,9 +2,9 @@ import CExplorerSupport
 import Dispatch
 import PackedSystem
 
-/// Shares a value with the workers of `DispatchQueue.concurrentPerform` (the store's parallel rebuild). Like the
-/// parallel round's phases (`PhasePool`), they only touch disjoint data or use atomics on shared slots, and
-/// `concurrentPerform` returns only after every worker has finished.
+/// Shares a value with the work items of the store's parallel rebuild (`StateStore.reindexPartitioned`, run by
+/// the `PhasePool` or `DispatchQueue.concurrentPerform`). Like the parallel round's phases, they only touch
+/// disjoint data, and the runner returns only after every item has finished.
 struct Shared<T>: @unchecked Sendable {
     let value: T
 }
@@ -131,7 +131,7 @@ extension ExplicitExplorer {
         // Claims never fill the index when there are fewer candidates than free slots (a store reserved for
         // s states has more than 4s/3 slots).
         if store.count + candidates >= store.slotCount {
-            guard grow(toHold: (store.count + candidates) * 3 / 4 + 1, threads: threads) else { return false }
+            guard grow(toHold: (store.count + candidates) * 3 / 4 + 1, threads: threads, pool: pool) else { return false }
         }
         let tables = RoundTables(round)
         defer { tables.deallocate() }
@@ -139,7 +139,7 @@ extension ExplicitExplorer {
         let needed = store.count + round.reduce(0) { $0 + $1.firstDiscoveries.count }
         if needed > store.capacity || needed > StateStore.maximumStates {
             // Grow as the one-thread search would, then claim again in the new index (the resize drops the claims).
-            guard grow(toHold: needed, threads: threads) else { return false }
+            guard grow(toHold: needed, threads: threads, pool: pool) else { return false }
             for chunk in round { chunk.firstDiscoveries.removeAll(keepingCapacity: true) }
             claimAndListFirstDiscoveries(round, tables: tables, pool: pool)
         }
@@ -188,14 +188,15 @@ extension ExplicitExplorer {
 
     /// Grows the store to room for `states` states, unless that breaks a limit: then records why the search
     /// stops, drops the round's claims and returns false.
-    private func grow(toHold states: Int, threads: Int) -> Bool {
+    private func grow(toHold states: Int, threads: Int, pool: PhasePool) -> Bool {
         if states > StateStore.maximumStates {
             stopReason = .storeCapacity(StateStore.maximumStates)
         } else if let limit = options.budget.maxMemoryBytes,
                   ResourceUsage.bytesBesides(store.bytes) + store.bytes(forStates: states) > limit {
             stopReason = .memoryLimit(bytes: limit)
         } else {
-            store.reserve(states: states, threads: threads)
+            // The index is rebuilt on the pool's threads (already awake, unlike `concurrentPerform`'s).
+            store.reserve(states: states, threads: threads) { count, body in pool.run(count) { item, _ in body(item) } }
             return true
         }
         store.rebuildIndex()

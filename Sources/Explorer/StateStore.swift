@@ -22,13 +22,13 @@ public final class StateStore {
     /// Room for this many states without growing.
     private(set) var capacity = 0
     private var wordArray: MappedArray<UInt64>
-    private var words: UnsafeMutablePointer<UInt64>
+    private(set) var words: UnsafeMutablePointer<UInt64>
     private var parents: ParentColumn
     private var actions: ActionColumn
     /// The encoded parent of the last stored state (see `ParentColumn`).
     private var lastParent: UInt32 = 0
     private var slotArray: MappedArray<UInt32>
-    private var slots: UnsafeMutablePointer<UInt32>
+    private(set) var slots: UnsafeMutablePointer<UInt32>
     /// Slots in the index: any number (a hash picks its home slot by multiplication, not by a mask), so that the
     /// index can grow by half instead of doubling.
     private(set) var slotCount = 0
@@ -167,7 +167,7 @@ public final class StateStore {
 
     /// The index entry of state `index`, whose hash is `hash`.
     @inline(__always)
-    private func entry(_ index: Int, _ hash: UInt64) -> UInt32 { tag(hash) | UInt32(truncatingIfNeeded: index + 1) }
+    func entry(_ index: Int, _ hash: UInt64) -> UInt32 { tag(hash) | UInt32(truncatingIfNeeded: index + 1) }
 
     /// The state a (non-provisional, non-empty) index entry names.
     @inline(__always)
@@ -209,12 +209,13 @@ public final class StateStore {
     var rawSlots: UnsafeMutablePointer<UInt32> { slots }
 
     /// Grows the arrays and the index so that `states` states fit without any growth (load at most 3/4).
-    /// The index is rebuilt once, on `threads` threads.
-    func reserve(states: Int, threads: Int = 1) {
+    /// The index is rebuilt once, on `threads` threads: by `parallel` (the search's own threads) when given,
+    /// else by `DispatchQueue.concurrentPerform`.
+    func reserve(states: Int, threads: Int = 1, parallel: ParallelRunner? = nil) {
         guard capacity < states else { return }
         var target = capacity
         while target < states { target = Self.grown(target) }
-        resize(to: target, threads: threads)
+        resize(to: target, threads: threads, parallel: parallel)
     }
 
     /// The encoded parent of the last stored state: what the first state a parallel round writes follows.
@@ -324,7 +325,7 @@ public final class StateStore {
     // MARK: Growth
 
     /// Moves the arrays to room for `newCapacity` states and rebuilds the index for it.
-    private func resize(to newCapacity: Int, threads: Int) {
+    private func resize(to newCapacity: Int, threads: Int, parallel: ParallelRunner? = nil) {
         capacity = newCapacity
         wordArray.resize(count: capacity * wordCount)
         words = wordArray.base
@@ -332,7 +333,7 @@ public final class StateStore {
         actions.resize(capacity: capacity)
         makeIndex()
         if threads > 1, count >= Self.parallelReindexMinimum {
-            reindexInParallel(threads: threads)
+            reindexPartitioned(parts: Self.reindexPartsPerThread * threads, run: parallel ?? Self.dispatchRun)
         } else {
             reindex()
         }
@@ -340,24 +341,6 @@ public final class StateStore {
 
     /// Below this many states the index is rebuilt on one thread.
     static let parallelReindexMinimum = 1 << 16
-
-    /// Enters every stored state into the (empty) index from several threads, each claiming slots with a
-    /// compare-exchange. The probe sequences may differ from a one-thread rebuild; lookups find the same indices.
-    private func reindexInParallel(threads: Int) {
-        let shared = Shared(value: (self, count))
-        DispatchQueue.concurrentPerform(iterations: threads) { part in
-            let (store, count) = shared.value
-            let start = count * part / threads
-            let end = count * (part + 1) / threads
-            for index in start..<end {
-                if index + Self.reindexPrefetchDistance < end { store.prefetchHomeSlot(of: index + Self.reindexPrefetchDistance) }
-                let hash = Self.hash(store.words + index * store.wordCount, store.wordCount)
-                let entry = store.entry(index, hash)
-                var slot = store.homeSlot(hash)
-                while !vmc_compare_exchange_u32(store.slots + slot, 0, entry) { slot = store.nextSlot(slot) }
-            }
-        }
-    }
 
     /// How far ahead a rebuild of the index prefetches the home slots of the states it enters: the rebuild is
     /// random writes into a table of up to gigabytes, which every growth repeats for every state, so its cache

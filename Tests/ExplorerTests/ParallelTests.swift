@@ -105,8 +105,8 @@ import Testing
     }
 
     /// 216,000 states: the index grows past `StateStore.parallelReindexMinimum`, so two threads rebuild it
-    /// together (a compare-exchange per state, with tagged entries); every state is still found at its number,
-    /// and the store equals the one-thread store.
+    /// together (slot ranges entered without atomics, `StateStore.reindexPartitioned`); every state is still
+    /// found at its number, and the store equals the one-thread store.
     @Test func parallelIndexRebuildFindsEveryState() throws {
         let model = """
             model cube

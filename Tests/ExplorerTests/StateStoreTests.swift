@@ -55,6 +55,26 @@ import Testing
         #expect(store.count * 4 <= store.slotCount * 3)
     }
 
+    /// The parallel rebuild of the index (slot ranges entered without atomics, probes that reach a range's end
+    /// finished last) finds every state at its number: on dispatch threads through a growth, and with many
+    /// ranges on one thread, where many probes cross a range's end (the last range's wrap to slot 0 included).
+    @Test(arguments: [1, 2])
+    func partitionedRebuildFindsEveryState(wordCount: Int) {
+        let count = 100_000
+        let (store, _, _) = Self.filledStore(count: count, actionCount: 7, wordCount: wordCount)
+        #expect(count > StateStore.parallelReindexMinimum)
+        let slotsBefore = store.slotCount
+        store.reserve(states: store.capacity + 1, threads: 2, parallel: StateStore.dispatchRun)
+        #expect(store.slotCount > slotsBefore)
+        for index in 0..<count { #expect(store.find(store.state(index)) == index) }
+        let serial: StateStore.ParallelRunner = { items, body in for item in 0..<items { body(item) } }
+        let finishedLast = store.rebuildIndexPartitioned(parts: 512, run: serial)
+        #expect(finishedLast > 0)
+        for index in 0..<count { #expect(store.find(store.state(index)) == index) }
+        let absent = [UInt64](repeating: 0xFFFF_FFFF_FFFF, count: wordCount)
+        #expect(store.find(absent) == nil)
+    }
+
     @Test(arguments: [(7, 1), (256, 1), (300, 2), (65_536, 2), (70_000, 4)])
     func actionsUseTheNarrowestWidth(actionCount: Int, width: Int) {
         let (store, _, actions) = Self.filledStore(count: 2_000, actionCount: actionCount)
