@@ -26,9 +26,6 @@ public final class ExplicitExplorer: CheckingEngine {
     /// one library serves the one-thread machine and every parallel worker's machine (the generated code keeps
     /// its state in the caller's buffers and its own stack, so several threads may run it at once).
     var nativeLibrary: NativeLibrary? { machine.nativeLibrary }
-    /// The words exchanged with the generated chunk expansion: the batch's count and room in, the count, the action
-    /// to resume at and "some successor already" out.
-    private let nativeIO = UnsafeMutablePointer<Int64>.allocate(capacity: 5)
 
     /// A violation found during the search: the state, and the failing action when an action failed.
     struct Finding {
@@ -74,8 +71,6 @@ public final class ExplicitExplorer: CheckingEngine {
         }
         self.reducer = reducer
     }
-
-    deinit { nativeIO.deallocate() }
 
     /// The limits of the run.
     public var budget: EngineBudget { options.budget }
@@ -174,7 +169,7 @@ public final class ExplicitExplorer: CheckingEngine {
                         if index & 15 == 0, timeIsUp() { return }
                         let (next, successors) = expandNatively(library, from: index, to: min(chunkEnd, (index | 15) + 1),
                                                                 into: batch, current: current, machine: machine,
-                                                                counters: counters, io: nativeIO) { record($0, $1) }
+                                                                counters: counters) { record($0, $1) }
                         transitions += successors
                         index = next
                     }
@@ -291,13 +286,14 @@ public final class ExplicitExplorer: CheckingEngine {
     /// returns the first state not expanded: `end`, or the state after the one where the generated code stopped,
     /// which `expandState` finished from the action it stopped at (an action that could fail or did not fit in the
     /// batch, or the deadlock check of a state without successors), and the successors appended. Results as
-    /// `expand` gives them state by state. `machine`, `counters` and `io` (the five words exchanged with the
-    /// generated code) are the calling thread's own: the one-thread search's, or a parallel worker's (the store is
+    /// `expand` gives them state by state. `machine` (whose `nativeIO` words it exchanges with the generated code)
+    /// and `counters` are the calling thread's own: the one-thread search's, or a parallel worker's (the store is
     /// only read while a round expands).
     @inline(__always)
     func expandNatively(_ library: NativeLibrary, from index: Int, to end: Int, into batch: SuccessorBatch,
                         current: UnsafeMutablePointer<UInt64>, machine: Machine, counters: ActionCounters,
-                        io: UnsafeMutablePointer<Int64>, report: (Int, Finding) -> Void) -> (next: Int, successors: Int) {
+                        report: (Int, Finding) -> Void) -> (next: Int, successors: Int) {
+        let io = machine.nativeIO
         let before = batch.count
         io[0] = Int64(before)
         io[1] = Int64(batch.room)

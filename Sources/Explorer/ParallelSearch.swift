@@ -86,7 +86,7 @@ extension ExplicitExplorer {
                 }
                 let (next, successors) = expandNatively(library, from: index, to: min(states.upperBound, (index | 15) + 1),
                                                         into: chunk.batch, current: worker.current, machine: worker.machine,
-                                                        counters: worker.counters, io: worker.nativeIO) { chunk.findings.append(($0, $1)) }
+                                                        counters: worker.counters) { chunk.findings.append(($0, $1)) }
                 chunk.transitions += successors
                 index = next
             }

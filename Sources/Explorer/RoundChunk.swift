@@ -91,8 +91,6 @@ final class RoundWorker {
     let machine: Machine
     let reducer: SymmetryReducer?
     let current: UnsafeMutablePointer<UInt64>
-    /// The words this worker exchanges with the generated chunk expansion (`ExplicitExplorer.expandNatively`).
-    let nativeIO: UnsafeMutablePointer<Int64>
     /// This worker's own action counts, summed into the explorer's when the search ends.
     let counters: ActionCounters
     private let trailingPadding = CacheLinePadding()
@@ -102,14 +100,9 @@ final class RoundWorker {
         counters = ActionCounters(actions: system.actions.count)
         reducer = symmetry ? try? SymmetryReducer(system: system) : nil
         current = .allocate(capacity: max(1, system.wordCount))
-        nativeIO = .allocate(capacity: 5)
-        nativeIO.initialize(repeating: 0, count: 5)
     }
 
-    deinit {
-        current.deallocate()
-        nativeIO.deallocate()
-    }
+    deinit { current.deallocate() }
 }
 
 /// Raw views of every chunk's per-candidate arrays, gathered once per round so that the hot loops index them

@@ -78,8 +78,11 @@ public final class Machine {
     public private(set) var failureAddress: Int32 = 0
     /// The generated successor generation `expand` calls first, when loaded (`NativeLibrary`).
     private var native: NativeLibrary?
-    /// The count, capacity and "some action produced a successor" words exchanged with the native code.
-    private let nativeIO: UnsafeMutablePointer<Int64>
+    /// The words exchanged with the generated code, one buffer for both of its functions: the per-state
+    /// expansion here uses the count, the capacity and "some action produced a successor" (words 0 to 2); the
+    /// explorer's chunk expansion (`ExplicitExplorer.expandNatively`, with this machine) the count and room in,
+    /// the count, the action to resume at and "some successor already" out (words 0, 1, 3 and 4).
+    public let nativeIO: UnsafeMutablePointer<Int64>
     /// Whether `expand` runs generated native code.
     public var isNative: Bool { native != nil }
     /// The generated code `expand` runs, when loaded (the one-thread search calls its chunk expansion directly).
@@ -116,8 +119,8 @@ public final class Machine {
         self.tests = copy(actions.flatMap(\.guardTests))
         self.skipAt = copy(Machine.skipTable(actions))
         self.native = native
-        self.nativeIO = UnsafeMutablePointer<Int64>.allocate(capacity: 3)
-        self.nativeIO.initialize(repeating: 0, count: 3)
+        self.nativeIO = UnsafeMutablePointer<Int64>.allocate(capacity: 5)
+        self.nativeIO.initialize(repeating: 0, count: 5)
         let table = guardTable ? GuardTable(actions) : nil
         self.usesGuardTable = table != nil
         self.setWords = table?.wordsPerSet ?? 0
