@@ -42,7 +42,10 @@ import Testing
         try solver.push()
         try solver.assert(try z3.and(try z3.eq(x, try z3.number(7, width: 8)), try z3.eq(y, try z3.number(5, width: 8))))
         let answer = try solver.check(timeoutMilliseconds: nil)
-        withKnownIssue("Z3 4.8.12: a check cancelled while bit-blasting forgets the bits of earlier constants") {
+        // Intermittent: whether the 1 ms limit lands inside the bit-blasting (the bug) or only after it, in the
+        // search (harmless: the answer is then right), depends on the machine's speed and load, so a run that does
+        // not show the bug must not fail the suite.
+        withKnownIssue("Z3 4.8.12: a check cancelled while bit-blasting forgets the bits of earlier constants", isIntermittent: true) {
             #expect(answer == .unsatisfiable)
         }
     }
