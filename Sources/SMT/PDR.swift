@@ -43,7 +43,7 @@ final class PropertyDirectedReachability {
     /// For tests only: called with the own IC3's invariant before the independent check, to tamper with it.
     var tamper: ((Term) throws -> Term)?
 
-    init(encoding: SystemEncoding, memoryMegabytes: Int?, engine: PDREngine = .spacer) {
+    init(encoding: SystemEncoding, memoryMegabytes: Int?, engine: PDREngine = .ic3) {
         self.encoding = encoding
         self.memoryMegabytes = memoryMegabytes
         self.engine = engine

@@ -22,8 +22,8 @@ struct SMTOptionGroup: ParsableArguments, Sendable {
     @Option(help: ArgumentHelp("The time limit of one PDR query (safety or liveness-to-safety), in seconds; a query that runs out leaves its property to BMC.", valueName: "SECONDS"))
     var pdrQueryTimeout: Double = 20
 
-    @Option(help: ArgumentHelp("Which IC3/PDR answers the safety PDR queries of --smt-method pdr and auto: spacer (Z3's Spacer through the fixedpoint API) or ic3 (the own IC3 over QF_BV queries); either's invariant passes the same independent check. Liveness-to-safety always uses Spacer.", valueName: "ENGINE"))
-    var pdrEngine: PDREngine = .spacer
+    @Option(help: ArgumentHelp("Which IC3/PDR answers the safety PDR queries of --smt-method pdr and auto: spacer (Z3's Spacer through the fixedpoint API) or ic3 (the own IC3 over QF_BV queries, the default); either's invariant passes the same independent check. Liveness-to-safety always uses Spacer.", valueName: "ENGINE"))
+    var pdrEngine: PDREngine = .ic3
 
     @Flag(help: "Print where the SMT engine's time went: solver queries and seconds per method and property, and the seconds spent building the encoding (method \"encoding\": the transition relation, the unrolling, the liveness terms and the lasso conditions).")
     var smtStats = false

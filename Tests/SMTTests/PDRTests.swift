@@ -3,7 +3,7 @@ import PackedSystem
 @testable import SMT
 import Testing
 
-/// IC3/PDR through Spacer: unbounded proofs that k-induction cannot give, checked invariants, and
+/// IC3/PDR through Spacer (pinned: the default engine is the own IC3, tested in IC3Tests): unbounded proofs that k-induction cannot give, checked invariants, and
 /// counterexamples rebuilt by BMC as the explorer's shortest traces.
 @Suite struct PDRTests {
     /// The counter from issue 15: it climbs from 0 to 200 and wraps; 255 is unreachable, but every state from
@@ -25,6 +25,7 @@ import Testing
         options.method = method
         options.maxDepth = depth
         options.pdrQuerySeconds = nil
+        options.pdrEngine = .spacer
         options.budget.timeoutSeconds = 600
         return SMTEngine(system: system, options: options, file: "test.vmc").run()
     }
@@ -57,6 +58,7 @@ import Testing
         let system = try Differential.system(Self.wideCounter(bits: 8)).get()
         var options = SMTOptions()
         options.pdrQuerySeconds = nil
+        options.pdrEngine = .spacer
         options.houdiniSeconds = 0
         options.budget.timeoutSeconds = 600
         let details = SMTEngine(system: system, options: options, file: "test.vmc").run()
@@ -81,6 +83,7 @@ import Testing
         options.method = .pdr
         options.maxDepth = 5
         options.pdrQuerySeconds = nil
+        options.pdrEngine = .spacer
         options.budget.timeoutSeconds = 600
         let comparison = Differential.compare(system, smtOptions: options)
         #expect(comparison.mismatches.isEmpty, "\(comparison.mismatches)")
@@ -106,6 +109,7 @@ import Testing
         var options = SMTOptions()
         options.maxDepth = 6
         options.pdrQuerySeconds = nil
+        options.pdrEngine = .spacer
         options.budget.timeoutSeconds = 600
         options.certificateSecondsPerState = 1000
         let details = SMTEngine(system: try Differential.system(Self.wideCounter(bits: 8)).get(), options: options, file: "test.vmc").run()
