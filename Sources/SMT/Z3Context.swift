@@ -324,6 +324,12 @@ final class Z3Solver {
         // After the error and the reason below are read (a defer runs after the return value is computed).
         defer { context.clearInterrupt() }
         let result = context.watched(timeoutMilliseconds: timeoutMilliseconds) { Z3_solver_check(context.raw, raw) }
+        return try outcome(of: result)
+    }
+
+    /// What a check answered, with Z3's reason when it gave up; shared by `check(timeoutMilliseconds:)` and
+    /// `check(assuming:timeoutMilliseconds:)`.
+    func outcome(of result: Z3_lbool) throws -> SolverOutcome {
         try context.checkError()
         if result == Z3_L_TRUE { return .satisfiable }
         if result == Z3_L_FALSE { return .unsatisfiable }

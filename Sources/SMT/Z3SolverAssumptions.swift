@@ -12,12 +12,7 @@ extension Z3Solver {
         let result = context.watched(timeoutMilliseconds: timeoutMilliseconds) {
             raws.withUnsafeBufferPointer { Z3_solver_check_assumptions(context.raw, raw, UInt32($0.count), $0.baseAddress) }
         }
-        try context.checkError()
-        if result == Z3_L_TRUE { return .satisfiable }
-        if result == Z3_L_FALSE { return .unsatisfiable }
-        let reason = Z3_solver_get_reason_unknown(context.raw, raw).map { String(cString: $0) } ?? "unknown"
-        try context.checkError()
-        return .unknown(reason)
+        return try outcome(of: result)
     }
 
     /// After an unsatisfiable `check(assuming:)`: the assumptions Z3 used to refute (a subset, not necessarily
