@@ -32,32 +32,6 @@ import Testing
         #expect(Self.verdict(explicit, "NeverTop") == .holds)
     }
 
-    /// A violation deeper than the depth bound: the own IC3 finds that one exists, BMC rebuilds the explorer's
-    /// shortest trace past the bound.
-    @Test func ic3CounterexamplesAreRebuiltAsShortestTraces() throws {
-        let text = """
-            model deep
-            var n: 0..40 = 0
-            var m: 0..40 = 0
-            action step when n < 40 { n := n + 1  m := if n % 2 == 0 then m + 1 else m }
-            action skip when n < 40 && m > 3 { n := n + 2 }
-            invariant Fails: n < 30
-            invariant Holds: m <= 20
-            """
-        var options = Self.options(.ic3)
-        options.maxDepth = 5
-        let comparison = Differential.compare(try Differential.system(text).get(), smtOptions: options)
-        #expect(comparison.mismatches.isEmpty, "\(comparison.mismatches)")
-        let smt = try #require(comparison.smt)
-        let explicit = try #require(comparison.explicit)
-        #expect(Self.verdict(smt, "Fails") == .violated)
-        #expect(Self.verdict(smt, "Holds") == .holds)
-        let smtTrace = try #require(smt.properties.first { $0.name == "Fails" }?.trace)
-        let explicitTrace = try #require(explicit.properties.first { $0.name == "Fails" }?.trace)
-        #expect(smtTrace.length == explicitTrace.length)
-        #expect(smtTrace.length > 5)
-    }
-
     /// Small violated models of each kind of safety property: an assertion, a deadlock, a reachable goal, an
     /// invariant 31 steps deep; every verdict and trace length as the explorer's. (A `bounds` violation PDR finds
     /// deeper than `--smt-depth` is not rebuilt past it: the stricter notion PDR decides may be violated where

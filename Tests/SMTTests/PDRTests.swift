@@ -66,9 +66,9 @@ import Testing
         #expect(!details.queries.entries.filter { $0.method == "pdr" }.isEmpty)
     }
 
-    /// A violation deeper than the depth bound: PDR finds that it exists, BMC rebuilds the explorer's
-    /// shortest trace past the bound.
-    @Test func pdrCounterexamplesAreRebuiltAsShortestTraces() throws {
+    /// A violation deeper than the depth bound: PDR (either engine) finds that it exists, BMC rebuilds the
+    /// explorer's shortest trace past the bound.
+    @Test(arguments: PDREngine.allCases) func pdrCounterexamplesAreRebuiltAsShortestTraces(engine: PDREngine) throws {
         let text = """
             model deep
             var n: 0..40 = 0
@@ -79,12 +79,8 @@ import Testing
             invariant Holds: m <= 20
             """
         let system = try Differential.system(text).get()
-        var options = SMTOptions()
-        options.method = .pdr
+        var options = IC3Tests.options(engine)
         options.maxDepth = 5
-        options.pdrQuerySeconds = nil
-        options.pdrEngine = .spacer
-        options.budget.timeoutSeconds = 600
         let comparison = Differential.compare(system, smtOptions: options)
         #expect(comparison.mismatches.isEmpty, "\(comparison.mismatches)")
         let smt = try #require(comparison.smt)
