@@ -54,6 +54,11 @@ extension StateStore {
         // Range p holds the home slots h with h * parts / slotCount == p: from bounds[p] up to bounds[p + 1].
         for p in 0...parts { bounds[p] = (p * slotCount + parts - 1) / parts }
         let shared = Shared(value: (store: self, lists: lists, listCounts: listCounts, bounds: bounds, overflow: overflow))
+        // Each range's pages are first written by the thread that enters its states (`touchFreshIndex`).
+        run(parts) { part in
+            let (store, _, _, bounds, _) = shared.value
+            store.touchFreshIndex(bounds[part]..<bounds[part + 1])
+        }
         var blockStart = 0
         while blockStart < count {
             let start = blockStart

@@ -246,10 +246,14 @@ public final class StateStore {
     }
 
     /// Like `prefetchCandidate(_:)`, but safe while other threads claim slots: provisional claims are skipped.
+    /// Only a stored state whose tag matches is loaded: the others (most of them, at the index's load) would
+    /// be a random miss each that the probe never reads, taking the miss buffers the probes' own misses need.
     @inline(__always)
     func prefetchCandidateConcurrently(_ hash: UInt64) {
         let entry = vmc_load_relaxed_u32(slots + homeSlot(hash))
-        if entry != 0, entry & Self.provisionalBit == 0 { vmc_prefetch(words + stateIndex(entry) * wordCount) }
+        if entry != 0, entry & Self.provisionalBit == 0, entry & tagField == tag(hash) {
+            vmc_prefetch(words + stateIndex(entry) * wordCount)
+        }
     }
 
     /// Rebuilds the index from the stored states, dropping any provisional claim (after a stopped round).
@@ -335,8 +339,30 @@ public final class StateStore {
         if threads > 1, count >= Self.parallelReindexMinimum {
             reindexPartitioned(parts: Self.reindexPartsPerThread * threads, run: parallel ?? Self.dispatchRun)
         } else {
+            touchFreshIndex(0..<slotCount)
             reindex()
         }
+    }
+
+    /// Slots per 4 KiB page of the index.
+    static let slotsPerPage = 4096 / MemoryLayout<UInt32>.stride
+
+    /// Writes a zero into every page of slots `range` of a fresh (empty) index before anything reads it.
+    ///
+    /// Why: a rebuild probes (reads) a slot before it writes it. The first read of a never-touched page maps
+    /// the kernel's shared zero page, and the write after it replaces that mapping, which must be flushed from
+    /// the TLB of every CPU running the process: with two threads, an inter-processor interrupt per 4 KiB page
+    /// (on deep K=70 about 2,400 per run, most of the run's TLB shootdowns), each a trip through the hypervisor
+    /// on a virtual machine, where the other thread stalls until it answers. A page written first is simply
+    /// allocated, with nothing to flush.
+    func touchFreshIndex(_ range: Range<Int>) {
+        guard !range.isEmpty else { return }
+        var slot = range.lowerBound
+        while slot < range.upperBound {
+            slots[slot] = 0
+            slot += Self.slotsPerPage
+        }
+        slots[range.upperBound - 1] = 0
     }
 
     /// Below this many states the index is rebuilt on one thread.

@@ -75,6 +75,20 @@ import Testing
         #expect(store.find(absent) == nil)
     }
 
+    /// Writing the pages of a fresh index before a rebuild reads it (`touchFreshIndex`) leaves it empty, for
+    /// any range (page-aligned or not, empty, one slot, the whole index); the rebuilds that follow it in the
+    /// growths above find every state.
+    @Test func touchingAFreshIndexLeavesItEmpty() {
+        let store = StateStore(wordCount: 1, initialCapacity: 100_000)
+        let slots = store.slotCount
+        #expect(slots > 4 * StateStore.slotsPerPage)
+        for range in [0..<0, 0..<1, 5..<6, 3..<StateStore.slotsPerPage + 7, 1_000..<slots, 0..<slots, slots - 1..<slots] {
+            store.touchFreshIndex(range)
+        }
+        #expect((0..<slots).allSatisfy { store.rawSlots[$0] == 0 })
+        #expect(store.find([42]) == nil)
+    }
+
     @Test(arguments: [(7, 1), (256, 1), (300, 2), (65_536, 2), (70_000, 4)])
     func actionsUseTheNarrowestWidth(actionCount: Int, width: Int) {
         let (store, _, actions) = Self.filledStore(count: 2_000, actionCount: actionCount)
