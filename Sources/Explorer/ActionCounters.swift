@@ -15,15 +15,16 @@ final class ActionCounters {
 
     init(actions: Int) {
         count = actions
-        fired = .allocate(capacity: max(1, actions))
+        // Whole lines of their own: two workers' counters are allocated one after the other.
+        fired = ThreadOwnedMemory.allocate(capacity: actions)
         fired.initialize(repeating: 0, count: max(1, actions))
-        failed = .allocate(capacity: max(1, actions))
+        failed = ThreadOwnedMemory.allocate(capacity: actions)
         failed.initialize(repeating: 0, count: max(1, actions))
     }
 
     deinit {
-        fired.deallocate()
-        failed.deallocate()
+        ThreadOwnedMemory.deallocate(fired)
+        ThreadOwnedMemory.deallocate(failed)
     }
 
     /// Adds another thread's counts to these.

@@ -54,7 +54,7 @@ extension ExplicitExplorer {
                 let roundEnd = min(levelEnd, roundStart + Self.parallelChunkStates * chunksPerRound)
                 let chunkCount = (roundEnd - roundStart + Self.parallelChunkStates - 1) / Self.parallelChunkStates
                 let round = chunks[0..<chunkCount]
-                pool.run(chunkCount) { chunk, worker in
+                pool.run(chunkCount, assignment: .owned) { chunk, worker in
                     let first = roundStart + chunk * Self.parallelChunkStates
                     self.expandChunk(first..<min(roundEnd, first + Self.parallelChunkStates), into: round[chunk], worker: worker)
                 }
@@ -157,7 +157,7 @@ extension ExplicitExplorer {
         var end = next
         if let limit = options.budget.maxStates, end > limit { end = max(store.count, limit) }
         let openChecks = stateChecks.filter { findings[$0.property] == nil }
-        pool.run(round.count) { chunk, worker in
+        pool.run(round.count, assignment: .owned) { chunk, worker in
             self.storeFirstDiscoveries(of: round[round.startIndex + chunk], below: end, tables: tables, checks: openChecks,
                                        machine: worker.machine)
         }
@@ -182,8 +182,10 @@ extension ExplicitExplorer {
 
     /// Phases 2 and 3 over the round.
     private func claimAndListFirstDiscoveries(_ round: ArraySlice<RoundChunk>, tables: RoundTables, pool: PhasePool) {
-        pool.run(round.count) { chunk, _ in self.claimSlots(chunk: chunk, of: round, tables: tables) }
-        pool.run(round.count) { chunk, _ in Self.listFirstDiscoveries(chunk: chunk, of: round, tables: tables) }
+        pool.run(round.count, assignment: .owned) { chunk, _ in self.claimSlots(chunk: chunk, of: round, tables: tables) }
+        pool.run(round.count, assignment: .owned) { chunk, _ in
+            Self.listFirstDiscoveries(chunk: chunk, of: round, tables: tables)
+        }
     }
 
     /// Grows the store to room for `states` states, unless that breaks a limit: then records why the search

@@ -21,6 +21,19 @@ import Foundation
 /// them the same way: it spins, then sets its own flag and sleeps until the last helper to finish clears it.
 /// (Spinning alone would hold a core while a helper waits for one: with more threads than cores, as in the
 /// tests, or on a loaded machine.)
+/// How a phase's chunks are shared among the pool's threads.
+enum ChunkAssignment {
+    /// Each thread takes the next chunk from one shared counter.
+    case shared
+    /// Thread `w` of `T` owns the chunks `c` with `c % T == w`, in every phase and every round: it runs them
+    /// first, in order, then helps with the others' chunks not started yet. A chunk's buffers (its successor
+    /// batch, about 30 KB on deep, and its claim arrays) are then written and read by one core from round to
+    /// round. With the next chunk from a shared counter, half the chunks change threads every round, and every
+    /// line of their buffers is fetched from the other core's cache, which costs most when the host places
+    /// the two virtual CPUs on different core complexes (Benchmarks/README.md, "Two threads and the host").
+    case owned
+}
+
 final class PhasePool: @unchecked Sendable {
     private let workers: [RoundWorker]
     private let helpers: Int
@@ -32,6 +45,7 @@ final class PhasePool: @unchecked Sendable {
     private let exited = DispatchGroup()
     private var body: (Int, RoundWorker) -> Void = { _, _ in }
     private var count = 0
+    private var assignment = ChunkAssignment.shared
 
     private static let stride = 16
     private var generation: UnsafeMutablePointer<Int64> { cells }
@@ -40,6 +54,8 @@ final class PhasePool: @unchecked Sendable {
     private var stop: UnsafeMutablePointer<Int64> { cells + 3 * Self.stride }
     private var callerSleeping: UnsafeMutablePointer<Int64> { cells + 4 * Self.stride }
     private func sleeping(_ helper: Int) -> UnsafeMutablePointer<Int64> { cells + (5 + helper) * Self.stride }
+    /// Per thread, in an `.owned` phase: the next of its chunks to start (taken by it, then by the others).
+    private func ownedNext(_ worker: Int) -> UnsafeMutablePointer<Int64> { cells + (5 + helpers + worker) * Self.stride }
 
     /// Pauses a helper spins through before it sleeps: about 50 to 100 microseconds, longer than the serial
     /// steps between two phases of a round, far shorter than a growth of the store.
@@ -49,7 +65,7 @@ final class PhasePool: @unchecked Sendable {
     init(workers: [RoundWorker]) {
         self.workers = workers
         helpers = max(0, workers.count - 1)
-        let cellCount = (5 + helpers) * Self.stride
+        let cellCount = (5 + helpers + workers.count) * Self.stride
         cells = .allocate(capacity: cellCount)
         cells.initialize(repeating: 0, count: cellCount)
         semaphores = (0..<helpers).map { _ in DispatchSemaphore(value: 0) }
@@ -66,12 +82,16 @@ final class PhasePool: @unchecked Sendable {
 
     deinit { cells.deallocate() }
 
-    /// Runs `body` on chunks `0..<count` on every thread; each takes the next chunk number from a shared
-    /// counter. Returns when every chunk is done.
-    func run(_ count: Int, _ body: @escaping (Int, RoundWorker) -> Void) {
+    /// Runs `body` on chunks `0..<count` on every thread, assigned as `assignment` says. Returns when every
+    /// chunk is done.
+    func run(_ count: Int, assignment: ChunkAssignment = .shared, _ body: @escaping (Int, RoundWorker) -> Void) {
         guard count > 0 else { return }
+        if assignment == .owned {
+            for worker in workers.indices { vmc_store_relaxed_i64(ownedNext(worker), 0) }
+        }
         self.body = body
         self.count = count
+        self.assignment = assignment
         vmc_store_relaxed_i64(next, 0)
         vmc_store_relaxed_i64(finished, 0)
         _ = vmc_fetch_add_seq_cst_i64(generation, 1)
@@ -107,10 +127,23 @@ final class PhasePool: @unchecked Sendable {
         for helper in 0..<helpers where vmc_exchange_i64(sleeping(helper), 0) == 1 { semaphores[helper].signal() }
     }
 
-    private func runChunks(worker: Int) {
+    private func runChunks(worker index: Int) {
         let body = self.body
         let count = self.count
-        let worker = workers[worker]
+        let worker = workers[index]
+        if assignment == .owned {
+            // Its own chunks first, then whatever the others have not started yet.
+            let threads = workers.count
+            for offset in 0..<threads {
+                let owner = (index + offset) % threads
+                var chunk = owner + threads * Int(vmc_fetch_add_i64(ownedNext(owner), 1))
+                while chunk < count {
+                    body(chunk, worker)
+                    chunk = owner + threads * Int(vmc_fetch_add_i64(ownedNext(owner), 1))
+                }
+            }
+            return
+        }
         var chunk = Int(vmc_fetch_add_i64(next, 1))
         while chunk < count {
             body(chunk, worker)

@@ -99,10 +99,10 @@ final class RoundWorker {
         machine = system.makeMachine(native: native)
         counters = ActionCounters(actions: system.actions.count)
         reducer = symmetry ? try? SymmetryReducer(system: system) : nil
-        current = .allocate(capacity: max(1, system.wordCount))
+        current = ThreadOwnedMemory.allocate(capacity: system.wordCount)
     }
 
-    deinit { current.deallocate() }
+    deinit { ThreadOwnedMemory.deallocate(current) }
 }
 
 /// Raw views of every chunk's per-candidate arrays, gathered once per round so that the hot loops index them

@@ -1,3 +1,5 @@
+import PackedSystem
+
 /// Successors collected from a chunk of expanded states, inserted together so that their hash-table and
 /// stored-state cache misses overlap (prefetched) instead of stalling one after the other.
 final class SuccessorBatch {
@@ -145,13 +147,4 @@ final class SuccessorBatch {
         firsts = .allocate(capacity: bigger)
         capacity = bigger
     }
-}
-
-/// 128 bytes that keep the fields of objects written by different threads off each other's cache lines (and
-/// their adjacent-line prefetch pairs). A precaution against false sharing between the chunks and workers of a
-/// parallel round, which are allocated one after another: on the 2-core benchmark machine it made no difference
-/// measurable through the run-to-run noise.
-struct CacheLinePadding {
-    private let bytes: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64,
-                        UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
 }

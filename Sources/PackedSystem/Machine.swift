@@ -20,6 +20,9 @@ struct PackedField: Sendable {
 /// These side channels serve the explorer's inner loop; every other reader goes through `TransitionRelation`,
 /// which states once how successors, failures and deadlocks are read from them.
 public final class Machine {
+    /// The fields below are written on every transition by the machine's own thread, and a parallel search's
+    /// machines are allocated one after another (`ThreadOwnedMemory`).
+    private let leadingPadding = CacheLinePadding()
     /// Words per state.
     public let wordCount: Int
     private let code: UnsafeMutablePointer<Instruction>
@@ -83,6 +86,7 @@ public final class Machine {
     /// explorer's chunk expansion (`ExplicitExplorer.expandNatively`, with this machine) the count and room in,
     /// the count, the action to resume at and "some successor already" out (words 0, 1, 3 and 4).
     public let nativeIO: UnsafeMutablePointer<Int64>
+    private let trailingPadding = CacheLinePadding()
     /// Whether `expand` runs generated native code.
     public var isNative: Bool { native != nil }
     /// The generated code `expand` runs, when loaded (the one-thread search calls its chunk expansion directly).
@@ -110,7 +114,7 @@ public final class Machine {
         self.tableEntries = copy(tableEntries)
         self.constantLists = copy(constantLists)
         self.forkTargets = copy(forkTargets)
-        self.stack = UnsafeMutablePointer<Int64>.allocate(capacity: code.count + 64)
+        self.stack = ThreadOwnedMemory.allocate(capacity: code.count + 64)
         self.actionCount = actions.count
         self.actionPrograms = copy(actions.map(\.program))
         var starts: [Int32] = [0]
@@ -119,7 +123,7 @@ public final class Machine {
         self.tests = copy(actions.flatMap(\.guardTests))
         self.skipAt = copy(Machine.skipTable(actions))
         self.native = native
-        self.nativeIO = UnsafeMutablePointer<Int64>.allocate(capacity: 5)
+        self.nativeIO = ThreadOwnedMemory.allocate(capacity: 5)
         self.nativeIO.initialize(repeating: 0, count: 5)
         let table = guardTable ? GuardTable(actions) : nil
         self.usesGuardTable = table != nil
@@ -128,7 +132,7 @@ public final class Machine {
         self.guardFields = copy(table?.fields ?? [])
         self.guardRows = copy(table?.rows ?? [])
         self.allActions = copy(table?.all ?? [])
-        self.enabledSet = copy(table?.all ?? [])
+        self.enabledSet = ThreadOwnedMemory.copy(table?.all ?? [])
         self.residualTestStart = copy(table?.residualStart ?? [])
         self.residualTests = copy(table?.residual ?? [])
         var compiler = KernelCompiler(layout: layout)
@@ -141,9 +145,9 @@ public final class Machine {
         self.kernelTable = copy(compiler.table)
         // Fork nesting never exceeds the number of forks, so the scratch states never move while in use.
         self.scratchDepth = forkCount + 2
-        self.scratch = UnsafeMutablePointer<UInt64>.allocate(capacity: wordCount * scratchDepth)
-        self.successors = UnsafeMutablePointer<UInt64>.allocate(capacity: wordCount * successorCapacity)
-        self.successorActions = UnsafeMutablePointer<UInt32>.allocate(capacity: successorCapacity)
+        self.scratch = ThreadOwnedMemory.allocate(capacity: wordCount * scratchDepth)
+        self.successors = ThreadOwnedMemory.allocate(capacity: wordCount * successorCapacity)
+        self.successorActions = ThreadOwnedMemory.allocate(capacity: successorCapacity)
     }
 
     /// Per guard test, in the order of the actions' tests: the first action after the test's own that does not
@@ -165,19 +169,19 @@ public final class Machine {
     }
 
     deinit {
-        nativeIO.deallocate()
+        ThreadOwnedMemory.deallocate(nativeIO)
         code.deallocate()
         dimensions.deallocate()
         cellFields.deallocate()
         tableEntries.deallocate()
         constantLists.deallocate()
         forkTargets.deallocate()
-        stack.deallocate()
+        ThreadOwnedMemory.deallocate(stack)
         skipAt.deallocate()
         guardFields.deallocate()
         guardRows.deallocate()
         allActions.deallocate()
-        enabledSet.deallocate()
+        ThreadOwnedMemory.deallocate(enabledSet)
         residualTestStart.deallocate()
         residualTests.deallocate()
         kernelStart.deallocate()
@@ -187,9 +191,9 @@ public final class Machine {
         actionPrograms.deallocate()
         actionTestStart.deallocate()
         tests.deallocate()
-        scratch.deallocate()
-        successors.deallocate()
-        successorActions.deallocate()
+        ThreadOwnedMemory.deallocate(scratch)
+        ThreadOwnedMemory.deallocate(successors)
+        ThreadOwnedMemory.deallocate(successorActions)
     }
 
     /// Evaluates an expression program on a state. On failure returns 0 and sets `failure`.
@@ -446,11 +450,11 @@ public final class Machine {
     private func growSuccessors() {
         let bigger = UnsafeMutablePointer<UInt64>.allocate(capacity: wordCount * successorCapacity * 2)
         bigger.update(from: successors, count: wordCount * successorCount)
-        successors.deallocate()
+        ThreadOwnedMemory.deallocate(successors)
         successors = bigger
         let biggerActions = UnsafeMutablePointer<UInt32>.allocate(capacity: successorCapacity * 2)
         biggerActions.update(from: successorActions, count: successorCount)
-        successorActions.deallocate()
+        ThreadOwnedMemory.deallocate(successorActions)
         successorActions = biggerActions
         successorCapacity *= 2
     }
