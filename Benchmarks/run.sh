@@ -269,10 +269,23 @@ CPU=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)
   echo "baseline=$BASELINE"
 } >"$WORK/config.txt"
 
-# run_vfio BINARY NAME ARGS...: one vfio-mc run, writing $WORK/NAME.json, NAME.time and NAME.rc; dies unless
-# it exits 0.
+# The core-to-core round trip (Benchmarks/core-latency.c), measured before each vfio-mc run of more than one
+# thread: the host places the two virtual CPUs near or far from each other, and a two-thread run's time depends
+# on it (README.md in this directory, "Two threads and the host").
+PROBE=""
+if [[ "$THREADS" != 1 || "$SPEEDUP" == 1 ]] && (( $(nproc) >= 2 )); then
+  if cc -O2 -pthread -o "$WORK/core-latency" "$BENCH/core-latency.c" 2>"$WORK/core-latency.log"; then
+    PROBE="$WORK/core-latency"
+  else
+    echo "run.sh: note: could not compile core-latency.c (see $WORK/core-latency.log): no round trips" >&2
+  fi
+fi
+
+# run_vfio BINARY NAME ARGS...: one vfio-mc run, writing $WORK/NAME.json, NAME.time and NAME.rc (and NAME.rt,
+# the core round trip in ns just before a run of more than one thread); dies unless it exits 0.
 run_vfio() {
   local bin=$1 name=$2; shift 2
+  if [[ -n "$PROBE" && " $* " != *" --threads 1 "* ]]; then "$PROBE" >"$WORK/$name.rt" 2>/dev/null || rm -f "$WORK/$name.rt"; fi
   echo "run.sh: run $r/$RUNS: $bin check --const $PARAM=$N${*:+ $*} $(basename "$MODEL_VMC")" >&2
   set +e
   (cd "$ROOT" && /usr/bin/time -v "$bin" check --json --const "$PARAM=$N" "$@" \
@@ -540,6 +553,19 @@ for peer in peer_rows:
 if v and not symmetry and not v["failed"] and v["states"] != int(cfg["expected"]):
     print(f"note: vfio-mc found {fmt_int(v['states'])} states, the formula says {int(cfg['expected']):,}"
           " (was the model changed? the formula assumes it as written)")
+trips = {}
+for name in ("vfio-mc", "vfio-mc-base"):
+    values = []
+    for r in range(1, runs + 1):
+        path = os.path.join(work, f"{name}.{r}.rt")
+        if os.path.exists(path) and re.fullmatch(r"\d+", open(path).read().strip()):
+            values.append(int(open(path).read().strip()))
+    if values:
+        trips[name] = values
+if trips:
+    # Near: the two CPUs share a last-level cache (about 55 ns on the benchmark machine); far: they do not.
+    print("core-to-core round trip before each run of more than one thread (ns, in run order; about 55 near, "
+          "350 far): " + "; ".join(f"{name} {' '.join(map(str, values))}" for name, values in trips.items()))
 print(f"logs: {work}")
 
 if problems:
