@@ -41,6 +41,8 @@ public final class ExplicitExplorer: CheckingEngine {
     var depth = 0
     var stopReason: StopReason?
     var startTime = 0.0
+    /// The run's limits from `startTime` on (set when the search starts).
+    private(set) var limits = SearchLimits(interruption: nil, timeoutSeconds: nil, start: 0)
     /// The number of initial states stored (they come first in the store); nil while they are being stored.
     var initialStateCount: Int?
 
@@ -85,6 +87,8 @@ public final class ExplicitExplorer: CheckingEngine {
     /// `progressInterval` seconds.
     public func run(progress: ((ExplorerProgress) -> Void)?) -> ExplicitRun {
         startTime = ResourceUsage.now()
+        limits = SearchLimits(interruption: options.budget.interruption, timeoutSeconds: options.budget.timeoutSeconds,
+                              start: startTime)
         if options.native == .on { compileAtStart() }
         explore(progress: progress)
         let relation = TransitionRelation(system)
@@ -219,29 +223,18 @@ public final class ExplicitExplorer: CheckingEngine {
         return library
     }
 
-    /// What stops the C compiler: the run's interruption (a signal, the command's deadline or spent budget) and its
-    /// own time limit, as the search's polls see them, so that a compile never outlasts the run's limits
-    /// (`NativeLibrary.build` kills the compiler's process group and removes its files).
+    /// What stops the C compiler: the run's limits as the search's polls see them (`SearchLimits`), so that a
+    /// compile never outlasts them (`NativeLibrary.build` kills the compiler's process group and removes its files).
     private func compileStop() -> @Sendable () -> StopReason? {
-        let interruption = options.budget.interruption
-        let timeout = options.budget.timeoutSeconds
-        let start = startTime
-        return {
-            if let reason = interruption?() { return reason }
-            if let timeout, ResourceUsage.now() - start > timeout { return .timeLimit(seconds: timeout) }
-            return nil
-        }
+        let limits = self.limits
+        return { limits.stopReason() }
     }
 
-    /// Called after each batch of states: stops at the time limit, and reports progress when it is due.
+    /// Called after each batch of states: stops at the run's limits, and reports progress when it is due.
     /// False when the search stops.
     func continueAfterBatch(progress: ((ExplorerProgress) -> Void)?, nextProgress: inout Double) -> Bool {
         let now = ResourceUsage.now()
-        if let timeout = options.budget.timeoutSeconds, now - startTime > timeout {
-            stopReason = .timeLimit(seconds: timeout)
-            return false
-        }
-        if let reason = options.budget.interruption?() {
+        if let reason = limits.stopReason(at: now) {
             stopReason = reason
             return false
         }
@@ -252,23 +245,15 @@ public final class ExplicitExplorer: CheckingEngine {
         return true
     }
 
-    /// Whether the time budget is spent; records why the search stops.
+    /// Whether the run's limits stop the search; records why.
     func timeIsUp() -> Bool {
-        if let reason = options.budget.interruption?() {
-            stopReason = reason
-            return true
-        }
-        guard let timeout = options.budget.timeoutSeconds, ResourceUsage.now() - startTime > timeout else { return false }
-        stopReason = .timeLimit(seconds: timeout)
+        guard let reason = limits.stopReason() else { return false }
+        stopReason = reason
         return true
     }
 
-    /// Whether the time budget is spent, without recording anything (safe from any thread).
-    func timeBudgetSpent() -> Bool {
-        if options.budget.interruption?() != nil { return true }
-        guard let timeout = options.budget.timeoutSeconds else { return false }
-        return ResourceUsage.now() - startTime > timeout
-    }
+    /// Whether the run's limits stop the search, without recording anything (safe from any thread).
+    func timeBudgetSpent() -> Bool { limits.stopReason() != nil }
 
     /// States expanded before their successors are inserted together. Public because the SMT engine's reading of
     /// its breadth-first sample (`SampleVerdicts`) takes states in this order to find the explorer's own findings.
