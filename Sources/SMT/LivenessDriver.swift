@@ -262,6 +262,10 @@ final class LivenessDriver {
             let lasso = try decoder.lasso(states, property: liveness.properties[p].index)
             return .decided(.violated, lasso.trace, note: lasso.note)
         } catch {
+            // Decoding refused as cancelled after the run's limit: the property stays undecided and the run's
+            // stop reason says what stopped it (as `SMTEngine` treats a safety counterexample), instead of an
+            // unknown verdict whose note is Z3's word for the cancellation.
+            if SymbolicRunFormat.isCancellation(error), mustStop() { return .undecided }
             return .decided(.unknown, nil, note: "\(error)")
         }
     }
