@@ -164,11 +164,18 @@ extension LivenessEncoding {
             return .unknown(reason)
         case .unsatisfiable:
             // Which condition fails: the first whose addition makes the conjunction unsatisfiable (every frame is
-            // fixed, so each query is a ground evaluation).
+            // fixed, so each query is a ground evaluation). A query that does not answer ends the search for it:
+            // the same solver is never asked again after a stopped check (Z3 4.8.12 may answer a wrong "sat"
+            // after a check cancelled while it bit-blasts, docs/smt.md), and the lasso stays rejected.
             let named = try Z3Solver(z3, memoryMegabytes: memoryMegabytes)
             for (reason, condition) in conditions {
                 try named.assert(condition)
-                if case .unsatisfiable = try named.check(timeoutMilliseconds: timeoutMilliseconds) { return .rejected(reason) }
+                switch try named.check(timeoutMilliseconds: timeoutMilliseconds) {
+                case .unsatisfiable: return .rejected(reason)
+                case .satisfiable: continue
+                case .unknown(let why):
+                    return .rejected("the conditions do not hold together (which one fails was not found: \(SymbolicRunFormat.describe(why)))")
+                }
             }
             return .rejected("the conditions do not hold together")
         }
