@@ -448,11 +448,11 @@ public final class Machine {
     }
 
     private func growSuccessors() {
-        let bigger = UnsafeMutablePointer<UInt64>.allocate(capacity: wordCount * successorCapacity * 2)
+        let bigger: UnsafeMutablePointer<UInt64> = ThreadOwnedMemory.allocate(capacity: wordCount * successorCapacity * 2)
         bigger.update(from: successors, count: wordCount * successorCount)
         ThreadOwnedMemory.deallocate(successors)
         successors = bigger
-        let biggerActions = UnsafeMutablePointer<UInt32>.allocate(capacity: successorCapacity * 2)
+        let biggerActions: UnsafeMutablePointer<UInt32> = ThreadOwnedMemory.allocate(capacity: successorCapacity * 2)
         biggerActions.update(from: successorActions, count: successorCount)
         ThreadOwnedMemory.deallocate(successorActions)
         successorActions = biggerActions
