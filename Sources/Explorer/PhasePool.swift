@@ -2,6 +2,19 @@ import CExplorerSupport
 import Dispatch
 import Foundation
 
+/// How a phase's chunks are shared among the pool's threads.
+enum ChunkAssignment {
+    /// Each thread takes the next chunk from one shared counter.
+    case shared
+    /// Thread `w` of `T` owns the chunks `c` with `c % T == w`, in every phase and every round: it runs them
+    /// first, in order, then helps with the others' chunks not started yet. A chunk's buffers (its successor
+    /// batch, about 30 KB on deep, and its claim arrays) are then written and read by one core from round to
+    /// round. With the next chunk from a shared counter, half the chunks change threads every round, and every
+    /// line of their buffers is fetched from the other core's cache, which costs most when the host places
+    /// the two virtual CPUs on different core complexes (Benchmarks/README.md, "Two threads and the host").
+    case owned
+}
+
 /// The threads of one parallel search: the calling thread and `workers.count - 1` helper threads that live as
 /// long as the pool, waiting between phases by spinning, then asleep.
 ///
@@ -21,19 +34,6 @@ import Foundation
 /// them the same way: it spins, then sets its own flag and sleeps until the last helper to finish clears it.
 /// (Spinning alone would hold a core while a helper waits for one: with more threads than cores, as in the
 /// tests, or on a loaded machine.)
-/// How a phase's chunks are shared among the pool's threads.
-enum ChunkAssignment {
-    /// Each thread takes the next chunk from one shared counter.
-    case shared
-    /// Thread `w` of `T` owns the chunks `c` with `c % T == w`, in every phase and every round: it runs them
-    /// first, in order, then helps with the others' chunks not started yet. A chunk's buffers (its successor
-    /// batch, about 30 KB on deep, and its claim arrays) are then written and read by one core from round to
-    /// round. With the next chunk from a shared counter, half the chunks change threads every round, and every
-    /// line of their buffers is fetched from the other core's cache, which costs most when the host places
-    /// the two virtual CPUs on different core complexes (Benchmarks/README.md, "Two threads and the host").
-    case owned
-}
-
 final class PhasePool: @unchecked Sendable {
     private let workers: [RoundWorker]
     private let helpers: Int
