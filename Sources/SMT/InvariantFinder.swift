@@ -14,7 +14,8 @@ enum HoudiniOutcome {
     case found(invariant: Term?, proved: [Int], lemmas: Int, states: Int?, shortest: [Int])
     /// No candidate survived (or none was proposed): nothing to prove with.
     case empty
-    /// Z3 gave up (time or memory limit), with its reason.
+    /// Z3 gave up (time or memory limit), on the search or on the independent check of its invariant, with its
+    /// reason.
     case unknown(String)
     /// The conjunction failed the independent check (never a verdict; would be an internal error).
     case rejected(String)
@@ -164,8 +165,10 @@ final class InvariantFinder {
         defer { record("check", Clock.now() - begin) }
         let limit = remaining()
         if let limit, limit <= 0 { throw GaveUp(reason: "timeout") }
-        if let failure = try check(invariant, proved: proved, goods: goods, timeoutMilliseconds: limit) {
-            return .rejected(failure)
+        switch try check(invariant, proved: proved, goods: goods, timeoutMilliseconds: limit) {
+        case .passed: break
+        case .failed(let failure): return .rejected(failure)
+        case .gaveUp(let reason): throw GaveUp(reason: reason)
         }
         return .found(invariant: invariant, proved: proved, lemmas: live.count, states: nil, shortest: [])
     }
@@ -254,8 +257,8 @@ final class InvariantFinder {
 
     /// The independent one-step check (as for PDR's invariants, on a fresh solver): the invariant contains every
     /// initial state, is closed under the transition relation (successors staying in the domain), and implies
-    /// each proved property. Nil when it passes, else why not.
-    private func check(_ invariant: Term, proved: [Int], goods: [Int: Term], timeoutMilliseconds: Int?) throws -> String? {
+    /// each proved property.
+    private func check(_ invariant: Term, proved: [Int], goods: [Int: Term], timeoutMilliseconds: Int?) throws -> ObligationCheck {
         let solver = try Z3Solver(z3, memoryMegabytes: memoryMegabytes)
         let (inductive, atA, domainA, a) = try encoding.inductiveObligations(of: invariant, frames: "hca", "hcb")
         var obligations = inductive

@@ -161,16 +161,18 @@ final class LivenessProof {
         case .unsatisfiable:
             let template = try frame("lt")
             let invariant = try fixedpoint.invariant(of: inv, arguments: try arguments(template))
-            if let failure = try check(invariant, template: template, property: property, timeoutMilliseconds: checkTimeout()) {
-                return (.rejected(failure), nil)
+            switch try check(invariant, template: template, property: property, timeoutMilliseconds: checkTimeout()) {
+            case .passed: break
+            case .failed(let failure): return (.rejected(failure), nil)
+            case .gaveUp(let reason): return (.unknown(reason), nil)
             }
             return (.proved(invariant: invariant), template)
         }
     }
 
-    /// The independent one-step check of a product invariant: nil when it passes, else why not.
+    /// The independent one-step check of a product invariant.
     private func check(_ invariant: Term, template: SavedStateFrame, property: LivenessEncoding.Property,
-                       timeoutMilliseconds: Int?) throws -> String? {
+                       timeoutMilliseconds: Int?) throws -> ObligationCheck {
         let solver = try Z3Solver(z3, memoryMegabytes: memoryMegabytes)
         let a = try frame("la")
         let b = try frame("lb")

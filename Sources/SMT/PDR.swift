@@ -13,7 +13,8 @@ enum PDROutcome {
     /// Some reachable state is bad (Spacer found a derivation, or the own IC3 a chain of states from an initial
     /// one); BMC rebuilds the shortest trace.
     case reachable
-    /// Z3 gave up (time or memory limit), with its reason.
+    /// Z3 gave up (time or memory limit), on the search or on the independent check of its invariant, with its
+    /// reason.
     case unknown(String)
     /// Spacer or the own IC3 claimed a proof whose invariant failed the independent check (never reported as a
     /// verdict).
@@ -101,7 +102,11 @@ final class PropertyDirectedReachability {
                 }
             }
             let invariant = try fixedpoint.invariant(of: inv, arguments: arguments)
-            if let failure = try check(invariant, bad: bad, timeoutMilliseconds: checkTimeout()) { return .rejected(failure) }
+            switch try check(invariant, bad: bad, timeoutMilliseconds: checkTimeout()) {
+            case .passed: break
+            case .failed(let failure): return .rejected(failure)
+            case .gaveUp(let reason): return .unknown(reason)
+            }
             return .proved(invariant: invariant)
         }
     }
@@ -132,12 +137,16 @@ final class PropertyDirectedReachability {
         }
         var invariant = try z3.and(clauses)
         if let tamper { invariant = try tamper(invariant) }
-        if let failure = try check(invariant, bad: bad, timeoutMilliseconds: checkTimeout()) { return .rejected(failure) }
+        switch try check(invariant, bad: bad, timeoutMilliseconds: checkTimeout()) {
+        case .passed: break
+        case .failed(let failure): return .rejected(failure)
+        case .gaveUp(let reason): return .unknown(reason)
+        }
         return .proved(invariant: invariant)
     }
 
-    /// The independent one-step check of an invariant (a template over `x`): nil when it passes, else why not.
-    private func check(_ invariant: Term, bad: Term, timeoutMilliseconds: Int?) throws -> String? {
+    /// The independent one-step check of an invariant (a template over `x`).
+    private func check(_ invariant: Term, bad: Term, timeoutMilliseconds: Int?) throws -> ObligationCheck {
         let solver = try Z3Solver(z3, memoryMegabytes: memoryMegabytes)
         let (inductive, atA, domainA, a) = try encoding.inductiveObligations(of: invariant, frames: "pa", "pb")
         let obligations = inductive
@@ -147,21 +156,36 @@ final class PropertyDirectedReachability {
     }
 }
 
+/// What the independent check of an invariant found (`Z3Solver.firstFailedObligation`).
+enum ObligationCheck: Equatable {
+    /// Every obligation is unsatisfiable: the invariant passed.
+    case passed
+    /// An obligation is satisfiable: a sentence about the subject naming the first that failed.
+    case failed(String)
+    /// Z3 gave up on an obligation (time or memory limit) before any failed, with its reason: the invariant is
+    /// neither accepted nor rejected.
+    case gaveUp(String)
+}
+
 extension Z3Solver {
     /// The independent check of an invariant: each obligation (a query that must be unsatisfiable) asserted on its
-    /// own. Nil when every one is unsatisfiable, else a sentence about `subject` naming the first that failed or
-    /// saying that the solver gave up. Shared by the safety and the liveness-to-safety proofs.
-    func firstFailedObligation(_ obligations: [(String, Term)], of subject: String, timeoutMilliseconds: Int?) throws -> String? {
+    /// own, in order, until one fails or Z3 gives up on one. Shared by the safety and the liveness-to-safety proofs
+    /// and the invariant finder.
+    ///
+    /// A check that Z3 gives up on is not a failure: until 2026-12-06 it came back as a failure sentence ("the
+    /// check of ... gave up"), so the proof reported a rejected invariant where Z3 had run out of time, and a run
+    /// whose time was spent went on to the next engine instead of stopping.
+    func firstFailedObligation(_ obligations: [(String, Term)], of subject: String, timeoutMilliseconds: Int?) throws -> ObligationCheck {
         for (failure, query) in obligations {
             try self.push()
             defer { try? self.pop() }
             try self.assert(query)
             switch try self.check(timeoutMilliseconds: timeoutMilliseconds) {
             case .unsatisfiable: continue
-            case .satisfiable: return "\(subject) \(failure)"
-            case .unknown(let reason): return "the check of \(subject) gave up (\(reason))"
+            case .satisfiable: return .failed("\(subject) \(failure)")
+            case .unknown(let reason): return .gaveUp(reason)
             }
         }
-        return nil
+        return .passed
     }
 }
