@@ -102,12 +102,7 @@ final class PropertyDirectedReachability {
                 }
             }
             let invariant = try fixedpoint.invariant(of: inv, arguments: arguments)
-            switch try check(invariant, bad: bad, timeoutMilliseconds: checkTimeout()) {
-            case .passed: break
-            case .failed(let failure): return .rejected(failure)
-            case .gaveUp(let reason): return .unknown(reason)
-            }
-            return .proved(invariant: invariant)
+            return try checked(invariant, bad: bad, timeoutMilliseconds: checkTimeout())
         }
     }
 
@@ -137,22 +132,22 @@ final class PropertyDirectedReachability {
         }
         var invariant = try z3.and(clauses)
         if let tamper { invariant = try tamper(invariant) }
-        switch try check(invariant, bad: bad, timeoutMilliseconds: checkTimeout()) {
-        case .passed: break
-        case .failed(let failure): return .rejected(failure)
-        case .gaveUp(let reason): return .unknown(reason)
-        }
-        return .proved(invariant: invariant)
+        return try checked(invariant, bad: bad, timeoutMilliseconds: checkTimeout())
     }
 
-    /// The independent one-step check of an invariant (a template over `x`).
-    private func check(_ invariant: Term, bad: Term, timeoutMilliseconds: Int?) throws -> ObligationCheck {
+    /// The independent one-step check of an invariant (a template over `x`), as the proof's outcome: proved when
+    /// it passes, rejected when an obligation fails, unknown when Z3 gives up on one. Both engines end here.
+    private func checked(_ invariant: Term, bad: Term, timeoutMilliseconds: Int?) throws -> PDROutcome {
         let solver = try Z3Solver(z3, memoryMegabytes: memoryMegabytes)
         let (inductive, atA, domainA, a) = try encoding.inductiveObligations(of: invariant, frames: "pa", "pb")
         let obligations = inductive
             + [("does not exclude the bad states", try z3.and([atA, domainA, try encoding.instantiate(bad, at: a)]))]
         let subject = engine == .spacer ? "Spacer's invariant" : "IC3's invariant"
-        return try solver.firstFailedObligation(obligations, of: subject, timeoutMilliseconds: timeoutMilliseconds)
+        switch try solver.firstFailedObligation(obligations, of: subject, timeoutMilliseconds: timeoutMilliseconds) {
+        case .passed: return .proved(invariant: invariant)
+        case .failed(let failure): return .rejected(failure)
+        case .gaveUp(let reason): return .unknown(reason)
+        }
     }
 }
 
