@@ -1,4 +1,3 @@
-import CZ3
 @testable import SMT
 import Testing
 
@@ -7,17 +6,12 @@ import Testing
 /// that ran out of time is not a rejected invariant.
 @Suite struct ObligationCheckTests {
     /// Obligations over one 64-bit `x`: one unsatisfiable, one satisfiable, and one that Z3 takes far longer than
-    /// 50 ms to decide (a 64-bit factoring, as in Z3WatchTests).
+    /// 50 ms to decide (`Z3WatchTests.factoring`).
     static func obligations() throws -> (Z3Context, Z3Solver, unsat: Term, sat: Term, hard: Term) {
         let z3 = try Z3Context(memoryMegabytes: nil)
-        let x = try z3.constant("x", width: 64)
-        let y = try z3.constant("y", width: 64)
-        let one = try z3.number(1, width: 64)
-        let unsat = try z3.and([try z3.eq(x, one), try z3.eq(x, try z3.number(2, width: 64))])
+        let (hard, x) = try Z3WatchTests.factoring(z3)
+        let unsat = try z3.and([try z3.eq(x, try z3.number(1, width: 64)), try z3.eq(x, try z3.number(2, width: 64))])
         let sat = try z3.eq(x, try z3.number(3, width: 64))
-        let hard = try z3.and([try z3.eq(try z3.term(Z3_mk_bvmul(z3.raw, x.raw, y.raw)), try z3.number(-0x0F1E_2D3C_4B5A_6979, width: 64)),
-                               try z3.term(Z3_mk_bvugt(z3.raw, x.raw, one.raw)), try z3.term(Z3_mk_bvugt(z3.raw, y.raw, one.raw)),
-                               try z3.term(Z3_mk_bvmul_no_overflow(z3.raw, x.raw, y.raw, false))])
         return (z3, try Z3Solver(z3, memoryMegabytes: nil), unsat, sat, hard)
     }
 
