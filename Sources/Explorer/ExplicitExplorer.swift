@@ -39,6 +39,9 @@ public final class ExplicitExplorer: CheckingEngine {
     var findings: [Int: Finding] = [:]
     var transitions = 0
     var depth = 0
+    /// Rounds of the parallel search on its threads and on the calling thread alone (`RoundPacer`).
+    var parallelRounds = 0
+    var sequentialRounds = 0
     var stopReason: StopReason?
     var startTime = 0.0
     /// The run's limits from `startTime` on (set when the search starts).
@@ -338,6 +341,12 @@ public final class ExplicitExplorer: CheckingEngine {
     /// cache misses overlap. False when a limit stops the search.
     func insertSequentially(_ batch: SuccessorBatch, _ stateChecks: [StateCheck]) -> Bool {
         batch.findFirstOccurrences()
+        return insertFirstOccurrences(batch, stateChecks)
+    }
+
+    /// `insertSequentially` for a batch whose first occurrences are already listed (a parallel worker's
+    /// expansion lists them).
+    func insertFirstOccurrences(_ batch: SuccessorBatch, _ stateChecks: [StateCheck]) -> Bool {
         let count = batch.firstCount
         let firsts = batch.firsts
         let hashes = batch.hashes
@@ -433,6 +442,8 @@ public final class ExplicitExplorer: CheckingEngine {
         }
         statistics.notes = notes
         statistics.threads = options.threads
+        statistics.roundsOnOneThread = sequentialRounds
+        statistics.rounds = parallelRounds + sequentialRounds
         var result = CheckResult(file: file, model: system.name, cellNames: system.cellNames,
                                  cellTypes: system.layout.fields.map(\.type), properties: results, statistics: statistics,
                                  engine: Self.id)

@@ -25,6 +25,11 @@ public struct ExplorerOptions: Sendable {
     /// and its per-candidate arrays then mostly stay in the caches from one phase to the next (deep K=70, two
     /// threads: 0.92x the CPU time of 256-chunk rounds; Benchmarks/README.md, "Two threads: the phase pool").
     var parallelChunksPerRound = 64
+    /// How the parallel search runs its rounds: each on the threads or on one, whichever is faster (`RoundPacer`),
+    /// or always on the threads.
+    public var parallelRounds = ParallelRounds.adaptive
+    /// Tests: the parallel search's rounds run in these modes in turn instead of as `parallelRounds` chooses.
+    var roundModePattern: [RoundPacer.Mode] = []
 
     /// Default options: no limits.
     public init() {}

@@ -37,6 +37,10 @@ extension ExplicitExplorer {
     ///
     /// Findings are then merged chunk by chunk in the one-thread search's order, so the stored states, the
     /// verdicts and the counterexamples are identical to the one-thread search.
+    ///
+    /// Under `--parallel-rounds adaptive` a `RoundPacer` may run a round on the calling thread alone instead
+    /// (`runRoundSequentially`), when recent rounds ran faster that way; the states are stored in the same order
+    /// either way.
     func exploreInParallel(threads: Int, stateChecks: [StateCheck], progress: ((ExplorerProgress) -> Void)?) {
         let workers = (0..<threads).map { _ in RoundWorker(system: system, symmetry: reducer != nil, native: nativeLibrary) }
         let pool = PhasePool(workers: workers)
@@ -45,6 +49,8 @@ extension ExplicitExplorer {
         let chunks = (0..<chunksPerRound).map { _ in RoundChunk(wordCount: system.wordCount) }
         // Every return path (a limit, the end of the search) adds the workers' action counts to the explorer's.
         defer { for worker in workers { counters.add(worker.counters) } }
+        var pacer = RoundPacer(pattern: options.parallelRounds == .always ? [.parallel] : options.roundModePattern)
+        defer { (parallelRounds, sequentialRounds) = (pacer.parallelRounds, pacer.sequentialRounds) }
         var levelStart = 0
         var levelEnd = store.count
         var nextProgress = startTime + options.progressInterval
@@ -54,11 +60,24 @@ extension ExplicitExplorer {
                 let roundEnd = min(levelEnd, roundStart + Self.parallelChunkStates * chunksPerRound)
                 let chunkCount = (roundEnd - roundStart + Self.parallelChunkStates - 1) / Self.parallelChunkStates
                 let round = chunks[0..<chunkCount]
-                pool.run(chunkCount, assignment: .owned) { chunk, worker in
-                    let first = roundStart + chunk * Self.parallelChunkStates
-                    self.expandChunk(first..<min(roundEnd, first + Self.parallelChunkStates), into: round[chunk], worker: worker)
+                let mode = pacer.nextMode(measurable: chunkCount == chunksPerRound)
+                let started = DispatchTime.now().uptimeNanoseconds
+                let capacity = store.capacity
+                let transitionsBefore = transitions
+                switch mode {
+                case .parallel:
+                    pool.run(chunkCount, assignment: .owned) { chunk, worker in
+                        let first = roundStart + chunk * Self.parallelChunkStates
+                        self.expandChunk(first..<min(roundEnd, first + Self.parallelChunkStates), into: round[chunk], worker: worker)
+                    }
+                    guard insertRound(round, pool: pool, threads: workers.count, stateChecks: stateChecks) else { return }
+                case .sequential:
+                    guard runRoundSequentially(roundStart..<roundEnd, chunk: chunks[0], worker: workers[0],
+                                               stateChecks: stateChecks) else { return }
                 }
-                guard insertRound(round, pool: pool, threads: workers.count, stateChecks: stateChecks) else { return }
+                pacer.record(mode, nanoseconds: DispatchTime.now().uptimeNanoseconds - started,
+                             work: roundEnd - roundStart + transitions - transitionsBefore,
+                             measured: chunkCount == chunksPerRound && store.capacity == capacity)
                 if nativePending, store.count >= options.nativeStateThreshold, let library = compileNatively() {
                     // Between rounds every helper waits in the pool, and the next phase's publication orders
                     // this write before their next expansion.
@@ -71,6 +90,26 @@ extension ExplicitExplorer {
             levelEnd = store.count
             if levelEnd > levelStart { depth += 1 }
         }
+    }
+
+    /// A round on the calling thread alone (`RoundPacer.Mode.sequential`): chunk by chunk, expanded with the
+    /// caller's worker as a parallel phase would expand it, then inserted as the one-thread search inserts a
+    /// chunk. The helpers wait in the pool meanwhile. False when a limit stops the search.
+    private func runRoundSequentially(_ states: Range<Int>, chunk: RoundChunk, worker: RoundWorker, stateChecks: [StateCheck]) -> Bool {
+        var first = states.lowerBound
+        while first < states.upperBound {
+            let end = min(states.upperBound, first + Self.parallelChunkStates)
+            expandChunk(first..<end, into: chunk, worker: worker)
+            if chunk.abandoned {
+                _ = timeIsUp()
+                return false
+            }
+            for (property, finding) in chunk.findings { record(property, finding) }
+            transitions += chunk.transitions
+            guard insertFirstOccurrences(chunk.batch, stateChecks) else { return false }
+            first = end
+        }
+        return true
     }
 
     /// Expands states into a chunk with a worker's own machine; the store is only read.
@@ -124,7 +163,7 @@ extension ExplicitExplorer {
             for chunk in round {
                 for (property, finding) in chunk.findings { record(property, finding) }
                 transitions += chunk.transitions
-                guard insertSequentially(chunk.batch, stateChecks) else { return false }
+                guard insertFirstOccurrences(chunk.batch, stateChecks) else { return false }
             }
             return true
         }

@@ -193,6 +193,10 @@ public struct RunStatistics: Sendable, Hashable {
     public var notes: [String] = []
     /// Threads used by the explicit search (1 for the SMT engine).
     public var threads = 1
+    /// Rounds of the parallel search that ran on one thread because they were faster there
+    /// (`--parallel-rounds adaptive`), and all its rounds; 0 for a one-thread search and the SMT engine.
+    public var roundsOnOneThread = 0
+    public var rounds = 0
     /// Whether the run covered everything it set out to (the whole state space; every bound up to the limit).
     public var complete: Bool = true
     /// Why the run stopped early, if it did.

@@ -245,6 +245,8 @@ public enum JSONRenderer {
             ("methods", .array(statistics.methods.map { .string($0) })),
             ("notes", .array(statistics.notes.map { .string($0) })),
             ("threads", .int(statistics.threads)),
+            ("rounds", .int(statistics.rounds)),
+            ("roundsOnOneThread", .int(statistics.roundsOnOneThread)),
             ("expectationsMet", .bool(result.expectationsMet)),
             ("properties", .array(result.properties.map { property(result, $0, sanity: run.sanity[$0.name]) })),
         ])

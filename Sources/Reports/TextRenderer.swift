@@ -91,6 +91,8 @@ public struct TextRenderer: Sendable {
         var summary = "\(statistics.states) states, \(statistics.transitions) transitions, depth \(statistics.depth), "
             + "\(Markup.fixed(statistics.seconds, places: 2)) s, \(Markup.grouped(Int(statistics.statesPerSecond.rounded()))) states/s"
             + (statistics.threads > 1 ? " on \(statistics.threads) threads" : "")
+            + (statistics.roundsOnOneThread > 0
+               ? " (\(Markup.grouped(statistics.roundsOnOneThread)) of \(Markup.grouped(statistics.rounds)) rounds on one, faster there)" : "")
         if result.engine == .smt {
             // The symbolic engine enumerates no states: its bounds and proofs are in the property notes. Its
             // statistics list the methods it ran (bmc, k-induction, pdr) where the explorer lists reductions.

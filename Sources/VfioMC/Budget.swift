@@ -50,6 +50,13 @@ struct BudgetOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Search threads (default: all cores). Results and traces are the same for every thread count.", valueName: "N"))
     var threads: Int = ProcessInfo.processInfo.activeProcessorCount
 
+    @Option(help: ArgumentHelp(
+        "How a search on several threads runs each round of states: adaptive (the default: on the threads, or on one "
+            + "thread alone when recent rounds ran faster there, as on a host where the cores share memory slowly) or "
+            + "always (every round on the threads). Results and traces are the same either way.",
+        valueName: "MODE"))
+    var parallelRounds: ParallelRounds = .adaptive
+
     func validate() throws {
         if let maxStates, maxStates < 1 { throw ValidationError("--max-states must be at least 1") }
         if threads < 1 || threads > 256 { throw ValidationError("--threads must be between 1 and 256") }
@@ -65,6 +72,7 @@ struct BudgetOptions: ParsableArguments {
         // The command's deadline reaches the search through `interruption`, so its stop reason names the limit
         // the user gave, and time spent loading counts against it.
         options.threads = threads
+        options.parallelRounds = parallelRounds
         options.budget.interruption = RunControl.interruption
         return options
     }
@@ -195,3 +203,4 @@ enum RunControl {
 }
 
 extension NativeMode: ExpressibleByArgument {}
+extension ParallelRounds: ExpressibleByArgument {}

@@ -73,27 +73,36 @@ import Testing
         #expect(many.statistics.threads == threads)
     }
 
+    /// Round modes in turn (`RoundPacer`'s test pattern): every round on the threads, and rounds on one thread
+    /// between them, so that each mode follows the other at every kind of round (a level's first and last, a
+    /// growth of the store, a finding).
+    static let roundPatterns: [[RoundPacer.Mode]] = [[.parallel], [.sequential, .parallel], [.parallel, .parallel, .sequential]]
+
     @Test(arguments: [2, 3])
     func parallelSearchMatchesTheOneThreadSearch(threads: Int) throws {
         for model in Self.models + [Self.mixed] {
             let one = try explore(model)
             for chunksPerRound in [256, 3, 1] {
-                var options = ExplorerOptions()
-                options.threads = threads
-                options.parallelChunksPerRound = chunksPerRound
-                Self.assertSameRun(try explore(model, options: options), one, threads: threads)
+                for pattern in Self.roundPatterns {
+                    var options = ExplorerOptions()
+                    options.threads = threads
+                    options.parallelChunksPerRound = chunksPerRound
+                    options.roundModePattern = pattern
+                    Self.assertSameRun(try explore(model, options: options), one, threads: threads)
+                }
             }
         }
     }
 
     /// The stores themselves are identical: every state, parent and action, read from the compact columns.
-    @Test(arguments: [1, 3, 256])
-    func parallelStoreEqualsTheOneThreadStore(chunksPerRound: Int) throws {
+    @Test(arguments: [1, 3, 256], roundPatterns)
+    func parallelStoreEqualsTheOneThreadStore(chunksPerRound: Int, pattern: [RoundPacer.Mode]) throws {
         let system = try buildSystem(Self.mixed)
         let one = ExplicitExplorer(system: system, file: "test.vmc").run().graph.store
         var options = ExplorerOptions()
         options.threads = 2
         options.parallelChunksPerRound = chunksPerRound
+        options.roundModePattern = pattern
         let many = ExplicitExplorer(system: system, options: options, file: "test.vmc").run().graph.store
         #expect(many.count == one.count)
         #expect(many.initialCount == one.initialCount)
@@ -123,6 +132,8 @@ import Testing
         let one = ExplicitExplorer(system: system, file: "test.vmc").run().graph.store
         var options = ExplorerOptions()
         options.threads = 2
+        // Every growth in a parallel round (a round on one thread grows the store as the one-thread search does).
+        options.parallelRounds = .always
         let many = ExplicitExplorer(system: system, options: options, file: "test.vmc").run().graph.store
         #expect(one.count == 216_000)
         #expect(many.count == one.count)
@@ -160,17 +171,21 @@ import Testing
         options.budget.maxStates = limit
         let one = try explore(Self.mixed, options: options)
         for chunksPerRound in [256, 2] {
-            options.threads = 2
-            options.parallelChunksPerRound = chunksPerRound
-            Self.assertSameRun(try explore(Self.mixed, options: options), one, threads: 2)
+            for pattern in Self.roundPatterns {
+                options.threads = 2
+                options.parallelChunksPerRound = chunksPerRound
+                options.roundModePattern = pattern
+                Self.assertSameRun(try explore(Self.mixed, options: options), one, threads: 2)
+            }
         }
     }
 
-    @Test(arguments: [256, 1])
-    func parallelSearchStopsBeforeGrowingPastTheMemoryLimit(chunksPerRound: Int) throws {
+    @Test(arguments: [256, 1], [[RoundPacer.Mode.parallel], [.sequential]])
+    func parallelSearchStopsBeforeGrowingPastTheMemoryLimit(chunksPerRound: Int, pattern: [RoundPacer.Mode]) throws {
         var options = ExplorerOptions()
         options.threads = 2
         options.parallelChunksPerRound = chunksPerRound
+        options.roundModePattern = pattern
         options.budget.maxMemoryBytes = 300_000
         let result = try explore(Self.mixed, options: options)
         #expect(!result.statistics.complete)
