@@ -34,7 +34,9 @@ Usage: Benchmarks/run.sh [options]
       --baseline PATH     also run this second vfio-mc binary (e.g. a build of an earlier commit), alternating
                           with the first, with the same arguments; the table gets a row "vfio-mc baseline"
       --no-build          do not run `swift build` (use .build/release/vfio-mc)
-      --vfio-mc-args STR  extra arguments for `vfio-mc check` (e.g. "--no-symmetry")
+      --vfio-mc-args STR  extra arguments for `vfio-mc check` (e.g. "--no-symmetry", or "--parallel-rounds always"
+                          to measure every round on the threads; the default, adaptive, may run rounds on one
+                          thread, and the table then says how many)
       --spin-hash W       pan -wW: hash table of 2^W slots (default: ceil(log2(expected states)) + 1)
       --spin-depth M      pan -mM: DFS depth limit (default: measured depth for N <= 6 plus margin)
       --memlim MB         pan -DMEMLIM=MB (default: 85% of physical memory)
@@ -392,7 +394,8 @@ def vfio_run(r, name="vfio-mc"):
            "states": m["states"], "seconds": m["seconds"], "exact": True,
            "reported_sps": m.get("statesPerSecond"), "reported_bps": m.get("bytesPerState"),
            "reported_peak": m.get("peakMemoryBytes"), "transitions": m.get("transitions"),
-           "depth": m.get("depth"), "reductions": m.get("reductions"), "failure": ""}
+           "depth": m.get("depth"), "reductions": m.get("reductions"),
+           "rounds": m.get("rounds", 0), "one_thread_rounds": m.get("roundsOnOneThread", 0), "failure": ""}
     if m.get("complete") is False:
         run["failure"] = f"incomplete search (stopReason {m.get('stopReason')})"
     return run
@@ -511,6 +514,11 @@ if VFIO in tools:
     print(f"vfio-mc: {fmt_int(t['transitions'])} transitions, depth {t['depth']}, reductions {t['reductions']}; "
           f"it reports {fmt_int(med([r['reported_sps'] for r in tools[VFIO]]))} states/s and "
           f"{med([r['reported_bps'] for r in tools[VFIO]]):.1f} bytes/state itself")
+for name in (VFIO, BASE):
+    if name in tools and any(r["one_thread_rounds"] for r in tools[name]):
+        # --parallel-rounds adaptive ran some rounds on one thread because they ran faster there (docs/explorer.md).
+        print(f"{name}: rounds on one thread (--parallel-rounds adaptive), per run: "
+              + ", ".join(f"{r['one_thread_rounds']:,} of {r['rounds']:,}" for r in tools[name]))
 if RUMUR in tools and not rows[RUMUR]["failed"]:
     print(f"Rumur: {fmt_int(tools[RUMUR][0].get('rules'))} rules fired (vfio-mc's transitions plus one per terminal state)")
 print(f"unreduced distinct states for {cfg['param']}={cfg['N']} by the formula in {title}.vmc: {int(cfg['expected']):,}")
