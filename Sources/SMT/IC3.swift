@@ -78,7 +78,7 @@ final class IC3 {
     /// Per level k >= 1: the cubes blocked at exactly level k (index 0 is unused), each a sorted array of codes.
     private var levels: [[[Int]]] = []
     /// The highest level.
-    private var top = 0
+    private(set) var top = 0
     /// The monotonic time at which the query's limit passes, nil for none.
     private let deadline: Double?
     /// How many solver queries were asked (for measurements).
@@ -202,10 +202,11 @@ final class IC3 {
                 queue.append(obligation)
                 queue.append(Obligation(cube: shrunk, level: obligation.level - 1, depth: obligation.depth + 1))
             case .blocked(let core):
-                let generalised = try generalise(core, of: obligation.cube, level: obligation.level)
+                let (generalised, unwidened) = try generalise(core, of: obligation.cube, level: obligation.level)
                 var at = obligation.level
                 while at < top, try relativeInduction(generalised, level: at + 1).isBlocked { at += 1 }
                 try add(generalised, at: at)
+                try keepInductive(unwidened, besides: generalised)
                 if at < top { queue.append(Obligation(cube: obligation.cube, level: at + 1, depth: obligation.depth)) }
             }
         }
@@ -254,10 +255,36 @@ final class IC3 {
     static let counterexamplesToGeneralisation = 3
     static let generalisationDepth = 1
 
+    /// Also blocks `unwidened` (a generalised cube before its bounds were widened) at the top level, when its
+    /// clause is inductive on its own: no state outside it (in the domain) has a successor in it, whatever the
+    /// frames say.
+    ///
+    /// Why: widening moves a bound as far as the cube stays blocked relative to F_(level-1), which is the
+    /// tightest bound the states reachable in level - 1 steps satisfy, not the bound the property needs. On a
+    /// counter that climbs to 200 the bad cube `x >= 201` widened to `x >= level + 1` at every level, and IC3
+    /// learned `x <= 1`, `x <= 2`, ... one frame at a time: 200 levels, about 19 s, where `x >= 201` alone is
+    /// inductive. A clause inductive on its own that excludes the initial states (`generalise` keeps the cube
+    /// away from them before widening) holds in every reachable state, so it is sound at any level; it then
+    /// propagates with every new level. One query per widened lemma. Inductive relative to F_top was tried
+    /// first and is too weak a test: F_top holds only what a few steps reach, so on the wide counter (which
+    /// wraps at 200) many far cubes passed it, were kept, and made the proof slower (8.2 s to 14.1 s).
+    private func keepInductive(_ unwidened: [Int], besides widened: [Int]) throws {
+        guard unwidened != widened, !levels[top].contains(unwidened) else { return }
+        try solver.push()
+        let alone: Bool
+        do {
+            defer { try? solver.pop() }
+            try solver.assert(try clause(unwidened))
+            alone = try !satisfiable([transitionLiteral] + unwidened.map { postLiteral[$0] })
+        }
+        if alone { try add(unwidened, at: top) }
+    }
+
     /// A cube that contains `core`'s literals' states, is still blocked relative to F_(level-1), and contains no
     /// initial state: literal by literal, each drop kept when `down` finds a blocked cube inside the rest; then
-    /// each bound that is left is moved outwards as far as a binary search keeps the cube blocked.
-    private func generalise(_ core: [Int], of original: [Int], level: Int, depth: Int = 0) throws -> [Int] {
+    /// each bound that is left is moved outwards as far as a binary search keeps the cube blocked. Returns the
+    /// cube, and the cube as it was before its bounds were widened (`keepInductive`).
+    private func generalise(_ core: [Int], of original: [Int], level: Int, depth: Int = 0) throws -> (cube: [Int], unwidened: [Int]) {
         var cube = try awayFromInitial(core, within: original)
         var index = 0
         while index < cube.count, cube.count > 1 {
@@ -269,6 +296,7 @@ final class IC3 {
                 index += 1
             }
         }
+        let unwidened = cube
         for position in cube.indices {
             let bound = bounds[cube[position]]
             // The loosest value known to fail (dropping the bound, where it was tried) and the tightest that holds.
@@ -286,7 +314,7 @@ final class IC3 {
                 }
             }
         }
-        return cube.sorted()
+        return (cube.sorted(), unwidened.sorted())
     }
 
     /// The largest cube inside `cube` blocked relative to F_(level-1) with no initial state, or nil. A state
@@ -312,7 +340,7 @@ final class IC3 {
                         at += 1
                         core = higher
                     }
-                    try add(try generalise(core, of: stateCube, level: at, depth: depth + 1), at: at)
+                    try add(try generalise(core, of: stateCube, level: at, depth: depth + 1).cube, at: at)
                 } else {
                     blockedInARow = 0
                     cube = cube.filter { bounds[$0].holds(in: state) }
