@@ -141,6 +141,8 @@ public enum JSONRenderer {
             ("methods", .array(methods.map { .string($0) })),
             ("notes", .array(notes.map { .string($0) })),
             ("threads", .int(results.map(\.statistics.threads).max() ?? 1)),
+            ("rounds", .int(results.reduce(0) { $0 + $1.statistics.rounds })),
+            ("roundsOnOneThread", .int(results.reduce(0) { $0 + $1.statistics.roundsOnOneThread })),
             ("expectationsMet", .bool(matrix.expectationsMet)),
             ("properties", .array(matrix.propertyNames.map { summary(of: $0, in: matrix) })),
             ("variants", .array(matrix.runs.map(variant))),
