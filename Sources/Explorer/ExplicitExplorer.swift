@@ -168,7 +168,7 @@ public final class ExplicitExplorer: CheckingEngine {
         while levelStart < levelEnd {
             var chunkStart = levelStart
             while chunkStart < levelEnd {
-                let chunkEnd = min(levelEnd, chunkStart + Self.chunkSize)
+                let chunkEnd = min(levelEnd, chunkStart + max(1, options.chunkStates))
                 batch.removeAll()
                 if reducer == nil, let library = machine.nativeLibrary {
                     var index = chunkStart
@@ -260,7 +260,17 @@ public final class ExplicitExplorer: CheckingEngine {
 
     /// States expanded before their successors are inserted together. Public because the SMT engine's reading of
     /// its breadth-first sample (`SampleVerdicts`) takes states in this order to find the explorer's own findings.
-    public static let chunkSize = 256
+    ///
+    /// 2,048 rather than 256 (until 2026-12-06): a repeat inside a chunk is found in the chunk's own small table
+    /// (`SuccessorBatch.findFirstOccurrences`) instead of a probe of the store's index, and on two threads instead
+    /// of a claim the other core may also make. Release builds, `farm-bench`, medians against 256: deep K=70
+    /// 0.954x the wall on one thread and 0.929x on two; p2p-scale N=6 0.941x and 0.953x. Larger chunks help deep
+    /// (four successors per state) more, 8,192 states 0.84x and 0.72x, but made p2p-scale (sixteen) slower than
+    /// 2,048, its chunk's successors then outgrowing the second-level cache (Benchmarks/README.md, "The chunk:
+    /// 2,048 states"). The size decides only which of two equally short `bounds` findings comes first (an action
+    /// that fails while a chunk is expanded, or a state property that fails to evaluate on a state the chunk before
+    /// discovered); the library's reports were the same with either.
+    public static let chunkSize = 2048
 
     /// Fires every action on state `index`, records failures and deadlock, and collects the successors.
     @inline(__always)

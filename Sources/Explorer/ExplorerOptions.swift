@@ -20,11 +20,17 @@ public struct ExplorerOptions: Sendable {
     /// The C compiler the native code is built with (`NativeLibrary.defaultCompiler`: `$CC`, else `cc`); tests
     /// give a fake one without changing the process's environment.
     var nativeCompiler = NativeLibrary.defaultCompiler
-    /// Chunks of 256 frontier states per round of the parallel search (at most 2048); smaller rounds let tests
-    /// exercise many rounds on small models. 64 rather than 256: a round's successors, its claimed index lines
-    /// and its per-candidate arrays then mostly stay in the caches from one phase to the next (deep K=70, two
-    /// threads: 0.92x the CPU time of 256-chunk rounds; Benchmarks/README.md, "Two threads: the phase pool").
-    var parallelChunksPerRound = 64
+    /// States expanded before their successors are inserted together, by the one-thread and the parallel search
+    /// alike: `ExplicitExplorer.chunkSize`, which the SMT engine's reading of its sample assumes. Tests make it
+    /// smaller, so that small models have many chunks per level.
+    var chunkStates = ExplicitExplorer.chunkSize
+    /// Chunks of `chunkStates` (2,048) frontier states per round of the parallel search (at most 2048); smaller
+    /// rounds let tests exercise many rounds on small models. A round's successors, its claimed index lines and
+    /// its per-candidate arrays should mostly stay in the caches from one phase to the next: with chunks of 256
+    /// states, rounds of 64 took 0.92x the CPU time of rounds of 256 on deep K=70 (Benchmarks/README.md, "Two
+    /// threads: the phase pool"). With chunks of 2,048, rounds of 16 (32,768 states): 8 took 1.026x their wall on
+    /// p2p-scale N=6 and 0.985x on deep K=70 (two threads, `farm-bench`, medians; "The chunk: 2,048 states").
+    var parallelChunksPerRound = 16
     /// How the parallel search runs its rounds: each on the threads or on one, whichever is faster (`RoundPacer`),
     /// or always on the threads.
     public var parallelRounds = ParallelRounds.adaptive

@@ -14,9 +14,9 @@ struct Shared<T>: @unchecked Sendable {
 typealias StateCheck = (property: Int, program: Int32, goal: Bool)
 
 extension ExplicitExplorer {
-    /// States per chunk of the parallel search: the one-thread search's chunk, so that findings merged chunk by
-    /// chunk come in its order.
-    static let parallelChunkStates = chunkSize
+    /// States per chunk of the parallel search: the one-thread search's chunk (`ExplorerOptions.chunkStates`), so
+    /// that findings merged chunk by chunk come in its order.
+    var parallelChunkStates: Int { max(1, options.chunkStates) }
     /// Candidate keys are (chunk << 20 | position) below the provisional bit: a chunk may hold at most this many
     /// successors, and a round at most this many chunks.
     static let maximumChunkCandidates = 1 << 20
@@ -57,8 +57,8 @@ extension ExplicitExplorer {
         while levelStart < levelEnd {
             var roundStart = levelStart
             while roundStart < levelEnd {
-                let roundEnd = min(levelEnd, roundStart + Self.parallelChunkStates * chunksPerRound)
-                let chunkCount = (roundEnd - roundStart + Self.parallelChunkStates - 1) / Self.parallelChunkStates
+                let roundEnd = min(levelEnd, roundStart + parallelChunkStates * chunksPerRound)
+                let chunkCount = (roundEnd - roundStart + parallelChunkStates - 1) / parallelChunkStates
                 let round = chunks[0..<chunkCount]
                 let mode = pacer.nextMode(measurable: chunkCount == chunksPerRound)
                 let started = DispatchTime.now().uptimeNanoseconds
@@ -66,9 +66,10 @@ extension ExplicitExplorer {
                 let transitionsBefore = transitions
                 switch mode {
                 case .parallel:
+                    let chunkStates = parallelChunkStates
                     pool.run(chunkCount, assignment: .owned) { chunk, worker in
-                        let first = roundStart + chunk * Self.parallelChunkStates
-                        self.expandChunk(first..<min(roundEnd, first + Self.parallelChunkStates), into: round[chunk], worker: worker)
+                        let first = roundStart + chunk * chunkStates
+                        self.expandChunk(first..<min(roundEnd, first + chunkStates), into: round[chunk], worker: worker)
                     }
                     guard insertRound(round, pool: pool, threads: workers.count, stateChecks: stateChecks) else { return }
                 case .sequential:
@@ -98,7 +99,7 @@ extension ExplicitExplorer {
     private func runRoundSequentially(_ states: Range<Int>, chunk: RoundChunk, worker: RoundWorker, stateChecks: [StateCheck]) -> Bool {
         var first = states.lowerBound
         while first < states.upperBound {
-            let end = min(states.upperBound, first + Self.parallelChunkStates)
+            let end = min(states.upperBound, first + parallelChunkStates)
             expandChunk(first..<end, into: chunk, worker: worker)
             if chunk.abandoned {
                 _ = timeIsUp()

@@ -8,7 +8,7 @@ enum ChunkAssignment {
     case shared
     /// Thread `w` of `T` owns the chunks `c` with `c % T == w`, in every phase and every round: it runs them
     /// first, in order, then helps with the others' chunks not started yet. A chunk's buffers (its successor
-    /// batch, about 30 KB on deep, and its claim arrays) are then written and read by one core from round to
+    /// batch, about 240 KB on deep, and its claim arrays) are then written and read by one core from round to
     /// round. With the next chunk from a shared counter, half the chunks change threads every round, and every
     /// line of their buffers is fetched from the other core's cache, which costs most when the host places
     /// the two virtual CPUs on different core complexes (Benchmarks/README.md, "Two threads and the host").

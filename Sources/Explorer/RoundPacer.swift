@@ -36,8 +36,8 @@ struct RoundPacer {
     static let probeRounds = 2
     /// Rounds in the mode in use before the first probe, and after a probe that switched modes.
     static let firstInterval = 8
-    /// The longest run of rounds without a probe: on deep K=70 a round takes about 1.3 to 2.7 ms, so a change of
-    /// the host's placement is noticed within a fifth of a second.
+    /// The longest run of rounds without a probe: on deep K=70 a full round (32,768 states) takes about 2.5 to
+    /// 5 ms, so a change of the host's placement is noticed within a third of a second.
     static let longestInterval = 64
     /// How much faster the other mode must be for a probe to switch to it (hysteresis against noise).
     static let switchMargin = 0.95

@@ -43,7 +43,7 @@ import Testing
         """,
     ]
 
-    /// 32,768 states in levels of up to about 3,000: many chunks per level. Invariants, goals, an assertion, a
+    /// 32,768 states in levels of up to about 3,000: many chunks per level with chunks of 64 states (`chunkSizes`). Invariants, goals, an assertion, a
     /// deadlock and `bounds` are found at similar depths, so the first finding of each depends on the order in
     /// which chunks and states are met. `InRange` fails to evaluate (st[6]) from depth 6 on, `poke` fails on an
     /// out-of-range store one step later, and `Small` (violated at depth 6, before its evaluation fails) is no
@@ -78,13 +78,20 @@ import Testing
     /// growth of the store, a finding).
     static let roundPatterns: [[RoundPacer.Mode]] = [[.parallel], [.sequential, .parallel], [.parallel, .parallel, .sequential]]
 
-    @Test(arguments: [2, 3])
-    func parallelSearchMatchesTheOneThreadSearch(threads: Int) throws {
+    /// The search's chunk (`ExplorerOptions.chunkStates`), the same for one thread and several: the default, and
+    /// a small one, so that the small models here have many chunks per level.
+    static let chunkSizes = [ExplicitExplorer.chunkSize, 64]
+
+    @Test(arguments: [2, 3], chunkSizes)
+    func parallelSearchMatchesTheOneThreadSearch(threads: Int, chunkStates: Int) throws {
         for model in Self.models + [Self.mixed] {
-            let one = try explore(model)
+            var single = ExplorerOptions()
+            single.chunkStates = chunkStates
+            let one = try explore(model, options: single)
             for chunksPerRound in [256, 3, 1] {
                 for pattern in Self.roundPatterns {
                     var options = ExplorerOptions()
+                    options.chunkStates = chunkStates
                     options.threads = threads
                     options.parallelChunksPerRound = chunksPerRound
                     options.roundModePattern = pattern
@@ -98,8 +105,9 @@ import Testing
     @Test(arguments: [1, 3, 256], roundPatterns)
     func parallelStoreEqualsTheOneThreadStore(chunksPerRound: Int, pattern: [RoundPacer.Mode]) throws {
         let system = try buildSystem(Self.mixed)
-        let one = ExplicitExplorer(system: system, file: "test.vmc").run().graph.store
         var options = ExplorerOptions()
+        options.chunkStates = 64
+        let one = ExplicitExplorer(system: system, options: options, file: "test.vmc").run().graph.store
         options.threads = 2
         options.parallelChunksPerRound = chunksPerRound
         options.roundModePattern = pattern
@@ -165,9 +173,10 @@ import Testing
         #expect(try result.property("Far").verdict == .reachable)
     }
 
-    @Test(arguments: [1, 2, 7, 250, 4_000, 20_000])
-    func stateLimitStopsWhereTheOneThreadSearchStops(limit: Int) throws {
+    @Test(arguments: [1, 2, 7, 250, 4_000, 20_000], chunkSizes)
+    func stateLimitStopsWhereTheOneThreadSearchStops(limit: Int, chunkStates: Int) throws {
         var options = ExplorerOptions()
+        options.chunkStates = chunkStates
         options.budget.maxStates = limit
         let one = try explore(Self.mixed, options: options)
         for chunksPerRound in [256, 2] {
