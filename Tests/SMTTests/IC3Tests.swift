@@ -108,8 +108,8 @@ import Testing
     /// A counter that stops at 200: the bad cube `x >= 201` is inductive on its own and is kept beside its
     /// widening (`IC3.keepInductive`), so IC3 stops within a few levels (6 levels and 124 queries when this
     /// test was written: each bad state it meets, 201 to 255, gives a bound of its own). Before, it widened the
-    /// cube to `x >= level + 1` at every level and learned `x <= 1`, `x <= 2`, ... one level at a time: about
-    /// 200 levels and 25,000 queries.
+    /// cube to `x >= level + 1` at every level and learned `x <= 1`, `x <= 2`, ... one level at a time (8.5 s,
+    /// release build).
     @Test func anInductiveBoundIsKeptBesideItsWidening() throws {
         let text = """
             model climb
