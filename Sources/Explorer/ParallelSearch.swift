@@ -105,12 +105,18 @@ extension ExplicitExplorer {
                 _ = timeIsUp()
                 return false
             }
-            for (property, finding) in chunk.findings { record(property, finding) }
-            transitions += chunk.transitions
+            mergeExpansion(of: chunk)
             guard insertFirstOccurrences(chunk.batch, stateChecks) else { return false }
             first = end
         }
         return true
+    }
+
+    /// Records what expanding a chunk found and counts its transitions, as the one-thread search does while it
+    /// expands the chunk's states.
+    private func mergeExpansion(of chunk: RoundChunk) {
+        for (property, finding) in chunk.findings { record(property, finding) }
+        transitions += chunk.transitions
     }
 
     /// Expands states into a chunk with a worker's own machine; the store is only read.
@@ -162,8 +168,7 @@ extension ExplicitExplorer {
         if round.contains(where: { $0.batch.count >= Self.maximumChunkCandidates }) {
             // Keys cannot address this many candidates: insert this round one by one (same order, same result).
             for chunk in round {
-                for (property, finding) in chunk.findings { record(property, finding) }
-                transitions += chunk.transitions
+                mergeExpansion(of: chunk)
                 guard insertFirstOccurrences(chunk.batch, stateChecks) else { return false }
             }
             return true
@@ -206,8 +211,7 @@ extension ExplicitExplorer {
         // Merge what the chunks found, in the one-thread search's order: each chunk's expansion, then the
         // state properties of the states it discovered.
         for chunk in round {
-            for (property, finding) in chunk.findings { record(property, finding) }
-            transitions += chunk.transitions
+            mergeExpansion(of: chunk)
             if chunk.base + chunk.firstDiscoveries.count > end {
                 // The one-thread search stops at this chunk's first state beyond the limit.
                 mergeStateEvents(chunk.events)
