@@ -48,6 +48,12 @@ public final class ExplicitExplorer: CheckingEngine {
     private(set) var limits = SearchLimits(interruption: nil, timeoutSeconds: nil, start: 0)
     /// The number of initial states stored (they come first in the store); nil while they are being stored.
     var initialStateCount: Int?
+    /// The transitions the one-thread search records as it inserts each chunk, when the model has liveness
+    /// properties (whose checks walk them) and no symmetry reduction applies; nil otherwise.
+    private var recordedGraph: SuccessorGraph?
+
+    /// Whether the checks after the search need every transition between the stored states.
+    private var hasLiveness: Bool { system.properties.contains { $0.info.kind == .eventually || $0.info.kind == .leadsto } }
 
     /// Creates an explorer for a system.
     public init(system: TransitionSystem, options: ExplorerOptions = ExplorerOptions(), file: String) {
@@ -95,10 +101,15 @@ public final class ExplicitExplorer: CheckingEngine {
         if options.native == .on { compileAtStart() }
         explore(progress: progress)
         let relation = TransitionRelation(system)
-        let livenessResults = stopReason == nil ? LivenessChecker(system: system, store: store, relation: relation).check() : [:]
+        // A graph recorded by a search that stopped early lacks transitions: only a complete one is handed on.
+        let successors = stopReason == nil ? recordedGraph : nil
+        recordedGraph = nil
+        let livenessResults = stopReason == nil
+            ? LivenessChecker(system: system, store: store, relation: relation, recorded: successors).check() : [:]
         let result = makeResult(liveness: livenessResults, relation: relation)
         return ExplicitRun(result: result,
-                           graph: ExploredGraph(system: system, store: store, reducer: reducer, interruption: options.budget.interruption))
+                           graph: ExploredGraph(system: system, store: store, reducer: reducer, successors: successors,
+                                                interruption: options.budget.interruption))
     }
 
     // MARK: Search
@@ -165,6 +176,10 @@ public final class ExplicitExplorer: CheckingEngine {
         var levelEnd = store.count
         var nextProgress = startTime + options.progressInterval
         let batch = SuccessorBatch(wordCount: wordCount)
+        if reducer == nil, hasLiveness {
+            recordedGraph = SuccessorGraph()
+            batch.recordsTargets = true
+        }
         while levelStart < levelEnd {
             var chunkStart = levelStart
             while chunkStart < levelEnd {
@@ -187,6 +202,7 @@ public final class ExplicitExplorer: CheckingEngine {
                     }
                 }
                 guard insertSequentially(batch, stateChecks) else { return }
+                recordedGraph?.append(batch, expanding: chunkStart..<chunkEnd)
                 if nativePending, store.count >= options.nativeStateThreshold { compileNatively() }
                 chunkStart = chunkEnd
                 guard continueAfterBatch(progress: progress, nextProgress: &nextProgress) else { return }
@@ -369,6 +385,7 @@ public final class ExplicitExplorer: CheckingEngine {
                                     action: batch.actions[position]) else {
                 return false
             }
+            if batch.recordsTargets { batch.setTarget(position, added.index) }
             if added.inserted { checkState(added.index, stateChecks) }
         }
         return true

@@ -33,6 +33,9 @@ public struct ExploredGraph {
     public let system: TransitionSystem
     let store: StateStore
     let reducer: SymmetryReducer?
+    /// Every transition between the stored states, when the search recorded them (`SuccessorGraph`: a complete
+    /// one-thread search of a model with liveness properties); nil when they are found by firing the actions again.
+    let successors: SuccessorGraph?
     /// The run's interruption: walking the transitions stops when it answers.
     let interruption: (@Sendable () -> StopReason?)?
 
@@ -70,6 +73,16 @@ public struct ExploredGraph {
     /// (a search stopped by a budget) are skipped. Returns the number of skipped successors.
     @discardableResult
     public func forEachEdge(_ body: (StateGraphEdge) -> Void) -> Int {
+        if let successors {
+            // The same edges in the same order, without firing the actions again (`SuccessorGraphTests`).
+            for state in 0..<successors.stateCount {
+                if state & 1023 == 1023, interruption?() != nil { return 0 }
+                for edge in successors.edges(state) {
+                    body(StateGraphEdge(from: state, to: Int(successors.targets[edge]), action: Int(successors.actions[edge])))
+                }
+            }
+            return 0
+        }
         let wordCount = system.wordCount
         let scratch = UnsafeMutablePointer<UInt64>.allocate(capacity: max(1, wordCount))
         defer { scratch.deallocate() }
@@ -91,7 +104,7 @@ public struct ExploredGraph {
     /// reduction (the explorer switches symmetry off for models with liveness properties).
     public func livenessRankings() -> [Int: LivenessRanking] {
         guard reducer == nil else { return [:] }
-        return LivenessChecker(system: system, store: store, relation: TransitionRelation(system)).rankings()
+        return LivenessChecker(system: system, store: store, relation: TransitionRelation(system), recorded: successors).rankings()
     }
 
     /// Every transition between stored states (see `forEachEdge`).

@@ -46,19 +46,14 @@ struct LivenessChecker {
     let store: StateStore
     let relation: TransitionRelation
 
-    /// Successors of every state: `targets[offsets[i]..<offsets[i+1]]`, with the producing ground actions.
-    private struct Graph {
-        var offsets: [Int] = [0]
-        var targets: [Int32] = []
-        var actions: [Int32] = []
-
-        func edges(_ state: Int) -> Range<Int> { offsets[state]..<offsets[state + 1] }
-    }
+    /// The transitions between the stored states when the search recorded them (`SuccessorGraph`), else nil:
+    /// then they are rebuilt from the store.
+    var recorded: SuccessorGraph? = nil
 
     func check() -> [Int: LivenessOutcome] {
         let liveness = system.properties.enumerated().filter { $0.element.info.kind == .eventually || $0.element.info.kind == .leadsto }
         guard !liveness.isEmpty else { return [:] }
-        let graph = buildGraph()
+        let graph = self.graph()
         var outcomes: [Int: LivenessOutcome] = [:]
         for (index, property) in liveness {
             outcomes[index] = check(property, graph)
@@ -66,18 +61,8 @@ struct LivenessChecker {
         return outcomes
     }
 
-    private func buildGraph() -> Graph {
-        var graph = Graph()
-        for state in 0..<store.count {
-            relation.forEachSuccessor(of: store.state(state)) { action, successor in
-                if let target = store.find(successor) {
-                    graph.targets.append(Int32(target))
-                    graph.actions.append(Int32(action))
-                }
-            }
-            graph.offsets.append(graph.targets.count)
-        }
-        return graph
+    private func graph() -> SuccessorGraph {
+        recorded ?? SuccessorGraph(rebuiltFrom: store, relation: relation)
     }
 
     /// Evaluates a predicate on every state.
@@ -85,7 +70,7 @@ struct LivenessChecker {
         (0..<store.count).map { relation.holds(program, in: store.state($0)) }
     }
 
-    private func check(_ property: PropertySpec, _ graph: Graph) -> LivenessOutcome {
+    private func check(_ property: PropertySpec, _ graph: SuccessorGraph) -> LivenessOutcome {
         guard let predicateProgram = property.predicateProgram else { return LivenessOutcome() }
         let isEventually = property.info.kind == .eventually
         let goal = isEventually ? mark(predicateProgram) : mark(property.targetProgram ?? predicateProgram)
@@ -133,7 +118,7 @@ struct LivenessChecker {
     /// The one breadth-first search of this file: from `sources` in order, asking `enter(from, action, target)` once
     /// for every edge out of a dequeued state whether the target is new (the caller records its own seen marks and
     /// parents there), and ending at the first dequeued state `stop` accepts, which it returns.
-    private func breadthFirst(from sources: [Int], _ graph: Graph, stop: (Int) -> Bool = { _ in false },
+    private func breadthFirst(from sources: [Int], _ graph: SuccessorGraph, stop: (Int) -> Bool = { _ in false },
                               enter: (_ from: Int, _ action: Int, _ target: Int) -> Bool) -> Int? {
         var queue = sources
         var head = 0
@@ -163,7 +148,7 @@ struct LivenessChecker {
         return (current, states.reversed(), actions.reversed())
     }
 
-    private func reachableWithin(_ region: [Bool], from sources: [Int], _ graph: Graph) -> [Bool] {
+    private func reachableWithin(_ region: [Bool], from sources: [Int], _ graph: SuccessorGraph) -> [Bool] {
         var seen = Array(repeating: false, count: region.count)
         for source in sources { seen[source] = true }
         _ = breadthFirst(from: sources, graph) { _, _, target in
@@ -175,7 +160,7 @@ struct LivenessChecker {
     }
 
     /// States of the region from which an accepting state is reachable inside the region.
-    private func canReach(_ accepting: [Bool], within region: [Bool], _ graph: Graph) -> [Bool] {
+    private func canReach(_ accepting: [Bool], within region: [Bool], _ graph: SuccessorGraph) -> [Bool] {
         var predecessors = Array(repeating: [Int32](), count: region.count)
         for state in 0..<region.count where region[state] {
             for edge in graph.edges(state) where region[Int(graph.targets[edge])] {
@@ -197,7 +182,7 @@ struct LivenessChecker {
     }
 
     /// States in the region that are dead ends (no successor at all) or belong to a fair non-trivial component.
-    private func acceptingStates(_ region: [Bool], _ graph: Graph) -> [Bool] {
+    private func acceptingStates(_ region: [Bool], _ graph: SuccessorGraph) -> [Bool] {
         var accepting = Array(repeating: false, count: region.count)
         for state in 0..<region.count where region[state] && graph.edges(state).isEmpty { accepting[state] = true }
         for component in stronglyConnectedComponents(region, graph) where isFair(component, region, graph) {
@@ -209,7 +194,7 @@ struct LivenessChecker {
     /// Tarjan's algorithm, iterative, over the subgraph induced by the region; only non-trivial components unless
     /// `trivial`. Components come in the order Tarjan completes them: every component a component's edges lead
     /// to (inside the region) comes before it.
-    private func stronglyConnectedComponents(_ region: [Bool], _ graph: Graph, trivial: Bool = false) -> [[Int]] {
+    private func stronglyConnectedComponents(_ region: [Bool], _ graph: SuccessorGraph, trivial: Bool = false) -> [[Int]] {
         let count = region.count
         var index = Array(repeating: -1, count: count)
         var low = Array(repeating: 0, count: count)
@@ -261,7 +246,7 @@ struct LivenessChecker {
     }
 
     /// Whether every fair ground action is disabled somewhere in the component or taken on an edge inside it.
-    private func isFair(_ component: [Int], _ region: [Bool], _ graph: Graph) -> Bool {
+    private func isFair(_ component: [Int], _ region: [Bool], _ graph: SuccessorGraph) -> Bool {
         let members = Set(component)
         for (actionIndex, action) in system.actions.enumerated() where action.fair {
             if takenInside(actionIndex, members, graph) { continue }
@@ -271,7 +256,7 @@ struct LivenessChecker {
         return true
     }
 
-    private func takenInside(_ action: Int, _ members: Set<Int>, _ graph: Graph) -> Bool {
+    private func takenInside(_ action: Int, _ members: Set<Int>, _ graph: SuccessorGraph) -> Bool {
         for state in members {
             for edge in graph.edges(state) where Int(graph.actions[edge]) == action && members.contains(Int(graph.targets[edge])) {
                 return true
@@ -280,12 +265,12 @@ struct LivenessChecker {
         return false
     }
 
-    private func isEnabled(_ action: Int, _ state: Int, _ graph: Graph) -> Bool {
+    private func isEnabled(_ action: Int, _ state: Int, _ graph: SuccessorGraph) -> Bool {
         graph.edges(state).contains { Int(graph.actions[$0]) == action }
     }
 
     /// Shortest path inside the region from any source to an accepting state (sources tried in order).
-    private func nearest(from sources: [Int], to accepting: [Bool], within region: [Bool], _ graph: Graph)
+    private func nearest(from sources: [Int], to accepting: [Bool], within region: [Bool], _ graph: SuccessorGraph)
         -> (states: [Int], actions: [Int?])? {
         var parent = [Int: (state: Int, action: Int)]()
         var seen = Set(sources)
@@ -303,7 +288,7 @@ struct LivenessChecker {
 
     /// A cycle from `start` back to `start` inside its component, taking every fair action the component
     /// enables everywhere and visiting a disabling state for every other fair action the cycle would starve.
-    private func fairLoop(from start: Int, region: [Bool], _ graph: Graph) -> (states: [Int], actions: [Int]) {
+    private func fairLoop(from start: Int, region: [Bool], _ graph: SuccessorGraph) -> (states: [Int], actions: [Int]) {
         let component = componentMembers(of: start, region: region, graph)
         var states: [Int] = []
         var actions: [Int] = []
@@ -352,7 +337,7 @@ struct LivenessChecker {
     func rankings() -> [Int: LivenessRanking] {
         let liveness = system.properties.enumerated().filter { $0.element.info.kind == .eventually || $0.element.info.kind == .leadsto }
         guard !liveness.isEmpty else { return [:] }
-        let graph = buildGraph()
+        let graph = self.graph()
         var rankings: [Int: LivenessRanking] = [:]
         for (index, property) in liveness {
             if let ranking = ranking(property, graph) { rankings[index] = ranking }
@@ -367,7 +352,7 @@ struct LivenessChecker {
     /// action enabled in every one of its states and taken on none of its inner edges (one exists, or the
     /// component would be fair). Nil when the region has a dead end or a fair component (the property is
     /// violated).
-    private func ranking(_ property: PropertySpec, _ graph: Graph) -> LivenessRanking? {
+    private func ranking(_ property: PropertySpec, _ graph: SuccessorGraph) -> LivenessRanking? {
         guard let predicateProgram = property.predicateProgram else { return nil }
         let isEventually = property.info.kind == .eventually
         let goal = isEventually ? mark(predicateProgram) : mark(property.targetProgram ?? predicateProgram)
@@ -413,13 +398,13 @@ struct LivenessChecker {
                                helpful: states.map { helpful[$0] })
     }
 
-    private func componentMembers(of state: Int, region: [Bool], _ graph: Graph) -> Set<Int> {
+    private func componentMembers(of state: Int, region: [Bool], _ graph: SuccessorGraph) -> Set<Int> {
         for component in stronglyConnectedComponents(region, graph) where component.contains(state) { return Set(component) }
         return [state]
     }
 
     /// Shortest path (excluding `from`, including `to`) inside a set of states.
-    private func shortestPath(from: Int, to: Int, within members: Set<Int>, _ graph: Graph) -> (states: [Int], actions: [Int])? {
+    private func shortestPath(from: Int, to: Int, within members: Set<Int>, _ graph: SuccessorGraph) -> (states: [Int], actions: [Int])? {
         if from == to { return ([], []) }
         var parent = [Int: (state: Int, action: Int)]()
         var seen: Set<Int> = [from]
@@ -433,7 +418,7 @@ struct LivenessChecker {
         return (route.states, route.actions)
     }
 
-    private func shortestCycle(through start: Int, within members: Set<Int>, _ graph: Graph) -> (states: [Int], actions: [Int])? {
+    private func shortestCycle(through start: Int, within members: Set<Int>, _ graph: SuccessorGraph) -> (states: [Int], actions: [Int])? {
         var best: (states: [Int], actions: [Int])?
         for edge in graph.edges(start) {
             let target = Int(graph.targets[edge])

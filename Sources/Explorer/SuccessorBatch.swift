@@ -16,6 +16,13 @@ final class SuccessorBatch {
     private(set) var firsts: UnsafeMutablePointer<Int32>
     /// How many positions `firsts` holds.
     private(set) var firstCount = 0
+    /// With `recordsTargets` on: per position, the position of its state's first occurrence (set by
+    /// `findFirstOccurrences()`), and at a first occurrence's position the stored state's number (set by the
+    /// insertion, `setTarget(_:_:)`). Off, neither is written: only the search that records its successor graph
+    /// (`SuccessorGraph`) pays for them.
+    var recordsTargets = false
+    private var firstOf: UnsafeMutablePointer<Int32>
+    private var stored: UnsafeMutablePointer<Int32>
     /// The open-addressing table of `findFirstOccurrences()` (position + 1, 0 empty), and its slot count.
     private var seen: UnsafeMutablePointer<Int32>
     private var seenCapacity = 0
@@ -28,6 +35,8 @@ final class SuccessorBatch {
         actions = .allocate(capacity: capacity)
         hashes = .allocate(capacity: capacity)
         firsts = .allocate(capacity: capacity)
+        firstOf = .allocate(capacity: capacity)
+        stored = .allocate(capacity: capacity)
         seen = .allocate(capacity: 1)
     }
 
@@ -37,6 +46,8 @@ final class SuccessorBatch {
         actions.deallocate()
         hashes.deallocate()
         firsts.deallocate()
+        firstOf.deallocate()
+        stored.deallocate()
         seen.deallocate()
     }
 
@@ -105,23 +116,33 @@ final class SuccessorBatch {
         for k in 0..<count {
             // The high bits: the store's table indexes with the low ones, and a different mix spreads better.
             var slot = Int(truncatingIfNeeded: hashes[k] >> 40) & mask
-            var repeated = false
+            var first = k
             while true {
                 let entry = seen[slot]
                 if entry == 0 { break }
                 let other = Int(entry) - 1
                 if hashes[other] == hashes[k], sameState(other, k) {
-                    repeated = true
+                    first = other
                     break
                 }
                 slot = (slot + 1) & mask
             }
-            if repeated { continue }
+            if recordsTargets { firstOf[k] = Int32(first) }
+            if first != k { continue }
             seen[slot] = Int32(k + 1)
             firsts[firstCount] = Int32(k)
             firstCount += 1
         }
     }
+
+    /// With `recordsTargets` on: records the stored number of the state at `position`, a first occurrence, once
+    /// the insertion has found or stored it.
+    @inline(__always)
+    func setTarget(_ position: Int, _ index: Int) { stored[position] = Int32(truncatingIfNeeded: index) }
+
+    /// With `recordsTargets` on, after the insertion: the stored number of the successor at `position`.
+    @inline(__always)
+    func target(_ position: Int) -> Int32 { stored[Int(firstOf[position])] }
 
     @inline(__always)
     private func sameState(_ a: Int, _ b: Int) -> Bool {
@@ -145,6 +166,10 @@ final class SuccessorBatch {
         hashes = move(hashes, 1)
         firsts.deallocate()
         firsts = .allocate(capacity: bigger)
+        firstOf.deallocate()
+        firstOf = .allocate(capacity: bigger)
+        stored.deallocate()
+        stored = .allocate(capacity: bigger)
         capacity = bigger
     }
 }

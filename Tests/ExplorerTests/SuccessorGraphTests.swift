@@ -1,0 +1,110 @@
+@testable import Explorer
+import Foundation
+import ModelLanguage
+import PackedSystem
+import Testing
+
+/// The successor graph the one-thread search records while it inserts each chunk (`SuccessorGraph`) is the one
+/// the liveness checks rebuilt by firing every action on every stored state again: the same edges, in the same
+/// order, with the same actions. Then the liveness verdicts, traces and rankings cannot differ either.
+@Suite struct SuccessorGraphTests {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    /// Every model in Models/ (each has liveness properties), sorted.
+    static var libraryModels: [String] {
+        let directory = root.appendingPathComponent("Models")
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
+        return names.filter { $0.hasSuffix(".vmc") }.sorted()
+    }
+
+    /// A model with duplicate successors (two actions to the same state), self-loops, a state without
+    /// successors, an action that fails in some states (it contributes no successor there) and a branching one.
+    static let shapes = """
+        model shapes
+        var x: 0..7 = 0
+        var y: 0..3 = 0
+        fair action up when x < 7 { x := x + 1 }
+        fair action alsoUp when x < 7 && y == 0 { x := x + 1 }
+        action stay when x == 3 { y := y }
+        action fork when y < 3 { choose up: bool { if up { y := y + 1 } else { y := 0 } } }
+        action risky when x > 5 && y < 3 {
+          assert Small: y < 2 : "too big"
+          y := y + 1
+        }
+        eventually Top: x == 7
+        leadsto Climb: y == 1 ~> x == 7
+        """
+
+    /// Runs the one-thread search and compares its recorded graph with the rebuilt one.
+    private func compare(_ system: TransitionSystem, options: ExplorerOptions, _ label: String) throws {
+        let run = ExplicitExplorer(system: system, options: options, file: label).run()
+        let recorded = try #require(run.graph.successors, "\(label): no graph recorded")
+        let rebuilt = SuccessorGraph(rebuiltFrom: run.graph.store, relation: TransitionRelation(system))
+        #expect(recorded.stateCount == run.graph.stateCount, "\(label)")
+        #expect(recorded.targets.count == rebuilt.targets.count, "\(label)")
+        #expect(recorded == rebuilt, "\(label)")
+    }
+
+    @Test(arguments: libraryModels) func recordedGraphEqualsTheRebuiltOneOnLibraryModel(_ name: String) throws {
+        let text = try String(contentsOfFile: Self.root.appendingPathComponent("Models").appendingPathComponent(name).path,
+                              encoding: .utf8)
+        let system = try buildSystem(text)
+        for chunkStates in [ExplicitExplorer.chunkSize, 7] {
+            var options = ExplorerOptions()
+            options.threads = 1
+            options.chunkStates = chunkStates
+            try compare(system, options: options, "\(name), chunks of \(chunkStates)")
+        }
+    }
+
+    @Test func recordedGraphEqualsTheRebuiltOneOnShapes() throws {
+        let system = try buildSystem(Self.shapes)
+        for chunkStates in [1, 2, 5, ExplicitExplorer.chunkSize] {
+            var options = ExplorerOptions()
+            options.threads = 1
+            options.chunkStates = chunkStates
+            try compare(system, options: options, "chunks of \(chunkStates)")
+        }
+    }
+
+    /// The generated code fills the batch itself; from the start and from a switch midway.
+    @Test(.enabled(if: NativeSwitchTests.compilerAvailable)) func recordedGraphEqualsTheRebuiltOneWithNativeCode() throws {
+        let system = try buildSystem(Self.shapes)
+        for (mode, threshold) in [(NativeMode.on, 0), (.auto, 10)] {
+            var options = ExplorerOptions()
+            options.threads = 1
+            options.chunkStates = 3
+            options.native = mode
+            options.nativeStateThreshold = threshold
+            try compare(system, options: options, "native \(mode)")
+        }
+    }
+
+    /// Nothing is recorded where nothing walks the graph (no liveness property), nor by a search that stopped early,
+    /// nor by the parallel search (which leaves the graph to be rebuilt).
+    @Test func onlyACompleteOneThreadSearchOfALivenessModelHandsOnAGraph() throws {
+        let safety = try buildSystem("""
+            model safety
+            var x: 0..3 = 0
+            action up when x < 3 { x := x + 1 }
+            invariant Small: x <= 3
+            """)
+        var one = ExplorerOptions()
+        one.threads = 1
+        #expect(ExplicitExplorer(system: safety, options: one, file: "safety").run().graph.successors == nil)
+
+        let shapes = try buildSystem(Self.shapes)
+        var limited = one
+        limited.budget.maxStates = 5
+        let stopped = ExplicitExplorer(system: shapes, options: limited, file: "shapes").run()
+        #expect(stopped.result.statistics.complete == false)
+        #expect(stopped.graph.successors == nil)
+
+        var two = ExplorerOptions()
+        two.threads = 2
+        let parallel = ExplicitExplorer(system: shapes, options: two, file: "shapes").run()
+        #expect(parallel.graph.successors == nil)
+        let single = ExplicitExplorer(system: shapes, options: one, file: "shapes").run()
+        #expect(parallel.result.properties.map(\.verdict) == single.result.properties.map(\.verdict))
+    }
+}
