@@ -48,12 +48,15 @@ public final class ExplicitExplorer: CheckingEngine {
     private(set) var limits = SearchLimits(interruption: nil, timeoutSeconds: nil, start: 0)
     /// The number of initial states stored (they come first in the store); nil while they are being stored.
     var initialStateCount: Int?
-    /// The transitions the one-thread search records as it inserts each chunk, when the model has liveness
-    /// properties (whose checks walk them) and no symmetry reduction applies; nil otherwise.
-    private var recordedGraph: SuccessorGraph?
+    /// The transitions the search records as it inserts each chunk, when the model has liveness properties (whose
+    /// checks walk them) and no symmetry reduction applies; nil otherwise.
+    var recordedGraph: SuccessorGraph?
 
-    /// Whether the checks after the search need every transition between the stored states.
-    private var hasLiveness: Bool { system.properties.contains { $0.info.kind == .eventually || $0.info.kind == .leadsto } }
+    /// Whether the search records its transitions (`recordedGraph`): the checks after it need every transition
+    /// between the stored states.
+    var recordsGraph: Bool {
+        reducer == nil && system.properties.contains { $0.info.kind == .eventually || $0.info.kind == .leadsto }
+    }
 
     /// Creates an explorer for a system.
     public init(system: TransitionSystem, options: ExplorerOptions = ExplorerOptions(), file: String) {
@@ -168,6 +171,7 @@ public final class ExplicitExplorer: CheckingEngine {
             if stopReason != nil { return }
         }
         initialStateCount = store.count
+        if recordsGraph { recordedGraph = SuccessorGraph() }
         if options.threads > 1 {
             exploreInParallel(threads: options.threads, stateChecks: stateChecks, progress: progress)
             return
@@ -176,10 +180,7 @@ public final class ExplicitExplorer: CheckingEngine {
         var levelEnd = store.count
         var nextProgress = startTime + options.progressInterval
         let batch = SuccessorBatch(wordCount: wordCount)
-        if reducer == nil, hasLiveness {
-            recordedGraph = SuccessorGraph()
-            batch.recordsTargets = true
-        }
+        batch.recordsTargets = recordedGraph != nil
         while levelStart < levelEnd {
             var chunkStart = levelStart
             while chunkStart < levelEnd {
@@ -373,6 +374,13 @@ public final class ExplicitExplorer: CheckingEngine {
     /// `insertSequentially` for a batch whose first occurrences are already listed (a parallel worker's
     /// expansion lists them).
     func insertFirstOccurrences(_ batch: SuccessorBatch, _ stateChecks: [StateCheck]) -> Bool {
+        // Two copies of the loop, so that the search that records nothing has no test of the flag in it.
+        batch.recordsTargets ? insertFirstOccurrences(batch, stateChecks, recording: true)
+            : insertFirstOccurrences(batch, stateChecks, recording: false)
+    }
+
+    @inline(__always)
+    private func insertFirstOccurrences(_ batch: SuccessorBatch, _ stateChecks: [StateCheck], recording: Bool) -> Bool {
         let count = batch.firstCount
         let firsts = batch.firsts
         let hashes = batch.hashes
@@ -385,7 +393,7 @@ public final class ExplicitExplorer: CheckingEngine {
                                     action: batch.actions[position]) else {
                 return false
             }
-            if batch.recordsTargets { batch.setTarget(position, added.index) }
+            if recording { batch.setTarget(position, added.index) }
             if added.inserted { checkState(added.index, stateChecks) }
         }
         return true

@@ -47,6 +47,7 @@ extension ExplicitExplorer {
         defer { pool.shutdown() }
         let chunksPerRound = min(max(1, options.parallelChunksPerRound), Self.maximumChunksPerRound)
         let chunks = (0..<chunksPerRound).map { _ in RoundChunk(wordCount: system.wordCount) }
+        for chunk in chunks { chunk.batch.recordsTargets = recordedGraph != nil }
         // Every return path (a limit, the end of the search) adds the workers' action counts to the explorer's.
         defer { for worker in workers { counters.add(worker.counters) } }
         var pacer = RoundPacer(pattern: options.parallelRounds == .always ? [.parallel] : options.roundModePattern)
@@ -107,6 +108,7 @@ extension ExplicitExplorer {
             }
             mergeExpansion(of: chunk)
             guard insertFirstOccurrences(chunk.batch, stateChecks) else { return false }
+            recordedGraph?.append(chunk.batch, expanding: first..<end)
             first = end
         }
         return true
@@ -122,6 +124,7 @@ extension ExplicitExplorer {
     /// Expands states into a chunk with a worker's own machine; the store is only read.
     private func expandChunk(_ states: Range<Int>, into chunk: RoundChunk, worker: RoundWorker) {
         chunk.reset()
+        chunk.states = states
         if worker.reducer == nil, let library = worker.machine.nativeLibrary {
             // The generated chunk expansion, as the one-thread search runs it, in runs of up to 16 states.
             var index = states.lowerBound
@@ -170,6 +173,7 @@ extension ExplicitExplorer {
             for chunk in round {
                 mergeExpansion(of: chunk)
                 guard insertFirstOccurrences(chunk.batch, stateChecks) else { return false }
+                recordedGraph?.append(chunk.batch, expanding: chunk.states)
             }
             return true
         }
@@ -207,6 +211,11 @@ extension ExplicitExplorer {
                                        machine: worker.machine)
         }
         store.commitClaimed(count: end, escapes: round.map(\.parentEscapes))
+        if recordedGraph != nil, end == next {
+            pool.run(round.count, assignment: .owned) { chunk, _ in
+                Self.resolveTargets(chunk: chunk, of: round, tables: tables)
+            }
+        }
 
         // Merge what the chunks found, in the one-thread search's order: each chunk's expansion, then the
         // state properties of the states it discovered.
@@ -220,6 +229,7 @@ extension ExplicitExplorer {
                 return false
             }
             mergeStateEvents(chunk.events)
+            recordedGraph?.append(chunk.batch, expanding: chunk.states)
         }
         return true
     }
@@ -272,6 +282,7 @@ extension ExplicitExplorer {
         let provisional = StateStore.provisionalBit
         let firsts = batch.firsts
         let pending = RoundChunk.pendingClaim
+        let recording = batch.recordsTargets
         var blockStart = 0
         while blockStart < count {
             let blockEnd = min(count, blockStart + Self.claimBlock)
@@ -288,6 +299,7 @@ extension ExplicitExplorer {
                                             tables: tables, wordCount: wordCount)
                 if let settled {
                     owner[position] = settled
+                    if settled == RoundChunk.storedBefore, recording { batch.setTarget(position, store.stateIndex(slots[slot])) }
                 } else {
                     owner[position] = pending
                     slotOf[position] = UInt32(truncatingIfNeeded: slot)
@@ -314,6 +326,7 @@ extension ExplicitExplorer {
                         let (settled, next) = probe(from: slot, state, hash: hash, key: key, tables: tables, wordCount: wordCount)
                         if let settled {
                             owner[position] = settled
+                            if settled == RoundChunk.storedBefore, recording { batch.setTarget(position, store.stateIndex(slots[next])) }
                             break
                         }
                         slot = next
@@ -387,6 +400,7 @@ extension ExplicitExplorer {
         var recorder = StateEventRecorder(checks: checks)
         let slots = store.rawSlots
         let count = min(chunk.firstDiscoveries.count, end - index)
+        let recording = batch.recordsTargets
         chunk.firstDiscoveries.withUnsafeBufferPointer { firsts in
         for k in 0..<max(0, count) {
             if k + Self.slotPrefetchDistance < count {
@@ -403,9 +417,29 @@ extension ExplicitExplorer {
                 chunk.parentEscapes.append($0)
             }
             previousParent = parent
+            if recording { batch.setTarget(position, index) }
             if !checks.isEmpty { recorder.check(state, index: index, machine: machine, into: &chunk.events) }
             index += 1
         }
+        }
+    }
+
+    /// After the numbering phase, when the search records its successor graph: the stored number of each first
+    /// occurrence of the chunk that resolved to a claim (its own or another candidate's), read from the claim's
+    /// first discovery, whose number the numbering phase recorded. (A state stored in an earlier round got its
+    /// number in the claim phase, a first discovery in the numbering phase.)
+    private static func resolveTargets(chunk chunkIndex: Int, of round: ArraySlice<RoundChunk>, tables: RoundTables) {
+        let chunk = round[round.startIndex + chunkIndex]
+        let batch = chunk.batch
+        let owner = chunk.owner
+        let firsts = batch.firsts
+        for k in 0..<batch.firstCount {
+            let position = Int(firsts[k])
+            let claim = owner[position]
+            if claim == RoundChunk.storedBefore { continue }
+            let (claimChunk, claimPosition) = RoundTables.split(claim)
+            let (firstChunk, firstPosition) = RoundTables.split(tables.minKeys[claimChunk][claimPosition])
+            batch.setTarget(position, Int(tables.targets[firstChunk][firstPosition]))
         }
     }
 

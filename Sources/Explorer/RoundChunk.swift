@@ -46,6 +46,8 @@ final class RoundChunk {
     var transitions = 0
     /// Set when the worker stopped expanding this chunk because the time budget was spent.
     var abandoned = false
+    /// The frontier states expanded into this chunk.
+    var states = 0..<0
     private let trailingPadding = CacheLinePadding()
 
     init(wordCount: Int) {
@@ -111,6 +113,9 @@ struct RoundTables {
     let words: UnsafeMutablePointer<UnsafeMutablePointer<UInt64>>
     let minKeys: UnsafeMutablePointer<UnsafeMutablePointer<UInt32>>
     let slots: UnsafeMutablePointer<UnsafeMutablePointer<UInt32>>
+    /// Each chunk's stored numbers of its first occurrences, when the search records its successor graph
+    /// (`SuccessorBatch.storedTargets`).
+    let targets: UnsafeMutablePointer<UnsafeMutablePointer<Int32>>
     let count: Int
 
     init(_ chunks: ArraySlice<RoundChunk>) {
@@ -118,10 +123,12 @@ struct RoundTables {
         words = .allocate(capacity: max(1, count))
         minKeys = .allocate(capacity: max(1, count))
         slots = .allocate(capacity: max(1, count))
+        targets = .allocate(capacity: max(1, count))
         for (offset, chunk) in chunks.enumerated() {
             words[offset] = chunk.batch.words
             minKeys[offset] = chunk.minKey
             slots[offset] = chunk.slotOf
+            targets[offset] = chunk.batch.storedTargets
         }
     }
 
@@ -129,6 +136,7 @@ struct RoundTables {
         words.deallocate()
         minKeys.deallocate()
         slots.deallocate()
+        targets.deallocate()
     }
 
     /// The chunk and position a key names.
