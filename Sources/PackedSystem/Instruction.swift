@@ -13,6 +13,11 @@ public enum Opcode: UInt8, Sendable {
     case cell
     /// Pop `word` indices, push a table entry: `arg` indexes the dimension arena, `imm` the entry arena.
     case table
+    /// `field` then a one-index `cell` or `table` in one instruction (superinstructions): push the cell (the
+    /// entry) whose index is the field at (word, shift, width) plus `bits` (the field's lower bound, as a bit
+    /// pattern); `arg` indexes the dimension arena, `imm` the cell-field (entry) arena. An index out of the
+    /// dimension violates `bounds` exactly as `cell` and `table` do.
+    case fieldCell, fieldTable
     case not, negate, add, subtract, multiply, divide, remainder
     case equal, notEqual, less, lessEqual, greater, greaterEqual
     /// Push 1 if the popped value minus `imm` is in the bit set `bits`.

@@ -532,6 +532,22 @@ public final class Machine {
                 sp -= count
                 stack[sp] = tableEntries[Int(instruction.imm) + flat]
                 sp += 1
+            case .fieldCell, .fieldTable:
+                let mask = (UInt64(1) << UInt64(instruction.width)) &- 1
+                let value = Int64((src[Int(instruction.word)] >> UInt64(instruction.shift)) & mask) &+ Int64(bitPattern: instruction.bits)
+                let dimension = dimensions[Int(instruction.arg)]
+                let ordinal = value &- dimension.lowerBound
+                if ordinal < 0 || ordinal >= dimension.count {
+                    fail(.bounds(detail: "index \(value) is outside \(dimension.lowerBound)..\(dimension.lowerBound + dimension.count - 1)"), at: pc - 1)
+                    return 0
+                }
+                if instruction.op == .fieldTable {
+                    stack[sp] = tableEntries[Int(instruction.imm) + Int(ordinal)]
+                } else {
+                    let field = cellFields[Int(instruction.imm) + Int(ordinal)]
+                    stack[sp] = Int64((src[Int(field.word)] >> UInt64(field.shift)) & ((UInt64(1) << UInt64(field.width)) &- 1)) &+ field.lowerBound
+                }
+                sp += 1
             case .not:
                 stack[sp - 1] = stack[sp - 1] == 0 ? 1 : 0
             case .negate:

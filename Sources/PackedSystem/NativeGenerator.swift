@@ -256,7 +256,7 @@ struct NativeGenerator {
         while let (pc, d) = work.popLast() {
             let instruction = code[pc]
             switch instruction.op {
-            case .constant, .field, .fieldEquals, .fieldIn:
+            case .constant, .field, .fieldEquals, .fieldIn, .fieldCell, .fieldTable:
                 try reach(pc + 1, d + 1)
             case .cell, .table:
                 try reach(pc + 1, d - Int(instruction.word) + 1)
@@ -322,6 +322,18 @@ struct NativeGenerator {
                     index += " \(t(sp - count)) = TE[\(literal(i.imm)) + flat]; }"
                 }
                 out += index
+            case .fieldCell, .fieldTable:
+                let dimension = dimensions[Int(i.arg)]
+                // In unsigned arithmetic, wrapping as the interpreter's `&+` and `&-` do.
+                var access = "{ int64_t o = (int64_t)(((s[\(i.word)] >> \(i.shift)) & \(hex(widthMask(i.width))))"
+                access += " + \(hex(i.bits)) - \(hex(UInt64(bitPattern: dimension.lowerBound))));"
+                access += " if (o < 0 || o >= \(literal(dimension.count))) return 1;"
+                if i.op == .fieldCell {
+                    access += " int64_t flat = o + \(literal(i.imm)); \(t(sp)) = (int64_t)((s[CF[flat].word] >> CF[flat].shift) & CF[flat].mask) + CF[flat].low; }"
+                } else {
+                    access += " \(t(sp)) = TE[\(literal(i.imm)) + o]; }"
+                }
+                out += access
             case .not:
                 out += "\(top) = \(top) == 0;"
             case .negate:

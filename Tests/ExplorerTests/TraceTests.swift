@@ -97,6 +97,24 @@ import Testing
         #expect(try result.property("bounds").trace?.failure?.message == "index 3 is outside 0..2")
     }
 
+    /// A cell or a table read at a field's value (one instruction, `fieldCell` and `fieldTable`) out of range.
+    @Test func indexReadAtAFieldOutOfRangeViolatesBounds() throws {
+        for (access, message) in [("a[i]", "index 3 is outside 0..2"), ("T[i]", "index 3 is outside 0..2")] {
+            let result = try explore("""
+                model read
+                table T: [0..2] bool = { true, false, true }
+                var a: [0..2] bool = false
+                var i: 0..5 = 0
+                action step when i < 5 { i := i + 1 }
+                action peek when \(access) { a[0] := true }
+                terminal true
+                """)
+            #expect(try result.property("bounds").verdict == .violated, "\(access)")
+            let trace = try #require(try result.property("bounds").trace, "\(access)")
+            #expect(trace.failure?.message == message, "\(access)")
+        }
+    }
+
     @Test func parallelAssignmentReadsThePreState() throws {
         let system = try buildSystem("""
             model swap

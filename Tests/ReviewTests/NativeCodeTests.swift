@@ -111,7 +111,8 @@ import Testing
     }
 
     /// Every construct the generator translates, and every way the interpreter fails (a store outside the type,
-    /// an index out of range, an overflow, a division by zero, a false assert), each of which the generated code
+    /// an index out of range, read through a field (`a[q]`, `weight[q]`: `fieldCell`, `fieldTable`) or computed,
+    /// an overflow, a division by zero, a false assert), each of which the generated code
     /// must hand to the machine: `choose` with filters, computed indices on both sides, tables, `in` over close and
     /// far values, division and remainder, negation, conditionals.
     @Test(.enabled(if: compilerAvailable))
@@ -132,7 +133,11 @@ import Testing
             var b: -5..5 = 0
             var p: Dev = 0
             var big: 0..200 = 0
+            var q: 0..4 = 0
             action step(i: Dev) when a[i] < K { a[i] := a[i] + 1 }
+            action move when q < 4 { q := q + 1 }
+            action peek when a[q] > 1 { b := 0 }
+            action weigh when q > 0 && b < 2 { b := weight[q] }
             action shift when true { p := (p + 1) % 3 }
             action pick when b < 3 {
               choose x: -2..2 where x != 0 {
