@@ -1,20 +1,19 @@
 @testable import Explorer
-import Foundation
 import ModelLanguage
 import PackedSystem
+import TestSupport
 import Testing
 
 /// The successor graph the one-thread search records while it inserts each chunk (`SuccessorGraph`) is the one
 /// the liveness checks rebuilt by firing every action on every stored state again: the same edges, in the same
 /// order, with the same actions. Then the liveness verdicts, traces and rankings cannot differ either.
 @Suite struct SuccessorGraphTests {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    /// Every model in Models/ (each has liveness properties), by name.
+    static var libraryModels: [String] { Repository.models().map(\.name) }
 
-    /// Every model in Models/ (each has liveness properties), sorted.
-    static var libraryModels: [String] {
-        let directory = root.appendingPathComponent("Models")
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
-        return names.filter { $0.hasSuffix(".vmc") }.sorted()
+    /// The text of a library model.
+    static func text(_ name: String) throws -> String {
+        try #require(Repository.models().first { $0.name == name }?.text, "no \(name)")
     }
 
     /// A model with duplicate successors (two actions to the same state), self-loops, a state without
@@ -46,9 +45,7 @@ import Testing
     }
 
     @Test(arguments: libraryModels) func recordedGraphEqualsTheRebuiltOneOnLibraryModel(_ name: String) throws {
-        let text = try String(contentsOfFile: Self.root.appendingPathComponent("Models").appendingPathComponent(name).path,
-                              encoding: .utf8)
-        let system = try buildSystem(text)
+        let system = try buildSystem(try Self.text(name))
         for chunkStates in [ExplicitExplorer.chunkSize, 7] {
             var options = ExplorerOptions()
             options.threads = 1
@@ -93,15 +90,13 @@ import Testing
             options.roundModePattern = pattern
             try compare(shapes, options: options, "shapes, two threads, \(chunkStates) x \(chunksPerRound), \(pattern)")
         }
-        for name in ["v2-qemu-p2p.vmc", "v1-region-any-user.vmc", "kernel-next-state.vmc"] {
-            let text = try String(contentsOfFile: Self.root.appendingPathComponent("Models").appendingPathComponent(name).path,
-                                  encoding: .utf8)
+        for name in ["Models/v2-qemu-p2p.vmc", "Models/v1-region-any-user.vmc", "Models/kernel-next-state.vmc"] {
             var options = ExplorerOptions()
             options.threads = 2
             options.chunkStates = 64
             options.parallelChunksPerRound = 4
             options.roundModePattern = pattern
-            try compare(try buildSystem(text), options: options, "\(name), two threads, \(pattern)")
+            try compare(try buildSystem(try Self.text(name)), options: options, "\(name), two threads, \(pattern)")
         }
     }
 
