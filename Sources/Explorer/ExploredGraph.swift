@@ -34,7 +34,7 @@ public struct ExploredGraph {
     let store: StateStore
     let reducer: SymmetryReducer?
     /// Every transition between the stored states, when the search recorded them (`SuccessorGraph`: a complete
-    /// one-thread search of a model with liveness properties); nil when they are found by firing the actions again.
+    /// search of a model with liveness properties); nil when they are found by firing the actions again.
     let successors: SuccessorGraph?
     /// The run's interruption: walking the transitions stops when it answers.
     let interruption: (@Sendable () -> StopReason?)?

@@ -6,9 +6,9 @@ import PackedSystem
 /// the order an action produced them; duplicates and self-loops kept). The liveness checks and their rankings
 /// walk it.
 ///
-/// Two ways to get it, equal edge for edge (`SuccessorGraphTests`): the one-thread search records it while it
-/// inserts each chunk (`append(_:expanding:)`: it already has every successor and, once the chunk is inserted,
-/// every successor's state number), or it is rebuilt afterwards by firing every action on every stored state
+/// Two ways to get it, equal edge for edge (`SuccessorGraphTests`): the search records it as it inserts each chunk
+/// (`append(_:expanding:)`: it already has every successor and, once the chunk is inserted, every successor's
+/// state number; the parallel search merges its chunks in the same order), or it is rebuilt afterwards by firing every action on every stored state
 /// again (`init(rebuiltFrom:relation:)`), as the checks did until 2026-12-06. On the library's models with
 /// liveness properties the rebuild took about as long as the search itself (`perf`, release: 36% of the samples
 /// of v2-qemu-p2p's first combination at N=4, 41% of `vfio-mc check --strict Models`), since both run every
