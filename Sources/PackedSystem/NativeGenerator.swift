@@ -284,6 +284,13 @@ struct NativeGenerator {
         return depth
     }
 
+    /// The C that reads the cell (`cell`) or the table entry at index `arena + index` of its arena into `target`,
+    /// for `cell`, `table`, `fieldCell` and `fieldTable` alike.
+    private func read(cell: Bool, arena: Int64, at index: String, into target: String) -> String {
+        cell ? " { int64_t f = \(index) + \(literal(arena)); \(target) = (int64_t)((s[CF[f].word] >> CF[f].shift) & CF[f].mask) + CF[f].low; }"
+            : " \(target) = TE[\(literal(arena)) + \(index)];"
+    }
+
     /// The C function for the program at `start`, and the fork targets it calls.
     private func program(_ start: Int32) throws -> (String, [Int32]) {
         let depth = try depths(from: start)
@@ -316,24 +323,14 @@ struct NativeGenerator {
                     index += " o = (int64_t)((uint64_t)\(t(sp - count + k)) - \(hex(UInt64(bitPattern: dimension.lowerBound))));"
                     index += " if (o < 0 || o >= \(literal(dimension.count))) return 1; flat = flat * \(literal(dimension.count)) + o;"
                 }
-                if i.op == .cell {
-                    index += " flat += \(literal(i.imm)); \(t(sp - count)) = (int64_t)((s[CF[flat].word] >> CF[flat].shift) & CF[flat].mask) + CF[flat].low; }"
-                } else {
-                    index += " \(t(sp - count)) = TE[\(literal(i.imm)) + flat]; }"
-                }
-                out += index
+                out += index + read(cell: i.op == .cell, arena: i.imm, at: "flat", into: t(sp - count)) + " }"
             case .fieldCell, .fieldTable:
                 let dimension = dimensions[Int(i.arg)]
                 // In unsigned arithmetic, wrapping as the interpreter's `&+` and `&-` do.
                 var access = "{ int64_t o = (int64_t)(((s[\(i.word)] >> \(i.shift)) & \(hex(widthMask(i.width))))"
                 access += " + \(hex(i.bits)) - \(hex(UInt64(bitPattern: dimension.lowerBound))));"
                 access += " if (o < 0 || o >= \(literal(dimension.count))) return 1;"
-                if i.op == .fieldCell {
-                    access += " int64_t flat = o + \(literal(i.imm)); \(t(sp)) = (int64_t)((s[CF[flat].word] >> CF[flat].shift) & CF[flat].mask) + CF[flat].low; }"
-                } else {
-                    access += " \(t(sp)) = TE[\(literal(i.imm)) + o]; }"
-                }
-                out += access
+                out += access + read(cell: i.op == .fieldCell, arena: i.imm, at: "o", into: t(sp)) + " }"
             case .not:
                 out += "\(top) = \(top) == 0;"
             case .negate:
