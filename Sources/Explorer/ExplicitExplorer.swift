@@ -54,11 +54,9 @@ public final class ExplicitExplorer: CheckingEngine {
     /// checks walk them) and no symmetry reduction applies; nil otherwise.
     var recordedGraph: SuccessorGraph?
 
-    /// Whether the search records its transitions (`recordedGraph`): the checks after it need every transition
-    /// between the stored states.
-    var recordsGraph: Bool {
-        reducer == nil && system.properties.contains { $0.info.kind == .eventually || $0.info.kind == .leadsto }
-    }
+    /// Whether the model has `eventually` or `leadsto` properties: symmetry reduction is then off, and the search
+    /// records its transitions (`recordedGraph`) for their checks.
+    let hasLiveness: Bool
 
     /// Creates an explorer for a system.
     public init(system: TransitionSystem, options: ExplorerOptions = ExplorerOptions(), file: String) {
@@ -72,10 +70,10 @@ public final class ExplicitExplorer: CheckingEngine {
         findings = Array(repeating: nil, count: system.properties.count)
         deadlockPropertyIndex = system.properties.firstIndex { $0.info.kind == .deadlock }
         boundsPropertyIndex = system.properties.firstIndex { $0.info.kind == .bounds }
+        hasLiveness = system.properties.contains { $0.info.kind == .eventually || $0.info.kind == .leadsto }
         var reducer: SymmetryReducer?
         if options.symmetry, !system.model.scalarsets.isEmpty {
-            let liveness = system.properties.contains { $0.info.kind == .eventually || $0.info.kind == .leadsto }
-            if liveness {
+            if hasLiveness {
                 notes.append("symmetry reduction off: the model has liveness properties, and weak fairness of each action "
                              + "instance is not preserved by the symmetry quotient")
             } else {
@@ -178,7 +176,8 @@ public final class ExplicitExplorer: CheckingEngine {
             if stopReason != nil { return }
         }
         initialStateCount = store.count
-        if recordsGraph { recordedGraph = SuccessorGraph() }
+        // Symmetry reduction is off for such a model (see `init`), so the edges are between concrete states.
+        if hasLiveness { recordedGraph = SuccessorGraph() }
         if options.threads > 1 {
             exploreInParallel(threads: options.threads, stateChecks: stateChecks, progress: progress)
             return
