@@ -22,6 +22,8 @@ public final class ExplicitExplorer: CheckingEngine {
     private var notes: [String] = []
     /// Whether `--native auto` compiles once the store passes `options.nativeStateThreshold` states.
     var nativePending = false
+    /// `--native auto`'s compile while it runs beside the search (`pollNativeCompile()`).
+    private var backgroundCompile: BackgroundCompile?
     /// The generated successor generation once loaded (`--native on` from the start, `auto` past its threshold):
     /// one library serves the one-thread machine and every parallel worker's machine (the generated code keeps
     /// its state in the caller's buffers and its own stack, so several threads may run it at once).
@@ -108,6 +110,9 @@ public final class ExplicitExplorer: CheckingEngine {
                               start: startTime)
         if options.native == .on { compileAtStart() }
         explore(progress: progress)
+        // A compile still running when the search ended is killed, and waited for, so that none of it outlives the run.
+        backgroundCompile?.finish()
+        backgroundCompile = nil
         let relation = TransitionRelation(system)
         // A graph recorded by a search that stopped early lacks transitions: only a complete one is handed on.
         let successors = stopReason == nil ? recordedGraph : nil
@@ -210,7 +215,7 @@ public final class ExplicitExplorer: CheckingEngine {
                 }
                 guard insertSequentially(batch, stateChecks) else { return }
                 recordedGraph?.append(batch, expanding: chunkStart..<chunkEnd)
-                if nativePending, store.count >= options.nativeStateThreshold { compileNatively() }
+                pollNativeCompile()
                 chunkStart = chunkEnd
                 guard continueAfterBatch(progress: progress, nextProgress: &nextProgress) else { return }
             }
@@ -233,18 +238,31 @@ public final class ExplicitExplorer: CheckingEngine {
         }
     }
 
-    /// `--native auto` past its threshold: from the next chunk (the parallel search: the next round) on the
-    /// machine runs the generated code, or, when the C is too large or does not compile, the search goes on as it
-    /// was (the results are the same either way). A compile the run's limits stop (`compileStop`) leaves the search
-    /// on the interpreter too, and its next poll stops it with the same reason. Returns the library when one was
-    /// loaded.
+    /// `--native auto`, between chunks (between rounds in the parallel search): past `options.nativeStateThreshold`
+    /// states, generates the C beside the search (`BackgroundCompile`); once the search has run for the compile's
+    /// estimated time (`NativeLibrary.estimatedCompileSeconds`), compiles it there (with
+    /// `options.nativeCompileInForeground`, compiles at the threshold and waits); once the library is loaded, the
+    /// machine runs it from the next chunk on. Returns the library when this call loaded it (the parallel search
+    /// gives it to its workers). When the C is over `NativeLibrary.autoSourceLimit` or does not compile, the search
+    /// goes on as it was (the results are the same either way); a compile the run's limits stop (`compileStop`)
+    /// too, and the search's next poll stops it with the same reason.
     @discardableResult
-    func compileNatively() -> NativeLibrary? {
-        nativePending = false
-        guard let library = try? NativeLibrary.build(system, compiler: options.nativeCompiler, sourceLimit: NativeLibrary.autoSourceLimit,
-                                                    stop: compileStop()) else {
-            return nil
+    func pollNativeCompile() -> NativeLibrary? {
+        if nativePending, store.count >= options.nativeStateThreshold {
+            nativePending = false
+            let compile = BackgroundCompile(system, compiler: options.nativeCompiler, sourceLimit: NativeLibrary.autoSourceLimit,
+                                            stop: compileStop())
+            backgroundCompile = compile
+            if options.nativeCompileInForeground { _ = compile.wait() }
         }
+        guard let compile = backgroundCompile else { return nil }
+        if !compile.started, let bytes = compile.sourceBytes,
+           ResourceUsage.now() - startTime >= options.nativeCompileAfterSeconds ?? NativeLibrary.estimatedCompileSeconds(bytes: bytes) {
+            compile.start()
+        }
+        guard compile.hasEnded else { return nil }
+        backgroundCompile = nil
+        guard let library = compile.library() else { return nil }
         machine.useNative(library)
         return library
     }

@@ -17,6 +17,12 @@ public struct ExplorerOptions: Sendable {
     /// The stored states after which `--native auto` compiles (`NativeLibrary.autoStateThreshold`); tests lower it
     /// to switch small searches midway.
     var nativeStateThreshold = NativeLibrary.autoStateThreshold
+    /// Tests: `--native auto` waits for its compile where it starts it instead of compiling beside the search, so
+    /// that the chunk the search switches at is known.
+    var nativeCompileInForeground = false
+    /// Tests: the seconds of search after which `--native auto` compiles, instead of the compile's estimated time
+    /// (`NativeLibrary.estimatedCompileSeconds`), so that a short search switches midway.
+    var nativeCompileAfterSeconds: Double?
     /// The C compiler the native code is built with (`NativeLibrary.defaultCompiler`: `$CC`, else `cc`); tests
     /// give a fake one without changing the process's environment.
     var nativeCompiler = NativeLibrary.defaultCompiler

@@ -80,7 +80,7 @@ extension ExplicitExplorer {
                 pacer.record(mode, nanoseconds: DispatchTime.now().uptimeNanoseconds - started,
                              work: roundEnd - roundStart + transitions - transitionsBefore,
                              measured: chunkCount == chunksPerRound && store.capacity == capacity)
-                if nativePending, store.count >= options.nativeStateThreshold, let library = compileNatively() {
+                if let library = pollNativeCompile() {
                     // Between rounds every helper waits in the pool, and the next phase's publication orders
                     // this write before their next expansion.
                     for worker in workers { worker.machine.useNative(library) }

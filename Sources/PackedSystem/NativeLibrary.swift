@@ -2,9 +2,10 @@ import Foundation
 
 /// Whether the explicit search generates successors with native code (`--native`).
 public enum NativeMode: String, Sendable, CaseIterable {
-    /// Compile once the search has stored `autoStateThreshold` states (a search that ends sooner would not repay
-    /// the compiler's time), when the generated C is at most `autoSourceLimit` bytes (larger models take seconds
-    /// to compile) and a compiler runs; else stay on the interpreter, silently.
+    /// Compile beside the search once it has stored `autoStateThreshold` states and run for about as long as the
+    /// compile takes (`estimatedCompileSeconds`: a shorter search would not repay the compiler), when the generated
+    /// C is at most `autoSourceLimit` bytes and a compiler runs, and switch to it when it is loaded; else stay on
+    /// the interpreter, silently.
     case auto
     /// Compile whatever the size; when that fails the search runs on the interpreter with a note saying why.
     case on
@@ -46,14 +47,33 @@ public final class NativeLibrary: @unchecked Sendable {
         }
     }
 
-    /// The largest generated C `--native auto` compiles: 1 MB took about 2 s of `cc -O2` on this project's
-    /// 2-core machine (v2-qemu80's 1.5 MB: 3.1 s; v2-device's 4.3 MB: 15 s), while the library's other models
-    /// (up to 205 KB) took 0.02 to 0.36 s.
-    public static let autoSourceLimit = 1 << 20
+    /// The largest generated C `--native auto` compiles. `cc -O1` on this project's 2-core machine: the library's
+    /// largest models, v2-qemu-p2p's 2.4 MB in 2.3 s and v2-device's 4.3 MB in 10 s (0.34 GB of memory); the
+    /// others (up to 205 KB) in well under a second. The compile runs beside the search (`BackgroundCompile`), so
+    /// a large C costs the search nothing while it compiles, only a core; past 8 MB the compiler's time and
+    /// memory are more than a search is likely to repay.
+    public static let autoSourceLimit = 8 << 20
 
-    /// The stored states after which `--native auto` compiles: about 1.5 s of one-thread search on p2p-scale,
-    /// against 0.05 to 0.4 s of compiling the C of the models under `autoSourceLimit`.
-    public static let autoStateThreshold = 1 << 21
+    /// The stored states after which `--native auto` generates the C (beside the search, in a few hundredths of a
+    /// second for the largest models); it compiles it once the search has run `estimatedCompileSeconds`.
+    public static let autoStateThreshold = 1 << 16
+
+    /// About how long `cc -O1` takes on `bytes` of generated C on this project's 2-core machine: 0.2 s and 1 s
+    /// per MB (measured: deep's 7 KB 0.05 s, p2p-scale's 112 KB 0.32 s, v1-ndma-p2p's 186 KB 0.35 s, v2-qemu80's 1.5
+    /// MB 1.62 s, v2-hypothetical-no-p2p-step's 1.9 MB 1.73 s, v2-qemu-p2p's 2.4 MB 2.26 s; v2-device's 4.3 MB, 10.3
+    /// s, is under-estimated). `--native auto` starts the compile once the search has run that long: a search
+    /// that ends sooner never pays for a compile, and one that runs on pays at most about as much again as it
+    /// had already run (the compiler takes a core from a search on every core, or from the other combinations
+    /// that `check` runs at once), against the generated code's two to three times the interpreter's speed.
+    public static func estimatedCompileSeconds(bytes: Int) -> Double {
+        0.2 + Double(bytes) / 1_000_000
+    }
+
+    /// The optimisation level: `-O1` compiles the large models' C in 0.6x the time of `-O2` (v2-qemu-p2p 2.26 s
+    /// against 3.69 s, v2-device 10.3 s against 15.0 s) and the code it gives runs as fast (`farm-bench`, one
+    /// thread, `--native on`: deep K=70 1.015x the wall of `-O2`, 7 pairs; p2p-scale N=6 0.974x, 1 pair;
+    /// v2-qemu-p2p's A_ERROR combination at N=5 10.5 s against 12.2 s, compile included).
+    static let optimisation = "-O1"
 
     /// The compiler command: `$CC` when set, else `cc`.
     public static var defaultCompiler: String {
@@ -67,7 +87,7 @@ public final class NativeLibrary: @unchecked Sendable {
         self.sourceBytes = sourceBytes
     }
 
-    /// Generates, compiles (`cc -O2 -shared -fPIC` in a fresh temporary directory, removed afterwards) and loads
+    /// Generates, compiles (`cc -O1 -shared -fPIC` in a fresh temporary directory, removed afterwards) and loads
     /// the successor generation of `system` with `compiler` (a command found on PATH, or a path). Throws `Failure`
     /// with the reason when the generator does not cover the model, no compiler runs, the compiler fails or the
     /// library does not load.
@@ -77,13 +97,23 @@ public final class NativeLibrary: @unchecked Sendable {
     /// carries the answer as its `stopReason`.
     public static func build(_ system: TransitionSystem, compiler: String = defaultCompiler,
                              sourceLimit: Int? = nil, stop: (@Sendable () -> StopReason?)? = nil) throws -> NativeLibrary {
-        let started = Date()
-        let source: String
+        try build(source: generate(system), compiler: compiler, sourceLimit: sourceLimit, stop: stop)
+    }
+
+    /// The C of `system`'s successor generation (`NativeGenerator`). Throws `Failure` when the generator does not
+    /// cover the model.
+    public static func generate(_ system: TransitionSystem) throws -> String {
         do {
-            source = try system.code.nativeGenerator(layout: system.layout, actions: system.actions).source()
+            return try system.code.nativeGenerator(layout: system.layout, actions: system.actions).source()
         } catch {
             throw Failure(description: "not generated: \(error)")
         }
+    }
+
+    /// `build(_:compiler:sourceLimit:stop:)` from C that `generate` gave.
+    public static func build(source: String, compiler: String = defaultCompiler,
+                             sourceLimit: Int? = nil, stop: (@Sendable () -> StopReason?)? = nil) throws -> NativeLibrary {
+        let started = Date()
         if let sourceLimit, source.utf8.count > sourceLimit {
             throw Failure(description: "the generated C has \(source.utf8.count) bytes, over the \(sourceLimit) that are compiled")
         }
@@ -108,7 +138,7 @@ public final class NativeLibrary: @unchecked Sendable {
         }
         let outcome: CompilerProcess.Outcome
         do {
-            outcome = try CompilerProcess.run(compiler, arguments: ["-O2", "-shared", "-fPIC", "-w", "-o", libraryFile.path, sourceFile.path],
+            outcome = try CompilerProcess.run(compiler, arguments: [optimisation, "-shared", "-fPIC", "-w", "-o", libraryFile.path, sourceFile.path],
                                               errors: errorsFile, temporaryDirectory: directory, stop: stop)
         } catch let error as CompilerProcess.SpawnError {
             throw Failure(description: "cannot run \(compiler): \(error.message)")

@@ -86,10 +86,12 @@ struct SearchOptions: ParsableArguments {
     var noSymmetry = false
 
     @Option(help: ArgumentHelp(
-        "Generate successors with C compiled for the model by the system compiler ($CC or cc, -O2) and loaded, on "
-            + "every search thread: on (when that fails, the interpreter, with a note), auto (only once 2^21 states are "
-            + "stored and for C of at most 1 MB, falling back silently; the default) or off. Results and traces are the "
-            + "same either way. The compile counts against --timeout; at the limit or on SIGINT the compiler is killed.",
+        "Generate successors with C compiled for the model by the system compiler ($CC or cc, -O1) and loaded, on "
+            + "every search thread: on (compiled before the search; when that fails, the interpreter, with a note), auto "
+            + "(compiled beside the search once it has run about as long as the compile takes, for C of at most 8 MB, "
+            + "switching when loaded and falling back silently; the default) or off. Results and traces are the same "
+            + "either way. The compile counts against --timeout; at the limit, on SIGINT or when the search ends first "
+            + "the compiler is killed.",
         valueName: "MODE"))
     var native: NativeMode = .auto
 

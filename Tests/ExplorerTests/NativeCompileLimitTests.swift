@@ -102,7 +102,8 @@ import TestSupport
         #expect(left.directories.isEmpty, "still present: \(left.directories)")
     }
 
-    /// `--native auto` switching midway, interrupted while it compiles: no note (auto falls back silently), the
+    /// `--native auto` switching midway (compiling in the foreground, so that the search is still running when the
+    /// compiler starts), interrupted while it compiles: no note (auto falls back silently), the
     /// run stops with the signal, the verdicts found before are the interpreter's (the depth-1 goal among them).
     @Test(arguments: [1, 2])
     func autoInterruptedWhileCompiling(threads: Int) throws {
@@ -114,6 +115,7 @@ import TestSupport
         options.threads = threads
         options.native = .auto
         options.nativeStateThreshold = 2
+        options.nativeCompileInForeground = true
         options.parallelChunksPerRound = 1
         options.nativeCompiler = compiler.path
         options.budget.interruption = { compiler.started ? .signal(name: "SIGINT") : nil }

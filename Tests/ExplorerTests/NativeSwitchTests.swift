@@ -38,6 +38,7 @@ import Testing
         let plain = ExplicitExplorer(system: system, options: options, file: "test.vmc").check()
         options.native = .auto
         options.nativeStateThreshold = 300
+        options.nativeCompileInForeground = true
         let switched = ExplicitExplorer(system: system, options: options, file: "test.vmc").check()
         options.native = .on
         let native = ExplicitExplorer(system: system, options: options, file: "test.vmc").check()
@@ -66,6 +67,7 @@ import Testing
             for (mode, chunksPerRound) in [(NativeMode.on, 3), (.auto, 1), (.auto, 64)] {
                 options.native = mode
                 options.nativeStateThreshold = 300
+                options.nativeCompileInForeground = true
                 options.parallelChunksPerRound = chunksPerRound
                 let explorer = ExplicitExplorer(system: system, options: options, file: "test.vmc")
                 let parallel = explorer.check()
@@ -77,5 +79,63 @@ import Testing
                         "\(mode) with \(single.statistics.states) states")
             }
         }
+    }
+
+    /// `--native auto` as the command line runs it: the compile beside the search, the switch at whatever chunk
+    /// (or round) follows its end, if it ends before the search does. The results are the interpreter's either
+    /// way, on one thread and two, and the run leaves no compiler and no temporary directory behind.
+    @Test(.enabled(if: compilerAvailable), arguments: [1, 2])
+    func aSearchCompilingBesideItGivesTheSameResults(threads: Int) throws {
+        for model in ParallelTests.models + [ParallelTests.mixed] {
+            let system = try buildSystem(model)
+            var options = ExplorerOptions()
+            options.threads = 1
+            let plain = ExplicitExplorer(system: system, options: options, file: "test.vmc").check()
+            options.threads = threads
+            options.native = .auto
+            options.nativeStateThreshold = 50
+            options.nativeCompileAfterSeconds = 0
+            options.parallelChunksPerRound = 1
+            options.chunkStates = 16
+            let result = ExplicitExplorer(system: system, options: options, file: "test.vmc").check()
+            ParallelTests.assertSameRun(result, plain, threads: threads)
+            #expect(result.coverage == plain.coverage)
+            #expect(result.statistics.notes == plain.statistics.notes)
+        }
+    }
+
+    /// A search long enough that the compile beside it ends well before it does (a debug build's search took about
+    /// 0.6 s on one thread and on two, the compile about a tenth of a second): it switches, and its results are the
+    /// interpreter's.
+    @Test(.enabled(if: compilerAvailable), arguments: [1, 2])
+    func aLongerSearchSwitchesToTheCompileBesideIt(threads: Int) throws {
+        let system = try buildSystem("""
+            model long
+            type Dev = 0..3
+            var a: [Dev] 0..11 = 0
+            var b: 0..7 = 0
+            action up(i: Dev) when a[i] < 11 { a[i] := a[i] + 1 }
+            action down(i: Dev) when a[i] > 0 && b > 0 { a[i] := a[i] - 1 }
+            action spin when b < 7 { b := b + 1 }
+            action reset when b == 7 { b := 0 }
+            invariant Bounded: a[0] + a[1] + a[2] + a[3] <= 44
+            reachable Full: a[0] == 11 && a[1] == 11 && a[2] == 11 && a[3] == 11 && b == 7
+            """)
+        var options = ExplorerOptions()
+        options.threads = 1
+        let plain = ExplicitExplorer(system: system, options: options, file: "test.vmc").check()
+        #expect(plain.statistics.states == 165_888)
+        options.threads = threads
+        options.native = .auto
+        options.nativeStateThreshold = 100
+        options.nativeCompileAfterSeconds = 0
+        options.chunkStates = 64
+        options.parallelChunksPerRound = 2
+        let explorer = ExplicitExplorer(system: system, options: options, file: "test.vmc")
+        let result = explorer.check()
+        ParallelTests.assertSameRun(result, plain, threads: threads)
+        #expect(result.coverage == plain.coverage)
+        #expect(result.statistics.notes == plain.statistics.notes)
+        #expect(explorer.nativeLibrary != nil, "the search ended before the compile beside it (\(result.statistics.seconds) s)")
     }
 }

@@ -73,6 +73,7 @@ import Testing
             options.chunkStates = 3
             options.native = mode
             options.nativeStateThreshold = threshold
+            options.nativeCompileInForeground = true
             try compare(system, options: options, "native \(mode)")
         }
     }
