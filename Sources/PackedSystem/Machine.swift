@@ -196,10 +196,15 @@ public final class Machine {
         ThreadOwnedMemory.deallocate(successorActions)
     }
 
-    /// Evaluates an expression program on a state. On failure returns 0 and sets `failure`.
+    /// Evaluates an expression program on a state. On failure returns 0 and sets `failure`. With native code, its
+    /// translation of the program runs first; where it could fail (or was not translated), the interpreter runs.
     @inline(__always)
     public func evaluate(_ program: Int32, _ state: UnsafePointer<UInt64>) -> Int64 {
         failure = nil
+        if let native {
+            var value: Int64 = 0
+            if native.evaluate(program, state, &value) == 0 { return value }
+        }
         return run(program, state, nil, depth: 0)
     }
 

@@ -13,6 +13,10 @@
 /// The operand stack of the machine is static at every address (the code builder emits structured code), so
 /// each stack slot becomes a C local and the C compiler keeps them in registers. A `fork` (a `choose`) calls
 /// one C function per alternative on its own copy of the successor under construction.
+///
+/// The state properties' expressions (`predicates`: invariants, goals, the two sides of `leadsto`, the terminal
+/// test) are translated the same way into `vmc_evaluate`, which `Machine.evaluate` calls first: where the
+/// interpreter could fail, it bails, and the interpreter evaluates the expression and reports the failure.
 struct NativeGenerator {
     let wordCount: Int
     let code: [Instruction]
@@ -24,6 +28,8 @@ struct NativeGenerator {
     let actions: [GroundAction]
     /// The packing, for the actions' kernels (`KernelCompiler`), which `expansionOfChunk()` translates.
     let layout: StateLayout
+    /// The addresses of the expression programs `vmc_evaluate` translates.
+    let predicates: [Int32]
 
     /// Why a program cannot be translated (the machine then runs without native code).
     struct Unsupported: Error, CustomStringConvertible {
@@ -47,6 +53,24 @@ struct NativeGenerator {
         for start in functions.keys.sorted() { out += functions[start] ?? "" }
         out += expansion()
         out += expansionOfChunk()
+        out += evaluation()
+        return out
+    }
+
+    /// `vmc_evaluate(program, s, value)`: the expression program at address `program` on the state `s`, into
+    /// `*value`; returns 0, or 1 when the interpreter must evaluate it (it could fail there, or it is not one of
+    /// `predicates`). A predicate the generator cannot translate is left to the interpreter.
+    private func evaluation() -> String {
+        var out = ""
+        var translated: [Int32] = []
+        for start in Set(predicates).sorted() {
+            guard let (body, _) = try? program(start, expression: true) else { continue }
+            out += body
+            translated.append(start)
+        }
+        out += "int32_t vmc_evaluate(int32_t program, const uint64_t *restrict s, int64_t *value) {\n  switch (program) {\n"
+        for start in translated { out += "  case \(start): return e\(start)(s, value);\n" }
+        out += "  default: return 1;\n  }\n}\n"
         return out
     }
 
@@ -239,7 +263,7 @@ struct NativeGenerator {
     // MARK: Programs
 
     /// The stack depth before each instruction reachable from `start`, in the order found.
-    private func depths(from start: Int32) throws -> [Int: Int] {
+    private func depths(from start: Int32, expression: Bool = false) throws -> [Int: Int] {
         var depth: [Int: Int] = [:]
         var work: [(Int, Int)] = [(Int(start), 0)]
         func reach(_ pc: Int, _ d: Int) throws {
@@ -255,6 +279,9 @@ struct NativeGenerator {
         depth[Int(start)] = 0
         while let (pc, d) = work.popLast() {
             let instruction = code[pc]
+            if expression, [.copyState, .store, .storeConstant, .storeCell, .assert].contains(instruction.op) {
+                throw Unsupported(description: "an action's \(instruction.op) inside an expression")
+            }
             switch instruction.op {
             case .constant, .field, .fieldEquals, .fieldIn, .fieldCell, .fieldTable:
                 try reach(pc + 1, d + 1)
@@ -276,9 +303,9 @@ struct NativeGenerator {
                 try reach(pc + 1, d - 1)
                 try reach(Int(instruction.arg), d)
             case .result:
-                throw Unsupported(description: "an expression's result inside an action program")
+                guard expression else { throw Unsupported(description: "an expression's result inside an action program") }
             case .fork, .emit, .abandon:
-                break
+                guard !expression else { throw Unsupported(description: "an action's \(instruction.op) inside an expression") }
             }
         }
         return depth
@@ -291,14 +318,22 @@ struct NativeGenerator {
             : " \(target) = TE[\(literal(arena)) + \(index)];"
     }
 
-    /// The C function for the program at `start`, and the fork targets it calls.
-    private func program(_ start: Int32) throws -> (String, [Int32]) {
-        let depth = try depths(from: start)
+    /// The C function for the program at `start`, and the fork targets it calls: an action's `p<start>`, or with
+    /// `expression` an expression's `e<start>`, which writes the result to `*v` and returns 0 (both return 1 where
+    /// the machine must take over).
+    private func program(_ start: Int32, expression: Bool = false) throws -> (String, [Int32]) {
+        let depth = try depths(from: start, expression: expression)
         let maximum = (depth.values.max() ?? 0) + 2
         var forks: [Int32] = []
-        var out = "static int p\(start)(const uint64_t *restrict s, uint64_t *restrict d, vmc_ctx *c, uint32_t act) {\n"
-        out += "  int64_t " + (0..<maximum).map { "t\($0) = 0" }.joined(separator: ", ") + ";\n"
-        out += "  (void)s; (void)d; (void)c; (void)act;\n"
+        var out: String
+        if expression {
+            out = "static int e\(start)(const uint64_t *restrict s, int64_t *v) {\n"
+            out += "  int64_t " + (0..<maximum).map { "t\($0) = 0" }.joined(separator: ", ") + ";\n"
+        } else {
+            out = "static int p\(start)(const uint64_t *restrict s, uint64_t *restrict d, vmc_ctx *c, uint32_t act) {\n"
+            out += "  int64_t " + (0..<maximum).map { "t\($0) = 0" }.joined(separator: ", ") + ";\n"
+            out += "  (void)s; (void)d; (void)c; (void)act;\n"
+        }
         out += "  goto L\(start);\n"
         for pc in depth.keys.sorted() {
             guard let sp = depth[pc] else { continue }
@@ -364,7 +399,7 @@ struct NativeGenerator {
             case .orJump:
                 out += "if (\(top) != 0) goto L\(i.arg);"
             case .result:
-                throw Unsupported(description: "an expression's result inside an action program")
+                out += "*v = \(top); return 0;"
             case .copyState:
                 out += "memcpy(d, s, sizeof(uint64_t) * W);"
             case .store:

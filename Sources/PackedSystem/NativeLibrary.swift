@@ -29,6 +29,11 @@ public final class NativeLibrary: @unchecked Sendable {
                                                    UnsafeMutablePointer<Int>) -> Int64
     /// The expansion of a range of stored states into the one-thread search's successor batch.
     public let expandChunk: ExpandChunk
+    /// `vmc_evaluate(program, state, value)`: the expression program at `program` on `state` into `value`; 0, or 1
+    /// when the interpreter must evaluate it (see `NativeGenerator.evaluation()`).
+    public typealias Evaluate = @convention(c) (Int32, UnsafePointer<UInt64>, UnsafeMutablePointer<Int64>) -> Int32
+    /// `Machine.evaluate`'s first try.
+    public let evaluate: Evaluate
     /// Seconds spent generating and compiling.
     public let compileSeconds: Double
     /// Bytes of generated C.
@@ -80,9 +85,10 @@ public final class NativeLibrary: @unchecked Sendable {
         ProcessInfo.processInfo.environment["CC"].flatMap { $0.isEmpty ? nil : $0 } ?? "cc"
     }
 
-    private init(expand: Expand, expandChunk: ExpandChunk, compileSeconds: Double, sourceBytes: Int) {
+    private init(expand: Expand, expandChunk: ExpandChunk, evaluate: Evaluate, compileSeconds: Double, sourceBytes: Int) {
         self.expand = expand
         self.expandChunk = expandChunk
+        self.evaluate = evaluate
         self.compileSeconds = compileSeconds
         self.sourceBytes = sourceBytes
     }
@@ -104,7 +110,7 @@ public final class NativeLibrary: @unchecked Sendable {
     /// cover the model.
     public static func generate(_ system: TransitionSystem) throws -> String {
         do {
-            return try system.code.nativeGenerator(layout: system.layout, actions: system.actions).source()
+            return try system.nativeGenerator.source()
         } catch {
             throw Failure(description: "not generated: \(error)")
         }
@@ -161,27 +167,36 @@ public final class NativeLibrary: @unchecked Sendable {
         guard let handle = dlopen(libraryFile.path, RTLD_NOW | RTLD_LOCAL) else {
             throw Failure(description: "cannot load the library: " + (dlerror().map { String(cString: $0) } ?? "unknown error"))
         }
-        guard let symbol = dlsym(handle, "vmc_expand"), let chunkSymbol = dlsym(handle, "vmc_expand_chunk") else {
+        guard let symbol = dlsym(handle, "vmc_expand"), let chunkSymbol = dlsym(handle, "vmc_expand_chunk"),
+              let evaluateSymbol = dlsym(handle, "vmc_evaluate") else {
             dlclose(handle)
-            throw Failure(description: "the library has no vmc_expand or vmc_expand_chunk")
+            throw Failure(description: "the library has no vmc_expand, vmc_expand_chunk or vmc_evaluate")
         }
         return NativeLibrary(expand: unsafeBitCast(symbol, to: Expand.self), expandChunk: unsafeBitCast(chunkSymbol, to: ExpandChunk.self),
+                             evaluate: unsafeBitCast(evaluateSymbol, to: Evaluate.self),
                              compileSeconds: Date().timeIntervalSince(started), sourceBytes: source.utf8.count)
     }
 }
 
 extension CompiledCode {
-    /// The C generator over this code and the given actions.
-    func nativeGenerator(layout: StateLayout, actions: [GroundAction]) -> NativeGenerator {
+    /// The C generator over this code, the given actions and the expression programs at `predicates`.
+    func nativeGenerator(layout: StateLayout, actions: [GroundAction], predicates: [Int32]) -> NativeGenerator {
         NativeGenerator(wordCount: layout.wordCount, code: instructions, dimensions: dimensions, cellFields: cellFields,
                         tableEntries: tableEntries, constantLists: constantLists, forkTargets: forkTargets, actions: actions,
-                        layout: layout)
+                        layout: layout, predicates: predicates)
     }
 }
 
 extension TransitionSystem {
-    /// The generated C of this system's successor generation (for tests and inspection).
+    /// The generator of this system's C: its actions, and the expressions of its state properties and of its
+    /// terminal test (what `Machine.evaluate` is asked during a search).
+    var nativeGenerator: NativeGenerator {
+        let predicates = properties.flatMap { [$0.predicateProgram, $0.targetProgram].compactMap { $0 } } + [terminalProgram]
+        return code.nativeGenerator(layout: layout, actions: actions, predicates: predicates)
+    }
+
+    /// The generated C of this system's successor generation and state properties (for tests and inspection).
     public func nativeSource() throws -> String {
-        try code.nativeGenerator(layout: layout, actions: actions).source()
+        try nativeGenerator.source()
     }
 }

@@ -58,18 +58,45 @@ import Testing
         return result
     }
 
-    /// Compares the native and the plain machine on up to `statesPerSystem` reachable states; returns the states seen
-    /// and the failing actions met.
+    /// What `Machine.evaluate` gives for one expression on a state: the value, or the failure and its address.
+    struct Evaluation: Equatable {
+        let value: Int64
+        let failure: ActionFailure?
+        let address: Int32
+    }
+
+    /// The expressions a search evaluates on its states: every property's predicate and `leadsto` target, and the
+    /// terminal test (the ones `vmc_evaluate` translates).
+    static func predicates(_ system: TransitionSystem) -> [Int32] {
+        system.properties.flatMap { [$0.predicateProgram, $0.targetProgram].compactMap { $0 } } + [system.terminalProgram]
+    }
+
+    static func evaluations(_ machine: Machine, _ programs: [Int32], _ state: [UInt64]) -> [Evaluation] {
+        state.withUnsafeBufferPointer { buffer in
+            guard let pointer = buffer.baseAddress else { return [] }
+            return programs.map { program in
+                let value = machine.evaluate(program, pointer)
+                return Evaluation(value: value, failure: machine.failure, address: machine.failure == nil ? 0 : machine.failureAddress)
+            }
+        }
+    }
+
+    /// Compares the native and the plain machine on up to `statesPerSystem` reachable states: their expansions, and
+    /// their evaluations of the state properties and the terminal test. Returns the states seen, the failing
+    /// actions met and the failed evaluations met.
     @discardableResult
-    static func compare(_ system: TransitionSystem, name: String, library: NativeLibrary? = nil) throws -> (states: Int, failures: Int) {
+    static func compare(_ system: TransitionSystem, name: String, library: NativeLibrary? = nil) throws
+        -> (states: Int, failures: Int, failedEvaluations: Int) {
         let library = try library ?? NativeLibrary.build(system)
         let native = system.makeMachine(native: library)
         let plain = system.makeMachine()
         #expect(native.isNative && !plain.isNative)
+        let programs = predicates(system)
         var seen = Set(system.initialStates)
         var queue = system.initialStates
         var next = 0
         var failures = 0
+        var failedEvaluations = 0
         while next < queue.count, next < statesPerSystem {
             let state = queue[next]
             next += 1
@@ -77,9 +104,12 @@ import Testing
             failures += expected.failures.count
             let actual = expansion(native, state, wordCount: system.wordCount)
             #expect(actual == expected, "\(name): the native expansion differs in \(state)")
+            let expectedValues = evaluations(plain, programs, state)
+            failedEvaluations += expectedValues.filter { $0.failure != nil }.count
+            #expect(evaluations(native, programs, state) == expectedValues, "\(name): a native evaluation differs in \(state)")
             for successor in expected.successors where seen.insert(successor).inserted { queue.append(successor) }
         }
-        return (next, failures)
+        return (next, failures, failedEvaluations)
     }
 
     @Test(.enabled(if: compilerAvailable))
@@ -117,9 +147,30 @@ import Testing
     /// far values, division and remainder, negation, conditionals.
     @Test(.enabled(if: compilerAvailable))
     func failingAndForkingActionsFallBackToTheMachine() throws {
-        let (states, failures) = try Self.compare(Self.failingSystem(), name: "native")
+        let (states, failures, failedEvaluations) = try Self.compare(Self.failingSystem(), name: "native")
         #expect(states == Self.statesPerSystem)
         #expect(failures > 100)
+        #expect(failedEvaluations > 100)
+    }
+
+    /// The translated expressions are the ones evaluated: on the failing model's properties, `vmc_evaluate` answers
+    /// (returns 0) for every one on a state where none can fail, and declines (1) an address it does not translate.
+    @Test(.enabled(if: compilerAvailable))
+    func theStatePropertiesAreEvaluatedNatively() throws {
+        let system = try Self.failingSystem()
+        let library = try NativeLibrary.build(system)
+        let programs = Self.predicates(system)
+        #expect(programs.count == 6)
+        var value: Int64 = -1
+        let state = try #require(system.initialStates.first)
+        try state.withUnsafeBufferPointer { buffer in
+            let pointer = try #require(buffer.baseAddress)
+            for program in programs {
+                #expect(library.evaluate(program, pointer, &value) == 0, "program \(program) not translated")
+            }
+            let action = try #require(system.actions.first)
+            #expect(library.evaluate(action.program, pointer, &value) == 1)
+        }
     }
 
     /// The model of `failingAndForkingActionsFallBackToTheMachine`.
@@ -152,7 +203,11 @@ import Testing
               assert Small: a[0] + a[1] < 6 : "too large"
               a[2] := if a[0] > 1 then 0 else 1
             }
-            terminal true
+            invariant Indexed: a[b + 2] >= 0 || weight[q] > 5
+            invariant Divided: 12 / (a[1] - 1) != 5 && -b != 7
+            reachable Far: big == 198 && a[a[0] % 3] in {1, 3}
+            leadsto Back: b > 2 ~> b < 0
+            terminal a[0] == K && big > 100
             """)
     }
 
