@@ -24,7 +24,8 @@ public final class ExplicitExplorer: CheckingEngine {
     var nativePending = false
     /// `--native auto`'s compile while it runs beside the search (`pollNativeCompile()`).
     private var backgroundCompile: BackgroundCompile?
-    /// The generated successor generation once loaded (`--native on` from the start, `auto` past its threshold):
+    /// The generated successor generation once loaded (`--native on` from the start, `auto` once its compile beside
+    /// the search is loaded):
     /// one library serves the one-thread machine and every parallel worker's machine (the generated code keeps
     /// its state in the caller's buffers and its own stack, so several threads may run it at once).
     var nativeLibrary: NativeLibrary? { machine.nativeLibrary }
@@ -244,8 +245,8 @@ public final class ExplicitExplorer: CheckingEngine {
     /// `options.nativeCompileInForeground`, compiles at the threshold and waits); once the library is loaded, the
     /// machine runs it from the next chunk on. Returns the library when this call loaded it (the parallel search
     /// gives it to its workers). When the C is over `NativeLibrary.autoSourceLimit` or does not compile, the search
-    /// goes on as it was (the results are the same either way); a compile the run's limits stop (`compileStop`)
-    /// too, and the search's next poll stops it with the same reason.
+    /// goes on as it was (the results are the same either way); so it does when the run's limits stop the compile
+    /// (`compileStop`), and the search's next poll then stops it with the same reason.
     @discardableResult
     func pollNativeCompile() -> NativeLibrary? {
         if nativePending, store.count >= options.nativeStateThreshold {
