@@ -1,6 +1,8 @@
+#define _GNU_SOURCE
 #include "process_support.h"
 
 #include <errno.h>
+#include <spawn.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
@@ -90,4 +92,8 @@ void vmc_kill_tracked_child_groups(void) {
         int group = __atomic_load_n(&tracked_groups[slot], __ATOMIC_SEQ_CST);
         if (group > 0) kill(-group, SIGKILL);
     }
+}
+
+int vmc_spawn_close_inherited(posix_spawn_file_actions_t *actions) {
+    return posix_spawn_file_actions_addclosefrom_np(actions, 3);
 }

@@ -29,8 +29,8 @@ struct CompilerProcess {
     }
 
     /// Runs `command` (a name looked up on PATH, or a path) with `arguments`, standard input and output on
-    /// `/dev/null`, standard error into `errors`, and `TMPDIR` set to `temporaryDirectory`; polls `stop` while it
-    /// runs. Returns when the compiler has ended or was killed and reaped.
+    /// `/dev/null`, standard error into `errors`, no other descriptor of this process, and `TMPDIR` set to
+    /// `temporaryDirectory`; polls `stop` while it runs. Returns when the compiler has ended or was killed and reaped.
     static func run(_ command: String, arguments: [String], errors: URL, temporaryDirectory: URL,
                     stop: (@Sendable () -> StopReason?)?) throws -> Outcome {
         var environment = ProcessInfo.processInfo.environment
@@ -47,6 +47,9 @@ struct CompilerProcess {
         posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, "/dev/null", O_WRONLY, 0)
         posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, errors.path, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        // Nothing else the process holds open (a report being written, another thread's new file) goes to the compiler.
+        let closing = vmc_spawn_close_inherited(&actions)
+        guard closing == 0 else { throw SpawnError(message: String(cString: strerror(closing))) }
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }

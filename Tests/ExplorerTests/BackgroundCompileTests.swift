@@ -51,9 +51,7 @@ import TestSupport
         #expect(compile.hasEnded)
         #expect(compile.library() == nil)
         #expect(compiler.outputs.count == 1)
-        let left = NativeCompileLimitTests.leftovers(compiler)
-        #expect(left.processes.isEmpty, "still running: \(left.processes)")
-        #expect(left.directories.isEmpty, "still present: \(left.directories)")
+        NativeCompileLimitTests.expectNothingLeft(compiler)
     }
 
     @Test func finishBeforeStartRunsNoCompiler() throws {
@@ -85,9 +83,7 @@ import TestSupport
         #expect(started == true)
         #expect(Self.eventually { compiler.processes.count == 4 }, "the second compiler did not start")
         second.finish()
-        let left = NativeCompileLimitTests.leftovers(compiler)
-        #expect(left.processes.isEmpty, "still running: \(left.processes)")
-        #expect(left.directories.isEmpty, "still present: \(left.directories)")
+        NativeCompileLimitTests.expectNothingLeft(compiler)
     }
 
     /// A stop the run's limits give kills the compiler too (the search's next poll then stops with that reason).
@@ -101,8 +97,6 @@ import TestSupport
         #expect(Self.eventually { compile.hasEnded }, "the compile did not stop")
         #expect(compile.library() == nil)
         compile.finish()
-        let left = NativeCompileLimitTests.leftovers(compiler)
-        #expect(left.processes.isEmpty, "still running: \(left.processes)")
-        #expect(left.directories.isEmpty, "still present: \(left.directories)")
+        NativeCompileLimitTests.expectNothingLeft(compiler)
     }
 }

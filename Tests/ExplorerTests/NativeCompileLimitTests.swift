@@ -42,6 +42,13 @@ import TestSupport
         return (compiler.survivors(), directories.filter { FileManager.default.fileExists(atPath: $0) })
     }
 
+    /// Expects that the compile left no process running and no temporary directory.
+    static func expectNothingLeft(_ compiler: SlowCompiler, sourceLocation: SourceLocation = #_sourceLocation) {
+        let left = leftovers(compiler)
+        #expect(left.processes.isEmpty, "still running: \(left.processes)", sourceLocation: sourceLocation)
+        #expect(left.directories.isEmpty, "still present: \(left.directories)", sourceLocation: sourceLocation)
+    }
+
     @Test func aStoppedBuildKillsTheCompilersGroupAndRemovesItsDirectory() throws {
         let system = try buildSystem(Self.model)
         let compiler = try SlowCompiler(name: "build")
@@ -62,9 +69,7 @@ import TestSupport
         #expect(reason == .signal(name: "SIGINT"))
         #expect(compiler.processes.count == 2)
         #expect(compiler.outputs.count == 1)
-        let left = Self.leftovers(compiler)
-        #expect(left.processes.isEmpty, "still running: \(left.processes)")
-        #expect(left.directories.isEmpty, "still present: \(left.directories)")
+        Self.expectNothingLeft(compiler)
     }
 
     @Test func aBuildAskedToStopBeforeCompilingRunsNoCompiler() throws {
@@ -97,9 +102,7 @@ import TestSupport
         #expect(result.statistics.notes.first == "native code off: \(compiler.path) stopped: time limit of 1 s reached",
                 "\(result.statistics.notes)")
         #expect(Self.decidedAsTheInterpreter(result, interpreter))
-        let left = Self.leftovers(compiler)
-        #expect(left.processes.isEmpty, "still running: \(left.processes)")
-        #expect(left.directories.isEmpty, "still present: \(left.directories)")
+        Self.expectNothingLeft(compiler)
     }
 
     /// `--native auto` switching midway (compiling in the foreground, so that the search is still running when the
@@ -128,8 +131,6 @@ import TestSupport
         #expect(compiler.outputs.count == 1, "the search compiled once")
         #expect(try result.property("Early").verdict == .reachable)
         #expect(Self.decidedAsTheInterpreter(result, interpreter))
-        let left = Self.leftovers(compiler)
-        #expect(left.processes.isEmpty, "still running: \(left.processes)")
-        #expect(left.directories.isEmpty, "still present: \(left.directories)")
+        Self.expectNothingLeft(compiler)
     }
 }

@@ -83,7 +83,7 @@ import Testing
 
     /// `--native auto` as the command line runs it: the compile beside the search, the switch at whatever chunk
     /// (or round) follows its end, if it ends before the search does. The results are the interpreter's either
-    /// way, on one thread and two, and the run leaves no compiler and no temporary directory behind.
+    /// way, on one thread and two (`BackgroundCompileTests` checks that a compile stopped midway leaves nothing).
     @Test(.enabled(if: compilerAvailable), arguments: [1, 2])
     func aSearchCompilingBesideItGivesTheSameResults(threads: Int) throws {
         for model in ParallelTests.models + [ParallelTests.mixed] {

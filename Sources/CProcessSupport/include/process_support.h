@@ -1,6 +1,8 @@
 #ifndef VFIO_MC_PROCESS_SUPPORT_H
 #define VFIO_MC_PROCESS_SUPPORT_H
 
+#include <spawn.h>
+
 /// Flushes standard output; 0 when everything written so far reached the file, else an errno value (EIO when
 /// the C library recorded an earlier failure without one). Swift cannot name `stdout` under strict concurrency.
 int vmc_flush_stdout(void);
@@ -31,5 +33,11 @@ void vmc_untrack_child_group(int group);
 
 /// Sends SIGKILL to every remembered group (async-signal-safe: called from the second SIGINT's handler).
 void vmc_kill_tracked_child_groups(void);
+
+/// Adds to `actions` the closing of every descriptor from 3 up in the child, so that the compiler does not inherit
+/// what the process holds open (glibc 2.34's `posix_spawn_file_actions_addclosefrom_np`). Without it, a compiler
+/// (or a test's script, which sleeps a minute) started while another thread wrote an executable kept that file open
+/// for writing, and running the file then failed with ETXTBSY. 0, or an errno value.
+int vmc_spawn_close_inherited(posix_spawn_file_actions_t *actions);
 
 #endif
