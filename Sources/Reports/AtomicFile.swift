@@ -55,7 +55,7 @@ public enum AtomicFile {
         let descriptor = template.withUnsafeMutableBufferPointer { buffer in buffer.baseAddress.map { mkstemp($0) } ?? -1 }
         guard descriptor >= 0 else { throw FileWriteError(path: path, action: "cannot create a file beside it", code: errno) }
         fchmod(descriptor, 0o644)
-        return (descriptor, String(cString: template))
+        return (descriptor, String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self))
     }
 
     /// Renames each staged file over its destination. If a rename fails, the files not yet renamed are removed.
