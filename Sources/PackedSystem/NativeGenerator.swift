@@ -121,9 +121,7 @@ struct NativeGenerator {
     /// action is done, else the index of the action the machine must run itself (its successors dropped).
     private func expansion() -> String {
         let count = actions.count
-        var starts: [Int] = [0]
-        for action in actions { starts.append(starts[starts.count - 1] + action.guardTests.count) }
-        let skipAt = Machine.skipTable(actions)
+        let guards = GuardJumps(actions)
         var out = "int32_t vmc_expand(const uint64_t *restrict s, int32_t start, uint64_t *succ, uint32_t *acts, int64_t *io, int64_t *fired) {\n"
         out += "  vmc_ctx context = { succ, acts, io[0], io[1], fired, 0 }, *c = &context;\n"
         out += "  uint64_t d[W];\n  int64_t before;\n  int32_t result = \(count);\n"
@@ -132,10 +130,7 @@ struct NativeGenerator {
         out += "  default: goto done;\n  }\n"
         for (index, action) in actions.enumerated() {
             out += "A\(index):\n"
-            for (position, test) in action.guardTests.enumerated() {
-                let skip = skipAt[starts[index] + position]
-                out += "  if (!vmc_test(s[\(test.word)], \(test.shift), \(hex(test.mask)), \(hex(test.low)), \(hex(test.span)), \(hex(test.allowed)))) goto A\(skip);\n"
-            }
+            out += guards.tests(of: index, indent: "  ")
             out += "  before = c->count;\n"
             out += "  if (p\(action.program)(s, d, c, \(index))) { c->count = before; result = \(index); goto done; }\n"
             out += "  if (c->count > before) { c->fired[\(index)]++; c->any = 1; }\n"
@@ -157,9 +152,7 @@ struct NativeGenerator {
     /// successors of the states done, and of that state's earlier actions, are in the batch; `io[0]` is its count.
     private func expansionOfChunk() -> String {
         let count = actions.count
-        var starts: [Int] = [0]
-        for action in actions { starts.append(starts[starts.count - 1] + action.guardTests.count) }
-        let skipAt = Machine.skipTable(actions)
+        let guards = GuardJumps(actions)
         var compiler = KernelCompiler(layout: layout)
         let kernels = actions.map { compiler.compile($0) }
         let steps = compiler.steps
@@ -173,10 +166,7 @@ struct NativeGenerator {
         out += "    const uint64_t *restrict s = states + index * W;\n    const uint32_t parent = (uint32_t)index;\n    any = 0;\n"
         for (index, action) in actions.enumerated() {
             out += "A\(index):\n"
-            for (position, test) in action.guardTests.enumerated() {
-                let skip = skipAt[starts[index] + position]
-                out += "    if (!vmc_test(s[\(test.word)], \(test.shift), \(hex(test.mask)), \(hex(test.low)), \(hex(test.span)), \(hex(test.allowed)))) goto A\(skip);\n"
-            }
+            out += guards.tests(of: index, indent: "    ")
             if let start = kernels[index] {
                 out += "    if (n >= cap) { at = \(index); goto bail; }\n"
                 out += "    o = words + n * W;\n    for (int k = 0; k < W; k++) o[k] = s[k];\n"
@@ -194,6 +184,33 @@ struct NativeGenerator {
         out += "A\(count):\n    if (!any) { at = \(count); goto bail; }\n  }\n"
         out += "  io[0] = n;\n  return end;\nbail:\n  io[0] = n; io[3] = at; io[4] = any;\n  return index;\n}\n"
         return out
+    }
+
+    /// The guard tests of each action as C, shared by both expansions: a failing test jumps to the label `A<k>` of
+    /// the first action that does not share it (`Machine.skipTable`), as the machine's scan skips.
+    private struct GuardJumps {
+        let actions: [GroundAction]
+        /// The index of each action's first test in the flat list of tests.
+        let starts: [Int]
+        let skipAt: [Int]
+
+        init(_ actions: [GroundAction]) {
+            self.actions = actions
+            var starts: [Int] = [0]
+            for action in actions { starts.append(starts[starts.count - 1] + action.guardTests.count) }
+            self.starts = starts
+            skipAt = Machine.skipTable(actions).map { Int($0) }
+        }
+
+        func tests(of index: Int, indent: String) -> String {
+            var out = ""
+            for (position, test) in actions[index].guardTests.enumerated() {
+                let skip = skipAt[starts[index] + position]
+                out += indent + "if (!vmc_test(s[\(test.word)], \(test.shift), \(NativeGenerator.hex(test.mask)), "
+                out += "\(NativeGenerator.hex(test.low)), \(NativeGenerator.hex(test.span)), \(NativeGenerator.hex(test.allowed)))) goto A\(skip);\n"
+            }
+            return out
+        }
     }
 
     /// The C of a kernel's steps (`Machine.runKernelSteps`, step for step) from `start`: they read the state `s`
@@ -325,15 +342,10 @@ struct NativeGenerator {
         let depth = try depths(from: start, expression: expression)
         let maximum = (depth.values.max() ?? 0) + 2
         var forks: [Int32] = []
-        var out: String
-        if expression {
-            out = "static int e\(start)(const uint64_t *restrict s, int64_t *v) {\n"
-            out += "  int64_t " + (0..<maximum).map { "t\($0) = 0" }.joined(separator: ", ") + ";\n"
-        } else {
-            out = "static int p\(start)(const uint64_t *restrict s, uint64_t *restrict d, vmc_ctx *c, uint32_t act) {\n"
-            out += "  int64_t " + (0..<maximum).map { "t\($0) = 0" }.joined(separator: ", ") + ";\n"
-            out += "  (void)s; (void)d; (void)c; (void)act;\n"
-        }
+        var out = expression ? "static int e\(start)(const uint64_t *restrict s, int64_t *v) {\n"
+            : "static int p\(start)(const uint64_t *restrict s, uint64_t *restrict d, vmc_ctx *c, uint32_t act) {\n"
+        out += "  int64_t " + (0..<maximum).map { "t\($0) = 0" }.joined(separator: ", ") + ";\n"
+        if !expression { out += "  (void)s; (void)d; (void)c; (void)act;\n" }
         out += "  goto L\(start);\n"
         for pc in depth.keys.sorted() {
             guard let sp = depth[pc] else { continue }
@@ -444,7 +456,8 @@ struct NativeGenerator {
         width >= 64 ? ~0 : (UInt64(1) << UInt64(width)) &- 1
     }
 
-    private func hex(_ value: UInt64) -> String { "UINT64_C(0x" + String(value, radix: 16) + ")" }
+    private func hex(_ value: UInt64) -> String { Self.hex(value) }
+    fileprivate static func hex(_ value: UInt64) -> String { "UINT64_C(0x" + String(value, radix: 16) + ")" }
 
     /// An Int64 literal C reads as int64_t (INT64_MIN has no literal form).
     private func literal(_ value: Int64) -> String {
