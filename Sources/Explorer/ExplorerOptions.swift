@@ -14,8 +14,8 @@ public struct ExplorerOptions: Sendable {
     /// compiled for the model (`NativeLibrary`); the interpreter is the fallback, and every result is the same
     /// either way.
     public var native = NativeMode.off
-    /// The stored states after which `--native auto` compiles (`NativeLibrary.autoStateThreshold`); tests lower it
-    /// to switch small searches midway.
+    /// The stored states after which `--native auto` generates the C, to compile it once the search has run the
+    /// compile's estimated time (`NativeLibrary.autoStateThreshold`); tests lower it to switch small searches midway.
     var nativeStateThreshold = NativeLibrary.autoStateThreshold
     /// Tests: `--native auto` waits for its compile where it starts it instead of compiling beside the search, so
     /// that the chunk the search switches at is known.
