@@ -78,13 +78,17 @@ final class BackgroundCompile: @unchecked Sendable {
     /// Whether the compile has ended (with a library or without).
     var hasEnded: Bool { lock.withLock { outcome != nil } }
 
-    /// Compiles now, once any other compile of the process has ended, and waits for the result
-    /// (`ExplorerOptions.nativeCompileInForeground`).
-    func wait() -> NativeLibrary? {
+    /// Compiles now, once any other compile of the process has ended, and waits until it has
+    /// (`ExplorerOptions.nativeCompileInForeground`); `library()` then has the result.
+    func wait() {
         start(waiting: true)
+        awaitEnd()
+    }
+
+    /// Waits for the thread to return; later calls return at once.
+    private func awaitEnd() {
         ended.wait()
         ended.signal()
-        return library()
     }
 
     /// Stops a compile not started or still running (its compiler's process group is killed and its temporary
@@ -97,7 +101,6 @@ final class BackgroundCompile: @unchecked Sendable {
         }
         // The thread still waits between generating and compiling: let it return without compiling.
         if waitingToCompile { go.signal() }
-        ended.wait()
-        ended.signal()
+        awaitEnd()
     }
 }

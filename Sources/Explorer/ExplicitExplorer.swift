@@ -20,7 +20,8 @@ public final class ExplicitExplorer: CheckingEngine {
     /// The symmetry reducer, when symmetry reduction applies.
     let reducer: SymmetryReducer?
     private var notes: [String] = []
-    /// Whether `--native auto` compiles once the store passes `options.nativeStateThreshold` states.
+    /// Whether `--native auto` has yet to start its compile beside the search (`pollNativeCompile()`, once the store
+    /// passes `options.nativeStateThreshold` states).
     var nativePending = false
     /// `--native auto`'s compile while it runs beside the search (`pollNativeCompile()`).
     private var backgroundCompile: BackgroundCompile?
@@ -254,7 +255,7 @@ public final class ExplicitExplorer: CheckingEngine {
             let compile = BackgroundCompile(system, compiler: options.nativeCompiler, sourceLimit: NativeLibrary.autoSourceLimit,
                                             stop: compileStop())
             backgroundCompile = compile
-            if options.nativeCompileInForeground { _ = compile.wait() }
+            if options.nativeCompileInForeground { compile.wait() }
         }
         guard let compile = backgroundCompile else { return nil }
         if !compile.started, let bytes = compile.sourceBytes,

@@ -34,7 +34,8 @@ public final class NativeLibrary: @unchecked Sendable {
     public typealias Evaluate = @convention(c) (Int32, UnsafePointer<UInt64>, UnsafeMutablePointer<Int64>) -> Int32
     /// `Machine.evaluate`'s first try.
     public let evaluate: Evaluate
-    /// Seconds spent generating and compiling.
+    /// Seconds spent compiling and loading (`build(source:)`; the C's generation, a few hundredths of a second, not
+    /// included).
     public let compileSeconds: Double
     /// Bytes of generated C.
     public let sourceBytes: Int
