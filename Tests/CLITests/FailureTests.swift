@@ -11,7 +11,7 @@ import Testing
         let out = Pipe()
         let err = Pipe()
         if let output {
-            process.standardOutput = try #require(FileHandle(forWritingAtPath: output))
+            process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: output))
         } else {
             process.standardOutput = out
         }
