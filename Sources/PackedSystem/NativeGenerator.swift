@@ -296,7 +296,7 @@ struct NativeGenerator {
         depth[Int(start)] = 0
         while let (pc, d) = work.popLast() {
             let instruction = code[pc]
-            if expression, [.copyState, .store, .storeConstant, .storeCell, .assert].contains(instruction.op) {
+            if expression, Self.isActionOnly(instruction.op) {
                 throw Unsupported(description: "an action's \(instruction.op) inside an expression")
             }
             switch instruction.op {
@@ -322,10 +322,19 @@ struct NativeGenerator {
             case .result:
                 guard expression else { throw Unsupported(description: "an expression's result inside an action program") }
             case .fork, .emit, .abandon:
-                guard !expression else { throw Unsupported(description: "an action's \(instruction.op) inside an expression") }
+                break
             }
         }
         return depth
+    }
+
+    /// Whether only an action's program holds this instruction (it builds, emits or abandons a successor, or
+    /// checks an `assert`): an expression holding one is not translated.
+    private static func isActionOnly(_ op: Opcode) -> Bool {
+        switch op {
+        case .copyState, .store, .storeConstant, .storeCell, .assert, .fork, .emit, .abandon: true
+        default: false
+        }
     }
 
     /// The C that reads the cell (`cell`) or the table entry at index `arena + index` of its arena into `target`,
