@@ -1,6 +1,7 @@
 import Dispatch
 import Explorer
 import Foundation
+import ModelLanguage
 import PackedSystem
 import SMT
 
@@ -107,7 +108,7 @@ extension CombinationQueue where Item == SecondPass.Revisit {
              second: @escaping @Sendable (SecondPass.Revisit, Int) -> SMTRun?,
              finished: @escaping @Sendable (SMTRun) -> Void) -> [Result<VariantRun, LoadFailure>] {
         let results = Results(count: count)
-        DispatchQueue.concurrentPerform(iterations: max(1, min(workers, count))) { _ in
+        ThreadLauncher.perform(workers: max(1, min(workers, count))) { [self] _ in
             while let job = take() {
                 switch job {
                 case .first(let index):

@@ -1,4 +1,5 @@
 import Foundation
+import ModelLanguage
 import PackedSystem
 
 /// `--native auto`'s generated code, built on a thread of its own while the search goes on with the interpreter:
@@ -18,6 +19,8 @@ final class BackgroundCompile: @unchecked Sendable {
     private var outcome: NativeLibrary??
     private var cancelled = false
     private var compiling = false
+    /// Set when the system refused the thread: nothing is compiled.
+    private var threadless = false
     /// Signalled by `start()` and `finish()`: the thread waits for it between generating and compiling.
     private let go = DispatchSemaphore(value: 0)
     /// One compile at a time in the process: `check` runs several variant combinations at once, each search on
@@ -30,24 +33,38 @@ final class BackgroundCompile: @unchecked Sendable {
     /// Generates the C of `system` now, on a thread of its own, and compiles it with `compiler` (C of at most
     /// `sourceLimit` bytes) once `start()` is called. `stop` is the run's limits as the search polls them: a limit
     /// or a signal kills the compiler as it stops the search.
-    init(_ system: TransitionSystem, compiler: String, sourceLimit: Int, stop: @escaping @Sendable () -> StopReason?) {
-        let thread = Thread { [self] in
+    /// (`stackSize`: the thread's stack; tests ask for one the system refuses, and nothing is compiled then.)
+    init(_ system: TransitionSystem, compiler: String, sourceLimit: Int, stackSize: Int = stackSize,
+         stop: @escaping @Sendable () -> StopReason?) {
+        let refused = ThreadLauncher.start(stackSize: stackSize) { [self] in
+            let compile = self
             let source = try? NativeLibrary.generate(system)
-            lock.withLock { generatedBytes = source?.utf8.count ?? 0 }
-            go.wait()
+            compile.lock.withLock { compile.generatedBytes = source?.utf8.count ?? 0 }
+            compile.go.wait()
             var library: NativeLibrary?
-            let holdsGate = lock.withLock { compiling }
-            if let source, holdsGate, !isCancelled {
-                library = try? NativeLibrary.build(source: source, compiler: compiler, sourceLimit: sourceLimit) { [self] in
-                    isCancelled ? .engineError("the search ended before the compile") : stop()
+            let holdsGate = compile.lock.withLock { compile.compiling }
+            if let source, holdsGate, !compile.isCancelled {
+                library = try? NativeLibrary.build(source: source, compiler: compiler, sourceLimit: sourceLimit) {
+                    compile.isCancelled ? .engineError("the search ended before the compile") : stop()
                 }
             }
             if holdsGate { Self.gate.signal() }
-            lock.withLock { outcome = .some(library) }
+            compile.lock.withLock { compile.outcome = .some(library) }
+            compile.ended.signal()
+        }
+        if refused != nil {
+            // No thread, no compile: ended at once without a library, and `start()` never takes the gate.
+            lock.withLock {
+                threadless = true
+                generatedBytes = 0
+                outcome = .some(nil)
+            }
             ended.signal()
         }
-        thread.start()
     }
+
+    /// The stack of the compile's thread (the C generator recurses over expressions, as the front end does).
+    static let stackSize = 8 << 20
 
     private var isCancelled: Bool { lock.withLock { cancelled } }
 
@@ -62,6 +79,7 @@ final class BackgroundCompile: @unchecked Sendable {
     @discardableResult
     func start(waiting: Bool = false) -> Bool {
         if started { return true }
+        if lock.withLock({ threadless }) { return false }
         if waiting {
             Self.gate.wait()
         } else if Self.gate.wait(timeout: .now()) != .success {

@@ -19,7 +19,7 @@ public final class ExplicitExplorer: CheckingEngine {
     let counters: ActionCounters
     /// The symmetry reducer, when symmetry reduction applies.
     let reducer: SymmetryReducer?
-    private var notes: [String] = []
+    var notes: [String] = []
     /// Whether `--native auto` has yet to start its compile beside the search (`pollNativeCompile()`, once the store
     /// passes `options.nativeStateThreshold` states).
     var nativePending = false
@@ -48,6 +48,8 @@ public final class ExplicitExplorer: CheckingEngine {
     /// Rounds of the parallel search on its threads and on the calling thread alone (`RoundPacer`).
     var parallelRounds = 0
     var sequentialRounds = 0
+    /// The threads the parallel search ran on, when the system refused some of those asked for (`PhasePool`).
+    var threadsStarted: Int?
     var stopReason: StopReason?
     var startTime = 0.0
     /// The run's limits from `startTime` on (set when the search starts).
@@ -67,7 +69,7 @@ public final class ExplicitExplorer: CheckingEngine {
         self.system = system
         self.options = options
         self.file = file
-        store = StateStore(wordCount: system.wordCount, actionCount: system.actions.count)
+        store = StateStore(wordCount: system.wordCount, actionCount: system.actions.count, mappingLimit: options.storeMappingLimit)
         nativePending = options.native == .auto
         machine = system.makeMachine()
         counters = ActionCounters(actions: system.actions.count)
@@ -445,7 +447,11 @@ public final class ExplicitExplorer: CheckingEngine {
             stopReason = .storeCapacity(StateStore.maximumStates)
             return nil
         }
-        return store.insert(state, hash: hash, parent: parent, action: action)
+        guard let added = store.insert(state, hash: hash, parent: parent, action: action) else {
+            stopReason = .outOfMemory(bytes: store.bytesAfterGrowth)
+            return nil
+        }
+        return added
     }
 
     // MARK: Results
@@ -502,7 +508,7 @@ public final class ExplicitExplorer: CheckingEngine {
             statistics.reductions.append(reducer.summary + (reducer.truncated ? "; some states only partly canonicalised" : ""))
         }
         statistics.notes = notes
-        statistics.threads = options.threads
+        statistics.threads = threadsStarted ?? options.threads
         statistics.roundsOnOneThread = sequentialRounds
         statistics.rounds = parallelRounds + sequentialRounds
         var result = CheckResult(file: file, model: system.name, cellNames: system.cellNames,

@@ -40,6 +40,12 @@ public struct ExplorerOptions: Sendable {
     /// How the parallel search runs its rounds: each on the threads or on one, whichever is faster (`RoundPacer`),
     /// or always on the threads.
     public var parallelRounds = ParallelRounds.adaptive
+    /// The stack of each helper thread of the parallel search (`PhasePool.helperStackSize`); tests ask for one
+    /// the system refuses, to run the search on the threads it does start.
+    var helperStackSize = PhasePool.helperStackSize
+    /// Tests: the most bytes any one array of the state store may grow to, as if the system refused more
+    /// (`StopReason.outOfMemory`).
+    var storeMappingLimit: Int?
     /// Tests: the parallel search's rounds run in these modes in turn instead of as `parallelRounds` chooses.
     var roundModePattern: [RoundPacer.Mode] = []
 

@@ -3,7 +3,7 @@ import Dispatch
 import PackedSystem
 
 /// Shares a value with the work items of the store's parallel rebuild (`StateStore.reindexPartitioned`, run by
-/// the `PhasePool` or `DispatchQueue.concurrentPerform`). Like the parallel round's phases, they only touch
+/// the `PhasePool` or `StateStore.standaloneRun`). Like the parallel round's phases, they only touch
 /// disjoint data, and the runner returns only after every item has finished.
 struct Shared<T>: @unchecked Sendable {
     let value: T
@@ -43,8 +43,12 @@ extension ExplicitExplorer {
     /// either way.
     func exploreInParallel(threads: Int, stateChecks: [StateCheck], progress: ((ExplorerProgress) -> Void)?) {
         let workers = (0..<threads).map { _ in RoundWorker(system: system, symmetry: reducer != nil, native: nativeLibrary) }
-        let pool = PhasePool(workers: workers)
+        let pool = PhasePool(workers: workers, helperStackSize: options.helperStackSize)
         defer { pool.shutdown() }
+        if let refusal = pool.refusal {
+            threadsStarted = pool.threadCount
+            notes.append("ran on \(pool.threadCount) of \(threads) threads: \(refusal)")
+        }
         let chunksPerRound = min(max(1, options.parallelChunksPerRound), Self.maximumChunksPerRound)
         let chunks = (0..<chunksPerRound).map { _ in RoundChunk(wordCount: system.wordCount) }
         for chunk in chunks { chunk.batch.recordsTargets = recordedGraph != nil }
@@ -252,8 +256,10 @@ extension ExplicitExplorer {
             stopReason = .memoryLimit(bytes: limit)
         } else {
             // The index is rebuilt on the pool's threads (already awake, unlike `concurrentPerform`'s).
-            store.reserve(states: states, threads: threads) { count, body in pool.run(count) { item, _ in body(item) } }
-            return true
+            if store.reserve(states: states, threads: threads, parallel: { count, body in pool.run(count) { item, _ in body(item) } }) {
+                return true
+            }
+            stopReason = .outOfMemory(bytes: store.bytes(forStates: states))
         }
         store.rebuildIndex()
         return false

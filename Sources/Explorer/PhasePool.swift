@@ -1,6 +1,7 @@
 import CExplorerSupport
 import Dispatch
 import Foundation
+import ModelLanguage
 
 /// How a phase's chunks are shared among the pool's threads.
 enum ChunkAssignment {
@@ -36,7 +37,8 @@ enum ChunkAssignment {
 /// tests, or on a loaded machine.)
 final class PhasePool: @unchecked Sendable {
     private let workers: [RoundWorker]
-    private let helpers: Int
+    /// The helper threads started (`workers.count - 1` unless the system refused some).
+    private var helpers: Int
     /// 64-bit atomics, each on its own 128-byte stretch: the phase's generation, finished helpers, the next chunk,
     /// the stop flag, then one sleeping flag per helper.
     private let cells: UnsafeMutablePointer<Int64>
@@ -55,30 +57,45 @@ final class PhasePool: @unchecked Sendable {
     private var callerSleeping: UnsafeMutablePointer<Int64> { cells + 4 * Self.stride }
     private func sleeping(_ helper: Int) -> UnsafeMutablePointer<Int64> { cells + (5 + helper) * Self.stride }
     /// Per thread, in an `.owned` phase: the next of its chunks to start (taken by it, then by the others).
-    private func ownedNext(_ worker: Int) -> UnsafeMutablePointer<Int64> { cells + (5 + helpers + worker) * Self.stride }
+    private func ownedNext(_ worker: Int) -> UnsafeMutablePointer<Int64> { cells + (5 + max(0, workers.count - 1) + worker) * Self.stride }
 
     /// Pauses a helper spins through before it sleeps: about 50 to 100 microseconds, longer than the serial
     /// steps between two phases of a round, far shorter than a growth of the store.
     static let spinsBeforeSleep = 2_000
 
-    /// Starts `workers.count - 1` helper threads; worker 0 is the caller's.
-    init(workers: [RoundWorker]) {
+    /// The stack of each helper thread.
+    static let helperStackSize = 1 << 20
+
+    /// Starts up to `workers.count - 1` helper threads (with stacks of `helperStackSize` bytes); worker 0 is the
+    /// caller's. When the system refuses a thread the pool keeps those it has: `threadCount` says how many run the
+    /// phases and `refusal` why there are not more. The work is the same on any number of threads (an owned
+    /// chunk without its thread is taken by the others), and so are the results.
+    init(workers: [RoundWorker], helperStackSize: Int = helperStackSize) {
         self.workers = workers
-        helpers = max(0, workers.count - 1)
-        let cellCount = (5 + helpers + workers.count) * Self.stride
+        let wanted = max(0, workers.count - 1)
+        let cellCount = (5 + wanted + workers.count) * Self.stride
         cells = .allocate(capacity: cellCount)
         cells.initialize(repeating: 0, count: cellCount)
-        semaphores = (0..<helpers).map { _ in DispatchSemaphore(value: 0) }
-        for helper in 0..<helpers {
+        semaphores = (0..<wanted).map { _ in DispatchSemaphore(value: 0) }
+        helpers = 0
+        for helper in 0..<wanted {
             exited.enter()
-            let thread = Thread { [self] in
+            if let refused = ThreadLauncher.start(stackSize: helperStackSize, { [self] in
                 serve(helper: helper)
                 exited.leave()
+            }) {
+                exited.leave()
+                refusal = refused
+                break
             }
-            thread.stackSize = 1 << 20
-            thread.start()
+            helpers += 1
         }
     }
+
+    /// The threads that run the phases: the caller's and the helpers that started.
+    var threadCount: Int { helpers + 1 }
+    /// Why the system refused a helper thread, when it did.
+    private(set) var refusal: String?
 
     deinit { cells.deallocate() }
 

@@ -39,17 +39,22 @@ public final class StateStore {
     private var tagField: UInt32 = 0
     private var indexBits: UInt32 = 0
 
+    /// Tests: the most bytes any one array may grow to, as if the system refused more (nil: what it grants).
+    let mappingLimit: Int?
+
     /// Creates an empty store for states of `wordCount` words produced by `actionCount` ground actions.
-    public init(wordCount: Int, actionCount: Int = 1 << 32, initialCapacity: Int = 1 << 12) {
+    /// `mappingLimit`: see the property.
+    public init(wordCount: Int, actionCount: Int = 1 << 32, initialCapacity: Int = 1 << 12, mappingLimit: Int? = nil) {
         self.wordCount = wordCount
+        self.mappingLimit = mappingLimit
         capacity = max(16, initialCapacity)
         wordArray = MappedArray(count: capacity * wordCount)
         words = wordArray.base
         parents = ParentColumn(capacity: capacity)
         actions = ActionColumn(actionCount: actionCount, capacity: capacity)
-        slotArray = MappedArray(count: 1)
+        slotArray = MappedArray(count: Self.slotCount(forCapacity: capacity))
         slots = slotArray.base
-        makeIndex()
+        installIndex(slotArray)
     }
 
     deinit {
@@ -187,11 +192,12 @@ public final class StateStore {
         return true
     }
 
-    /// Allocates an empty index for the current capacity (the caller enters the states).
-    private func makeIndex() {
-        slotArray.deallocate()
+    /// Makes `index` (empty, of `slotCount(forCapacity: capacity)` slots) the store's index, freeing the one
+    /// before it; the caller enters the states.
+    private func installIndex(_ index: MappedArray<UInt32>) {
+        if index.base != slotArray.base { slotArray.deallocate() }
+        slotArray = index
         slotCount = Self.slotCount(forCapacity: capacity)
-        slotArray = MappedArray(count: slotCount)
         slots = slotArray.base
         indexBits = UInt32(UInt32.bitWidth - UInt32(capacity).leadingZeroBitCount)
         indexMask = indexBits >= 32 ? UInt32.max : (1 << indexBits) - 1
@@ -210,12 +216,14 @@ public final class StateStore {
 
     /// Grows the arrays and the index so that `states` states fit without any growth (load at most 3/4).
     /// The index is rebuilt once, on `threads` threads: by `parallel` (the search's own threads) when given,
-    /// else by `DispatchQueue.concurrentPerform`.
-    func reserve(states: Int, threads: Int = 1, parallel: ParallelRunner? = nil) {
-        guard capacity < states else { return }
+    /// else by `standaloneRun`. False, and the store as it was, when the system refuses the
+    /// memory.
+    @discardableResult
+    func reserve(states: Int, threads: Int = 1, parallel: ParallelRunner? = nil) -> Bool {
+        guard capacity < states else { return true }
         var target = capacity
         while target < states { target = Self.grown(target) }
-        resize(to: target, threads: threads, parallel: parallel)
+        return resize(to: target, threads: threads, parallel: parallel)
     }
 
     /// The encoded parent of the last stored state: what the first state a parallel round writes follows.
@@ -289,17 +297,18 @@ public final class StateStore {
         if entry != 0, entry & tagField == tag(hash) { vmc_prefetch(words + stateIndex(entry) * wordCount) }
     }
 
-    /// Inserts `state` unless present. Returns its index and whether it was new.
+    /// Inserts `state` unless present. Returns its index and whether it was new; nil when the state is new and
+    /// the store full, and the system refuses the memory to grow it (the store is then as it was).
     /// The caller must not hold pointers into the store across this call: it may move the arrays.
     @inline(__always)
-    public func insert(_ state: UnsafePointer<UInt64>, parent: UInt32, action: UInt32) -> (index: Int, inserted: Bool) {
+    public func insert(_ state: UnsafePointer<UInt64>, parent: UInt32, action: UInt32) -> (index: Int, inserted: Bool)? {
         insert(state, hash: Self.hash(state, wordCount), parent: parent, action: action)
     }
 
-    /// Inserts `state`, whose hash (from `hash(_:_:)`) is `hash`, unless present. States with parent `noParent`
-    /// (initial states) must come before every other state.
+    /// Inserts `state`, whose hash (from `hash(_:_:)`) is `hash`, unless present (nil as above). States with
+    /// parent `noParent` (initial states) must come before every other state.
     @inline(__always)
-    public func insert(_ state: UnsafePointer<UInt64>, hash: UInt64, parent: UInt32, action: UInt32) -> (index: Int, inserted: Bool) {
+    public func insert(_ state: UnsafePointer<UInt64>, hash: UInt64, parent: UInt32, action: UInt32) -> (index: Int, inserted: Bool)? {
         var slot = homeSlot(hash)
         while true {
             let entry = slots[slot]
@@ -308,7 +317,7 @@ public final class StateStore {
             slot = nextSlot(slot)
         }
         if count >= capacity {
-            resize(to: Self.grown(capacity), threads: 1)
+            guard resize(to: Self.grown(capacity), threads: 1) else { return nil }
             return insert(state, hash: hash, parent: parent, action: action)
         }
         let index = count
@@ -328,20 +337,24 @@ public final class StateStore {
 
     // MARK: Growth
 
-    /// Moves the arrays to room for `newCapacity` states and rebuilds the index for it.
-    private func resize(to newCapacity: Int, threads: Int, parallel: ParallelRunner? = nil) {
-        capacity = newCapacity
-        wordArray.resize(count: capacity * wordCount)
+    /// Moves the arrays to room for `newCapacity` states and rebuilds the index for it. False when the system
+    /// refuses the memory: the states, their numbers and the index are then as they were (an array that did grow
+    /// keeps its larger mapping, which the next growth reuses).
+    private func resize(to newCapacity: Int, threads: Int, parallel: ParallelRunner? = nil) -> Bool {
+        let grown = wordArray.resize(count: newCapacity * wordCount, limit: mappingLimit)
         words = wordArray.base
-        parents.resize(capacity: capacity)
-        actions.resize(capacity: capacity)
-        makeIndex()
+        guard grown, parents.resize(capacity: newCapacity, limit: mappingLimit),
+              actions.resize(capacity: newCapacity, limit: mappingLimit),
+              let index = MappedArray<UInt32>(mapping: Self.slotCount(forCapacity: newCapacity), limit: mappingLimit) else { return false }
+        capacity = newCapacity
+        installIndex(index)
         if threads > 1, count >= Self.parallelReindexMinimum {
-            reindexPartitioned(parts: Self.reindexPartsPerThread * threads, run: parallel ?? Self.dispatchRun)
+            reindexPartitioned(parts: Self.reindexPartsPerThread * threads, run: parallel ?? Self.standaloneRun)
         } else {
             touchFreshIndex(0..<slotCount)
             reindex()
         }
+        return true
     }
 
     /// Slots per 4 KiB page of the index.

@@ -44,9 +44,10 @@ struct ParentColumn {
     /// Bytes held by the escape list.
     var escapeBytes: Int { escapes.capacity * 8 }
 
-    mutating func resize(capacity: Int) {
-        deltaArray.resize(count: capacity)
-        checkpointArray.resize(count: Self.checkpointCount(capacity))
+    /// False when the system refuses the memory (the column then still holds what it held); `limit` as for
+    /// `MappedArray.resize`.
+    mutating func resize(capacity: Int, limit: Int? = nil) -> Bool {
+        deltaArray.resize(count: capacity, limit: limit) && checkpointArray.resize(count: Self.checkpointCount(capacity), limit: limit)
     }
 
     /// Marks the next state (number `index`, which must equal the number of initial states so far) as initial.
@@ -139,7 +140,9 @@ struct ActionColumn {
 
     func deallocate() { bytes.deallocate() }
 
-    mutating func resize(capacity: Int) { bytes.resize(count: capacity * width) }
+    /// False when the system refuses the memory (the column then still holds what it held); `limit` as for
+    /// `MappedArray.resize`.
+    mutating func resize(capacity: Int, limit: Int? = nil) -> Bool { bytes.resize(count: capacity * width, limit: limit) }
 
     @inline(__always)
     func write(at index: Int, _ action: UInt32) {
@@ -164,23 +167,39 @@ struct ActionColumn {
 /// written are never resident, and freeing it returns every page to the system at once. (With `malloc`, glibc's
 /// dynamic mmap threshold put the smaller generations of the index on the heap, where their freed pages stayed
 /// resident: about 3 bytes per state at 25 M states.)
+///
+/// A growth the system refuses (an address-space limit, `ulimit -v`, or an overcommit limit) fails and leaves the
+/// array as it was, so that the search stops with a reason instead of trapping (`StopReason.outOfMemory`).
 struct MappedArray<Element> {
     private(set) var base: UnsafeMutablePointer<Element>
     private var bytes: Int
 
-    /// `count` zeroed elements.
-    init(count: Int) {
-        bytes = max(1, count) * MemoryLayout<Element>.stride
-        guard let raw = vmc_map(bytes) else { fatalError("out of memory: cannot map \(bytes) bytes") }
+    /// `count` zeroed elements; nil when the system refuses them, or when they would take more than `limit`
+    /// bytes (tests: a system that refuses more).
+    init?(mapping count: Int, limit: Int? = nil) {
+        let (product, overflow) = max(1, count).multipliedReportingOverflow(by: MemoryLayout<Element>.stride)
+        guard !overflow, product <= limit ?? Int.max, let raw = vmc_map(product) else { return nil }
+        bytes = product
         base = raw.bindMemory(to: Element.self, capacity: max(1, count))
     }
 
-    /// Resizes to `count` elements, keeping the first ones; new elements are zero.
-    mutating func resize(count: Int) {
-        let newBytes = max(1, count) * MemoryLayout<Element>.stride
-        guard let raw = vmc_remap(base, bytes, newBytes) else { fatalError("out of memory: cannot map \(newBytes) bytes") }
+    /// `count` zeroed elements, for the store's first, small arrays (a few pages: where even those cannot be
+    /// mapped, every other allocation of the process fails too).
+    init(count: Int) {
+        guard let array = MappedArray(mapping: count) else {
+            fatalError("out of memory: cannot map \(count * MemoryLayout<Element>.stride) bytes")
+        }
+        self = array
+    }
+
+    /// Resizes to `count` elements, keeping the first ones; new elements are zero. False, and the array
+    /// unchanged, when the system refuses the memory (or it would exceed `limit` bytes, as above).
+    mutating func resize(count: Int, limit: Int? = nil) -> Bool {
+        let (newBytes, overflow) = max(1, count).multipliedReportingOverflow(by: MemoryLayout<Element>.stride)
+        guard !overflow, newBytes <= limit ?? Int.max, let raw = vmc_remap(base, bytes, newBytes) else { return false }
         bytes = newBytes
         base = raw.bindMemory(to: Element.self, capacity: max(1, count))
+        return true
     }
 
     func deallocate() { vmc_unmap(base, bytes) }

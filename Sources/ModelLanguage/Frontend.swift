@@ -81,27 +81,33 @@ public struct FileProblem: Error, Sendable, CustomStringConvertible {
 
 /// Runs recursive work on a thread with a large stack, so deeply nested (but legal) input cannot overflow it.
 public enum LargeStack {
-    /// The stack size of the worker thread.
-    public static let stackSize = 512 << 20
+    /// The stack sizes tried in turn: 512 MiB, then 64 MiB and 8 MiB when the system refuses the larger (an
+    /// address-space limit, `ulimit -v`, counts a stack's whole reservation). When it refuses every one the work
+    /// runs on the calling thread: the front end's limits (200 levels of nesting, 2,000 operators in a chain) keep
+    /// legal input far inside a main thread's 8 MiB.
+    public static let stackSizes = [512 << 20, 64 << 20, 8 << 20]
 
     private final class Box<T>: @unchecked Sendable {
         var value: T?
     }
 
-    /// Runs `body` on a fresh thread with a large stack and returns its result.
-    public static func run<T>(_ body: @escaping () -> T) -> T {
+    /// Runs `body` on a fresh thread with the largest stack of `stackSizes` the system grants (else on this
+    /// thread) and returns its result.
+    public static func run<T>(stackSizes: [Int] = stackSizes, _ body: @escaping () -> T) -> T {
         let box = Box<T>()
         let done = DispatchSemaphore(value: 0)
         let work = UncheckedSendable(body)
-        let thread = Thread {
-            box.value = work.value()
-            done.signal()
+        for size in stackSizes {
+            let refused = ThreadLauncher.start(stackSize: size) {
+                box.value = work.value()
+                done.signal()
+            }
+            guard refused == nil else { continue }
+            done.wait()
+            guard let value = box.value else { fatalError("large-stack worker produced no value") }
+            return value
         }
-        thread.stackSize = stackSize
-        thread.start()
-        done.wait()
-        guard let value = box.value else { fatalError("large-stack worker produced no value") }
-        return value
+        return body()
     }
 }
 

@@ -87,6 +87,10 @@ public enum StopReason: Sendable, Hashable, CustomStringConvertible {
     case storeCapacity(Int)
     /// The memory limit reached: "memory limit of N bytes reached".
     case memoryLimit(bytes: Int)
+    /// The system refused the memory to grow the state store (an address-space limit such as `ulimit -v`, or the
+    /// kernel's overcommit limit), with no `--max-memory` reached: "the system refused the memory to grow the state
+    /// store to N bytes".
+    case outOfMemory(bytes: Int)
     /// The time limit reached: "time limit of S s reached" (whole seconds without a fraction).
     case timeLimit(seconds: Double)
     /// A run's share of the command's time limit used up (a variant combination's, so that every combination
@@ -104,6 +108,7 @@ public enum StopReason: Sendable, Hashable, CustomStringConvertible {
         case .stateLimit(let limit): return "state limit of \(limit) reached"
         case .storeCapacity(let limit): return "the explorer's limit of \(limit) states reached"
         case .memoryLimit(let bytes): return "memory limit of \(bytes) bytes reached"
+        case .outOfMemory(let bytes): return "the system refused the memory to grow the state store to \(bytes) bytes"
         case .timeLimit(let seconds): return "time limit of \(Self.format(seconds)) s reached"
         case .timeShare(let seconds, let limit):
             // A share is a fraction of the limit: shown to a tenth of a second (a hundredth below one second).

@@ -1,4 +1,5 @@
 import Foundation
+import ModelLanguage
 
 /// Reads a file as it was at a git revision by running `git` as a subprocess.
 public enum GitRevision {
@@ -78,19 +79,24 @@ public enum GitRevision {
     }
 }
 
-/// Reads a pipe to its end on another thread.
+/// Reads a pipe to its end on another thread (or, when the system refuses one, in `wait()` on the caller's: git's
+/// small outputs then still fit the pipes' buffers while the other is read).
 private final class PipeCollector: @unchecked Sendable {
     private var data = Data()
     private let done = DispatchSemaphore(value: 0)
+    private let handle: FileHandle
+    private var threadless = false
 
     init(_ handle: FileHandle) {
-        Thread.detachNewThread { [self] in
+        self.handle = handle
+        threadless = ThreadLauncher.start(stackSize: 1 << 20) { [self] in
             data = handle.readDataToEndOfFile()
             done.signal()
-        }
+        } != nil
     }
 
     func wait() -> Data {
+        if threadless { return handle.readDataToEndOfFile() }
         done.wait()
         return data
     }

@@ -60,7 +60,12 @@ final class Z3Context {
         }
         boolSort = sort
         self.interruption = interruption
-        watch = Z3Watch(context: context, interruption: interruption)
+        do {
+            watch = try Z3Watch(context: context, interruption: interruption)
+        } catch {
+            Z3_del_context(context)
+            throw error
+        }
     }
 
     /// An empty solver whose check clears a cancellation a late interrupt left (`clearInterrupt`); made on first use.

@@ -1,5 +1,6 @@
 import CZ3
 import Foundation
+import ModelLanguage
 import PackedSystem
 
 /// Stops a running Z3 query from outside: a thread that, every 50 ms while a query runs, calls `Z3_interrupt`
@@ -49,12 +50,14 @@ final class Z3Watch: @unchecked Sendable {
     /// How often the thread looks: the bound on how late a limit or a signal stops a query.
     static let pollMicroseconds: UInt32 = 50_000
 
-    init(context: OpaquePointer, interruption: (@Sendable () -> StopReason?)?) {
+    /// Starts the watch's thread; throws when the system refuses it (without it a query could outlast every
+    /// limit, so the engine reports the refusal instead of running unwatched).
+    init(context: OpaquePointer, interruption: (@Sendable () -> StopReason?)?, stackSize: Int = 1 << 16) throws {
         self.context = context
         self.interruption = interruption
-        let thread = Thread { [self] in watch() }
-        thread.stackSize = 1 << 16
-        thread.start()
+        if let refused = ThreadLauncher.start(stackSize: stackSize, { [self] in watch() }) {
+            throw SMTError("cannot watch Z3's queries: \(refused)")
+        }
     }
 
     /// Runs one Z3 query, interrupting it once `timeoutMilliseconds` (nil: no own limit) have passed or the

@@ -2,6 +2,7 @@ import ArgumentParser
 import CProcessSupport
 import Explorer
 import Foundation
+import ModelLanguage
 import PackedSystem
 
 /// The limits of the whole process, shared by every command that may run long.
@@ -31,7 +32,9 @@ struct ProcessBudgetOptions: ParsableArguments {
                 throw UsageProblem("error: --max-memory \(text) is below the \(resident >> 20) MiB vfio-mc already uses before loading a model")
             }
         }
-        RunControl.start(timeout: timeout, maxMemoryBytes: maxMemoryBytes)
+        if let refused = RunControl.start(timeout: timeout, maxMemoryBytes: maxMemoryBytes) {
+            throw UsageProblem("error: cannot enforce \(timeout == nil ? "--max-memory" : maxMemory == nil ? "--timeout" : "--timeout and --max-memory"): \(refused)")
+        }
     }
 
     /// The limits as the model's lowering polls them (after `start`): the memory limit, and the command's deadline
@@ -117,17 +120,16 @@ enum RunControl {
     /// The stop reasons for a spent time and memory budget, set before any thread reads them.
     nonisolated(unsafe) private static var reasons: [StopReason?] = [nil, nil, nil]
 
-    /// Installs the signal handlers and, when a limit is given, the watchdog.
-    static func start(timeout: Double?, maxMemoryBytes: Int?) {
+    /// Installs the signal handlers and, when a limit is given, the watchdog. Returns why the system refused the
+    /// watchdog's thread, when it did (the limits could not be kept: the command must not run without them).
+    static func start(timeout: Double?, maxMemoryBytes: Int?) -> String? {
         vmc_install_interrupt_handlers()
         startTime = ResourceUsage.now()
         Self.timeout = timeout
         deadline = timeout.map { startTime + $0 }
         reasons = [nil, .timeLimit(seconds: timeout ?? 0), .memoryLimit(bytes: maxMemoryBytes ?? 0)]
-        guard timeout != nil || maxMemoryBytes != nil else { return }
-        let thread = Thread { watch(timeout: timeout, maxMemoryBytes: maxMemoryBytes) }
-        thread.stackSize = 1 << 16
-        thread.start()
+        guard timeout != nil || maxMemoryBytes != nil else { return nil }
+        return ThreadLauncher.start(stackSize: 1 << 16) { watch(timeout: timeout, maxMemoryBytes: maxMemoryBytes) }
     }
 
     /// The command's own time limit (`--timeout`), as the stop reasons name it.

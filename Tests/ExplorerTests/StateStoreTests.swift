@@ -28,7 +28,7 @@ import Testing
                 given = parent
             }
             let inserted = store.insert(state, parent: given, action: action)
-            #expect(inserted.index == index && inserted.inserted)
+            #expect(inserted?.index == index && inserted?.inserted == true)
             parents.append(given)
             actions.append(action)
         }
@@ -64,7 +64,7 @@ import Testing
         let (store, _, _) = Self.filledStore(count: count, actionCount: 7, wordCount: wordCount)
         #expect(count > StateStore.parallelReindexMinimum)
         let slotsBefore = store.slotCount
-        store.reserve(states: store.capacity + 1, threads: 2, parallel: StateStore.dispatchRun)
+        store.reserve(states: store.capacity + 1, threads: 2, parallel: StateStore.standaloneRun)
         #expect(store.slotCount > slotsBefore)
         for index in 0..<count { #expect(store.find(store.state(index)) == index) }
         let serial: StateStore.ParallelRunner = { items, body in for item in 0..<items { body(item) } }
