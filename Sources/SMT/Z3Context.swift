@@ -43,7 +43,8 @@ final class Z3Context {
 
     /// Creates a context. `memoryMegabytes` also sets Z3's process-wide `memory_max_size`; `interruption` (the
     /// run's budget) is asked every 50 ms while a query runs, and a non-nil answer interrupts the query.
-    init(memoryMegabytes: Int?, interruption: (@Sendable () -> StopReason?)? = nil) throws {
+    /// `watchStackSize`: the watch thread's stack (tests ask for one the system refuses).
+    init(memoryMegabytes: Int?, interruption: (@Sendable () -> StopReason?)? = nil, watchStackSize: Int = 1 << 16) throws {
         if let memoryMegabytes { Z3_global_param_set("memory_max_size", String(max(1, memoryMegabytes))) }
         guard let config = Z3_mk_config() else { throw SMTError("Z3: cannot create a configuration") }
         Z3_set_param_value(config, "model", "true")
@@ -60,12 +61,8 @@ final class Z3Context {
         }
         boolSort = sort
         self.interruption = interruption
-        do {
-            watch = try Z3Watch(context: context, interruption: interruption)
-        } catch {
-            Z3_del_context(context)
-            throw error
-        }
+        // Every stored property is set: if the watch throws, `deinit` runs and deletes the context.
+        watch = try Z3Watch(context: context, interruption: interruption, stackSize: watchStackSize)
     }
 
     /// An empty solver whose check clears a cancellation a late interrupt left (`clearInterrupt`); made on first use.

@@ -12,4 +12,16 @@ import Testing
             "\(error)".hasPrefix("cannot watch Z3's queries: the system refused a thread (")
         }
     }
+
+    /// The context whose watch is refused is an error too, and deleted once (its `deinit` runs, as for any class
+    /// whose initializer throws after setting every property).
+    @Test func aContextWithoutItsWatchIsAnError() {
+        #expect {
+            _ = try Z3Context(memoryMegabytes: nil, watchStackSize: 1 << 60)
+        } throws: { error in
+            "\(error)".hasPrefix("cannot watch Z3's queries: the system refused a thread (")
+        }
+        // Contexts made afterwards work.
+        #expect((try? Z3Context(memoryMegabytes: nil)) != nil)
+    }
 }
