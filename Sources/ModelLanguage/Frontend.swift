@@ -83,8 +83,8 @@ public struct FileProblem: Error, Sendable, CustomStringConvertible {
 public enum LargeStack {
     /// The stack sizes tried in turn: 512 MiB, then 64 MiB and 8 MiB when the system refuses the larger (an
     /// address-space limit, `ulimit -v`, counts a stack's whole reservation). When it refuses every one the work
-    /// runs on the calling thread: the front end's limits (200 levels of nesting, 2,000 operators in a chain) keep
-    /// legal input far inside a main thread's 8 MiB.
+    /// runs on the calling thread, with the stack it has: a better chance than no run at all, though the deepest
+    /// legal input was not measured on a stack that small.
     public static let stackSizes = [512 << 20, 64 << 20, 8 << 20]
 
     private final class Box<T>: @unchecked Sendable {
