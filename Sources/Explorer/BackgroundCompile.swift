@@ -37,20 +37,19 @@ final class BackgroundCompile: @unchecked Sendable {
     init(_ system: TransitionSystem, compiler: String, sourceLimit: Int, stackSize: Int = stackSize,
          stop: @escaping @Sendable () -> StopReason?) {
         let refused = ThreadLauncher.start(stackSize: stackSize) { [self] in
-            let compile = self
             let source = try? NativeLibrary.generate(system)
-            compile.lock.withLock { compile.generatedBytes = source?.utf8.count ?? 0 }
-            compile.go.wait()
+            lock.withLock { generatedBytes = source?.utf8.count ?? 0 }
+            go.wait()
             var library: NativeLibrary?
-            let holdsGate = compile.lock.withLock { compile.compiling }
-            if let source, holdsGate, !compile.isCancelled {
-                library = try? NativeLibrary.build(source: source, compiler: compiler, sourceLimit: sourceLimit) {
-                    compile.isCancelled ? .engineError("the search ended before the compile") : stop()
+            let holdsGate = lock.withLock { compiling }
+            if let source, holdsGate, !isCancelled {
+                library = try? NativeLibrary.build(source: source, compiler: compiler, sourceLimit: sourceLimit) { [self] in
+                    isCancelled ? .engineError("the search ended before the compile") : stop()
                 }
             }
             if holdsGate { Self.gate.signal() }
-            compile.lock.withLock { compile.outcome = .some(library) }
-            compile.ended.signal()
+            lock.withLock { outcome = .some(library) }
+            ended.signal()
         }
         if refused != nil {
             // No thread, no compile: ended at once without a library, and `start()` never takes the gate.

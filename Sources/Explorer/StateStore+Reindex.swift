@@ -1,5 +1,4 @@
 import CExplorerSupport
-import Foundation
 import ModelLanguage
 
 /// The store's index rebuilt on several threads when it grows during a parallel search.
@@ -8,23 +7,11 @@ extension StateStore {
     /// when every one is done.
     typealias ParallelRunner = (_ count: Int, _ body: @escaping (Int) -> Void) -> Void
 
-    /// A runner for callers without threads of their own (the parallel search passes its `PhasePool`): two
-    /// workers take the items in turn (`ThreadLauncher.perform`, which never waits for a thread the system
-    /// refuses).
+    /// A runner for callers without threads of their own (the parallel search passes its `PhasePool`): each
+    /// item on a thread of its own (`ThreadLauncher.perform`, which never waits for a thread the system refuses).
     static func standaloneRun(_ count: Int, _ body: @escaping (Int) -> Void) {
-        let shared = Shared(value: (body: body, next: NSLock(), taken: UnsafeMutablePointer<Int>.allocate(capacity: 1)))
-        shared.value.taken.initialize(to: 0)
-        defer { shared.value.taken.deallocate() }
-        ThreadLauncher.perform(workers: min(2, count)) { _ in
-            while true {
-                let item = shared.value.next.withLock {
-                    defer { shared.value.taken.pointee += 1 }
-                    return shared.value.taken.pointee
-                }
-                guard item < count else { return }
-                shared.value.body(item)
-            }
-        }
+        let shared = Shared(value: body)
+        ThreadLauncher.perform(workers: count) { shared.value($0) }
     }
 
     /// Slot ranges per thread in a parallel rebuild: two, so that a thread that finishes its range early takes
