@@ -440,7 +440,7 @@ public final class ExplicitExplorer: CheckingEngine {
         }
         if store.isFull, let limit = options.budget.maxMemoryBytes, ResourceUsage.bytesBesides(store.bytes) + store.bytesAfterGrowth > limit,
            store.find(state) == nil {
-            stopReason = .memoryLimit(bytes: limit)
+            stopReason = options.budget.memoryStop(limit)
             return nil
         }
         if store.count >= StateStore.maximumStates, store.find(state) == nil {

@@ -253,7 +253,7 @@ extension ExplicitExplorer {
             stopReason = .storeCapacity(StateStore.maximumStates)
         } else if let limit = options.budget.maxMemoryBytes,
                   ResourceUsage.bytesBesides(store.bytes) + store.bytes(forStates: states) > limit {
-            stopReason = .memoryLimit(bytes: limit)
+            stopReason = options.budget.memoryStop(limit)
         } else {
             // The index is rebuilt on the pool's threads (already awake, unlike `concurrentPerform`'s).
             if store.reserve(states: states, threads: threads, parallel: { count, body in pool.run(count) { item, _ in body(item) } }) {

@@ -9,18 +9,21 @@ public struct BuildBudget: Sendable {
     public var maxResidentBytes: Int?
     /// Asked while grounding whether to stop now; a non-nil answer is the stop reason.
     public var interruption: (@Sendable () -> StopReason?)?
+    /// Whether `maxResidentBytes` is the default limit (`EngineBudget.memoryLimitIsDefault`).
+    public var memoryLimitIsDefault: Bool
 
     /// No limits.
-    public init(maxResidentBytes: Int? = nil, interruption: (@Sendable () -> StopReason?)? = nil) {
+    public init(maxResidentBytes: Int? = nil, interruption: (@Sendable () -> StopReason?)? = nil, memoryLimitIsDefault: Bool = false) {
         self.maxResidentBytes = maxResidentBytes
         self.interruption = interruption
+        self.memoryLimitIsDefault = memoryLimitIsDefault
     }
 
     /// Why building must stop now, if it must.
     func stopReason() -> StopReason? {
         if let reason = interruption?() { return reason }
         if let limit = maxResidentBytes, ProcessMemory.residentBytes() > limit {
-            return .memoryLimit(bytes: limit)
+            return .memoryLimit(bytes: limit, byDefault: memoryLimitIsDefault)
         }
         return nil
     }

@@ -51,6 +51,9 @@ public struct EngineBudget: Sendable {
     public var maxStates: Int?
     /// Stop before the process's resident memory would exceed this many bytes.
     public var maxMemoryBytes: Int?
+    /// Whether `maxMemoryBytes` is the default limit (`DefaultMemoryLimit`) rather than one the user gave: a stop
+    /// at it says so, and how to change it.
+    public var memoryLimitIsDefault = false
     /// Stop after this many seconds of the run.
     public var timeoutSeconds: Double?
     /// Asked between units of work (batches, bounds) whether to stop now, for example after SIGINT or when the
@@ -75,7 +78,12 @@ public struct EngineBudget: Sendable {
     }
 
     /// The same memory limit and interruption for building the system (grounding) before the run.
-    public var buildBudget: BuildBudget { BuildBudget(maxResidentBytes: maxMemoryBytes, interruption: interruption) }
+    public var buildBudget: BuildBudget {
+        BuildBudget(maxResidentBytes: maxMemoryBytes, interruption: interruption, memoryLimitIsDefault: memoryLimitIsDefault)
+    }
+
+    /// The stop reason of a run that reached the memory limit `bytes`.
+    public func memoryStop(_ bytes: Int) -> StopReason { .memoryLimit(bytes: bytes, byDefault: memoryLimitIsDefault) }
 }
 
 /// Why a run (or the building of a system) stopped before it was complete. Rendered (`description`) to the exact
@@ -85,8 +93,9 @@ public enum StopReason: Sendable, Hashable, CustomStringConvertible {
     case stateLimit(Int)
     /// The state store's own capacity reached: "the explorer's limit of N states reached".
     case storeCapacity(Int)
-    /// The memory limit reached: "memory limit of N bytes reached".
-    case memoryLimit(bytes: Int)
+    /// The memory limit reached: "memory limit of N bytes reached", followed, when it is the default limit rather
+    /// than the user's `--max-memory`, by what the default is and how to change it.
+    case memoryLimit(bytes: Int, byDefault: Bool = false)
     /// The system refused the memory to grow the state store (an address-space limit such as `ulimit -v`, or the
     /// kernel's overcommit limit), with no `--max-memory` reached: "the system refused the memory to grow the state
     /// store to N bytes".
@@ -107,7 +116,10 @@ public enum StopReason: Sendable, Hashable, CustomStringConvertible {
         switch self {
         case .stateLimit(let limit): return "state limit of \(limit) reached"
         case .storeCapacity(let limit): return "the explorer's limit of \(limit) states reached"
-        case .memoryLimit(let bytes): return "memory limit of \(bytes) bytes reached"
+        case .memoryLimit(let bytes, false): return "memory limit of \(bytes) bytes reached"
+        case .memoryLimit(let bytes, true):
+            return "memory limit of \(bytes) bytes reached (the default: \(DefaultMemoryLimit.percent)% of what the machine or its "
+                + "cgroup allows; --max-memory changes it)"
         case .outOfMemory(let bytes): return "the system refused the memory to grow the state store to \(bytes) bytes"
         case .timeLimit(let seconds): return "time limit of \(Self.format(seconds)) s reached"
         case .timeShare(let seconds, let limit):

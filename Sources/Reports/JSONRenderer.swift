@@ -74,27 +74,32 @@ public indirect enum JSONValue: Sendable, Hashable {
 /// Renders check results as the JSON document documented in docs/cli.md.
 public enum JSONRenderer {
     /// The document for a run: every model's result and every model that failed to load.
-    /// `peakMemoryBytes`, when given, is the whole process's peak resident size (the figure `--max-memory` bounds).
+    /// `peakMemoryBytes`, when given, is the whole process's peak resident size (the figure `--max-memory` bounds),
+    /// and `memoryLimitBytes` the limit the run kept (null for none).
     public static func document(results: [CheckResult], errors: [(file: String, messages: [String])],
-                                peakMemoryBytes: Int? = nil) -> JSONValue {
-        document(models: results.map(model), errors: errors, peakMemoryBytes: peakMemoryBytes)
+                                peakMemoryBytes: Int? = nil, memoryLimitBytes: Int? = nil) -> JSONValue {
+        document(models: results.map(model), errors: errors, peakMemoryBytes: peakMemoryBytes, memoryLimitBytes: memoryLimitBytes)
     }
 
     /// The document for a run of matrices: every model's combinations and every model that failed to load.
     public static func document(matrices: [MatrixResult], errors: [(file: String, messages: [String])],
-                                peakMemoryBytes: Int? = nil) -> JSONValue {
-        document(models: matrices.map(model), errors: errors, peakMemoryBytes: peakMemoryBytes)
+                                peakMemoryBytes: Int? = nil, memoryLimitBytes: Int? = nil) -> JSONValue {
+        document(models: matrices.map(model), errors: errors, peakMemoryBytes: peakMemoryBytes, memoryLimitBytes: memoryLimitBytes)
     }
 
-    /// The document's frame around the rendered models: the tool, the models, the load errors, the peak memory.
+    /// The document's frame around the rendered models: the tool, the models, the load errors, the peak memory
+    /// and the memory limit.
     private static func document(models: [JSONValue], errors: [(file: String, messages: [String])],
-                                 peakMemoryBytes: Int?) -> JSONValue {
+                                 peakMemoryBytes: Int?, memoryLimitBytes: Int?) -> JSONValue {
         var fields: [(String, JSONValue)] = [
             ("tool", .string("vfio-mc")),
             ("models", .array(models)),
             ("errors", .array(errors.map { .object([("file", .string($0.file)), ("messages", .array($0.messages.map { .string($0) }))]) })),
         ]
-        if let peakMemoryBytes { fields.append(("peakMemoryBytes", .int(peakMemoryBytes))) }
+        if let peakMemoryBytes {
+            fields.append(("peakMemoryBytes", .int(peakMemoryBytes)))
+            fields.append(("memoryLimitBytes", memoryLimitBytes.map { .int($0) } ?? .null))
+        }
         return .object(fields)
     }
 

@@ -7,7 +7,10 @@ import PackedSystem
 
 /// The limits of the whole process, shared by every command that may run long.
 struct ProcessBudgetOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("Bound the whole process's memory (resident bytes); accepts K, M, G, T suffixes.", valueName: "BYTES"))
+    @Option(help: ArgumentHelp(
+        "Bound the whole process's memory (resident bytes); accepts K, M, G, T suffixes, or none. Default: "
+            + "\(DefaultMemoryLimit.percent)% of the machine's memory, or of its memory cgroup's limit when lower.",
+        valueName: "BYTES"))
     var maxMemory: String?
 
     @Option(help: ArgumentHelp("Stop the whole command after this many seconds (loading, search and output included).", valueName: "SECONDS"))
@@ -15,32 +18,44 @@ struct ProcessBudgetOptions: ParsableArguments {
 
     func validate() throws {
         if let timeout, !(timeout > 0) { throw ValidationError("--timeout must be a positive number of seconds") }
-        if let maxMemory, ByteCount.parse(maxMemory) == nil {
-            throw ValidationError("--max-memory expects a byte count such as 512M or 8G, got '\(maxMemory)'")
+        if let maxMemory, !removesMemoryLimit, ByteCount.parse(maxMemory) == nil {
+            throw ValidationError("--max-memory expects a byte count such as 512M or 8G, or none, got '\(maxMemory)'")
         }
     }
 
-    /// The memory limit in bytes.
-    var maxMemoryBytes: Int? { maxMemory.flatMap(ByteCount.parse) }
+    /// `--max-memory none`: no memory limit at all, not even the default.
+    private var removesMemoryLimit: Bool { maxMemory?.lowercased() == "none" }
+
+    /// The memory limit in bytes: the one given, none for `none`, else the default (`DefaultMemoryLimit`).
+    var maxMemoryBytes: Int? {
+        guard let maxMemory else { return DefaultMemoryLimit.bytes() }
+        return removesMemoryLimit ? nil : ByteCount.parse(maxMemory)
+    }
+
+    /// Whether the memory limit is the default one, not given by the user.
+    var memoryLimitIsDefault: Bool { maxMemory == nil }
 
     /// Installs the signal handlers and the watchdog for these limits. A memory limit below what the process
     /// already holds could only end the run before it starts: that is a usage error.
     func start() throws {
-        if let limit = maxMemoryBytes, let text = maxMemory {
+        let memoryLimit = maxMemoryBytes
+        if let limit = memoryLimit, let text = maxMemory {
             let resident = ResourceUsage.residentBytes()
             if resident > limit {
                 throw UsageProblem("error: --max-memory \(text) is below the \(resident >> 20) MiB vfio-mc already uses before loading a model")
             }
         }
-        if let refused = RunControl.start(timeout: timeout, maxMemoryBytes: maxMemoryBytes) {
-            throw UsageProblem("error: cannot enforce \(timeout == nil ? "--max-memory" : maxMemory == nil ? "--timeout" : "--timeout and --max-memory"): \(refused)")
+        if let refused = RunControl.start(timeout: timeout, maxMemoryBytes: memoryLimit, memoryLimitIsDefault: memoryLimitIsDefault) {
+            throw UsageProblem("error: cannot enforce \(timeout == nil ? "--max-memory" : maxMemory == nil || removesMemoryLimit ? "--timeout" : "--timeout and --max-memory"): \(refused)")
         }
     }
 
     /// The limits as the model's lowering polls them (after `start`): the memory limit, and the command's deadline
     /// and signals through `RunControl.interruption`. A model whose grounding runs out then stops with a stop
     /// reason and exit 3 instead of being ended by the watchdog.
-    var buildBudget: BuildBudget { BuildBudget(maxResidentBytes: maxMemoryBytes, interruption: RunControl.interruption) }
+    var buildBudget: BuildBudget {
+        BuildBudget(maxResidentBytes: maxMemoryBytes, interruption: RunControl.interruption, memoryLimitIsDefault: memoryLimitIsDefault)
+    }
 }
 
 /// The budget options of the commands that search a state space, declared once.
@@ -72,6 +87,7 @@ struct BudgetOptions: ParsableArguments {
         var options = ExplorerOptions()
         options.budget.maxStates = maxStates
         options.budget.maxMemoryBytes = process.maxMemoryBytes
+        options.budget.memoryLimitIsDefault = process.memoryLimitIsDefault
         // The command's deadline reaches the search through `interruption`, so its stop reason names the limit
         // the user gave, and time spent loading counts against it.
         options.threads = threads
@@ -120,16 +136,19 @@ enum RunControl {
     /// The stop reasons for a spent time and memory budget, set before any thread reads them.
     nonisolated(unsafe) private static var reasons: [StopReason?] = [nil, nil, nil]
 
-    /// Installs the signal handlers and, when a limit is given, the watchdog. Returns why the system refused the
-    /// watchdog's thread, when it did (the limits could not be kept: the command must not run without them).
-    static func start(timeout: Double?, maxMemoryBytes: Int?) -> String? {
+    /// Installs the signal handlers and, when there is a limit, the watchdog. Returns why the system refused the
+    /// watchdog's thread, when it did and a limit the user gave needs it (such limits could not be kept: the
+    /// command must not run without them). Without the watchdog the default memory limit still stops the search
+    /// and the grounding, which check it themselves.
+    static func start(timeout: Double?, maxMemoryBytes: Int?, memoryLimitIsDefault: Bool = false) -> String? {
         vmc_install_interrupt_handlers()
         startTime = ResourceUsage.now()
         Self.timeout = timeout
         deadline = timeout.map { startTime + $0 }
-        reasons = [nil, .timeLimit(seconds: timeout ?? 0), .memoryLimit(bytes: maxMemoryBytes ?? 0)]
+        reasons = [nil, .timeLimit(seconds: timeout ?? 0), .memoryLimit(bytes: maxMemoryBytes ?? 0, byDefault: memoryLimitIsDefault)]
         guard timeout != nil || maxMemoryBytes != nil else { return nil }
-        return ThreadLauncher.start(stackSize: 1 << 16) { watch(timeout: timeout, maxMemoryBytes: maxMemoryBytes) }
+        let refused = ThreadLauncher.start(stackSize: 1 << 16) { watch(timeout: timeout, maxMemoryBytes: maxMemoryBytes) }
+        return timeout == nil && memoryLimitIsDefault ? nil : refused
     }
 
     /// The command's own time limit (`--timeout`), as the stop reasons name it.

@@ -90,7 +90,8 @@ struct CheckCommand: ParsableCommand {
         }
         if json {
             print(JSONRenderer.document(matrices: matrices, errors: failures.map { ($0.file, $0.messages) },
-                                        peakMemoryBytes: ResourceUsage.peakResidentBytes()).serialized())
+                                        peakMemoryBytes: ResourceUsage.peakResidentBytes(),
+                                        memoryLimitBytes: settings.explorer.budget.maxMemoryBytes).serialized())
         } else if files.count > 1 {
             print(TextRenderer.closingLine(files: files.count, matrices: matrices, failures: failures.count))
         }

@@ -94,6 +94,25 @@ import Testing
         #expect(Double(peak) <= 200 * 1048576 * 1.1, "peak \(peak) bytes")
     }
 
+    /// Without `--max-memory` a run keeps the default limit (90% of the machine's memory, or of its cgroup's limit
+    /// when lower), which `--json` reports beside the peak; `--max-memory none` removes it.
+    @Test func theMemoryLimitKeptIsReported() throws {
+        let path = try CLITests.write("model small\nvar x: 0..3 = 0\naction a when x < 3 { x := x + 1 }\naction b when x == 3 { x := 0 }\n", name: "small-limit.vmc")
+        func limit(_ arguments: [String]) throws -> Any? {
+            let run = try CLITests.run(["check", "--json"] + arguments + [path])
+            #expect(run.status == 0, "\(arguments): \(run.stderr)")
+            let document = try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any]
+            return document?["memoryLimitBytes"]
+        }
+        let physical = sysconf(Int32(_SC_PHYS_PAGES)) * sysconf(Int32(_SC_PAGESIZE))
+        let byDefault = try #require(try limit([]) as? Int)
+        #expect(byDefault > 0 && byDefault <= physical * 9 / 10 + 1, "\(byDefault) of \(physical)")
+        #expect(try limit(["--max-memory", "2G"]) as? Int == 2 << 30)
+        #expect(try limit(["--max-memory", "none"]) is NSNull)
+        #expect(try limit(["--max-memory", "None", "--timeout", "60"]) is NSNull)
+        #expect(try CLITests.run(["check", "--max-memory", "nothing", path]).status == 2)
+    }
+
     /// The reviewer's commands that take limits hand them to the lowering: the stop is the diagnostic `check`
     /// prints, with exit 3, not the watchdog's "phase that cannot stop early".
     @Test func diffAndReplayStopGroundingWithTheirMemoryLimit() throws {

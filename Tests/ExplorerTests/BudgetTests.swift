@@ -46,6 +46,19 @@ import Testing
         #expect(result.statistics.engineBytes <= 100_000)
     }
 
+    /// The default limit (no `--max-memory`) stops the search the same way, and its stop reason says it was the
+    /// default.
+    @Test func theDefaultMemoryLimitStopsTheSearchAndSaysSo() throws {
+        var options = ExplorerOptions()
+        options.budget.maxMemoryBytes = 100_000
+        options.budget.memoryLimitIsDefault = true
+        let result = try explore(Self.large, options: options)
+        #expect(!result.statistics.complete)
+        #expect(result.statistics.stopReason == .memoryLimit(bytes: 100_000, byDefault: true))
+        #expect(result.statistics.stopReason?.description.contains("(the default: 90%") == true)
+        #expect(result.statistics.engineBytes <= 100_000)
+    }
+
     @Test func timeLimitStopsTheSearch() throws {
         var options = ExplorerOptions()
         options.budget.timeoutSeconds = 1e-9
