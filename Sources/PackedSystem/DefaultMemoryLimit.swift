@@ -13,6 +13,9 @@ public enum DefaultMemoryLimit {
     /// The share of the usable memory the default allows, in per cent.
     public static let percent = 90
 
+    /// The default limit of this process, read once (every budget of a command then names the same limit).
+    public static let current = bytes()
+
     /// The default limit on this machine, in bytes; nil when neither the physical memory nor a cgroup limit can
     /// be read.
     public static func bytes() -> Int? {

@@ -28,7 +28,7 @@ struct ProcessBudgetOptions: ParsableArguments {
 
     /// The memory limit in bytes: the one given, none for `none`, else the default (`DefaultMemoryLimit`).
     var maxMemoryBytes: Int? {
-        guard let maxMemory else { return DefaultMemoryLimit.bytes() }
+        guard let maxMemory else { return DefaultMemoryLimit.current }
         return removesMemoryLimit ? nil : ByteCount.parse(maxMemory)
     }
 
