@@ -13,7 +13,7 @@ struct ProcessBudgetOptions: ParsableArguments {
         valueName: "BYTES"))
     var maxMemory: String?
 
-    @Option(help: ArgumentHelp("Stop the whole command after this many seconds (loading, search and output included).", valueName: "SECONDS"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Stop the whole command after this many seconds (loading, search and output included).", valueName: "SECONDS"))
     var timeout: Double?
 
     func validate() throws {
@@ -62,10 +62,10 @@ struct ProcessBudgetOptions: ParsableArguments {
 struct BudgetOptions: ParsableArguments {
     @OptionGroup var process: ProcessBudgetOptions
 
-    @Option(help: ArgumentHelp("Stop each search after this many distinct states (exit 3 if verdicts are missing).", valueName: "N"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Stop each search after this many distinct states (exit 3 if verdicts are missing).", valueName: "N"))
     var maxStates: Int?
 
-    @Option(help: ArgumentHelp("Search threads (default: all cores). Results and traces are the same for every thread count.", valueName: "N"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Search threads (default: all cores). Results and traces are the same for every thread count.", valueName: "N"))
     var threads: Int = ProcessInfo.processInfo.activeProcessorCount
 
     @Option(help: ArgumentHelp(

@@ -51,7 +51,7 @@ struct ReplayCommand: ParsableCommand {
     @Option(help: ArgumentHelp("The device state variable the events refer to (default: the first the projection finds).", valueName: "NAME"))
     var stateVariable: String?
 
-    @Option(help: ArgumentHelp("The longest path of model transitions that may match one event.", valueName: "K"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("The longest path of model transitions that may match one event.", valueName: "K"))
     var maxSteps: Int = 64
 
     @Flag(help: "Require a complete run: after the last event the model must be able to finish (a terminal state).")

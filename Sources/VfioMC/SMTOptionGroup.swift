@@ -10,7 +10,7 @@ extension PDREngine: ExpressibleByArgument {}
 /// The SMT engine's options for `check`: how it decides safety properties, and what it prints besides the
 /// verdicts. Kept apart from `CheckCommand` so the engine's options live in one place.
 struct SMTOptionGroup: ParsableArguments, Sendable {
-    @Option(help: ArgumentHelp("Deepest bound for the SMT engine's BMC and k-induction.", valueName: "K"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Deepest bound for the SMT engine's BMC and k-induction.", valueName: "K"))
     var smtDepth: Int = 40
 
     @Option(help: ArgumentHelp("How the SMT engine decides properties: bmc (bounded model checking only; lassos for liveness), kind (BMC and k-induction up to --smt-depth; lassos for liveness), houdini (the invariant finder: the reachable set as a certificate Z3 checks when a simulation saw every state, else Houdini over template lemmas; then BMC; lassos for liveness), pdr (IC3/PDR through Z3's Spacer, unbounded, and liveness-to-safety under PDR; BMC rebuilds the traces) or auto (the certificate first when a simulation saw every state and it fits in the time left, else BMC and k-induction up to depth 4 and then the invariant finder; BMC to --smt-depth, then PDR; for liveness first the explorer's lassos and rankings on a reachable graph of at most 100,000 states, each checked by Z3, then lasso BMC up to depth 4, then PDR, then lasso BMC).", valueName: "METHOD"))
@@ -19,7 +19,7 @@ struct SMTOptionGroup: ParsableArguments, Sendable {
     @Flag(help: "Print the inductive invariant of every property PDR or the invariant finder proves (SMT-LIB; a reachable-set certificate is named, not printed, over the cells' ordinals: value minus the type's lower bound; for liveness, over the liveness-to-safety product: saved.NAME, saved, live, seen.ACTION).")
     var showInvariant = false
 
-    @Option(help: ArgumentHelp("The time limit of one PDR query (safety or liveness-to-safety), in seconds; a query that runs out leaves its property to BMC.", valueName: "SECONDS"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("The time limit of one PDR query (safety or liveness-to-safety), in seconds; a query that runs out leaves its property to BMC.", valueName: "SECONDS"))
     var pdrQueryTimeout: Double = 20
 
     @Option(help: ArgumentHelp("Which IC3/PDR answers the safety PDR queries of --smt-method pdr and auto: spacer (Z3's Spacer through the fixedpoint API) or ic3 (the own IC3 over QF_BV queries, the default); either's invariant passes the same independent check. Liveness-to-safety always uses Spacer.", valueName: "ENGINE"))

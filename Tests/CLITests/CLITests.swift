@@ -109,6 +109,28 @@ import Testing
         #expect(missing.stderr.contains("/nonexistent/model.vmc: no such file or directory"))
     }
 
+    /// A negative number is the option's value, not an unknown option: the option's own check says what is wrong
+    /// (argument-parser alone would report "Missing value" for `--timeout -1`).
+    @Test func negativeNumbersGetTheOptionsOwnMessage() throws {
+        let cases: [([String], String)] = [
+            (["check", "--timeout", "-1"], "--timeout must be a positive number of seconds"),
+            (["check", "--max-states", "-5"], "--max-states must be at least 1"),
+            (["check", "--threads", "-2"], "--threads must be between 1 and 256"),
+            (["check", "--smt-depth", "-1"], "--smt-depth must be at least 0"),
+            (["check", "--pdr-query-timeout", "-3"], "--pdr-query-timeout must be a positive number of seconds"),
+            (["replay", "--max-steps", "-3", "x.log"], "--max-steps must be at least 1"),
+        ]
+        for (arguments, message) in cases {
+            let run = try Self.run(arguments + ["x.vmc"])
+            #expect(run.status == 2, "\(arguments)")
+            #expect(run.stderr.contains(message), "\(arguments): \(run.stderr)")
+        }
+        // A value that is another option is still refused, by name.
+        let swallowed = try Self.run(["check", "--timeout", "--json", "x.vmc"])
+        #expect(swallowed.status == 2)
+        #expect(swallowed.stderr.contains("The value '--json' is invalid for '--timeout <SECONDS>'"))
+    }
+
     @Test func budgetExhaustionExitsThree() throws {
         let path = try Self.write(Self.passing, name: "budget.vmc")
         let run = try Self.run(["check", "--max-states", "2", path])
