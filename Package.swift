@@ -34,10 +34,13 @@ let package = Package(
         .target(name: "CProcessSupport"),
         // Z3's C API, found through pkg-config (Debian: libz3-dev).
         .systemLibrary(name: "CZ3", pkgConfig: "z3", providers: [.apt(["libz3-dev"])]),
+        // The Z3 calls that may start a thread, each inside a C++ `try`: a thread the system refuses throws a
+        // `std::system_error` that Z3's C API lets through, which would otherwise end the process.
+        .target(name: "CZ3Guard", dependencies: ["CZ3"]),
         // The symbolic engine: bounded model checking, k-induction and PDR with Z3. It calls the explorer for the
         // reachable graph's liveness lassos (the explorer's own algorithm, so the lassos are the explorer's), which
         // it then checks in its own encoding (`ExplicitLassos`).
-        .target(name: "SMT", dependencies: ["PackedSystem", "Explorer", "CZ3"], swiftSettings: strict),
+        .target(name: "SMT", dependencies: ["PackedSystem", "Explorer", "CZ3", "CZ3Guard"], swiftSettings: strict),
         // Analyses of a checked model that renderers and the reviewer's commands both use: which values are
         // devices and state variables (the projection), the projected state graphs, and a model checked and
         // projected in one step. Below both Reports and Review, so Review need not import renderers to reach them.

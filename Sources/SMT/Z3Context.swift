@@ -1,4 +1,5 @@
 import CZ3
+import CZ3Guard
 import PackedSystem
 
 /// An error reported by Z3 or found while encoding a system, turned into a Swift error (Z3 never aborts the
@@ -48,7 +49,14 @@ final class Z3Context {
         if let memoryMegabytes { Z3_global_param_set("memory_max_size", String(max(1, memoryMegabytes))) }
         guard let config = Z3_mk_config() else { throw SMTError("Z3: cannot create a configuration") }
         Z3_set_param_value(config, "model", "true")
-        guard let context = Z3_mk_context(config) else {
+        let made: OpaquePointer?
+        do {
+            made = try Self.guarded("making a context") { vmc_z3_mk_context(config, $0) }
+        } catch {
+            Z3_del_config(config)
+            throw error
+        }
+        guard let context = made else {
             Z3_del_config(config)
             throw SMTError("Z3: cannot create a context")
         }
@@ -112,6 +120,29 @@ final class Z3Context {
     func watched<T>(timeoutMilliseconds: Int?, _ query: () throws -> T) rethrows -> T {
         guard let watch else { return try query() }
         return try watch.during(timeoutMilliseconds: timeoutMilliseconds, query)
+    }
+
+    /// Runs one Z3 call through the C++ guard (`z3_guard.h`), which hands it a message buffer: a C++ exception
+    /// that escapes Z3's C API, which would end the process, becomes an `SMTError` naming `what` was asked. Z3
+    /// 4.8.12 throws one when the system refuses it a thread (a query's timer, and one while a context is made):
+    /// under an address-space limit (`ulimit -v`), or a stack limit so large that no thread's default stack can be
+    /// reserved (`ulimit -s`). The context stays deletable; the query is lost, and the engine reports the error
+    /// for the combination (exit 3) as it reports a context it cannot make.
+    static func guarded<T>(_ what: String, _ call: (UnsafeMutablePointer<CChar>) -> T) throws -> T {
+        var message = [CChar](repeating: 0, count: Int(VMC_Z3_GUARD_MESSAGE_BYTES))
+        let result = message.withUnsafeMutableBufferPointer { buffer -> T? in
+            guard let base = buffer.baseAddress else { return nil }
+            return call(base)
+        }
+        let text = message.withUnsafeBufferPointer { buffer in
+            String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        }
+        guard let result, text.isEmpty else {
+            throw SMTError("Z3 failed while \(what): \(text.isEmpty ? "no message buffer" : text) (a C++ exception from "
+                           + "inside Z3, most likely a thread the system refused: an address-space limit such as "
+                           + "`ulimit -v`, or a stack limit such as `ulimit -s` too large for a thread's stack)")
+        }
+        return result
     }
 
     /// Throws when the last Z3 call failed.
@@ -325,7 +356,9 @@ final class Z3Solver {
         }
         // After the error and the reason below are read (a defer runs after the return value is computed).
         defer { context.clearInterrupt() }
-        let result = context.watched(timeoutMilliseconds: timeoutMilliseconds) { Z3_solver_check(context.raw, raw) }
+        let result = try context.watched(timeoutMilliseconds: timeoutMilliseconds) {
+            try Z3Context.guarded("checking a query") { vmc_z3_solver_check(context.raw, raw, $0) }
+        }
         return try outcome(of: result)
     }
 

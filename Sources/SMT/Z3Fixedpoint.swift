@@ -1,4 +1,5 @@
 import CZ3
+import CZ3Guard
 
 /// Z3's fixedpoint (constrained Horn clause) engine, configured as Spacer (IC3/PDR), for one query.
 ///
@@ -103,8 +104,12 @@ final class Z3Fixedpoint {
         var relations: [OpaquePointer?] = [try ownRelation(relation)]
         // After the error and the reason below are read: `invariant(of:)` translates in this context next.
         defer { own.clearInterrupt() }
-        let result = own.watched(timeoutMilliseconds: timeoutMilliseconds) {
-            relations.withUnsafeMutableBufferPointer { Z3_fixedpoint_query_relations(own.raw, raw, 1, $0.baseAddress) }
+        let result = try own.watched(timeoutMilliseconds: timeoutMilliseconds) {
+            try relations.withUnsafeMutableBufferPointer { queried in
+                try Z3Context.guarded("querying the fixedpoint engine") {
+                    vmc_z3_fixedpoint_query_relations(own.raw, raw, 1, queried.baseAddress, $0)
+                }
+            }
         }
         let code = Z3_get_error_code(own.raw)
         if code != Z3_OK {

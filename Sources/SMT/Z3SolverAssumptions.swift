@@ -1,4 +1,5 @@
 import CZ3
+import CZ3Guard
 
 extension Z3Solver {
     /// Checks the assertions together with `assumptions` (Boolean constants or their negations), under the
@@ -9,8 +10,12 @@ extension Z3Solver {
         let raws: [OpaquePointer?] = assumptions.map(\.raw)
         // As `check(timeoutMilliseconds:)`: a late interrupt's cancellation is cleared after the answer is read.
         defer { context.clearInterrupt() }
-        let result = context.watched(timeoutMilliseconds: timeoutMilliseconds) {
-            raws.withUnsafeBufferPointer { Z3_solver_check_assumptions(context.raw, raw, UInt32($0.count), $0.baseAddress) }
+        let result = try context.watched(timeoutMilliseconds: timeoutMilliseconds) {
+            try raws.withUnsafeBufferPointer { assumed in
+                try Z3Context.guarded("checking a query under assumptions") {
+                    vmc_z3_solver_check_assumptions(context.raw, raw, UInt32(assumed.count), assumed.baseAddress, $0)
+                }
+            }
         }
         return try outcome(of: result)
     }
