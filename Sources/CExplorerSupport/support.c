@@ -48,3 +48,9 @@ void *vmc_remap(void *address, size_t old_bytes, size_t new_bytes) {
 void vmc_unmap(void *address, size_t bytes) {
     (void)munmap(address, bytes);
 }
+
+static _Alignas(4096) unsigned char vmc_zero_page[4096];
+
+void *vmc_empty_page(void) {
+    return vmc_zero_page;
+}

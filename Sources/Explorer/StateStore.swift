@@ -48,12 +48,15 @@ public final class StateStore {
         self.wordCount = wordCount
         self.mappingLimit = mappingLimit
         capacity = max(16, initialCapacity)
-        wordArray = MappedArray(count: capacity * wordCount)
+        wordArray = MappedArray(count: capacity * wordCount, limit: mappingLimit)
         words = wordArray.base
-        parents = ParentColumn(capacity: capacity)
-        actions = ActionColumn(actionCount: actionCount, capacity: capacity)
-        slotArray = MappedArray(count: Self.slotCount(forCapacity: capacity))
+        parents = ParentColumn(capacity: capacity, limit: mappingLimit)
+        actions = ActionColumn(actionCount: actionCount, capacity: capacity, limit: mappingLimit)
+        slotArray = MappedArray(count: Self.slotCount(forCapacity: capacity), limit: mappingLimit)
         slots = slotArray.base
+        // Where the system refused any of the first arrays the store starts with no room: its first insertion of a
+        // new state grows it (or, refused again, returns nil, and the search stops with `outOfMemory`).
+        if !(wordArray.isMapped && parents.isMapped && actions.isMapped && slotArray.isMapped) { capacity = 0 }
         installIndex(slotArray)
     }
 
@@ -80,7 +83,8 @@ public final class StateStore {
     /// per state (7.1 between 25 M and 33.5 M states), and only stores between 16.8 M and about 20 M states pay
     /// more than the by-halves worst case.
     private static func grown(_ capacity: Int) -> Int {
-        let next = capacity <= doublingLimit / 2 ? capacity * 2 : capacity + capacity / 2
+        // A store that started with no room (`init`) grows to the smallest capacity a store starts with.
+        let next = capacity <= doublingLimit / 2 ? max(16, capacity * 2) : capacity + capacity / 2
         return min(next, maximumStates + 1)
     }
 

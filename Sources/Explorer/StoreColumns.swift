@@ -26,10 +26,14 @@ struct ParentColumn {
     /// The number of initial states (a prefix of the store).
     private(set) var initialCount = 0
 
-    init(capacity: Int) {
-        deltaArray = MappedArray(count: capacity)
-        checkpointArray = MappedArray(count: Self.checkpointCount(capacity))
+    /// `limit` as for `MappedArray.init(count:limit:)`.
+    init(capacity: Int, limit: Int? = nil) {
+        deltaArray = MappedArray(count: capacity, limit: limit)
+        checkpointArray = MappedArray(count: Self.checkpointCount(capacity), limit: limit)
     }
+
+    /// Whether both arrays hold memory (see `MappedArray.isMapped`).
+    var isMapped: Bool { deltaArray.isMapped && checkpointArray.isMapped }
 
     func deallocate() {
         deltaArray.deallocate()
@@ -133,10 +137,14 @@ struct ActionColumn {
     private var bytes: MappedArray<UInt8>
     private var raw: UnsafeMutableRawPointer { UnsafeMutableRawPointer(bytes.base) }
 
-    init(actionCount: Int, capacity: Int) {
+    /// `limit` as for `MappedArray.init(count:limit:)`.
+    init(actionCount: Int, capacity: Int, limit: Int? = nil) {
         width = actionCount <= 1 << 8 ? 1 : actionCount <= 1 << 16 ? 2 : 4
-        bytes = MappedArray(count: capacity * width)
+        bytes = MappedArray(count: capacity * width, limit: limit)
     }
+
+    /// Whether the column holds memory (see `MappedArray.isMapped`).
+    var isMapped: Bool { bytes.isMapped }
 
     func deallocate() { bytes.deallocate() }
 
@@ -183,24 +191,36 @@ struct MappedArray<Element> {
         base = raw.bindMemory(to: Element.self, capacity: max(1, count))
     }
 
-    /// `count` zeroed elements, for the store's first, small arrays (a few pages: where even those cannot be
-    /// mapped, every other allocation of the process fails too).
-    init(count: Int) {
-        guard let array = MappedArray(mapping: count) else {
-            fatalError("out of memory: cannot map \(count * MemoryLayout<Element>.stride) bytes")
+    /// `count` zeroed elements, for the store's first, small arrays; when the system refuses even those (an
+    /// address space nearly used up: `check --engine smt` under `ulimit -v 1000000`, whose Z3 threads had taken the
+    /// rest, ended here with `Fatal error: out of memory: cannot map 4096 bytes`), an array with no room
+    /// (`isMapped` false), whose first `resize` maps afresh. The store then starts with no room, and its first
+    /// growth fails or succeeds as any growth does (`StateStore.init`). `limit` as for `init(mapping:limit:)`.
+    init(count: Int, limit: Int? = nil) {
+        if let array = MappedArray(mapping: count, limit: limit) {
+            self = array
+        } else {
+            // Never read past its first elements nor written anything but zeros: an array with no room holds nothing.
+            bytes = 0
+            base = vmc_empty_page().bindMemory(to: Element.self, capacity: 1)
         }
-        self = array
     }
+
+    /// Whether the array holds memory of its own (false: the system refused the first mapping).
+    var isMapped: Bool { bytes > 0 }
 
     /// Resizes to `count` elements, keeping the first ones; new elements are zero. False, and the array
     /// unchanged, when the system refuses the memory (or it would exceed `limit` bytes, as above).
     mutating func resize(count: Int, limit: Int? = nil) -> Bool {
         let (newBytes, overflow) = max(1, count).multipliedReportingOverflow(by: MemoryLayout<Element>.stride)
-        guard !overflow, newBytes <= limit ?? Int.max, let raw = vmc_remap(base, bytes, newBytes) else { return false }
+        guard !overflow, newBytes <= limit ?? Int.max,
+              let raw = isMapped ? vmc_remap(base, bytes, newBytes) : vmc_map(newBytes) else { return false }
         bytes = newBytes
         base = raw.bindMemory(to: Element.self, capacity: max(1, count))
         return true
     }
 
-    func deallocate() { vmc_unmap(base, bytes) }
+    func deallocate() {
+        if isMapped { vmc_unmap(base, bytes) }
+    }
 }

@@ -40,6 +40,44 @@ import Testing
         #expect(store.count == stored)
     }
 
+    /// The store's first arrays refused (before, `Fatal error: out of memory: cannot map N bytes`): the store starts
+    /// with no room and grows at its first new state, as a full store grows; refused again, the insertion says so.
+    @Test func aStoreWhoseFirstArraysAreRefusedStartsWithNoRoom() {
+        let none = StateStore(wordCount: 1, actionCount: 4, mappingLimit: 8)
+        #expect(none.capacity == 0 && none.count == 0 && none.isFull)
+        #expect(none.find([5]) == nil)
+        #expect(none.insert([5], parent: StateStore.noParent, action: 0) == nil)
+        #expect(!none.reserve(states: 1))
+        #expect(none.count == 0)
+
+        // 4,096 states' words (32 KiB) refused, 16 states' granted: the first growth gives room for 16.
+        let small = StateStore(wordCount: 1, actionCount: 4, mappingLimit: 200)
+        #expect(small.capacity == 0)
+        let stored = Self.fill(small, upTo: 100)
+        #expect(stored == 16 && small.count == 16 && small.capacity == 16)
+        for index in 0..<stored {
+            #expect(small.find([UInt64(index) &* 0x9E37_79B9_7F4A_7C15]) == index)
+            if index >= 2 { #expect(small.parent(index) == UInt32(index / 3) && small.action(index) == 1) }
+        }
+    }
+
+    /// A search whose store gets no memory at all stops before its first state, with the reason, on one thread and
+    /// on two.
+    @Test(arguments: [1, 2])
+    func theSearchStopsWhenTheStoreGetsNoMemory(threads: Int) throws {
+        var options = ExplorerOptions()
+        options.threads = threads
+        options.storeMappingLimit = 8
+        let result = try explore(ParallelTests.mixed, options: options)
+        #expect(!result.statistics.complete)
+        #expect(result.statistics.states == 0)
+        guard case .outOfMemory = result.statistics.stopReason else {
+            Issue.record("stopped for \(String(describing: result.statistics.stopReason))")
+            return
+        }
+        #expect(try result.property("InRange").verdict == .unknown)
+    }
+
     /// The same with the system's own refusal: room for 2^30 states of 2^17 words is 2^50 bytes, beyond the
     /// address space, whatever the overcommit policy.
     @Test func theSystemsRefusalLeavesTheStoreAsItWas() {

@@ -84,4 +84,8 @@ void *vmc_remap(void *address, size_t old_bytes, size_t new_bytes);
 /// Unmaps a mapping from `vmc_map` or `vmc_remap`.
 void vmc_unmap(void *address, size_t bytes);
 
+/// A page of zeros in the program's own data, never unmapped: the base of an array the system refused any memory
+/// (`MappedArray` with no room), which reads zeros and is only ever written zeros.
+void *vmc_empty_page(void);
+
 #endif
