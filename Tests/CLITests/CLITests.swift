@@ -15,11 +15,16 @@ import Testing
         return products.appendingPathComponent("vfio-mc")
     }
 
-    static func run(_ arguments: [String]) throws -> Run {
+    /// Runs `executable` (the built binary unless another is given, such as a shell that starts it) with
+    /// `arguments`, and with `environment` added to this process's.
+    static func run(_ arguments: [String], executable: URL = binary, environment: [String: String] = [:]) throws -> Run {
         try #require(FileManager.default.isExecutableFile(atPath: binary.path), "build vfio-mc first: \(binary.path)")
         let process = Process()
-        process.executableURL = binary
+        process.executableURL = executable
         process.arguments = arguments
+        if !environment.isEmpty {
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        }
         let out = Pipe()
         let err = Pipe()
         process.standardOutput = out

@@ -8,23 +8,7 @@ import TestSupport
 @Suite struct NativeCLITests {
     /// Runs the binary with `CC` set to `compiler`.
     static func run(_ arguments: [String], compiler: String) throws -> CLITests.Run {
-        try #require(FileManager.default.isExecutableFile(atPath: CLITests.binary.path), "build vfio-mc first")
-        let process = Process()
-        process.executableURL = CLITests.binary
-        process.arguments = arguments
-        var environment = ProcessInfo.processInfo.environment
-        environment["CC"] = compiler
-        process.environment = environment
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return CLITests.Run(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-                            stderr: String(decoding: stderr, as: UTF8.self))
+        try CLITests.run(arguments, environment: ["CC": compiler])
     }
 
     @Test func aFailingCompilerFallsBackToTheInterpreterWithANote() throws {

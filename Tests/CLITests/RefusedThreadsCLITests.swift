@@ -20,20 +20,8 @@ import Testing
     }
 
     static func runWithHugeStackLimit(_ arguments: [String]) throws -> CLITests.Run {
-        try #require(FileManager.default.isExecutableFile(atPath: CLITests.binary.path), "build vfio-mc first")
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = ["-c", "ulimit -s \(hugeStackKilobytes) && exec \"$0\" \"$@\"", CLITests.binary.path] + arguments
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return CLITests.Run(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-                            stderr: String(decoding: stderr, as: UTF8.self))
+        try CLITests.run(["-c", "ulimit -s \(hugeStackKilobytes) && exec \"$0\" \"$@\"", CLITests.binary.path] + arguments,
+                         executable: URL(fileURLWithPath: "/bin/sh"))
     }
 
     @Test(.enabled(if: stackLimitCanBeRaised))
