@@ -17,7 +17,7 @@ struct CheckCommand: ParsableCommand {
             PATH is a model file or a directory (searched recursively for *.vmc). A model with variants is checked \
             under every combination it lists (or every combination; --variant pins some), and a verdict matrix is \
             printed. Exit codes: 0 every expectation met; 1 an expectation failed; 2 a usage or model error; \
-            3 a budget ran out before a verdict.
+            3 some verdict missing (a budget ran out, or the SMT engine could not decide it).
             """)
 
     @Argument(help: "Model files or directories.")
