@@ -130,17 +130,12 @@ final class Z3Context {
     /// for the combination (exit 3) as it reports a context it cannot make.
     static func guarded<T>(_ what: String, _ call: (UnsafeMutablePointer<CChar>) -> T) throws -> T {
         var message = [CChar](repeating: 0, count: Int(VMC_Z3_GUARD_MESSAGE_BYTES))
-        let result = message.withUnsafeMutableBufferPointer { buffer -> T? in
-            guard let base = buffer.baseAddress else { return nil }
-            return call(base)
-        }
-        let text = message.withUnsafeBufferPointer { buffer in
-            String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-        }
-        guard let result, text.isEmpty else {
-            throw SMTError("Z3 failed while \(what): \(text.isEmpty ? "no message buffer" : text) (a C++ exception from "
-                           + "inside Z3, most likely a thread the system refused: an address-space limit such as "
-                           + "`ulimit -v`, or a stack limit such as `ulimit -s` too large for a thread's stack)")
+        let result = call(&message)
+        guard message[0] == 0 else {
+            let text = String(decoding: message.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+            throw SMTError("Z3 failed while \(what): \(text) (a C++ exception from inside Z3, most likely a thread the "
+                           + "system refused: an address-space limit such as `ulimit -v`, or a stack limit such as "
+                           + "`ulimit -s` too large for a thread's stack)")
         }
         return result
     }
