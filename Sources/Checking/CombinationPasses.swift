@@ -181,7 +181,8 @@ extension CombinationQueue where Item == SecondPass.Revisit {
 ///
 /// Each gets the time left over the second-pass runs each thread has still to start, and may take all of it for a
 /// certificate expected to fit (`CertificateOverShare.takeTimeLeft`: the runs after it are larger). A continued run
-/// skips the properties the first run decided (`SMTOptions.settled`); the two are merged (`SMTRun.continued(by:)`)
+/// skips the properties the first run decided (`SMTOptions.settled`) and resumes the certificate check the first
+/// run's time cut (`SMTOptions.resumeCertificate`); the two are merged (`SMTRun.continued(by:)`)
 /// and cross-checked again under `--engine both`. The report keeps the combinations' order.
 enum SecondPass {
     /// A combination the second pass may continue: its built system and its first runs.
@@ -218,6 +219,7 @@ enum SecondPass {
                   let now = options.timeShare ?? options.budget.timeoutSeconds, now > had else { return nil }
         }
         if options.timeShare != nil { options.overShare = .takeTimeLeft }
+        options.resumeCertificate = first.certificateProgress
         return options
     }
 }

@@ -59,10 +59,14 @@ final class InvariantFinder {
 
     /// The reachable sets shown closed in this run: the certificate skips a closure already shown, and records its own.
     private let closedSets: ClosedSets?
+    /// What the certificate's check had Z3 answer: given to `init` to resume an earlier check, and after `find`
+    /// what this one and that one answered (`CertificateProgress`).
+    private(set) var certificateProgress: CertificateProgress?
 
     init(encoding: SystemEncoding, memoryMegabytes: Int?, chunkSize: Int = LayeredCertificate.defaultChunkSize, raiseLabels: Bool = false,
-         closedSets: ClosedSets? = nil) {
+         closedSets: ClosedSets? = nil, resuming: CertificateProgress? = nil) {
         self.encoding = encoding
+        certificateProgress = resuming
         self.closedSets = closedSets
         self.memoryMegabytes = memoryMegabytes
         self.chunkSize = chunkSize
@@ -198,7 +202,8 @@ final class InvariantFinder {
         record("check: translation", Clock.now() - translating)
         let checking = Clock.now()
         defer { record("check", Clock.now() - checking) }
-        switch try certificate.check(holds: holds, shortness: localConditions, remaining: remaining, record: record) {
+        switch try certificate.check(holds: holds, shortness: localConditions, remaining: remaining, record: record,
+                                     progress: &certificateProgress) {
         case .passed:
             return .found(invariant: nil, proved: proved, lemmas: 0, states: candidates.breadthOrder.count, shortest: shortness.keys.sorted())
         case .failed(let failure):

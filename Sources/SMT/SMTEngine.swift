@@ -85,6 +85,9 @@ public struct SMTOptions: Sendable {
     /// Under `auto`: k-induction to `autoDepth` was already tried on every property not `settled` (the second pass
     /// continuing a deferred run), so BMC alone covers those depths.
     public var inductionDone = false
+    /// What an earlier run of the same combination had Z3 answer of the reachable set's certificate before its time
+    /// ran out (`SMTRun.certificateProgress`): this run's check of the same certificate asks only the rest.
+    public var resumeCertificate: CertificateProgress?
 
     /// Default options.
     public init() {}
@@ -156,6 +159,9 @@ public struct SMTRun: EngineRun, Sendable {
     public internal(set) var deferred = false
     /// The runs of the combination this one merges: 2 when the second pass continued it (`continued(by:)`).
     public internal(set) var passes = 1
+    /// What Z3 answered of the reachable set's certificate when its check did not end (its time ran out), for the
+    /// second pass to resume (`SMTOptions.resumeCertificate`); nil when there is nothing to resume.
+    public internal(set) var certificateProgress: CertificateProgress?
 }
 
 /// Thrown to end a phase that has no query to interrupt (the encoding) when the run must stop.
@@ -197,11 +203,14 @@ private final class SymbolicRun {
     /// The states the simulation saw, and whether the run left its certificate to the second pass.
     private var simulatedStates: Int?
     private var deferred = false
+    /// What the certificate's checks have had Z3 answer, starting from an earlier run's (`CertificateProgress`).
+    private var certificateProgress: CertificateProgress?
 
     init(system: TransitionSystem, options: SMTOptions, file: String) {
         self.system = system
         self.options = options
         self.file = file
+        certificateProgress = options.resumeCertificate
         findings = Array(repeating: .undecided, count: system.properties.count)
         for index in options.settled where index < findings.count { findings[index] = .decided(.unknown, nil, note: nil) }
         // The first run's k-induction counts in the notes of what stays undecided.
@@ -251,6 +260,8 @@ private final class SymbolicRun {
         var run = SMTRun(result: result(), queries: queries, invariants: invariants + (liveness?.invariants ?? []))
         run.simulatedStates = simulatedStates
         run.deferred = deferred
+        // Only worth keeping while a property is open: a certificate that passed decided every one it was about.
+        if run.result.hasUnknown, certificateProgress?.answeredAny ?? false { run.certificateProgress = certificateProgress }
         return run
     }
 
@@ -529,7 +540,8 @@ private final class SymbolicRun {
             shortness[index] = try shortnessConditions(index, violation, sample: sample, search: search)
         }
         let finder = InvariantFinder(encoding: search.encoding, memoryMegabytes: memoryMegabytes, chunkSize: options.certificateChunk,
-                                     raiseLabels: options.tampering == .raiseLabels, closedSets: closedSets)
+                                     raiseLabels: options.tampering == .raiseLabels, closedSets: closedSets, resuming: certificateProgress)
+        defer { certificateProgress = finder.certificateProgress }
         let outcome = try finder.find(candidates: candidates, goods: goods, holding: sample.holding, shortness: shortness, remaining: { limit },
                                       record: { self.queries.record(method: "houdini", property: "(\($0))", seconds: $1) })
         finderAttempt = Self.attempt(outcome)

@@ -67,6 +67,21 @@ import Testing
         #expect(!SecondPass.handsOn(Self.run(stop: .timeShare(seconds: 10, of: 60), decided: true)), "nothing left to decide")
     }
 
+    /// The second run resumes the first run's certificate check: the progress it recorded is in the options.
+    @Test func aRepeatedRunResumesTheCertificate() {
+        var made = SMTOptions()
+        made.budget.timeoutSeconds = 30
+        var stopped = Self.run(stop: .timeShare(seconds: 10, of: 60))
+        #expect(SecondPass.options(for: stopped, made: made, lanes: 1)?.resumeCertificate == nil)
+        var progress = CertificateProgress(identity: .init(cells: [0], rows: [0, 1], labels: [0, 1], chunks: [0..<1, 1..<2]))
+        progress.closedChunks = [0]
+        stopped.certificateProgress = progress
+        let options = SecondPass.options(for: stopped, made: made, lanes: 1)
+        #expect(options?.resumeCertificate?.identity == progress.identity)
+        #expect(options?.resumeCertificate?.closedChunks == [0])
+        #expect(stopped.continued(by: Self.run(stop: nil)).certificateProgress == nil, "a merged run is final")
+    }
+
     /// The merge keeps the first run's verdicts, takes the second's for the rest, and adds the two runs up.
     @Test func aContinuedRunKeepsTheFirstVerdicts() {
         let first = Self.run(stop: .timeShare(seconds: 10, of: 60), verdicts: [.holds, .unknown, .unknown], seconds: 10)
