@@ -35,6 +35,8 @@ struct LayeredCertificate {
     let memoryMegabytes: Int?
     /// Per state of `candidates.breadthOrder`: its label.
     let labels: [Int]
+    /// Per state: its label before the ceiling clips it (its breadth-first distance, unless tampered with).
+    let unclipped: [Int]
     let ceiling: Int
     /// The chunks, as ranges of `breadthOrder` indices.
     let chunks: [Range<Int>]
@@ -62,7 +64,8 @@ struct LayeredCertificate {
         self.candidates = candidates
         self.memoryMegabytes = memoryMegabytes
         self.ceiling = ceiling
-        labels = candidates.depths.map { depth in min(Int(depth) + (raiseLabels && depth > 0 ? 1 : 0), ceiling) }
+        unclipped = candidates.depths.map { depth in Int(depth) + (raiseLabels && depth > 0 ? 1 : 0) }
+        labels = unclipped.map { min($0, ceiling) }
         var chunks: [Range<Int>] = []
         var start = 0
         for index in labels.indices where index > start {
@@ -75,20 +78,20 @@ struct LayeredCertificate {
         self.chunks = chunks
     }
 
-    /// What identifies this certificate for `CertificateProgress`.
+    /// What identifies this certificate's states for `CertificateProgress`.
     var identity: CertificateProgress.Identity {
         let (cells, rows) = candidates.rows
-        return CertificateProgress.Identity(cells: cells, rows: rows, labels: labels, chunks: chunks)
+        return CertificateProgress.Identity(cells: cells, rows: rows, unclipped: unclipped)
     }
 
     /// Checks the obligations. `holds` are the bad conditions (templates over `x`) of the properties the set is
     /// to prove; `remaining` gives each query's milliseconds; `record` counts the queries' seconds. `progress`
-    /// is what an earlier check of this certificate had Z3 answer (ignored unless it is about this certificate),
-    /// and on return what this one and that one had answered, for a later run to resume from.
+    /// is what an earlier check had Z3 answer (used only where it carries over: `CertificateProgress`), and on
+    /// return what this check and that one had answered, for a later run to resume from.
     func check(holds: [Term], shortness: [ShortnessCondition], remaining: () -> Int?,
                record: (_ what: String, _ seconds: Double) -> Void, progress: inout CertificateProgress?) throws -> Outcome {
         let identity = self.identity
-        if progress?.identity != identity { progress = CertificateProgress(identity: identity) }
+        progress = progress?.resumed(for: identity, ceiling: ceiling) ?? CertificateProgress(identity: identity, ceiling: ceiling)
         let a = try encoding.makeFrame("lca")
         let b = try encoding.makeFrame("lcb")
         let plain = try Z3Solver(z3, memoryMegabytes: memoryMegabytes)
@@ -148,8 +151,9 @@ struct LayeredCertificate {
         // second for 86,814 states, against tens of seconds in chunks). It gets a third of the time left; when that
         // runs out, its chunks are asked instead (the faster shape on v2-qemu-p2p: chunks 26 s, one query not
         // finished in 58 s).
-        var tailDone = progress?.tail == .closed
-        if let tailStart = labels.firstIndex(of: ceiling), progress?.tail == .notAsked {
+        var tailDone = false
+        if let tailStart = labels.firstIndex(of: ceiling), !(progress?.tailRanOut ?? false),
+           !labels.indices.allSatisfy({ labels[$0] < ceiling || (progress?.answers($0) ?? false) }) {
             let target = try z3.and(try whole(at: b, "b"), domainB)
             let share = remaining().map { max(1, $0 / 3) }
             let source = tailStart == 0 ? try whole(at: a, "a") : try diagram(Array(tailStart..<labels.count), at: a)
@@ -157,10 +161,10 @@ struct LayeredCertificate {
             switch try ask(closure, query, remaining: { share }, record: { record("check: closure", $0) }) {
             case nil:
                 tailDone = true
-                progress?.tail = .closed
+                progress?.answer { labels[$0] == ceiling }
             case .some(.unknown(let reason)):
                 if let left = remaining(), left <= 0 { return .gaveUp(reason) }
-                progress?.tail = .ranOut
+                progress?.tailRanOut = true
                 // A solver whose check was interrupted is not asked again: on Z3 4.8.12, after this query ran out at
                 // 1 ms and was popped, a check on the same solver with the pre-state given as assumptions answered
                 // satisfiable with a "successor" that was no transition at all, as if the transition relation were
@@ -173,8 +177,8 @@ struct LayeredCertificate {
                 return fail(outcome, "is not closed under the transition relation")
             }
         }
-        for (index, chunk) in chunks.enumerated() where !(tailDone && labels[chunk.lowerBound] == ceiling) {
-            if progress?.closedChunks.contains(index) ?? false { continue }
+        for chunk in chunks where !(tailDone && labels[chunk.lowerBound] == ceiling) {
+            if progress?.answers(chunk) ?? false { continue }
             let label = labels[chunk.lowerBound]
             var targets = Set<Int>()
             for state in chunk {
@@ -187,7 +191,7 @@ struct LayeredCertificate {
             if let outcome = try ask(closure, query, remaining: remaining, record: { record("check: closure", $0) }) {
                 return fail(outcome, "is not closed under the transition relation with labels growing by at most one")
             }
-            progress?.closedChunks.insert(index)
+            progress?.answer(chunk)
         }
         closedSets?.insert(candidates.breadthOrder)
         return .passed

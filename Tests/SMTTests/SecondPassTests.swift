@@ -73,12 +73,12 @@ import Testing
         made.budget.timeoutSeconds = 30
         var stopped = Self.run(stop: .timeShare(seconds: 10, of: 60))
         #expect(SecondPass.options(for: stopped, made: made, lanes: 1)?.resumeCertificate == nil)
-        var progress = CertificateProgress(identity: .init(cells: [0], rows: [0, 1], labels: [0, 1], chunks: [0..<1, 1..<2]))
-        progress.closedChunks = [0]
+        var progress = CertificateProgress(identity: .init(cells: [0], rows: [0, 1], unclipped: [0, 1]), ceiling: 1)
+        progress.answer(0..<1)
         stopped.certificateProgress = progress
         let options = SecondPass.options(for: stopped, made: made, lanes: 1)
         #expect(options?.resumeCertificate?.identity == progress.identity)
-        #expect(options?.resumeCertificate?.closedChunks == [0])
+        #expect(options?.resumeCertificate?.answeredCount == 1)
         #expect(stopped.continued(by: Self.run(stop: nil)).certificateProgress == nil, "a merged run is final")
     }
 
