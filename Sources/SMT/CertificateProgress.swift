@@ -65,11 +65,6 @@ public struct CertificateProgress: Sendable {
         for state in states { answered[state] = true }
     }
 
-    /// Records that Z3 answered the step obligation of the states `where` selects.
-    mutating func answer(where selected: (Int) -> Bool) {
-        for state in answered.indices where selected(state) { answered[state] = true }
-    }
-
     /// How many states are answered.
     var answeredCount: Int { answered.count { $0 } }
 

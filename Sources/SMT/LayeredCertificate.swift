@@ -161,7 +161,7 @@ struct LayeredCertificate {
             switch try ask(closure, query, remaining: { share }, record: { record("check: closure", $0) }) {
             case nil:
                 tailDone = true
-                progress?.answer { labels[$0] == ceiling }
+                progress?.answer(tailStart..<labels.count)
             case .some(.unknown(let reason)):
                 if let left = remaining(), left <= 0 { return .gaveUp(reason) }
                 progress?.tailRanOut = true
