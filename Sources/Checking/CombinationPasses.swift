@@ -177,7 +177,8 @@ extension CombinationQueue where Item == SecondPass.Revisit {
 /// - left their certificate to it (`SMTRun.deferred`: it did not fit the run's share but is expected to fit in the
 ///   command's time left), always; or
 /// - stopped at their share with properties undecided, when their share now is longer than the one they had (a
-///   run repeated with no more time gets no further).
+///   run repeated with no more time gets no further), or when it resumes a certificate check whose rest is expected
+///   to fit the share it would have (`SMTRun.certificateResumable`).
 ///
 /// Each gets the time left over the second-pass runs each thread has still to start, and may take all of it for a
 /// certificate expected to fit (`CertificateOverShare.takeTimeLeft`: the runs after it are larger). A continued run
@@ -215,8 +216,11 @@ enum SecondPass {
     static func options(for first: SMTRun, made options: SMTOptions, lanes: Int) -> SMTOptions? {
         var options = SystemChecking.timeShare(options, lanes: lanes)
         if !first.deferred {
+            // With no more time than it had, a repeated run would get no further, unless it resumes a certificate
+            // check whose rest is expected to fit (`CertificateProgress`).
             guard case .timeShare(let had, _)? = first.result.statistics.stopReason,
-                  let now = options.timeShare ?? options.budget.timeoutSeconds, now > had else { return nil }
+                  let now = options.timeShare ?? options.budget.timeoutSeconds,
+                  now > had || first.certificateResumable(within: now, options: options) else { return nil }
         }
         if options.timeShare != nil { options.overShare = .takeTimeLeft }
         options.resumeCertificate = first.certificateProgress

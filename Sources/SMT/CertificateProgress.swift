@@ -70,4 +70,23 @@ public struct CertificateProgress: Sendable {
 
     /// Whether there is anything to resume.
     var answeredAny: Bool { tailRanOut || answered.contains(true) }
+
+    /// The states a check of a certificate over `states` states is expected to cost, resuming from this progress:
+    /// the states not answered, but at least an eighth of them, for what every check does again (the set's
+    /// diagram, the initial states and the properties: about 15% of a whole check on v2-qemu-p2p, 2 of 14 s). An
+    /// estimate for the time sharing: whether the answers carry over is the check's decision.
+    func statesLeft(of states: Int) -> Int {
+        guard states == answered.count else { return states }
+        return max(states - answeredCount, states / 8)
+    }
+}
+
+extension SMTRun {
+    /// Whether a second run of this combination is expected to finish its reachable set's certificate within
+    /// `seconds`, resuming from the progress this run handed on (`certificateProgress`; false without one), at the
+    /// engine's cost per state (`SMTOptions.certificateSecondsPerState`).
+    public func certificateResumable(within seconds: Double, options: SMTOptions) -> Bool {
+        guard let progress = certificateProgress, let states = simulatedStates else { return false }
+        return Double(progress.statesLeft(of: states)) * options.certificateSecondsPerState <= seconds
+    }
 }

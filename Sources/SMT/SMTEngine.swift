@@ -348,13 +348,15 @@ private final class SymbolicRun {
                 simulatedStates = candidates.breadthOrder.count
                 weighShare(states: candidates.breadthOrder.count)
             }
-            if let candidates, candidates.exhaustive, certificateFits(states: candidates.breadthOrder.count) || stretchShare(states: candidates.breadthOrder.count) {
+            // What the certificate is expected to cost: its states, less those an earlier run's check answered.
+            let work = candidates.map { certificateProgress?.statesLeft(of: $0.breadthOrder.count) ?? $0.breadthOrder.count } ?? 0
+            if let candidates, candidates.exhaustive, certificateFits(states: work) || stretchShare(states: work) {
                 guard try findInvariant(search, candidates: candidates, uncapped: true) else { return false }
                 guard try deepen(search, to: min(maxDepth, max(0, options.autoDepth)), induct: !options.inductionDone) else { return false }
             } else {
                 if candidates == nil, mustStop() { return false }
                 guard try deepen(search, to: min(maxDepth, max(0, options.autoDepth)), induct: !options.inductionDone) else { return false }
-                if let candidates, candidates.exhaustive, deferCertificate(states: candidates.breadthOrder.count) { return false }
+                if let candidates, candidates.exhaustive, deferCertificate(states: work) { return false }
                 if let candidates { guard try findInvariant(search, candidates: candidates, uncapped: false) else { return false } }
             }
             guard try deepen(search, to: maxDepth, induct: false) else { return false }

@@ -82,6 +82,36 @@ import Testing
         #expect(stopped.continued(by: Self.run(stop: nil)).certificateProgress == nil, "a merged run is final")
     }
 
+    /// A run stopped at its share with a certificate check under way is repeated with no more time than it had when
+    /// the rest of the check is expected to fit (the states not answered, at least an eighth of the set, at the
+    /// engine's cost per state); without progress, or with too much left, it is not.
+    @Test func aRunWithCertificateProgressIsRepeatedWhenTheRestFits() {
+        var made = SMTOptions()
+        made.budget.timeoutSeconds = 30
+        made.certificateSecondsPerState = 0.001
+        var stopped = Self.run(stop: .timeShare(seconds: 20, of: 60))
+        stopped.simulatedStates = 16_000
+        #expect(SecondPass.options(for: stopped, made: made, lanes: 2) == nil, "15 s is less than the 20 s it had")
+        var progress = CertificateProgress(identity: .init(cells: [0], rows: Array(repeating: 0, count: 16_000),
+                                                           unclipped: Array(repeating: 0, count: 16_000)), ceiling: 0)
+        progress.answer(0..<14_000)
+        #expect(progress.statesLeft(of: 16_000) == 2_000)
+        #expect(progress.statesLeft(of: 15_000) == 15_000, "progress about other states says nothing")
+        stopped.certificateProgress = progress
+        #expect(stopped.certificateResumable(within: 15, options: made))
+        let repeated = SecondPass.options(for: stopped, made: made, lanes: 2)
+        #expect(repeated?.timeShare == 15)
+        #expect(repeated?.resumeCertificate?.answeredCount == 14_000)
+        var little = CertificateProgress(identity: progress.identity, ceiling: 0)
+        little.answer(0..<100)
+        stopped.certificateProgress = little
+        #expect(!stopped.certificateResumable(within: 15, options: made), "15.9 s of states left")
+        #expect(SecondPass.options(for: stopped, made: made, lanes: 2) == nil)
+        var nearlyAll = CertificateProgress(identity: progress.identity, ceiling: 0)
+        nearlyAll.answer(0..<16_000)
+        #expect(nearlyAll.statesLeft(of: 16_000) == 2_000, "at least an eighth: what every check does again")
+    }
+
     /// The merge keeps the first run's verdicts, takes the second's for the rest, and adds the two runs up.
     @Test func aContinuedRunKeepsTheFirstVerdicts() {
         let first = Self.run(stop: .timeShare(seconds: 10, of: 60), verdicts: [.holds, .unknown, .unknown], seconds: 10)
