@@ -57,9 +57,6 @@ public struct CertificateProgress: Sendable {
     /// Whether every state in `states` is answered.
     func answers(_ states: Range<Int>) -> Bool { states.allSatisfy { answered[$0] } }
 
-    /// Whether `state` is answered.
-    func answers(_ state: Int) -> Bool { answered[state] }
-
     /// Records that Z3 answered the step obligation of `states`.
     mutating func answer(_ states: Range<Int>) {
         for state in states { answered[state] = true }
@@ -87,6 +84,6 @@ extension SMTRun {
     /// engine's cost per state (`SMTOptions.certificateSecondsPerState`).
     public func certificateResumable(within seconds: Double, options: SMTOptions) -> Bool {
         guard let progress = certificateProgress, let states = simulatedStates else { return false }
-        return Double(progress.statesLeft(of: states)) * options.certificateSecondsPerState <= seconds
+        return options.certificateSeconds(states: progress.statesLeft(of: states)) <= seconds
     }
 }

@@ -153,7 +153,7 @@ struct LayeredCertificate {
         // finished in 58 s).
         var tailDone = false
         if let tailStart = labels.firstIndex(of: ceiling), !(progress?.tailRanOut ?? false),
-           !labels.indices.allSatisfy({ labels[$0] < ceiling || (progress?.answers($0) ?? false) }) {
+           !(progress?.answers(tailStart..<labels.count) ?? false) {
             let target = try z3.and(try whole(at: b, "b"), domainB)
             let share = remaining().map { max(1, $0 / 3) }
             let source = tailStart == 0 ? try whole(at: a, "a") : try diagram(Array(tailStart..<labels.count), at: a)

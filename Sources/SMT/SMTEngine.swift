@@ -92,6 +92,10 @@ public struct SMTOptions: Sendable {
     /// Default options.
     public init() {}
 
+    /// The CPU seconds a reachable set's certificate over `states` states is expected to take
+    /// (`certificateSecondsPerState` each): the one estimate the run's and the second pass's decisions share.
+    func certificateSeconds(states: Int) -> Double { Double(states) * certificateSecondsPerState }
+
     /// The seconds this run may use: its share, or the time left of the limit, whichever is shorter.
     var runSeconds: Double? {
         switch (budget.timeoutSeconds, timeShare) {
@@ -481,7 +485,7 @@ private final class SymbolicRun {
         let elapsed = Clock.now() - start
         let used = Clock.threadCPU() - startCPU
         let fraction = options.coreFraction ?? (elapsed > 0.1 && used > 0 ? min(1, max(0.05, used / elapsed)) : 1)
-        return Double(states) * options.certificateSecondsPerState / fraction * 1000 <= Double(left)
+        return options.certificateSeconds(states: states) / fraction * 1000 <= Double(left)
     }
 
     /// The milliseconds left of the command's limit, past this run's share (nil: no limit).
