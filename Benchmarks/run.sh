@@ -24,7 +24,9 @@ Usage: Benchmarks/run.sh [options]
       --threads T         vfio-mc --threads T (default 1), when vfio-mc has the option
       --rumur-threads T   Rumur's verifier --threads T (default: the value of --threads)
       --speedup           also run vfio-mc with --threads 1 before each run (alternating) and print the
-                          speed-up of --threads T over one thread (medians of the runs)
+                          speed-up of --threads T over one thread (medians of the runs), and beside it the
+                          host's ceiling for two threads (Benchmarks/two-tables.c, run before each pair)
+      --ceiling-inserts K two-tables' inserts per table under --speedup (default 50000000; 0: no ceiling)
       --ncore K           SPIN: compile pan with -DNCORE=K (multi-core search; default 1: sequential pan)
       --tools LIST        any of spin,rumur,vfio-mc (default all three); with one tool there is no comparison
       --symmetry          p2p only: vfio-mc on p2p-scale-sym.vmc (scalarset devices, symmetry reduction on),
@@ -52,6 +54,7 @@ EOF
 MODEL=p2p; N=""; RUNS=3; THREADS=1; NCORE=1; TOOLS="spin,rumur,vfio-mc"; SYMMETRY=0
 VFIO=""; BUILD=1; VFIO_EXTRA=""; SPIN_W=""; SPIN_M=""; MEMLIM=""; SPIN_CFLAGS_EXTRA=""
 SPIN_TIMEOUT=""; SPIN_MAY_FAIL=0; WORK=""; SPEEDUP=0; BASELINE=""; RUMUR_THREADS=""; RUMUR_FLAGS=""
+CEILING_INSERTS=50000000
 
 die() { echo "run.sh: error: $*" >&2; exit 1; }
 need_arg() { [[ $# -ge 2 && -n "$2" ]] || die "$1 needs a value"; }
@@ -66,6 +69,7 @@ while [[ $# -gt 0 ]]; do
     -r|--runs) need_arg "$@"; RUNS=$2; shift 2 ;;
     --threads) need_arg "$@"; THREADS=$2; shift 2 ;;
     --speedup) SPEEDUP=1; shift ;;
+    --ceiling-inserts) need_arg "$@"; CEILING_INSERTS=$2; shift 2 ;;
     --ncore) need_arg "$@"; NCORE=$2; shift 2 ;;
     --tools) need_arg "$@"; TOOLS=$2; shift 2 ;;
     --symmetry) SYMMETRY=1; shift ;;
@@ -111,6 +115,8 @@ if (( SPEEDUP )); then
   (( RUN_VFIO )) || die "--speedup needs vfio-mc in --tools"
   (( THREADS > 1 )) || die "--speedup needs --threads 2 or more"
 fi
+isint "$CEILING_INSERTS" && { (( CEILING_INSERTS == 0 )) || (( CEILING_INSERTS >= 4 && CEILING_INSERTS <= 1099511627776 )); } \
+  || die "--ceiling-inserts must be 0 or a whole number from 4 to 2^40"
 
 # ---------------------------------------------------------------------------------------------- tools
 
@@ -269,6 +275,7 @@ CPU=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)
   echo "rumur_version=$( (( RUN_RUMUR )) && rumur --version 2>&1 | head -1 || echo -)"
   echo "rumur_cmd=${RUMUR_GEN[*]} -o rumur-model.c $(basename "$MODEL_M") && ${RUMUR_CC[*]} && ./rumur-verifier"
   echo "baseline=$BASELINE"
+  echo "ceiling_inserts=$CEILING_INSERTS"
 } >"$WORK/config.txt"
 
 # The core-to-core round trip (Benchmarks/core-latency.c), measured before each vfio-mc run of more than one
@@ -282,6 +289,31 @@ if [[ "$THREADS" != 1 || "$SPEEDUP" == 1 ]] && (( $(nproc) >= 2 )); then
     echo "run.sh: note: could not compile core-latency.c (see $WORK/core-latency.log): no round trips" >&2
   fi
 fi
+
+# The host's ceiling for two threads (Benchmarks/two-tables.c: two independent hash tables filled by one thread in
+# turn, then by two threads one each), measured before each pair of --speedup runs: the two virtual CPUs give a
+# memory-bound search between about 1.75x and 2x depending on the hour (README.md in this directory, "The host's
+# ceiling for two threads"), so a speed-up is read against what the host gave in the same minutes.
+CEILING=""
+if (( SPEEDUP && CEILING_INSERTS > 0 )) && [[ "$THREADS" == 2 ]]; then
+  if cc -O2 -pthread -o "$WORK/two-tables" "$BENCH/two-tables.c" 2>"$WORK/two-tables.log"; then
+    CEILING="$WORK/two-tables"
+  else
+    echo "run.sh: note: could not compile two-tables.c (see $WORK/two-tables.log): no ceiling" >&2
+  fi
+elif (( SPEEDUP && CEILING_INSERTS > 0 )); then
+  echo "run.sh: note: the ceiling (two-tables.c) is for two threads only: not measured with --threads $THREADS" >&2
+fi
+
+# run_ceiling: one run of two-tables on one thread and one on two, writing $WORK/ceiling-1.$r.out and ceiling-2.$r.out;
+# dies when one fails.
+run_ceiling() {
+  local t
+  for t in 1 2; do
+    echo "run.sh: run $r/$RUNS: two-tables $t $CEILING_INSERTS" >&2
+    "$CEILING" "$t" "$CEILING_INSERTS" >"$WORK/ceiling-$t.$r.out" 2>&1 || { cat "$WORK/ceiling-$t.$r.out" >&2; die "two-tables $t failed"; }
+  done
+}
 
 # run_vfio BINARY NAME ARGS...: one vfio-mc run, writing $WORK/NAME.json, NAME.time and NAME.rc (and NAME.rt,
 # the core round trip in ns just before a run of more than one thread); dies unless it exits 0.
@@ -303,6 +335,7 @@ run_vfio() {
 
 for ((r = 1; r <= RUNS; r++)); do
   if (( RUN_VFIO )); then
+    [[ -n "$CEILING" ]] && run_ceiling
     (( SPEEDUP )) && run_vfio "$VFIO" "vfio-mc-1t.$r" "${VFIO_ARGS_ONE[@]}"
     run_vfio "$VFIO" "vfio-mc.$r" "${VFIO_ARGS[@]}"
     if [[ -n "$BASELINE" ]]; then run_vfio "$BASELINE" "vfio-mc-base.$r" "${VFIO_ARGS[@]}"; fi
@@ -541,9 +574,33 @@ for group in ([vfio_rows, peer_rows] if symmetry else [vfio_rows + peer_rows]):
 if symmetry and vfio_rows and peer_rows:
     print("symmetry run: vfio-mc explores the reduced state space, SPIN and Rumur the full one; those counts are not compared")
 
+def ceiling_seconds(threads):
+    values = []
+    for r in range(1, runs + 1):
+        path = os.path.join(work, f"ceiling-{threads}.{r}.out")
+        if not os.path.exists(path):
+            return []
+        m = re.search(r"thread\(s\): ([0-9.]+) s", open(path).read())
+        if not m:
+            sys.exit(f"run.sh: error: no time in {path}")
+        values.append(float(m.group(1)))
+    return values
+
 if ONE in rows and v:
+    speedup = v["sps"] / rows[ONE]["sps"] if usable(v["sps"]) and usable(rows[ONE]["sps"]) else None
+    pairs = [o["seconds"] / t["seconds"] for o, t in zip(tools[ONE], tools[VFIO])
+             if usable(o["seconds"]) and usable(t["seconds"]) and not o["failure"] and not t["failure"]]
     print(f"vfio-mc speed-up, --threads {cfg['threads']} over --threads 1 (medians of {runs} alternating runs): "
-          f"{ratio(v['sps'], rows[ONE]['sps'])} states/s")
+          f"{ratio(v['sps'], rows[ONE]['sps'])} states/s; per pair of runs (seconds): "
+          + (", ".join(f"{x:.2f}x" for x in pairs) or "-"))
+    one, two = ceiling_seconds(1), ceiling_seconds(2)
+    if one and two:
+        # Independent work on two threads, nothing shared: what the host gave in the same minutes.
+        ceiling = med(one) / med(two)
+        share = f"; the speed-up is {100 * speedup / ceiling:.0f}% of it" if speedup else ""
+        print(f"host ceiling for two threads (two-tables.c, {int(cfg['ceiling_inserts']):,} inserts per table, "
+              f"run before each pair; medians {med(one):.2f} s on one thread, {med(two):.2f} s on two): "
+              f"{ceiling:.2f}x{share}; per run: " + ", ".join(f"{a / b:.2f}x" for a, b in zip(one, two)))
 if BASE in rows and v:
     print(f"vfio-mc over the baseline binary: states/s {ratio(v['sps'], rows[BASE]['sps'])}; "
           f"bytes/state {ratio(v['bps'], rows[BASE]['bps'])}")
