@@ -5,37 +5,38 @@
 #include <string.h>
 #include <sys/mman.h>
 
-/// Advises huge pages for the whole 2 MiB pages inside a mapping of at least 4 MiB (a hint only).
-static void vmc_advise_huge(void *address, size_t bytes) {
+/// Advises huge pages for the whole 2 MiB pages inside a mapping of at least 4 MiB (a hint only), when asked.
+static void vmc_advise_huge(void *address, size_t bytes, int huge) {
 #ifdef MADV_HUGEPAGE
-    if (bytes >= ((size_t)4 << 20)) {
+    if (huge && bytes >= ((size_t)4 << 20)) {
         (void)madvise(address, bytes, MADV_HUGEPAGE);
     }
 #else
     (void)address;
     (void)bytes;
+    (void)huge;
 #endif
 }
 
-void *vmc_map(size_t bytes) {
+void *vmc_map(size_t bytes, int huge) {
     void *address = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     if (address == MAP_FAILED) {
         return NULL;
     }
-    vmc_advise_huge(address, bytes);
+    vmc_advise_huge(address, bytes, huge);
     return address;
 }
 
-void *vmc_remap(void *address, size_t old_bytes, size_t new_bytes) {
+void *vmc_remap(void *address, size_t old_bytes, size_t new_bytes, int huge) {
 #ifdef __linux__
     void *moved = mremap(address, old_bytes, new_bytes, MREMAP_MAYMOVE);
     if (moved == MAP_FAILED) {
         return NULL;
     }
-    vmc_advise_huge(moved, new_bytes);
+    vmc_advise_huge(moved, new_bytes, huge);
     return moved;
 #else
-    void *moved = vmc_map(new_bytes);
+    void *moved = vmc_map(new_bytes, huge);
     if (moved == NULL) {
         return NULL;
     }

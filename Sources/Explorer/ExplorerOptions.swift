@@ -43,6 +43,9 @@ public struct ExplorerOptions: Sendable {
     /// The stack of each helper thread of the parallel search (`PhasePool.helperStackSize`); tests ask for one
     /// the system refuses, to run the search on the threads it does start.
     var helperStackSize = PhasePool.helperStackSize
+    /// Whether the state store's large arrays ask for huge pages (`StoreMapping.hugePages`, where the reasons for
+    /// leaving them off by default are): `--huge-pages`.
+    public var hugePages = false
     /// Tests: the most bytes any one array of the state store may grow to, as if the system refused more
     /// (`StopReason.outOfMemory`).
     var storeMappingLimit: Int?

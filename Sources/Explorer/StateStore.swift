@@ -39,20 +39,20 @@ public final class StateStore {
     private var tagField: UInt32 = 0
     private var indexBits: UInt32 = 0
 
-    /// Tests: the most bytes any one array may grow to, as if the system refused more (nil: what it grants).
-    let mappingLimit: Int?
+    /// How the arrays are mapped: a limit for tests, and whether large ones ask for huge pages.
+    let mapping: StoreMapping
 
     /// Creates an empty store for states of `wordCount` words produced by `actionCount` ground actions.
-    /// `mappingLimit`: see the property.
-    public init(wordCount: Int, actionCount: Int = 1 << 32, initialCapacity: Int = 1 << 12, mappingLimit: Int? = nil) {
+    /// `mapping`: see the property.
+    public init(wordCount: Int, actionCount: Int = 1 << 32, initialCapacity: Int = 1 << 12, mapping: StoreMapping = StoreMapping()) {
         self.wordCount = wordCount
-        self.mappingLimit = mappingLimit
+        self.mapping = mapping
         capacity = max(16, initialCapacity)
-        wordArray = MappedArray(count: capacity * wordCount, limit: mappingLimit)
+        wordArray = MappedArray(count: capacity * wordCount, mapping: mapping)
         words = wordArray.base
-        parents = ParentColumn(capacity: capacity, limit: mappingLimit)
-        actions = ActionColumn(actionCount: actionCount, capacity: capacity, limit: mappingLimit)
-        slotArray = MappedArray(count: Self.slotCount(forCapacity: capacity), limit: mappingLimit)
+        parents = ParentColumn(capacity: capacity, mapping: mapping)
+        actions = ActionColumn(actionCount: actionCount, capacity: capacity, mapping: mapping)
+        slotArray = MappedArray(count: Self.slotCount(forCapacity: capacity), mapping: mapping)
         slots = slotArray.base
         // Where the system refused any of the first arrays the store starts with no room: its first insertion of a
         // new state grows it (or, refused again, returns nil, and the search stops with `outOfMemory`).
@@ -345,11 +345,11 @@ public final class StateStore {
     /// refuses the memory: the states, their numbers and the index are then as they were (an array that did grow
     /// keeps its larger mapping, which the next growth reuses).
     private func resize(to newCapacity: Int, threads: Int, parallel: ParallelRunner? = nil) -> Bool {
-        let grown = wordArray.resize(count: newCapacity * wordCount, limit: mappingLimit)
+        let grown = wordArray.resize(count: newCapacity * wordCount, mapping: mapping)
         words = wordArray.base
-        guard grown, parents.resize(capacity: newCapacity, limit: mappingLimit),
-              actions.resize(capacity: newCapacity, limit: mappingLimit),
-              let index = MappedArray<UInt32>(mapping: Self.slotCount(forCapacity: newCapacity), limit: mappingLimit) else { return false }
+        guard grown, parents.resize(capacity: newCapacity, mapping: mapping),
+              actions.resize(capacity: newCapacity, mapping: mapping),
+              let index = MappedArray<UInt32>(mapping: Self.slotCount(forCapacity: newCapacity), as: mapping) else { return false }
         capacity = newCapacity
         installIndex(index)
         if threads > 1, count >= Self.parallelReindexMinimum {

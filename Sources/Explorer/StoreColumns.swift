@@ -26,10 +26,10 @@ struct ParentColumn {
     /// The number of initial states (a prefix of the store).
     private(set) var initialCount = 0
 
-    /// `limit` as for `MappedArray.init(count:limit:)`.
-    init(capacity: Int, limit: Int? = nil) {
-        deltaArray = MappedArray(count: capacity, limit: limit)
-        checkpointArray = MappedArray(count: Self.checkpointCount(capacity), limit: limit)
+    /// `mapping` as for `MappedArray.init(count:mapping:)`.
+    init(capacity: Int, mapping: StoreMapping = StoreMapping()) {
+        deltaArray = MappedArray(count: capacity, mapping: mapping)
+        checkpointArray = MappedArray(count: Self.checkpointCount(capacity), mapping: mapping)
     }
 
     /// Whether both arrays hold memory (see `MappedArray.isMapped`).
@@ -48,10 +48,11 @@ struct ParentColumn {
     /// Bytes held by the escape list.
     var escapeBytes: Int { escapes.capacity * 8 }
 
-    /// False when the system refuses the memory (the column then still holds what it held); `limit` as for
+    /// False when the system refuses the memory (the column then still holds what it held); `mapping` as for
     /// `MappedArray.resize`.
-    mutating func resize(capacity: Int, limit: Int? = nil) -> Bool {
-        deltaArray.resize(count: capacity, limit: limit) && checkpointArray.resize(count: Self.checkpointCount(capacity), limit: limit)
+    mutating func resize(capacity: Int, mapping: StoreMapping = StoreMapping()) -> Bool {
+        deltaArray.resize(count: capacity, mapping: mapping)
+            && checkpointArray.resize(count: Self.checkpointCount(capacity), mapping: mapping)
     }
 
     /// Marks the next state (number `index`, which must equal the number of initial states so far) as initial.
@@ -137,10 +138,10 @@ struct ActionColumn {
     private var bytes: MappedArray<UInt8>
     private var raw: UnsafeMutableRawPointer { UnsafeMutableRawPointer(bytes.base) }
 
-    /// `limit` as for `MappedArray.init(count:limit:)`.
-    init(actionCount: Int, capacity: Int, limit: Int? = nil) {
+    /// `mapping` as for `MappedArray.init(count:mapping:)`.
+    init(actionCount: Int, capacity: Int, mapping: StoreMapping = StoreMapping()) {
         width = actionCount <= 1 << 8 ? 1 : actionCount <= 1 << 16 ? 2 : 4
-        bytes = MappedArray(count: capacity * width, limit: limit)
+        bytes = MappedArray(count: capacity * width, mapping: mapping)
     }
 
     /// Whether the column holds memory (see `MappedArray.isMapped`).
@@ -150,7 +151,9 @@ struct ActionColumn {
 
     /// False when the system refuses the memory (the column then still holds what it held); `limit` as for
     /// `MappedArray.resize`.
-    mutating func resize(capacity: Int, limit: Int? = nil) -> Bool { bytes.resize(count: capacity * width, limit: limit) }
+    mutating func resize(capacity: Int, mapping: StoreMapping = StoreMapping()) -> Bool {
+        bytes.resize(count: capacity * width, mapping: mapping)
+    }
 
     @inline(__always)
     func write(at index: Int, _ action: UInt32) {
@@ -171,6 +174,27 @@ struct ActionColumn {
     }
 }
 
+/// How the store maps its arrays: the size the system is taken to refuse beyond (tests), and whether large arrays
+/// ask for huge pages.
+public struct StoreMapping: Sendable, Equatable {
+    /// Tests: the most bytes any one array may grow to, as if the system refused more (nil: what it grants).
+    public var limit: Int?
+    /// Whether arrays of 4 MiB or more are advised huge pages (`madvise(MADV_HUGEPAGE)`, where Linux has it).
+    ///
+    /// Off by default. On the benchmark machine (a virtual machine whose kernel hands free memory back to the host,
+    /// `virtio_balloon`) a huge page the host has taken back costs 6 to 17 ms to fault in, against about 1 ms for the
+    /// same 2 MiB in small pages: `Benchmarks/README.md`, "Huge pages". The search then spent more time in the
+    /// kernel than huge pages saved it in address translation (deep K=70 on one thread 4.0 s without, 7.5 s with;
+    /// p2p-scale N=6, where they saved 12% of the user time, 32.8 s against 34.5 s). Where fresh huge pages are cheap
+    /// (a machine that keeps its memory) `--huge-pages` may pay for a large search with random probes.
+    public var hugePages: Bool
+
+    public init(limit: Int? = nil, hugePages: Bool = false) {
+        self.limit = limit
+        self.hugePages = hugePages
+    }
+}
+
 /// An array of the store in its own anonymous mapping: growing it remaps the pages (no copy), pages never
 /// written are never resident, and freeing it returns every page to the system at once. (With `malloc`, glibc's
 /// dynamic mmap threshold put the smaller generations of the index on the heap, where their freed pages stayed
@@ -182,11 +206,11 @@ struct MappedArray<Element> {
     private(set) var base: UnsafeMutablePointer<Element>
     private var bytes: Int
 
-    /// `count` zeroed elements; nil when the system refuses them, or when they would take more than `limit`
-    /// bytes (tests: a system that refuses more).
-    init?(mapping count: Int, limit: Int? = nil) {
+    /// `count` zeroed elements; nil when the system refuses them, or when they would take more than
+    /// `mapping.limit` bytes (tests: a system that refuses more). Huge pages as `mapping.hugePages` says.
+    init?(mapping count: Int, as mapping: StoreMapping = StoreMapping()) {
         let (product, overflow) = max(1, count).multipliedReportingOverflow(by: MemoryLayout<Element>.stride)
-        guard !overflow, product <= limit ?? Int.max, let raw = vmc_map(product) else { return nil }
+        guard !overflow, product <= mapping.limit ?? Int.max, let raw = vmc_map(product, mapping.hugePages ? 1 : 0) else { return nil }
         bytes = product
         base = raw.bindMemory(to: Element.self, capacity: max(1, count))
     }
@@ -195,9 +219,9 @@ struct MappedArray<Element> {
     /// address space nearly used up: `check --engine smt` under `ulimit -v 1000000`, whose Z3 threads had taken the
     /// rest, ended here with `Fatal error: out of memory: cannot map 4096 bytes`), an array with no room
     /// (`isMapped` false), whose first `resize` maps afresh. The store then starts with no room, and its first
-    /// growth fails or succeeds as any growth does (`StateStore.init`). `limit` as for `init(mapping:limit:)`.
-    init(count: Int, limit: Int? = nil) {
-        if let array = MappedArray(mapping: count, limit: limit) {
+    /// growth fails or succeeds as any growth does (`StateStore.init`). `mapping` as for `init(mapping:as:)`.
+    init(count: Int, mapping: StoreMapping = StoreMapping()) {
+        if let array = MappedArray(mapping: count, as: mapping) {
             self = array
         } else {
             // Never read past its first elements nor written anything but zeros: an array with no room holds nothing.
@@ -210,11 +234,12 @@ struct MappedArray<Element> {
     var isMapped: Bool { bytes > 0 }
 
     /// Resizes to `count` elements, keeping the first ones; new elements are zero. False, and the array
-    /// unchanged, when the system refuses the memory (or it would exceed `limit` bytes, as above).
-    mutating func resize(count: Int, limit: Int? = nil) -> Bool {
+    /// unchanged, when the system refuses the memory (or it would exceed `mapping.limit` bytes, as above).
+    mutating func resize(count: Int, mapping: StoreMapping = StoreMapping()) -> Bool {
         let (newBytes, overflow) = max(1, count).multipliedReportingOverflow(by: MemoryLayout<Element>.stride)
-        guard !overflow, newBytes <= limit ?? Int.max,
-              let raw = isMapped ? vmc_remap(base, bytes, newBytes) : vmc_map(newBytes) else { return false }
+        let huge: Int32 = mapping.hugePages ? 1 : 0
+        guard !overflow, newBytes <= mapping.limit ?? Int.max,
+              let raw = isMapped ? vmc_remap(base, bytes, newBytes, huge) : vmc_map(newBytes, huge) else { return false }
         bytes = newBytes
         base = raw.bindMemory(to: Element.self, capacity: max(1, count))
         return true

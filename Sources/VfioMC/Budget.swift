@@ -75,6 +75,12 @@ struct BudgetOptions: ParsableArguments {
         valueName: "MODE"))
     var parallelRounds: ParallelRounds = .adaptive
 
+    @Flag(help: ArgumentHelp(
+        "Ask Linux for huge pages (2 MiB) for the state store's arrays of 4 MiB or more. Off by default: on virtual "
+            + "machines that hand free memory back to the host, faulting such pages in again cost more than they saved "
+            + "(docs/explorer.md). Results are the same either way."))
+    var hugePages = false
+
     func validate() throws {
         if let maxStates, maxStates < 1 { throw ValidationError("--max-states must be at least 1") }
         if threads < 1 || threads > 256 { throw ValidationError("--threads must be between 1 and 256") }
@@ -92,6 +98,7 @@ struct BudgetOptions: ParsableArguments {
         // the user gave, and time spent loading counts against it.
         options.threads = threads
         options.parallelRounds = parallelRounds
+        options.hugePages = hugePages
         options.budget.interruption = RunControl.interruption
         return options
     }

@@ -23,7 +23,7 @@ import Testing
     }
 
     @Test func aRefusedGrowthLeavesTheStoreAsItWas() {
-        let store = StateStore(wordCount: 1, actionCount: 4, initialCapacity: 16, mappingLimit: 1 << 12)
+        let store = StateStore(wordCount: 1, actionCount: 4, initialCapacity: 16, mapping: StoreMapping(limit: 1 << 12))
         let stored = Self.fill(store, upTo: 100_000)
         #expect(stored == store.count)
         #expect(stored >= 16 && stored < 100_000)
@@ -43,7 +43,7 @@ import Testing
     /// The store's first arrays refused (before, `Fatal error: out of memory: cannot map N bytes`): the store starts
     /// with no room and grows at its first new state, as a full store grows; refused again, the insertion says so.
     @Test func aStoreWhoseFirstArraysAreRefusedStartsWithNoRoom() {
-        let none = StateStore(wordCount: 1, actionCount: 4, mappingLimit: 8)
+        let none = StateStore(wordCount: 1, actionCount: 4, mapping: StoreMapping(limit: 8))
         #expect(none.capacity == 0 && none.count == 0 && none.isFull)
         #expect(none.find([5]) == nil)
         #expect(none.insert([5], parent: StateStore.noParent, action: 0) == nil)
@@ -51,7 +51,7 @@ import Testing
         #expect(none.count == 0)
 
         // 4,096 states' words (32 KiB) refused, 16 states' granted: the first growth gives room for 16.
-        let small = StateStore(wordCount: 1, actionCount: 4, mappingLimit: 200)
+        let small = StateStore(wordCount: 1, actionCount: 4, mapping: StoreMapping(limit: 200))
         #expect(small.capacity == 0)
         let stored = Self.fill(small, upTo: 100)
         #expect(stored == 16 && small.count == 16 && small.capacity == 16)

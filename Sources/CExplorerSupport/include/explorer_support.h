@@ -73,13 +73,14 @@ static inline void vmc_pause(void) {
 
 #include <stddef.h>
 
-/// Maps `bytes` (> 0) of zeroed, private memory, advising huge pages when large; NULL when it fails. Pages
-/// never written are never resident.
-void *vmc_map(size_t bytes);
+/// Maps `bytes` (> 0) of zeroed, private memory, advising huge pages (MADV_HUGEPAGE) when `huge` is non-zero and the
+/// mapping is at least 4 MiB; NULL when it fails. Pages never written are never resident.
+void *vmc_map(size_t bytes, int huge);
 
 /// Grows or shrinks a mapping from `vmc_map`, moving it when needed (without copying pages on Linux); the
-/// contents up to the smaller size are kept, new bytes are zero. NULL when it fails (the old mapping stays).
-void *vmc_remap(void *address, size_t old_bytes, size_t new_bytes);
+/// contents up to the smaller size are kept, new bytes are zero; `huge` as for `vmc_map`. NULL when it fails (the
+/// old mapping stays).
+void *vmc_remap(void *address, size_t old_bytes, size_t new_bytes, int huge);
 
 /// Unmaps a mapping from `vmc_map` or `vmc_remap`.
 void vmc_unmap(void *address, size_t bytes);
