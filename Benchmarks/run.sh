@@ -26,7 +26,8 @@ Usage: Benchmarks/run.sh [options]
       --speedup           also run vfio-mc with --threads 1 before each run (alternating) and print the
                           speed-up of --threads T over one thread (medians of the runs), and beside it the
                           host's ceiling for two threads (Benchmarks/two-tables.c, run before each pair)
-      --ceiling-inserts K two-tables' inserts per table under --speedup (default 50000000; 0: no ceiling)
+      --ceiling-inserts K two-tables' inserts per table under --speedup (default 50000000; 0: no ceiling);
+                          its tables use small pages, as the store does by default
       --ncore K           SPIN: compile pan with -DNCORE=K (multi-core search; default 1: sequential pan)
       --tools LIST        any of spin,rumur,vfio-mc (default all three); with one tool there is no comparison
       --symmetry          p2p only: vfio-mc on p2p-scale-sym.vmc (scalarset devices, symmetry reduction on),

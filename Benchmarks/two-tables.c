@@ -6,8 +6,9 @@
 //   gcc -O2 -pthread -o /tmp/two-tables Benchmarks/two-tables.c
 //   farm-bench -n 3 --vs "/tmp/two-tables 1 50000000" -- /tmp/two-tables 2 50000000
 // Benchmarks/run.sh --speedup runs it beside each pair of vfio-mc runs and prints the ratio as the host's ceiling.
-// Usage: two-tables THREADS INSERTS (THREADS 1 or 2; INSERTS per table, 4 .. 2^40). Prints one line,
-// "T thread(s): S s, A + B keys"; exit 1 on bad arguments or when the memory cannot be mapped.
+// Usage: two-tables THREADS INSERTS [huge] (THREADS 1 or 2; INSERTS per table, 4 .. 2^40; `huge` advises huge pages
+// for the tables, as the store did until 2026-12-07: by default they use small pages, as the store does now). Prints
+// one line, "T thread(s): S s, A + B keys"; exit 1 on bad arguments or when the memory cannot be mapped.
 #define _GNU_SOURCE
 #include <pthread.h>
 #include <stdint.h>
@@ -30,6 +31,8 @@ static uint64_t *map_slots(size_t cap) {
 
 typedef struct { uint64_t *slots; size_t cap; size_t count; uint64_t seed; size_t inserts; } table;
 
+static int advise_huge = 0;
+
 static uint64_t mix(uint64_t z) { z += 0x9E3779B97F4A7C15ULL; z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL; z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL; return z ^ (z >> 31); }
 
 static void put(uint64_t *slots, size_t cap, uint64_t key, size_t *count) {
@@ -41,7 +44,7 @@ static void put(uint64_t *slots, size_t cap, uint64_t key, size_t *count) {
 static void grow(table *t) {
     size_t ncap = t->cap * 2;
     uint64_t *n = map_slots(ncap);
-    madvise(n, ncap * 8, MADV_HUGEPAGE);
+    if (advise_huge) madvise(n, ncap * 8, MADV_HUGEPAGE);
     size_t c = 0;
     for (size_t i = 0; i < t->cap; i++) if (t->slots[i]) put(n, ncap, t->slots[i], &c);
     munmap(t->slots, t->cap * 8);
@@ -65,7 +68,10 @@ static void *fill(void *arg) {
 static double now(void) { struct timespec ts; clock_gettime(CLOCK_MONOTONIC, &ts); return ts.tv_sec + ts.tv_nsec / 1e9; }
 
 int main(int argc, char **argv) {
-    if (argc != 3) fail("usage: two-tables THREADS INSERTS (THREADS 1 or 2, INSERTS 4 .. 2^40 per table)");
+    if (argc != 3 && !(argc == 4 && strcmp(argv[3], "huge") == 0)) {
+        fail("usage: two-tables THREADS INSERTS [huge] (THREADS 1 or 2, INSERTS 4 .. 2^40 per table)");
+    }
+    advise_huge = argc == 4;
     char *end = NULL;
     long threads = strtol(argv[1], &end, 10);
     if (*argv[1] == 0 || *end != 0 || (threads != 1 && threads != 2)) fail("THREADS must be 1 or 2");
