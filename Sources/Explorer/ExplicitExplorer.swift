@@ -69,7 +69,8 @@ public final class ExplicitExplorer: CheckingEngine {
         self.system = system
         self.options = options
         self.file = file
-        store = StateStore(wordCount: system.wordCount, actionCount: system.actions.count, mapping: StoreMapping(limit: options.storeMappingLimit, hugePages: options.hugePages))
+        store = StateStore(wordCount: system.wordCount, actionCount: system.actions.count,
+                           mapping: StoreMapping(limit: options.storeMappingLimit, hugePages: options.hugePages))
         nativePending = options.native == .auto
         machine = system.makeMachine()
         counters = ActionCounters(actions: system.actions.count)
