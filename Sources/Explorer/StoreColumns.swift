@@ -149,7 +149,7 @@ struct ActionColumn {
 
     func deallocate() { bytes.deallocate() }
 
-    /// False when the system refuses the memory (the column then still holds what it held); `limit` as for
+    /// False when the system refuses the memory (the column then still holds what it held); `mapping` as for
     /// `MappedArray.resize`.
     mutating func resize(capacity: Int, mapping: StoreMapping = StoreMapping()) -> Bool {
         bytes.resize(count: capacity * width, mapping: mapping)
