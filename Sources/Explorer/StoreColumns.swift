@@ -185,7 +185,7 @@ public struct StoreMapping: Sendable, Equatable {
     /// `virtio_balloon`) a huge page the host has taken back costs 6 to 17 ms to fault in, against about 1 ms for the
     /// same 2 MiB in small pages: `Benchmarks/README.md`, "Huge pages". The search then spent more time in the
     /// kernel than huge pages saved it in address translation (deep K=70 on one thread 4.0 s without, 7.5 s with;
-    /// p2p-scale N=6, where they saved 12% of the user time, 32.8 s against 34.5 s). Where fresh huge pages are cheap
+    /// p2p-scale N=6, where they saved 11% of the user time, 32.8 s against 34.5 s). Where fresh huge pages are cheap
     /// (a machine that keeps its memory) `--huge-pages` may pay for a large search with random probes.
     public var hugePages: Bool
 
