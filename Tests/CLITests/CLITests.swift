@@ -53,6 +53,15 @@ import Testing
         return path
     }
 
+    /// `check --json ARGUMENTS PATH`, expected to exit 0: the document's first model.
+    static func checkedModel(_ arguments: [String], path: String) throws -> [String: Any] {
+        let run = try run(["check", "--json"] + arguments + [path])
+        #expect(run.status == 0, "\(arguments): \(run.stderr)")
+        let document = try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any]
+        let models = try #require(document?["models"] as? [[String: Any]])
+        return try #require(models.first)
+    }
+
     static let passing = """
         model passing
         const MAX = 3

@@ -15,17 +15,13 @@ import Testing
             terminal a == 15 && b == 15
             expect Low violated
             """, name: "counters.vmc")
-        let without = try CLITests.run(["check", "--json", path])
-        let with = try CLITests.run(["check", "--json", "--huge-pages", path])
-        #expect(without.status == 0, "\(without.stderr)")
-        #expect(with.status == 0, "\(with.stderr)")
-        func summary(_ stdout: String) throws -> [String] {
-            let document = try JSONSerialization.jsonObject(with: Data(stdout.utf8)) as? [String: Any]
-            let model = try #require((document?["models"] as? [[String: Any]])?.first)
-            return ["states", "transitions", "depth"].map { "\($0)=\(model[$0] ?? "-")" }
+        func summary(_ model: [String: Any]) -> [String] {
+            ["states", "transitions", "depth"].map { "\($0)=\(model[$0] ?? "-")" }
                 + ((model["properties"] as? [[String: Any]]) ?? []).map { "\($0["name"] ?? "-"): \($0["verdict"] ?? "-")" }
         }
-        #expect(try summary(with.stdout) == summary(without.stdout))
-        #expect(try summary(with.stdout).first == "states=256")
+        let without = summary(try CLITests.checkedModel([], path: path))
+        let with = summary(try CLITests.checkedModel(["--huge-pages"], path: path))
+        #expect(with == without)
+        #expect(with.first == "states=256")
     }
 }

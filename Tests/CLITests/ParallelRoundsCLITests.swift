@@ -22,22 +22,14 @@ import Testing
         expect NotAllHigh violated
         """
 
-    static func model(_ arguments: [String], path: String) throws -> [String: Any] {
-        let run = try CLITests.run(["check", "--json"] + arguments + [path])
-        #expect(run.status == 0, "\(arguments): \(run.stderr)")
-        let document = try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any]
-        let models = try #require(document?["models"] as? [[String: Any]])
-        return try #require(models.first)
-    }
-
     @Test func everyModeGivesTheOneThreadCountsAndSaysWhereItsRoundsRan() throws {
         let path = try CLITests.write(Self.grid, name: "grid.vmc")
-        let one = try Self.model(["--threads", "1"], path: path)
+        let one = try CLITests.checkedModel(["--threads", "1"], path: path)
         #expect(one["states"] as? Int == 32_768)
         #expect(one["rounds"] as? Int == 0)
         #expect(one["roundsOnOneThread"] as? Int == 0)
         for mode in ["adaptive", "always"] {
-            let many = try Self.model(["--threads", "2", "--parallel-rounds", mode], path: path)
+            let many = try CLITests.checkedModel(["--threads", "2", "--parallel-rounds", mode], path: path)
             for key in ["states", "transitions", "depth"] {
                 #expect(many[key] as? Int == one[key] as? Int, "\(mode) \(key)")
             }
