@@ -50,6 +50,10 @@ public final class ExplicitExplorer: CheckingEngine {
     var sequentialRounds = 0
     /// The threads the parallel search ran on, when the system refused some of those asked for (`PhasePool`).
     var threadsStarted: Int?
+    /// First copies the parallel expansion looked up in a neighbouring chunk, and those it dropped
+    /// (`NeighbourRepeats`), for tests and measurements.
+    var neighbourRepeatsLooked = 0
+    var neighbourRepeatsDropped = 0
     var stopReason: StopReason?
     var startTime = 0.0
     /// The run's limits from `startTime` on (set when the search starts).

@@ -27,7 +27,8 @@ extension ExplicitExplorer {
     /// chunks:
     ///
     /// 1. expand the chunk's states into its buffer, and list the first copy of each distinct successor in it
-    ///    (`findFirstOccurrences`, as the one-thread search does before it inserts a chunk);
+    ///    (`findFirstOccurrences`, as the one-thread search does before it inserts a chunk), leaving out those that
+    ///    the chunks just before it, expanded by the same thread, hold (`NeighbourRepeats`);
     /// 2. insert those first copies into the shared index: a new state claims its hash slot with a provisional
     ///    entry, and an equal candidate lowers the claim's key (chunk, position) with an atomic minimum;
     /// 3. list the candidates that are a new state's first discovery (the claim's smallest key is theirs);
@@ -53,9 +54,19 @@ extension ExplicitExplorer {
         let chunks = (0..<chunksPerRound).map { _ in RoundChunk(wordCount: system.wordCount) }
         for chunk in chunks { chunk.batch.recordsTargets = recordedGraph != nil }
         // Every return path (a limit, the end of the search) adds the workers' action counts to the explorer's.
-        defer { for worker in workers { counters.add(worker.counters) } }
+        defer {
+            for worker in workers {
+                counters.add(worker.counters)
+                neighbourRepeatsLooked += worker.neighbourRepeats.looked
+                neighbourRepeatsDropped += worker.neighbourRepeats.dropped
+            }
+        }
         var pacer = RoundPacer(pattern: options.parallelRounds == .always ? [.parallel] : options.roundModePattern)
         defer { (parallelRounds, sequentialRounds) = (pacer.parallelRounds, pacer.sequentialRounds) }
+        // Neighbouring chunks' repeats are dropped only where no successor graph is recorded (`NeighbourRepeats`).
+        let dropsNeighbourRepeats = recordedGraph == nil
+        let neighbourRepeatsAlways = options.neighbourRepeatsAlways
+        var roundSerial = 0
         var levelStart = 0
         var levelEnd = store.count
         var nextProgress = startTime + options.progressInterval
@@ -72,9 +83,14 @@ extension ExplicitExplorer {
                 switch mode {
                 case .parallel:
                     let chunkStates = parallelChunkStates
+                    roundSerial += 1
+                    let serial = roundSerial
                     pool.run(chunkCount, assignment: .owned) { chunk, worker in
                         let first = roundStart + chunk * chunkStates
                         self.expandChunk(first..<min(roundEnd, first + chunkStates), into: round[chunk], worker: worker)
+                        if dropsNeighbourRepeats, !round[chunk].abandoned {
+                            worker.neighbourRepeats.drop(chunk: chunk, of: round, serial: serial, always: neighbourRepeatsAlways)
+                        }
                     }
                     guard insertRound(round, pool: pool, threads: workers.count, stateChecks: stateChecks) else { return }
                 case .sequential:

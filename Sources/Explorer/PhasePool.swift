@@ -7,12 +7,16 @@ import ModelLanguage
 enum ChunkAssignment {
     /// Each thread takes the next chunk from one shared counter.
     case shared
-    /// Thread `w` of `T` owns the chunks `c` with `c % T == w`, in every phase and every round: it runs them
-    /// first, in order, then helps with the others' chunks not started yet. A chunk's buffers (its successor
-    /// batch, about 240 KB on deep, and its claim arrays) are then written and read by one core from round to
-    /// round. With the next chunk from a shared counter, half the chunks change threads every round, and every
-    /// line of their buffers is fetched from the other core's cache, which costs most when the host places
-    /// the two virtual CPUs on different core complexes (Benchmarks/README.md, "Two threads and the host").
+    /// Thread `w` of `T` owns the contiguous block `w * n / T ..< (w + 1) * n / T` of a phase's `n` chunks, in
+    /// every phase and every round: it runs them first, in order, then helps with the others' chunks not started
+    /// yet. A chunk's buffers (its successor batch, about 240 KB on deep, and its claim arrays) are then written
+    /// and read by one core from round to round. With the next chunk from a shared counter, half the chunks change
+    /// threads every round, and every line of their buffers is fetched from the other core's cache, which costs
+    /// most when the host places the two virtual CPUs on different core complexes (Benchmarks/README.md, "Two
+    /// threads and the host"). Blocks rather than every `T`-th chunk (the assignment until 2026-12-07): a
+    /// chunk's neighbours, which share most of its successors on a deep, narrow model, are expanded on the same
+    /// core just before it, so that the expansion can drop the successors they already hold
+    /// (`NeighbourRepeats`).
     case owned
 }
 
@@ -149,14 +153,16 @@ final class PhasePool: @unchecked Sendable {
         let count = self.count
         let worker = workers[index]
         if assignment == .owned {
-            // Its own chunks first, then whatever the others have not started yet.
+            // Its own block first, in order, then whatever the others have not started yet.
             let threads = workers.count
             for offset in 0..<threads {
                 let owner = (index + offset) % threads
-                var chunk = owner + threads * Int(vmc_fetch_add_i64(ownedNext(owner), 1))
-                while chunk < count {
+                let start = owner * count / threads
+                let end = (owner + 1) * count / threads
+                var chunk = start + Int(vmc_fetch_add_i64(ownedNext(owner), 1))
+                while chunk < end {
                     body(chunk, worker)
-                    chunk = owner + threads * Int(vmc_fetch_add_i64(ownedNext(owner), 1))
+                    chunk = start + Int(vmc_fetch_add_i64(ownedNext(owner), 1))
                 }
             }
             return
