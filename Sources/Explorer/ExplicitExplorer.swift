@@ -50,9 +50,9 @@ public final class ExplicitExplorer: CheckingEngine {
     var sequentialRounds = 0
     /// The threads the parallel search ran on, when the system refused some of those asked for (`PhasePool`).
     var threadsStarted: Int?
-    /// First copies the parallel expansion looked up in a neighbouring chunk, and those it dropped
-    /// (`NeighbourRepeats`), for tests and measurements.
-    var neighbourRepeatsLooked = 0
+    /// First occurrences the parallel expansion listed through its workers' tables of neighbouring chunks, and
+    /// successors it left out as held by an earlier chunk (`NeighbourRepeats`), for tests and measurements.
+    var neighbourRepeatsListed = 0
     var neighbourRepeatsDropped = 0
     var stopReason: StopReason?
     var startTime = 0.0

@@ -49,9 +49,6 @@ public struct ExplorerOptions: Sendable {
     /// Tests: the most bytes any one array of the state store may grow to, as if the system refused more
     /// (`StopReason.outOfMemory`).
     var storeMappingLimit: Int?
-    /// Tests: every chunk of the parallel expansion looks for its neighbours' repeats, however few it finds
-    /// (`NeighbourRepeats`).
-    var neighbourRepeatsAlways = false
     /// Tests: the parallel search's rounds run in these modes in turn instead of as `parallelRounds` chooses.
     var roundModePattern: [RoundPacer.Mode] = []
 

@@ -1,76 +1,135 @@
-/// One worker's dropping of repeats between neighbouring chunks in a parallel round's expansion phase: after it
-/// expands a chunk, the first copies of the chunk's successors that one of the two chunks before it in the round
-/// holds (when this worker expanded that chunk, in this round) are taken out of the chunk's first copies
-/// (`SuccessorBatch.dropFirstOccurrences`). Such a copy has a copy with a smaller key in the earlier chunk, so it is
-/// never a new state's first discovery: the claim phase would only find the earlier copy's claim, or the stored
-/// state that copy finds, through the shared index. Same states, order and findings either way; a search that
-/// records its successor graph keeps every first copy (the graph needs each one's stored number).
+/// One worker's table of the distinct successors of the chunks it expanded one after another in a parallel
+/// round: it lists a chunk's first occurrences (as `SuccessorBatch.findFirstOccurrences` does with the chunk's
+/// own table) and leaves out the states that an earlier chunk of the run holds. Such a state has a copy with a
+/// smaller key in that chunk, so its copies here are never a new state's first discovery: the claim phase would
+/// only find the earlier copy's claim, or the stored state that copy finds, through the shared index. Same
+/// states, order and findings either way; a search that records its successor graph keeps every first copy (the
+/// graph needs each one's stored number), and uses the chunk's own table.
 ///
 /// Why: on a deep, narrow model the successors of neighbouring chunks overlap (deep K=70: every state but the
-/// first of a level has up to four parents, most of them in the same or the next chunk): of 67 M lookups on
-/// two threads there, 18 M (27%) found a neighbour's copy, and two threads took 0.919 of the wall they took
-/// before (Benchmarks/README.md, "Two threads: repeats between neighbouring chunks"). The neighbour's table, in the
-/// cache, answers what the shared index would answer after a miss, and the claim, the listing and their lines
-/// shared with the other core are spared. Where the repeats spread over the whole
-/// round instead (p2p-scale N=6: 12% of the lookups found a copy), the lookups cost more than the claims they
-/// save (5% of the user time), so a worker whose lookups over a window of `window` chunks find fewer than one in
-/// `minimumShare` stops looking for the next `pause` chunks, then weighs another window.
+/// first of a level has up to four parents, most of them in the same or the next chunk). There, on two threads,
+/// 18.7 M successors are left out as copies of a state an earlier chunk holds, and 30.0 M first copies go on to
+/// the claim phase instead of about 48.6 M, each of which would cost a probe of the shared index (a line the other
+/// core may hold) and a place in the listing; two threads took 0.896 of the wall they took before (Benchmarks/README.md,
+/// "Two threads: repeats between neighbouring chunks"). One table for the run costs one lookup per successor, as
+/// the chunk's own table does; a first version looked each first copy up in the two neighbours' own tables after
+/// the chunk's, three lookups in all, and gained 0.919.
 ///
-/// The one-thread search does not need this: it inserts each chunk before it expands the next, so the repeats of
-/// the chunk before find their states in the store's index lines it has just written (deep K=70: no difference).
-struct NeighbourRepeats {
-    /// How many chunks back a chunk looks (deep's repeats are one or two chunks apart, none farther).
-    static let depth = 2
-    /// The lookups of a window of chunks must find at least one copy in this many to go on looking.
-    static let minimumShare = 5
-    /// Chunks whose lookups are weighed together: one chunk's share moves too much (on deep K=70 a fifth of the
-    /// chunks fall below the threshold that the whole run is well above).
-    static let window = 16
-    /// Chunks expanded without lookups after a window whose lookups found too few.
-    static let pause = 240
+/// The run ends, and the table is emptied, at a new round, at a chunk that does not follow the last one (the
+/// other worker took the one between), and when the chunk's successors might take the table past load 1/2. A
+/// chunk with more successors than an eighth of `maximumSlots` (8,192: deep's chunks have 8,192, p2p-scale's
+/// about 32,000) uses its own table: the table would hold too few of them to reach back a chunk or two, and a
+/// larger one would leave the second-level cache, where each lookup costs a miss.
+final class NeighbourRepeats {
+    /// The most slots the table has: 8 bytes each, 512 KB in all.
+    static let maximumSlots = 1 << 16
+    /// The largest position an entry can name (21 bits for position + 1).
+    static let positionLimit = (1 << 21) - 1
 
-    /// The round (`serial`) the chunks in `recent` were expanded in.
+    /// Entries: the low 32 bits of the state's hash, above the chunk's number in the round (11 bits), above the
+    /// position + 1 in the chunk (21 bits); 0 is empty.
+    private let entries: UnsafeMutablePointer<UInt64>
+    private var mask = 0
+    /// Entries in the table.
+    private var used = 0
+    /// The round (`serial`) of the chunks in the table, and the last of them.
     private var round = -1
-    /// The last two chunks this worker expanded in `round`, the latest first.
-    private var recent = (-1, -1)
-    /// Chunks still to expand without lookups.
-    private var paused = 0
-    /// The current window: chunks weighed, first copies looked up and dropped.
-    private var windowChunks = 0
-    private var windowLooked = 0
-    private var windowDropped = 0
-    /// Totals over the search: first copies looked up, and those dropped.
-    private(set) var looked = 0
+    private var lastChunk = -1
+    /// The words of each chunk in the table, by its number in the round.
+    private let chunkWords: UnsafeMutablePointer<UnsafeMutablePointer<UInt64>>
+    /// Totals over the search: first occurrences listed through the table, and successors left out because an
+    /// earlier chunk holds their state (every copy counted).
+    private(set) var listed = 0
     private(set) var dropped = 0
 
-    /// After the worker expanded chunk `chunk` of `round` (round number `serial`): drops its first copies held by
-    /// its neighbours, as above. `always`: every chunk looks, whatever the lookups find (tests).
-    mutating func drop(chunk: Int, of chunks: ArraySlice<RoundChunk>, serial: Int, always: Bool) {
-        if round != serial {
-            round = serial
-            recent = (-1, -1)
-        }
-        defer { recent = (chunk, recent.0) }
-        if paused > 0 {
-            paused -= 1
+    init() {
+        entries = .allocate(capacity: Self.maximumSlots)
+        entries.initialize(repeating: 0, count: Self.maximumSlots)
+        chunkWords = .allocate(capacity: ExplicitExplorer.maximumChunksPerRound)
+        // Read only for the chunks in the table, each set when it enters.
+        chunkWords.initialize(repeating: entries, count: ExplicitExplorer.maximumChunksPerRound)
+    }
+
+    deinit {
+        entries.deallocate()
+        chunkWords.deallocate()
+    }
+
+    /// Lists the first occurrences of chunk `chunk` of `chunks` (round number `serial`), which this worker has
+    /// just expanded, as above.
+    func listFirstOccurrences(chunk: Int, of chunks: ArraySlice<RoundChunk>, serial: Int) {
+        let batch = chunks[chunks.startIndex + chunk].batch
+        let count = batch.count
+        if batch.recordsTargets || 8 * count > Self.maximumSlots || count > Self.positionLimit {
+            batch.findFirstOccurrences()
+            lastChunk = -1
             return
         }
-        let batch = chunks[chunks.startIndex + chunk].batch
-        var chunkLooked = 0
-        var chunkDropped = 0
-        for back in 1...Self.depth where chunk >= back && (chunk - back == recent.0 || chunk - back == recent.1) {
-            chunkLooked += batch.firstCount
-            chunkDropped += batch.dropFirstOccurrences(heldBy: chunks[chunks.startIndex + chunk - back].batch)
+        if round != serial || chunk != lastChunk + 1 || lastChunk < 0 || 2 * (used + count) > mask + 1 {
+            // Room for this chunk and at least three more as large, at load 1/2.
+            var slots = 16
+            while slots < 8 * count { slots *= 2 }
+            slots = min(Self.maximumSlots, max(slots, mask + 1))
+            entries.update(repeating: 0, count: slots)
+            mask = slots - 1
+            used = 0
+            round = serial
         }
-        looked += chunkLooked
-        dropped += chunkDropped
-        guard chunkLooked > 0, !always else { return }
-        windowChunks += 1
-        windowLooked += chunkLooked
-        windowDropped += chunkDropped
-        if windowChunks == Self.window {
-            if windowDropped * Self.minimumShare < windowLooked { paused = Self.pause }
-            (windowChunks, windowLooked, windowDropped) = (0, 0, 0)
+        lastChunk = chunk
+        chunkWords[chunk] = batch.words
+        let (firsts, held) = list(batch, chunk: chunk)
+        used += firsts
+        listed += firsts
+        dropped += held
+    }
+
+    /// Lists the batch's first occurrences through the table, entering the new ones; returns how many it listed,
+    /// and how many distinct states it left out as held by an earlier chunk.
+    private func list(_ batch: SuccessorBatch, chunk: Int) -> (Int, Int) {
+        let wordCount = batch.wordCount
+        let words = batch.words
+        let hashes = batch.hashes
+        let firsts = batch.firsts
+        let chunkBits = UInt64(chunk) << 21
+        var listed = 0
+        var held = 0
+        for k in 0..<batch.count {
+            let hash = hashes[k]
+            let tag = UInt64(truncatingIfNeeded: UInt32(truncatingIfNeeded: hash)) << 32
+            let state = words + k * wordCount
+            // The high bits, as the chunk's own table: the store's index takes its home slot from the product.
+            var slot = Int(truncatingIfNeeded: hash >> 40) & mask
+            var found: UInt64 = 0
+            while true {
+                let entry = entries[slot]
+                if entry == 0 { break }
+                if entry & 0xFFFF_FFFF_0000_0000 == tag {
+                    let other = chunkWords[Int(truncatingIfNeeded: (entry >> 21) & 0x7FF)]
+                        + (Int(truncatingIfNeeded: entry & 0x1F_FFFF) - 1) * wordCount
+                    if Self.equal(other, state, wordCount) {
+                        found = entry
+                        break
+                    }
+                }
+                slot = (slot + 1) & mask
+            }
+            if found == 0 {
+                entries[slot] = tag | chunkBits | UInt64(k + 1)
+                firsts[listed] = Int32(k)
+                listed += 1
+            } else if found & 0xFFFF_FFFF_FFE0_0000 != tag | chunkBits {
+                // A state an earlier chunk holds (else a repeat within this chunk).
+                held += 1
+            }
         }
+        batch.setFirstCount(listed)
+        return (listed, held)
+    }
+
+    @inline(__always)
+    private static func equal(_ a: UnsafePointer<UInt64>, _ b: UnsafePointer<UInt64>, _ count: Int) -> Bool {
+        if count == 1 { return a[0] == b[0] }
+        for k in 0..<count where a[k] != b[k] { return false }
+        return true
     }
 }

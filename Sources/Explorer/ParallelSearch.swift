@@ -27,8 +27,8 @@ extension ExplicitExplorer {
     /// chunks:
     ///
     /// 1. expand the chunk's states into its buffer, and list the first copy of each distinct successor in it
-    ///    (`findFirstOccurrences`, as the one-thread search does before it inserts a chunk), leaving out those that
-    ///    the chunks just before it, expanded by the same thread, hold (`NeighbourRepeats`);
+    ///    (as the one-thread search does before it inserts a chunk), leaving out those that the chunks just before
+    ///    it, expanded by the same thread, hold (`NeighbourRepeats`);
     /// 2. insert those first copies into the shared index: a new state claims its hash slot with a provisional
     ///    entry, and an equal candidate lowers the claim's key (chunk, position) with an atomic minimum;
     /// 3. list the candidates that are a new state's first discovery (the claim's smallest key is theirs);
@@ -57,15 +57,12 @@ extension ExplicitExplorer {
         defer {
             for worker in workers {
                 counters.add(worker.counters)
-                neighbourRepeatsLooked += worker.neighbourRepeats.looked
+                neighbourRepeatsListed += worker.neighbourRepeats.listed
                 neighbourRepeatsDropped += worker.neighbourRepeats.dropped
             }
         }
         var pacer = RoundPacer(pattern: options.parallelRounds == .always ? [.parallel] : options.roundModePattern)
         defer { (parallelRounds, sequentialRounds) = (pacer.parallelRounds, pacer.sequentialRounds) }
-        // Neighbouring chunks' repeats are dropped only where no successor graph is recorded (`NeighbourRepeats`).
-        let dropsNeighbourRepeats = recordedGraph == nil
-        let neighbourRepeatsAlways = options.neighbourRepeatsAlways
         var roundSerial = 0
         var levelStart = 0
         var levelEnd = store.count
@@ -87,9 +84,10 @@ extension ExplicitExplorer {
                     let serial = roundSerial
                     pool.run(chunkCount, assignment: .owned) { chunk, worker in
                         let first = roundStart + chunk * chunkStates
-                        self.expandChunk(first..<min(roundEnd, first + chunkStates), into: round[chunk], worker: worker)
-                        if dropsNeighbourRepeats, !round[chunk].abandoned {
-                            worker.neighbourRepeats.drop(chunk: chunk, of: round, serial: serial, always: neighbourRepeatsAlways)
+                        self.expandChunk(first..<min(roundEnd, first + chunkStates), into: round[chunk], worker: worker,
+                                         listsFirstOccurrences: false)
+                        if !round[chunk].abandoned {
+                            worker.neighbourRepeats.listFirstOccurrences(chunk: chunk, of: round, serial: serial)
                         }
                     }
                     guard insertRound(round, pool: pool, threads: workers.count, stateChecks: stateChecks) else { return }
@@ -141,8 +139,10 @@ extension ExplicitExplorer {
         transitions += chunk.transitions
     }
 
-    /// Expands states into a chunk with a worker's own machine; the store is only read.
-    private func expandChunk(_ states: Range<Int>, into chunk: RoundChunk, worker: RoundWorker) {
+    /// Expands states into a chunk with a worker's own machine, and lists the first occurrences of its successors
+    /// unless `listsFirstOccurrences` is false (the parallel phase lists them with `NeighbourRepeats`); the store
+    /// is only read.
+    private func expandChunk(_ states: Range<Int>, into chunk: RoundChunk, worker: RoundWorker, listsFirstOccurrences: Bool = true) {
         chunk.reset()
         chunk.states = states
         if worker.reducer == nil, let library = worker.machine.nativeLibrary {
@@ -174,7 +174,7 @@ extension ExplicitExplorer {
         // A repeat within the chunk can only resolve to its first copy's claim, with a larger key: only the first
         // copies go into the shared index (as the one-thread search inserts only them), while the batch is in
         // this thread's cache.
-        chunk.batch.findFirstOccurrences()
+        if listsFirstOccurrences { chunk.batch.findFirstOccurrences() }
     }
 
     /// Phases 2 to 4 and the merge. False when a limit stops the search.

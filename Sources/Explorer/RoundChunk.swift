@@ -95,8 +95,8 @@ final class RoundWorker {
     let current: UnsafeMutablePointer<UInt64>
     /// This worker's own action counts, summed into the explorer's when the search ends.
     let counters: ActionCounters
-    /// The repeats between neighbouring chunks this worker drops in the expansion phase.
-    var neighbourRepeats = NeighbourRepeats()
+    /// The table of neighbouring chunks' successors through which this worker lists a chunk's first occurrences.
+    let neighbourRepeats = NeighbourRepeats()
     private let trailingPadding = CacheLinePadding()
 
     init(system: TransitionSystem, symmetry: Bool, native: NativeLibrary?) {

@@ -28,8 +28,6 @@ final class SuccessorBatch {
     /// The open-addressing table of `findFirstOccurrences()` (position + 1, 0 empty), and its slot count.
     private var seen: UnsafeMutablePointer<Int32>
     private var seenCapacity = 0
-    /// The slot mask `findFirstOccurrences()` last filled `seen` with (0 before its first call).
-    private var seenMask = 0
     private let trailingPadding = CacheLinePadding()
 
     init(wordCount: Int) {
@@ -139,7 +137,6 @@ final class SuccessorBatch {
         }
         seen.update(repeating: 0, count: slots)
         let mask = slots - 1
-        seenMask = mask
         firstCount = 0
         for k in 0..<count {
             // The high bits: the store's table indexes with the low ones, and a different mix spreads better.
@@ -167,42 +164,11 @@ final class SuccessorBatch {
         }
     }
 
-    /// Removes from `firsts` every state that `other` also holds, and returns how many it removed; `other` must
-    /// have run `findFirstOccurrences()` and not been appended to since (its table is read). Order is kept.
-    ///
-    /// Used by the parallel expansion (`NeighbourRepeats`) with the chunk expanded just before this one: a state
-    /// that chunk holds has a copy with a smaller key there, so its copy here can never be a new state's first
-    /// discovery, and the claim phase would only find that copy's claim (or the stored state it found). Only for
-    /// a search that does not record its successor graph, which needs every first occurrence's stored number.
-    @discardableResult
-    func dropFirstOccurrences(heldBy other: SuccessorBatch) -> Int {
-        let mask = other.seenMask
-        guard mask != 0 else { return 0 }
-        let table = other.seen
-        let otherHashes = other.hashes
-        var kept = 0
-        for j in 0..<firstCount {
-            let k = Int(firsts[j])
-            let hash = hashes[k]
-            var slot = Int(truncatingIfNeeded: hash >> 40) & mask
-            var held = false
-            while true {
-                let entry = table[slot]
-                if entry == 0 { break }
-                let position = Int(entry) - 1
-                if otherHashes[position] == hash, other.sameState(position, as: state(k)) {
-                    held = true
-                    break
-                }
-                slot = (slot + 1) & mask
-            }
-            // Branch-free compaction: the position is written either way and kept only when not held.
-            firsts[kept] = Int32(k)
-            kept += held ? 0 : 1
-        }
-        let dropped = firstCount - kept
-        firstCount = kept
-        return dropped
+    /// Takes the first `count` positions of `firsts`, written by a caller that listed the first occurrences
+    /// itself (`NeighbourRepeats`).
+    func setFirstCount(_ count: Int) {
+        precondition(count <= self.count, "more first occurrences than successors")
+        firstCount = count
     }
 
     /// With `recordsTargets` on: records the stored number of the state at `position`, a first occurrence, once
@@ -217,13 +183,6 @@ final class SuccessorBatch {
     /// With `recordsTargets` on: per first occurrence's position, the stored number set by `setTarget` (valid until
     /// the batch next grows, that is while it is not appended to).
     var storedTargets: UnsafeMutablePointer<Int32> { stored }
-
-    @inline(__always)
-    private func sameState(_ position: Int, as state: UnsafePointer<UInt64>) -> Bool {
-        let x = words + position * wordCount
-        for w in 0..<wordCount where x[w] != state[w] { return false }
-        return true
-    }
 
     @inline(__always)
     private func sameState(_ a: Int, _ b: Int) -> Bool {

@@ -2,58 +2,88 @@
 import PackedSystem
 import Testing
 
-/// The parallel expansion drops the first copies a chunk shares with the chunks just before it
-/// (`NeighbourRepeats`): the batch operation itself, and whole searches, whose stores must equal the one-thread
-/// search's.
+/// The parallel expansion lists a chunk's first occurrences through its worker's table of the chunks it expanded
+/// just before, leaving out the states they hold (`NeighbourRepeats`): the table itself, and whole searches,
+/// whose stores must equal the one-thread search's.
 @Suite struct NeighbourRepeatsTests {
-    /// A batch of one-word states, in order, with its first occurrences listed.
-    static func batch(_ states: [UInt64]) -> SuccessorBatch {
-        let batch = SuccessorBatch(wordCount: 1)
-        for state in states {
-            var word = state
-            batch.append(&word, number: 1, parent: 0, action: 0)
+    /// Chunks of one-word states.
+    static func chunks(_ contents: [[UInt64]]) -> ArraySlice<RoundChunk> {
+        let chunks = contents.map { states in
+            let chunk = RoundChunk(wordCount: 1)
+            for state in states {
+                var word = state
+                chunk.batch.append(&word, number: 1, parent: 0, action: 0)
+            }
+            return chunk
         }
-        batch.findFirstOccurrences()
-        return batch
+        return chunks[...]
     }
 
-    static func firsts(_ batch: SuccessorBatch) -> [UInt64] {
-        (0..<batch.firstCount).map { batch.state(Int(batch.firsts[$0]))[0] }
+    /// The states at the listed first occurrences of a chunk, in order.
+    static func firsts(_ chunk: RoundChunk) -> [UInt64] {
+        (0..<chunk.batch.firstCount).map { chunk.batch.state(Int(chunk.batch.firsts[$0]))[0] }
     }
 
-    @Test func dropsExactlyTheStatesTheOtherBatchHoldsAndKeepsTheOrder() {
-        let earlier = Self.batch([5, 9, 5, 12, 40])
-        let later = Self.batch([7, 12, 7, 3, 5, 41, 9, 100])
-        #expect(Self.firsts(later) == [7, 12, 3, 5, 41, 9, 100])
-        #expect(later.dropFirstOccurrences(heldBy: earlier) == 3)
-        #expect(Self.firsts(later) == [7, 3, 41, 100])
-        // The positions kept are those of the first copies (7 at 0, 3 at 3, 41 at 5, 100 at 7).
-        #expect((0..<later.firstCount).map { later.firsts[$0] } == [0, 3, 5, 7])
-        // Nothing more to drop, and a batch whose table was never filled drops nothing.
-        #expect(later.dropFirstOccurrences(heldBy: earlier) == 0)
-        #expect(later.dropFirstOccurrences(heldBy: SuccessorBatch(wordCount: 1)) == 0)
-        #expect(Self.firsts(later) == [7, 3, 41, 100])
+    static let contents: [[UInt64]] = [[5, 9, 5, 12, 40], [7, 12, 7, 3, 5, 41, 9, 100], [3, 41, 8, 7, 8], [5, 8, 200]]
+
+    @Test func leavesOutWhatTheChunksBeforeHoldAndKeepsTheOrder() {
+        let table = NeighbourRepeats()
+        let round = Self.chunks(Self.contents)
+        for chunk in 0..<4 { table.listFirstOccurrences(chunk: chunk, of: round, serial: 1) }
+        #expect(Self.firsts(round[0]) == [5, 9, 12, 40])
+        #expect(Self.firsts(round[1]) == [7, 3, 41, 100])
+        // The positions listed are those of the first copies (7 at 0, 3 at 3, 41 at 5, 100 at 7).
+        #expect((0..<round[1].batch.firstCount).map { round[1].batch.firsts[$0] } == [0, 3, 5, 7])
+        #expect(Self.firsts(round[2]) == [8])
+        #expect(Self.firsts(round[3]) == [200])
+        #expect(table.listed == 4 + 4 + 1 + 1)
+        // Copies left out: 12, 5, 9 in chunk 1; 3, 41, 7 in chunk 2; 5, 8 in chunk 3.
+        #expect(table.dropped == 8)
+    }
+
+    @Test func aNewRoundOrAChunkThatDoesNotFollowStartsAnEmptyTable() {
+        let table = NeighbourRepeats()
+        let round = Self.chunks(Self.contents)
+        table.listFirstOccurrences(chunk: 0, of: round, serial: 1)
+        // Chunk 1 was the other worker's: chunk 2 does not follow chunk 0 and lists all it holds.
+        table.listFirstOccurrences(chunk: 2, of: round, serial: 1)
+        #expect(Self.firsts(round[2]) == [3, 41, 8, 7])
+        // The next round's chunk 3 follows chunk 2, but in another round: nothing is left out.
+        table.listFirstOccurrences(chunk: 3, of: round, serial: 2)
+        #expect(Self.firsts(round[3]) == [5, 8, 200])
+        #expect(table.dropped == 0)
     }
 
     @Test func comparesWholeStatesNotOnlyTheirHashes() {
-        let earlier = SuccessorBatch(wordCount: 2)
-        let later = SuccessorBatch(wordCount: 2)
+        let round = (0..<2).map { _ in RoundChunk(wordCount: 2) }[...]
         var a: [UInt64] = [1, 2]
         var b: [UInt64] = [1, 3]
         var c: [UInt64] = [2, 2]
-        earlier.append(&a, number: 1, parent: 0, action: 0)
-        earlier.append(&b, number: 1, parent: 0, action: 0)
-        later.append(&c, number: 1, parent: 0, action: 0)
-        later.append(&b, number: 1, parent: 0, action: 0)
-        earlier.findFirstOccurrences()
-        later.findFirstOccurrences()
-        #expect(later.dropFirstOccurrences(heldBy: earlier) == 1)
-        #expect(later.firstCount == 1)
-        #expect(Array(UnsafeBufferPointer(start: later.state(Int(later.firsts[0])), count: 2)) == [2, 2])
+        round[0].batch.append(&a, number: 1, parent: 0, action: 0)
+        round[0].batch.append(&b, number: 1, parent: 0, action: 0)
+        round[1].batch.append(&c, number: 1, parent: 0, action: 0)
+        round[1].batch.append(&b, number: 1, parent: 0, action: 0)
+        let table = NeighbourRepeats()
+        table.listFirstOccurrences(chunk: 0, of: round, serial: 1)
+        table.listFirstOccurrences(chunk: 1, of: round, serial: 1)
+        #expect(round[1].batch.firstCount == 1)
+        #expect(Array(UnsafeBufferPointer(start: round[1].batch.state(Int(round[1].batch.firsts[0])), count: 2)) == [2, 2])
     }
 
-    /// Four counters, like Benchmarks/deep.vmc: every state but the first of a level has up to four parents, and
-    /// with chunks of 64 states about 30% of a chunk's first copies are held by the two chunks before it.
+    /// A chunk with more successors than the table takes uses its own table (and ends the run of chunks).
+    @Test func aLargeChunkListsItsOwnFirstOccurrences() {
+        let large = (0..<UInt64(NeighbourRepeats.maximumSlots / 8 + 1)).map { $0 % 5_000 }
+        let round = Self.chunks([[1, 2, 3], large, [1, 2, 4]])
+        let table = NeighbourRepeats()
+        for chunk in 0..<3 { table.listFirstOccurrences(chunk: chunk, of: round, serial: 1) }
+        #expect(round[1].batch.firstCount == 5_000)
+        #expect(Self.firsts(round[2]) == [1, 2, 4])
+        #expect(table.listed == 3 + 3)
+        #expect(table.dropped == 0)
+    }
+
+    /// Four counters, like Benchmarks/deep.vmc: every state but the first of a level has up to four parents, in
+    /// the same or neighbouring chunks.
     static let grid = """
         model grid
         var a: 0..12 = 0
@@ -73,56 +103,44 @@ import Testing
         (0..<store.count).map { store.stateArray($0) + [UInt64(store.parent($0)), UInt64(store.action($0))] }
     }
 
-    @Test(arguments: [false, true])
-    func aSearchThatDropsNeighbourRepeatsStoresWhatTheOneThreadSearchStores(always: Bool) throws {
-        let system = try buildSystem(Self.grid)
+    /// Runs `model` on one thread and on two (every round on the threads), with chunks of `chunkStates`; checks
+    /// that the results and stores are the same and returns the two-thread explorer.
+    static func twoThreadsMatchOne(_ model: String, chunkStates: Int) throws -> ExplicitExplorer {
+        let system = try buildSystem(model)
         var options = ExplorerOptions()
-        options.chunkStates = 64
-        let oneThread = ExplicitExplorer(system: system, options: options, file: "test.vmc")
-        let one = oneThread.run()
+        options.chunkStates = chunkStates
+        let one = ExplicitExplorer(system: system, options: options, file: "test.vmc").run()
         options.threads = 2
         options.parallelRounds = .always
-        options.neighbourRepeatsAlways = always
         let explorer = ExplicitExplorer(system: system, options: options, file: "test.vmc")
         let many = explorer.run()
-        #expect(one.result.statistics.states == 28_561)
         ParallelTests.assertSameRun(many.result, one.result, threads: 2)
         #expect(Self.contents(many.graph.store) == Self.contents(one.graph.store))
-        // The grid's neighbours share most of their successors: the drop is taken, forced or not.
+        return explorer
+    }
+
+    @Test(arguments: [64, 512])
+    func aSearchThatLeavesOutNeighbourRepeatsStoresWhatTheOneThreadSearchStores(chunkStates: Int) throws {
+        let explorer = try Self.twoThreadsMatchOne(Self.grid, chunkStates: chunkStates)
+        #expect(explorer.neighbourRepeatsListed > 0)
         #expect(explorer.neighbourRepeatsDropped > 0)
-        #expect(explorer.neighbourRepeatsDropped * NeighbourRepeats.minimumShare >= explorer.neighbourRepeatsLooked)
-        #expect(oneThread.neighbourRepeatsLooked == 0)
+    }
+
+    /// Sixteen flags, sixteen successors per state (levels of C(16, k) states): only chunks of at most 512 states
+    /// have few enough successors for the table (8,192), the others list their first occurrences in their own
+    /// tables. Those are the levels of up to 560 states (697 states at each end) and the 272 states after four
+    /// chunks of 4,368: at most 2 * (697 + 272) * 16 = 31,008 successors, of 1,048,576.
+    @Test func chunksWithManySuccessorsUseTheirOwnTables() throws {
+        var model = "model flags\n"
+        for flag in 0..<16 { model += "var f\(flag): bool = false\naction t\(flag) { f\(flag) := !f\(flag) }\n" }
+        let explorer = try Self.twoThreadsMatchOne(model, chunkStates: ExplicitExplorer.chunkSize)
+        #expect(explorer.neighbourRepeatsListed > 0)
+        #expect(explorer.neighbourRepeatsListed <= 31_008)
     }
 
     /// A search that records its successor graph (a model with a liveness property) keeps every first copy.
-    @Test func aSearchThatRecordsItsGraphDropsNothing() throws {
-        let system = try buildSystem(Self.grid + "\neventually Done: a == 12\n")
-        var options = ExplorerOptions()
-        options.chunkStates = 64
-        options.threads = 2
-        options.parallelRounds = .always
-        options.neighbourRepeatsAlways = true
-        let explorer = ExplicitExplorer(system: system, options: options, file: "test.vmc")
-        _ = explorer.run()
-        #expect(explorer.neighbourRepeatsLooked == 0)
-    }
-
-    /// Where neighbouring chunks share few successors, a worker stops looking for a while: fewer lookups than
-    /// with the drop forced, and the same store.
-    @Test func aWorkerWhoseLookupsFindLittlePausesThem() throws {
-        let system = try buildSystem(ParallelTests.mixed)
-        var options = ExplorerOptions()
-        options.chunkStates = 64
-        options.threads = 2
-        options.parallelRounds = .always
-        let adaptive = ExplicitExplorer(system: system, options: options, file: "test.vmc")
-        let first = adaptive.run()
-        options.neighbourRepeatsAlways = true
-        let forced = ExplicitExplorer(system: system, options: options, file: "test.vmc")
-        let second = forced.run()
-        ParallelTests.assertSameRun(first.result, second.result, threads: 2)
-        #expect(Self.contents(first.graph.store) == Self.contents(second.graph.store))
-        #expect(forced.neighbourRepeatsLooked > 0)
-        #expect(adaptive.neighbourRepeatsLooked < forced.neighbourRepeatsLooked)
+    @Test func aSearchThatRecordsItsGraphLeavesNothingOut() throws {
+        let explorer = try Self.twoThreadsMatchOne(Self.grid + "\neventually Done: a == 12\n", chunkStates: 64)
+        #expect(explorer.neighbourRepeatsListed == 0)
     }
 }
