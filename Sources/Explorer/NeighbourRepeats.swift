@@ -10,10 +10,10 @@
 /// first of a level has up to four parents, most of them in the same or the next chunk). There, on two threads,
 /// 18.7 M successors are left out as copies of a state an earlier chunk holds, and 30.0 M first copies go on to
 /// the claim phase instead of about 48.6 M, each of which would cost a probe of the shared index (a line the other
-/// core may hold) and a place in the listing; two threads took 0.896 of the wall they took before (Benchmarks/README.md,
-/// "Two threads: repeats between neighbouring chunks"). One table for the run costs one lookup per successor, as
-/// the chunk's own table does; a first version looked each first copy up in the two neighbours' own tables after
-/// the chunk's, three lookups in all, and gained 0.919.
+/// core may hold) and a place in the listing; two threads took 0.896 of the wall they took before
+/// (Benchmarks/README.md, "Two threads: repeats between neighbouring chunks"). One table for the run costs one
+/// lookup per successor, as the chunk's own table does; a first version looked each first copy up in the two
+/// neighbours' own tables after the chunk's, three lookups in all, and gained 0.919.
 ///
 /// The run ends, and the table is emptied, at a new round, at a chunk that does not follow the last one (the
 /// other worker took the one between), and when the chunk's successors might take the table past load 1/2. A
@@ -84,7 +84,7 @@ final class NeighbourRepeats {
     }
 
     /// Lists the batch's first occurrences through the table, entering the new ones; returns how many it listed,
-    /// and how many distinct states it left out as held by an earlier chunk.
+    /// and how many successors it left out as copies of a state an earlier chunk holds.
     private func list(_ batch: SuccessorBatch, chunk: Int) -> (Int, Int) {
         let wordCount = batch.wordCount
         let words = batch.words
