@@ -23,11 +23,10 @@
 final class NeighbourRepeats {
     /// The most slots the table has: 8 bytes each, 512 KB in all.
     static let maximumSlots = 1 << 16
-    /// The largest position an entry can name (21 bits for position + 1).
-    static let positionLimit = (1 << 21) - 1
 
     /// Entries: the low 32 bits of the state's hash, above the chunk's number in the round (11 bits), above the
-    /// position + 1 in the chunk (21 bits); 0 is empty.
+    /// position + 1 in the chunk (21 bits, far more than the `maximumSlots / 8` successors of a chunk the table
+    /// takes); 0 is empty.
     private let entries: UnsafeMutablePointer<UInt64>
     private var mask = 0
     /// Entries in the table.
@@ -60,7 +59,7 @@ final class NeighbourRepeats {
     func listFirstOccurrences(chunk: Int, of chunks: ArraySlice<RoundChunk>, serial: Int) {
         let batch = chunks[chunks.startIndex + chunk].batch
         let count = batch.count
-        if batch.recordsTargets || 8 * count > Self.maximumSlots || count > Self.positionLimit {
+        if batch.recordsTargets || 8 * count > Self.maximumSlots {
             batch.findFirstOccurrences()
             lastChunk = -1
             return
