@@ -54,6 +54,10 @@ public final class ExplicitExplorer: CheckingEngine {
     /// successors it left out as held by an earlier chunk (`NeighbourRepeats`), for tests and measurements.
     var neighbourRepeatsListed = 0
     var neighbourRepeatsDropped = 0
+    /// Chunks that the parallel search's round leads inserted, and claims they took over (`insertAsLead`), for
+    /// tests and measurements.
+    var ledChunks = 0
+    var leadTakeovers = 0
     var stopReason: StopReason?
     var startTime = 0.0
     /// The run's limits from `startTime` on (set when the search starts).

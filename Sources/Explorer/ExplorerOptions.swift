@@ -51,6 +51,10 @@ public struct ExplorerOptions: Sendable {
     var storeMappingLimit: Int?
     /// Tests: the parallel search's rounds run in these modes in turn instead of as `parallelRounds` chooses.
     var roundModePattern: [RoundPacer.Mode] = []
+    /// Tests: a parallel round's lead inserts exactly its first this-many chunks, after the other threads have
+    /// claimed the rest, so that it takes over every claim of a state its chunks hold (`insertAsLead`); by
+    /// default the lead and the claims run at once and meet where they meet.
+    var leadChunksAfterClaims: Int?
 
     /// Default options: no limits.
     public init() {}

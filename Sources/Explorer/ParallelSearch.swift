@@ -31,10 +31,13 @@ extension ExplicitExplorer {
     ///    it, expanded by the same thread, hold (`NeighbourRepeats`);
     /// 2. insert those first copies into the shared index: a new state claims its hash slot with a provisional
     ///    entry, and an equal candidate lowers the claim's key (chunk, position) with an atomic minimum;
-    /// 3. list the candidates that are a new state's first discovery (the claim's smallest key is theirs);
-    /// 4. after a prefix sum of those counts, number them: chunk by chunk, in position order, which is exactly
-    ///    the order of the one-thread search. Each chunk writes its new states, their parents and actions,
-    ///    and evaluates the state properties on them.
+    ///    meanwhile the round's lead inserts the first chunks, numbering their new states at once
+    ///    (`insertAsLead`), until it meets the claims coming from the back;
+    /// 3. list the claimed chunks' candidates that are a new state's first discovery (the claim's smallest key is
+    ///    theirs);
+    /// 4. after a prefix sum of those counts, number them after the lead's: chunk by chunk, in position order,
+    ///    which is exactly the order of the one-thread search. Each chunk writes its new states, their parents
+    ///    and actions, and evaluates the state properties on them.
     ///
     /// Findings are then merged chunk by chunk in the one-thread search's order, so the stored states, the
     /// verdicts and the counterexamples are identical to the one-thread search.
@@ -204,20 +207,56 @@ extension ExplicitExplorer {
         }
         let tables = RoundTables(round)
         defer { tables.deallocate() }
-        claimAndListFirstDiscoveries(round, tables: tables, pool: pool)
-        let needed = store.count + round.reduce(0) { $0 + $1.firstDiscoveries.count }
-        if needed > store.capacity || needed > StateStore.maximumStates {
-            // Grow as the one-thread search would, then claim again in the new index (the resize drops the claims).
-            guard grow(toHold: needed, threads: threads, pool: pool) else { return false }
-            for chunk in round { chunk.firstDiscoveries.removeAll(keepingCapacity: true) }
+        let openChecks = stateChecks.filter { findings[$0.property] == nil }
+        var next = store.count
+        var previousParent = store.lastEncodedParent
+        // The round's first `led` chunks, inserted by its lead (see `leadsRound`).
+        var led = 0
+        if leadsRound(round, threads: threads) {
+            let fixed = options.leadChunksAfterClaims.map { min($0, round.count) }
+            let cursor = RoundCursor(chunks: fixed ?? round.count, next: next, previousParent: previousParent)
+            let lead = { (worker: RoundWorker) in
+                while let chunk = cursor.takeFront() {
+                    self.insertAsLead(chunk: chunk, of: round, tables: tables, cursor: cursor, checks: openChecks,
+                                      machine: worker.machine)
+                }
+            }
+            if let fixed {
+                pool.run(round.count - fixed, assignment: .owned) { chunk, _ in
+                    self.claimSlots(chunk: fixed + chunk, of: round, tables: tables)
+                }
+                pool.run(1) { _, worker in lead(worker) }
+            } else {
+                pool.run(threads, assignment: .owned) { item, worker in
+                    if item == 0 {
+                        lead(worker)
+                    } else {
+                        while let chunk = cursor.takeBack() { self.claimSlots(chunk: chunk, of: round, tables: tables) }
+                    }
+                }
+            }
+            led = cursor.front
+            (next, previousParent) = (cursor.next, cursor.previousParent)
+            ledChunks += led
+            leadTakeovers += cursor.takeovers
+            let claimed = round.count - led
+            pool.run(claimed, assignment: .owned) { chunk, _ in
+                Self.listFirstDiscoveries(chunk: led + chunk, of: round, tables: tables)
+            }
+        } else {
             claimAndListFirstDiscoveries(round, tables: tables, pool: pool)
+            let needed = store.count + round.reduce(0) { $0 + $1.firstDiscoveries.count }
+            if needed > store.capacity || needed > StateStore.maximumStates {
+                // Grow as the one-thread search would, then claim again in the new index (the resize drops the claims).
+                guard grow(toHold: needed, threads: threads, pool: pool) else { return false }
+                for chunk in round { chunk.firstDiscoveries.removeAll(keepingCapacity: true) }
+                claimAndListFirstDiscoveries(round, tables: tables, pool: pool)
+            }
         }
 
         // Number the new states: chunk by chunk, first discoveries in position order. Each chunk also learns
         // the parent of the state before its first, which the compact parent column encodes against.
-        var next = store.count
-        var previousParent = store.lastEncodedParent
-        for chunk in round {
+        for chunk in round.dropFirst(led) {
             chunk.base = next
             chunk.previousParent = previousParent
             next += chunk.firstDiscoveries.count
@@ -225,9 +264,8 @@ extension ExplicitExplorer {
         }
         var end = next
         if let limit = options.budget.maxStates, end > limit { end = max(store.count, limit) }
-        let openChecks = stateChecks.filter { findings[$0.property] == nil }
-        pool.run(round.count, assignment: .owned) { chunk, worker in
-            self.storeFirstDiscoveries(of: round[round.startIndex + chunk], below: end, tables: tables, checks: openChecks,
+        pool.run(round.count - led, assignment: .owned) { chunk, worker in
+            self.storeFirstDiscoveries(of: round[round.startIndex + led + chunk], below: end, tables: tables, checks: openChecks,
                                        machine: worker.machine)
         }
         store.commitClaimed(count: end, escapes: round.map(\.parentEscapes))
@@ -252,6 +290,99 @@ extension ExplicitExplorer {
             recordedGraph?.append(chunk.batch, expanding: chunk.states)
         }
         return true
+    }
+
+    /// Whether a round's first chunks go to a lead (`insertAsLead`) instead of being claimed: only when its new
+    /// states fit without growing the store and under the state limit whatever the round finds, since the lead's
+    /// states are final as soon as it writes them, and not while the search records its successor graph.
+    private func leadsRound(_ round: ArraySlice<RoundChunk>, threads: Int) -> Bool {
+        guard threads > 1, recordedGraph == nil else { return false }
+        let most = store.count + round.reduce(0) { $0 + $1.batch.firstCount }
+        if let limit = options.budget.maxStates, most > limit { return false }
+        return most <= store.capacity && most <= StateStore.maximumStates
+    }
+
+    /// The lead's phase 2 on one chunk: inserts its first occurrences as the one-thread search inserts a chunk,
+    /// numbering each new state at once from `cursor.next`, while the other threads claim the round's last chunks.
+    /// Every key of the lead's chunks is smaller than every claim's, so a new state is the lead's whether or not
+    /// another thread claimed it first: an equal claim is taken over (its smallest key lowered to the lead's,
+    /// which rules out every candidate of the claim in phase 3, and its slot given the state's entry).
+    ///
+    /// Why: a claimed slot is written twice, by the claim and again when phase 4 numbers its state, long after the
+    /// claim's line left the cache; the lead's states, like the one-thread search's, cost one write of the slot
+    /// they are found empty in, and need neither phase 3 nor phase 4.
+    private func insertAsLead(chunk chunkIndex: Int, of round: ArraySlice<RoundChunk>, tables: RoundTables,
+                              cursor: RoundCursor, checks: [StateCheck], machine: Machine) {
+        let slots = store.rawSlots
+        let chunk = round[round.startIndex + chunkIndex]
+        let batch = chunk.batch
+        let count = batch.firstCount
+        let hashes = batch.hashes
+        let firsts = batch.firsts
+        let wordCount = system.wordCount
+        let provisional = StateStore.provisionalBit
+        var index = cursor.next
+        var previousParent = cursor.previousParent
+        chunk.base = index
+        chunk.previousParent = previousParent
+        var recorder = StateEventRecorder(checks: checks)
+        for k in 0..<count {
+            if k + Self.slotPrefetchDistance < count { store.prefetchSlot(hashes[Int(firsts[k + Self.slotPrefetchDistance])]) }
+            if k + Self.candidatePrefetchDistance < count {
+                store.prefetchCandidateConcurrently(hashes[Int(firsts[k + Self.candidatePrefetchDistance])])
+            }
+            let position = Int(firsts[k])
+            let key = UInt32(chunkIndex) << 20 | UInt32(position)
+            let hash = hashes[position]
+            let state = batch.state(position)
+            let parent = batch.parents[position]
+            var slot = store.homeSlot(hash)
+            var written = false
+            var isNew = false
+            while true {
+                let entry = vmc_load_acquire_u32(slots + slot)
+                if entry == 0 {
+                    if !written {
+                        store.writeColumns(at: index, state, parent: parent, previousParent: previousParent,
+                                           action: batch.actions[position]) { chunk.parentEscapes.append($0) }
+                        written = true
+                    }
+                    // Published by the compare-exchange (release): whoever finds the entry sees the state's words.
+                    if vmc_compare_exchange_u32(slots + slot, 0, store.entry(index, hash)) {
+                        isNew = true
+                        break
+                    }
+                    // Another thread claimed the slot since the load: look at it again.
+                    continue
+                }
+                if entry & provisional == 0 {
+                    if store.entryMatches(entry, hash, state) { break }
+                } else {
+                    let (claimChunk, claimPosition) = RoundTables.split(entry & ~provisional)
+                    if Self.equal(tables.words[claimChunk] + claimPosition * wordCount, state, wordCount) {
+                        vmc_atomic_min_u32(tables.minKeys[claimChunk] + claimPosition, key)
+                        if !written {
+                            store.writeColumns(at: index, state, parent: parent, previousParent: previousParent,
+                                               action: batch.actions[position]) { chunk.parentEscapes.append($0) }
+                            written = true
+                        }
+                        // Only the lead writes a claimed slot during the phase (the claims only fill empty ones).
+                        vmc_store_release_u32(slots + slot, store.entry(index, hash))
+                        cursor.takeovers += 1
+                        isNew = true
+                        break
+                    }
+                }
+                slot = store.nextSlot(slot)
+            }
+            guard isNew else { continue }
+            chunk.firstDiscoveries.append(Int32(position))
+            previousParent = parent
+            if !checks.isEmpty { recorder.check(state, index: index, machine: machine, into: &chunk.events) }
+            index += 1
+        }
+        cursor.next = index
+        cursor.previousParent = previousParent
     }
 
     /// Phases 2 and 3 over the round.

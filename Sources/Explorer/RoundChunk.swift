@@ -1,3 +1,4 @@
+import CExplorerSupport
 import PackedSystem
 
 /// A state property that came out true (or failed to evaluate) on a new state while a parallel round numbered
@@ -144,4 +145,52 @@ struct RoundTables {
     /// The chunk and position a key names.
     @inline(__always)
     static func split(_ key: UInt32) -> (chunk: Int, position: Int) { (Int(key >> 20), Int(key & 0xFFFFF)) }
+}
+
+/// Shares out a round's chunks in its phase 2 when a lead inserts the first ones (`insertAsLead`): the lead takes
+/// chunks from the front, the other threads from the back, until they meet, so that however the two kinds of work
+/// compare in cost, no thread waits for another. The lead alone writes `next` and `previousParent`, and the
+/// caller reads them after the phase.
+final class RoundCursor: @unchecked Sendable {
+    /// The front (low 32 bits) and the back (high 32 bits), on a cache line of its own.
+    private let cell: UnsafeMutablePointer<Int64>
+    /// The number the lead gives its next new state.
+    var next: Int
+    /// The parent of state `next - 1`.
+    var previousParent: UInt32
+    /// Claims the lead took over (for tests and measurements).
+    var takeovers = 0
+
+    init(chunks: Int, next: Int, previousParent: UInt32) {
+        cell = .allocate(capacity: 16)
+        cell.initialize(repeating: 0, count: 16)
+        cell[8] = Int64(chunks) << 32
+        self.next = next
+        self.previousParent = previousParent
+    }
+
+    deinit { cell.deallocate() }
+
+    /// The chunks the lead took: `0..<front`.
+    var front: Int { Int(vmc_load_acquire_i64(cell + 8) & 0xFFFF_FFFF) }
+
+    /// The lead's next chunk, or nil when the two ends met.
+    func takeFront() -> Int? {
+        while true {
+            let value = vmc_load_acquire_i64(cell + 8)
+            let (front, back) = (value & 0xFFFF_FFFF, value >> 32)
+            if front >= back { return nil }
+            if vmc_compare_exchange_i64(cell + 8, value, value + 1) { return Int(front) }
+        }
+    }
+
+    /// The next chunk to claim, from the back, or nil when the two ends met.
+    func takeBack() -> Int? {
+        while true {
+            let value = vmc_load_acquire_i64(cell + 8)
+            let (front, back) = (value & 0xFFFF_FFFF, value >> 32)
+            if front >= back { return nil }
+            if vmc_compare_exchange_i64(cell + 8, value, (back - 1) << 32 | front) { return Int(back - 1) }
+        }
+    }
 }

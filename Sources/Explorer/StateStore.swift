@@ -241,10 +241,18 @@ public final class StateStore {
     @inline(__always)
     func writeClaimed(at index: Int, _ state: UnsafePointer<UInt64>, hash: UInt64, parent: UInt32, previousParent: UInt32,
                       action: UInt32, slot: Int, escaped: (UInt64) -> Void) {
+        writeColumns(at: index, state, parent: parent, previousParent: previousParent, action: action, escaped: escaped)
+        slots[slot] = entry(index, hash)
+    }
+
+    /// Writes new state number `index` as `writeClaimed` does, but not its index entry: the lead of a parallel
+    /// round writes the entry itself, publishing the state to the other threads' probes (release).
+    @inline(__always)
+    func writeColumns(at index: Int, _ state: UnsafePointer<UInt64>, parent: UInt32, previousParent: UInt32,
+                      action: UInt32, escaped: (UInt64) -> Void) {
         (words + index * wordCount).copyState(from: state, wordCount: wordCount)
         parents.write(at: index, parent: parent, previous: previousParent, escaped: escaped)
         actions.write(at: index, action)
-        slots[slot] = entry(index, hash)
     }
 
     /// Counts the states written by `writeClaimed` below `count`; `escapes` are the escaped parents the writers

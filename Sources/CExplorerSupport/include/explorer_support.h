@@ -19,6 +19,16 @@ static inline bool vmc_compare_exchange_u32(uint32_t *address, uint32_t expected
     return __atomic_compare_exchange_n(address, &expected, desired, false, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE);
 }
 
+/// Stores a 32-bit value with release ordering (publishes the writes before it to an acquire load of it).
+static inline void vmc_store_release_u32(uint32_t *address, uint32_t value) {
+    __atomic_store_n(address, value, __ATOMIC_RELEASE);
+}
+
+/// Replaces `*address` by `desired` if it equals `expected` (acquire-release); true on success.
+static inline bool vmc_compare_exchange_i64(int64_t *address, int64_t expected, int64_t desired) {
+    return __atomic_compare_exchange_n(address, &expected, desired, false, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE);
+}
+
 /// Loads a 32-bit value with relaxed ordering (a hint's read of a slot that other threads may be claiming).
 static inline uint32_t vmc_load_relaxed_u32(const uint32_t *address) {
     return __atomic_load_n(address, __ATOMIC_RELAXED);
