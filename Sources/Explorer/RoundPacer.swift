@@ -36,9 +36,13 @@ struct RoundPacer {
     static let probeRounds = 2
     /// Rounds in the mode in use before the first probe, and after a probe that switched modes.
     static let firstInterval = 8
-    /// The longest run of rounds without a probe: on deep K=70 a full round (32,768 states) takes about 2.5 to
-    /// 5 ms, so a change of the host's placement is noticed within a third of a second.
-    static let longestInterval = 64
+    /// The longest run of rounds without a probe. A probe costs about a round of the slower mode (its rounds on
+    /// one thread take about 1.6x a round on two where the threads pay), so 256 keeps the probes under 1% of a
+    /// search's time; with 64 (until 2026-12-07) they were the 2.7% that p2p-scale N=6 lost on two threads
+    /// against `--parallel-rounds always` (Benchmarks/README.md, "Two threads: the round's lead"). A full round
+    /// (32,768 states) takes about 2 ms on deep K=70 and 13 ms on p2p-scale N=6, so a change of the host's
+    /// placement is noticed within half a second and three seconds.
+    static let longestInterval = 256
     /// How much faster the other mode must be for a probe to switch to it (hysteresis against noise).
     static let switchMargin = 0.95
     /// The weight of a round in the moving average of its mode's cost.

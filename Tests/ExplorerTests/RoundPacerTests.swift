@@ -47,7 +47,7 @@ import Testing
     /// up to the longest interval.
     @Test func probesLessOftenWhileTheModeInUseStaysFaster() {
         var pacer = RoundPacer()
-        let modes = Self.run(&pacer, rounds: 400) { $0 == .parallel ? 100 : 97 }
+        let modes = Self.run(&pacer, rounds: 4 * RoundPacer.longestInterval) { $0 == .parallel ? 100 : 97 }
         #expect(pacer.current == .parallel)
         var gaps: [Int] = []
         var run = 0
@@ -59,8 +59,13 @@ import Testing
                 run = 0
             }
         }
-        let first = RoundPacer.firstInterval
-        #expect(Array(gaps.prefix(5)) == [first, first * 2, first * 4, RoundPacer.longestInterval, RoundPacer.longestInterval])
+        // 8, 16, 32, ... up to the longest interval, then the longest again.
+        var expected = [RoundPacer.firstInterval]
+        while expected.last.map({ $0 < RoundPacer.longestInterval }) ?? false {
+            expected.append(min(2 * (expected.last ?? 0), RoundPacer.longestInterval))
+        }
+        expected.append(RoundPacer.longestInterval)
+        #expect(Array(gaps.prefix(expected.count)) == expected)
     }
 
     /// The first round of a probe is not measured: a slow first round (cold caches) does not decide.
