@@ -107,17 +107,7 @@ import Testing
     /// Runs `model` on one thread and on two (every round on the threads), with chunks of `chunkStates`; checks
     /// that the results and stores are the same and returns the two-thread explorer.
     static func twoThreadsMatchOne(_ model: String, chunkStates: Int) throws -> ExplicitExplorer {
-        let system = try buildSystem(model)
-        var options = ExplorerOptions()
-        options.chunkStates = chunkStates
-        let one = ExplicitExplorer(system: system, options: options, file: "test.vmc").run()
-        options.threads = 2
-        options.parallelRounds = .always
-        let explorer = ExplicitExplorer(system: system, options: options, file: "test.vmc")
-        let many = explorer.run()
-        ParallelTests.assertSameRun(many.result, one.result, threads: 2)
-        #expect(Self.contents(many.graph.store) == Self.contents(one.graph.store))
-        return explorer
+        try RoundLeadTests.matchesOneThread(model, chunkStates: chunkStates)
     }
 
     @Test(arguments: [64, 512])
