@@ -332,46 +332,41 @@ extension ExplicitExplorer {
                 store.prefetchCandidateConcurrently(hashes[Int(firsts[k + Self.candidatePrefetchDistance])])
             }
             let position = Int(firsts[k])
-            let key = UInt32(chunkIndex) << 20 | UInt32(position)
             let hash = hashes[position]
             let state = batch.state(position)
             let parent = batch.parents[position]
             var slot = store.homeSlot(hash)
-            var written = false
+            // Set once the probe finds an empty slot or an equal claim, and never cleared: only the lead stores
+            // states, so a state it found new cannot turn up stored (its columns are written once, here).
             var isNew = false
             while true {
                 let entry = vmc_load_acquire_u32(slots + slot)
-                if entry == 0 {
-                    if !written {
+                var takesOver = false
+                if entry & provisional != 0 {
+                    let (claimChunk, claimPosition) = RoundTables.split(entry & ~provisional)
+                    takesOver = Self.equal(tables.words[claimChunk] + claimPosition * wordCount, state, wordCount)
+                    if takesOver {
+                        vmc_atomic_min_u32(tables.minKeys[claimChunk] + claimPosition, UInt32(chunkIndex) << 20 | UInt32(position))
+                    }
+                } else if entry != 0, store.entryMatches(entry, hash, state) {
+                    break
+                }
+                if entry == 0 || takesOver {
+                    if !isNew {
                         store.writeColumns(at: index, state, parent: parent, previousParent: previousParent,
                                            action: batch.actions[position]) { chunk.parentEscapes.append($0) }
-                        written = true
-                    }
-                    // Published by the compare-exchange (release): whoever finds the entry sees the state's words.
-                    if vmc_compare_exchange_u32(slots + slot, 0, store.entry(index, hash)) {
                         isNew = true
-                        break
                     }
-                    // Another thread claimed the slot since the load: look at it again.
-                    continue
-                }
-                if entry & provisional == 0 {
-                    if store.entryMatches(entry, hash, state) { break }
-                } else {
-                    let (claimChunk, claimPosition) = RoundTables.split(entry & ~provisional)
-                    if Self.equal(tables.words[claimChunk] + claimPosition * wordCount, state, wordCount) {
-                        vmc_atomic_min_u32(tables.minKeys[claimChunk] + claimPosition, key)
-                        if !written {
-                            store.writeColumns(at: index, state, parent: parent, previousParent: previousParent,
-                                               action: batch.actions[position]) { chunk.parentEscapes.append($0) }
-                            written = true
-                        }
+                    if takesOver {
                         // Only the lead writes a claimed slot during the phase (the claims only fill empty ones).
                         vmc_store_release_u32(slots + slot, store.entry(index, hash))
                         cursor.takeovers += 1
-                        isNew = true
                         break
                     }
+                    // Published by the compare-exchange (release): whoever finds the entry sees the state's words.
+                    if vmc_compare_exchange_u32(slots + slot, 0, store.entry(index, hash)) { break }
+                    // Another thread claimed the slot since the load: look at it again.
+                    continue
                 }
                 slot = store.nextSlot(slot)
             }

@@ -149,8 +149,8 @@ struct RoundTables {
 
 /// Shares out a round's chunks in its phase 2 when a lead inserts the first ones (`insertAsLead`): the lead takes
 /// chunks from the front, the other threads from the back, until they meet, so that however the two kinds of work
-/// compare in cost, no thread waits for another. The lead alone writes `next` and `previousParent`, and the
-/// caller reads them after the phase.
+/// compare in cost, no thread waits for another. The lead alone writes `next`, `previousParent` and `takeovers`,
+/// and the caller reads them after the phase.
 final class RoundCursor: @unchecked Sendable {
     /// The front (low 32 bits) and the back (high 32 bits), on a cache line of its own.
     private let cell: UnsafeMutablePointer<Int64>
@@ -175,22 +175,18 @@ final class RoundCursor: @unchecked Sendable {
     var front: Int { Int(vmc_load_acquire_i64(cell + 8) & 0xFFFF_FFFF) }
 
     /// The lead's next chunk, or nil when the two ends met.
-    func takeFront() -> Int? {
-        while true {
-            let value = vmc_load_acquire_i64(cell + 8)
-            let (front, back) = (value & 0xFFFF_FFFF, value >> 32)
-            if front >= back { return nil }
-            if vmc_compare_exchange_i64(cell + 8, value, value + 1) { return Int(front) }
-        }
-    }
+    func takeFront() -> Int? { take(fromBack: false) }
 
     /// The next chunk to claim, from the back, or nil when the two ends met.
-    func takeBack() -> Int? {
+    func takeBack() -> Int? { take(fromBack: true) }
+
+    private func take(fromBack: Bool) -> Int? {
         while true {
             let value = vmc_load_acquire_i64(cell + 8)
             let (front, back) = (value & 0xFFFF_FFFF, value >> 32)
             if front >= back { return nil }
-            if vmc_compare_exchange_i64(cell + 8, value, (back - 1) << 32 | front) { return Int(back - 1) }
+            let (taken, next) = fromBack ? (back - 1, (back - 1) << 32 | front) : (front, value + 1)
+            if vmc_compare_exchange_i64(cell + 8, value, next) { return Int(taken) }
         }
     }
 }
