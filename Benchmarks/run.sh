@@ -30,6 +30,9 @@ Usage: Benchmarks/run.sh [options]
                           its tables use small pages, as the store does by default
       --ceiling-ahead D   under --speedup, a second ceiling: two-tables with each home slot prefetched D
                           inserts ahead, as the search prefetches its slots (default 32; 0: only the first)
+      --pair-ceiling      under --speedup with --threads 2, the workload's own ceiling: before each pair, two
+                          one-thread vfio-mc runs at once (the same search twice, nothing shared); the ceiling is
+                          twice the pair's one-thread time over their mean (adds two searches' time per pair)
       --ncore K           SPIN: compile pan with -DNCORE=K (multi-core search; default 1: sequential pan)
       --tools LIST        any of spin,rumur,vfio-mc (default all three); with one tool there is no comparison
       --symmetry          p2p only: vfio-mc on p2p-scale-sym.vmc (scalarset devices, symmetry reduction on),
@@ -59,6 +62,7 @@ VFIO=""; BUILD=1; VFIO_EXTRA=""; SPIN_W=""; SPIN_M=""; MEMLIM=""; SPIN_CFLAGS_EX
 SPIN_TIMEOUT=""; SPIN_MAY_FAIL=0; WORK=""; SPEEDUP=0; BASELINE=""; RUMUR_THREADS=""; RUMUR_FLAGS=""
 CEILING_INSERTS=50000000
 CEILING_AHEAD=32
+PAIR_CEILING=0
 
 die() { echo "run.sh: error: $*" >&2; exit 1; }
 need_arg() { [[ $# -ge 2 && -n "$2" ]] || die "$1 needs a value"; }
@@ -73,6 +77,7 @@ while [[ $# -gt 0 ]]; do
     -r|--runs) need_arg "$@"; RUNS=$2; shift 2 ;;
     --threads) need_arg "$@"; THREADS=$2; shift 2 ;;
     --speedup) SPEEDUP=1; shift ;;
+    --pair-ceiling) PAIR_CEILING=1; shift ;;
     --ceiling-inserts) need_arg "$@"; CEILING_INSERTS=$2; shift 2 ;;
     --ceiling-ahead) need_arg "$@"; CEILING_AHEAD=$2; shift 2 ;;
     --ncore) need_arg "$@"; NCORE=$2; shift 2 ;;
@@ -119,6 +124,9 @@ done
 if (( SPEEDUP )); then
   (( RUN_VFIO )) || die "--speedup needs vfio-mc in --tools"
   (( THREADS > 1 )) || die "--speedup needs --threads 2 or more"
+fi
+if (( PAIR_CEILING )); then
+  (( SPEEDUP )) && [[ "$THREADS" == 2 ]] || die "--pair-ceiling needs --speedup and --threads 2"
 fi
 isint "$CEILING_INSERTS" && { (( CEILING_INSERTS == 0 )) || (( CEILING_INSERTS >= 4 && CEILING_INSERTS <= 1099511627776 )); } \
   || die "--ceiling-inserts must be 0 or a whole number from 4 to 2^40"
@@ -283,6 +291,7 @@ CPU=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)
   echo "baseline=$BASELINE"
   echo "ceiling_inserts=$CEILING_INSERTS"
   echo "ceiling_ahead=$CEILING_AHEAD"
+  echo "pair_ceiling=$PAIR_CEILING"
 } >"$WORK/config.txt"
 
 # The core-to-core round trip (Benchmarks/core-latency.c), measured before each vfio-mc run of more than one
@@ -329,8 +338,9 @@ run_ceiling() {
   done
 }
 
-# run_vfio BINARY NAME ARGS...: one vfio-mc run, writing $WORK/NAME.json, NAME.time and NAME.rc (and NAME.rt,
-# the core round trip in ns just before a run of more than one thread); dies unless it exits 0.
+# run_vfio BINARY NAME ARGS...: one vfio-mc run, writing $WORK/NAME.json, NAME.time and NAME.rc (and NAME.rt and
+# NAME.rt-after, the core round trip in ns just before and just after a run of more than one thread: the host may
+# move the virtual CPUs during a run); dies unless it exits 0.
 run_vfio() {
   local bin=$1 name=$2; shift 2
   if [[ -n "$PROBE" && " $* " != *" --threads 1 "* ]]; then "$PROBE" >"$WORK/$name.rt" 2>/dev/null || rm -f "$WORK/$name.rt"; fi
@@ -345,11 +355,32 @@ run_vfio() {
     tail -20 "$WORK/$name.time" >&2
     die "vfio-mc exited with $rc (0 means every expectation met; see $WORK/$name.json)"
   fi
+  if [[ -f "$WORK/$name.rt" ]]; then "$PROBE" >"$WORK/$name.rt-after" 2>/dev/null || rm -f "$WORK/$name.rt-after"; fi
+}
+
+# run_pair_ceiling: two one-thread vfio-mc runs started at once, writing $WORK/vfio-mc-pair-a.$r.json and
+# vfio-mc-pair-b.$r.json (with .time); dies unless both exit 0. The same search twice shares nothing but the host:
+# the caches, the memory and whatever the host gives the two virtual CPUs together, which bounds what any
+# two-thread search of this model can gain in the same minutes.
+run_pair_ceiling() {
+  local name pids=() failed=0 p
+  echo "run.sh: run $r/$RUNS: two runs of $VFIO check --const $PARAM=$N ${VFIO_ARGS_ONE[*]} at once" >&2
+  for name in vfio-mc-pair-a vfio-mc-pair-b; do
+    (cd "$ROOT" && exec /usr/bin/time -v "$VFIO" check --json --const "$PARAM=$N" "${VFIO_ARGS_ONE[@]}" \
+        "Benchmarks/$(basename "$MODEL_VMC")" >"$WORK/$name.$r.json" 2>"$WORK/$name.$r.time") &
+    pids+=("$!")
+  done
+  for p in "${pids[@]}"; do wait "$p" || failed=$?; done
+  if (( failed != 0 )); then
+    tail -20 "$WORK/vfio-mc-pair-a.$r.time" "$WORK/vfio-mc-pair-b.$r.time" >&2
+    die "a one-thread run of --pair-ceiling exited with $failed (see $WORK/vfio-mc-pair-*.$r.json)"
+  fi
 }
 
 for ((r = 1; r <= RUNS; r++)); do
   if (( RUN_VFIO )); then
     [[ -n "$CEILING" ]] && run_ceiling
+    (( PAIR_CEILING )) && run_pair_ceiling
     (( SPEEDUP )) && run_vfio "$VFIO" "vfio-mc-1t.$r" "${VFIO_ARGS_ONE[@]}"
     run_vfio "$VFIO" "vfio-mc.$r" "${VFIO_ARGS[@]}"
     if [[ -n "$BASELINE" ]]; then run_vfio "$BASELINE" "vfio-mc-base.$r" "${VFIO_ARGS[@]}"; fi
@@ -477,6 +508,14 @@ if cfg.get("baseline"):
     tools[BASE] = [vfio_run(r, "vfio-mc-base") for r in range(1, runs + 1)]
 if cfg.get("speedup") == "1":
     tools[ONE] = [vfio_run(r, "vfio-mc-1t") for r in range(1, runs + 1)]
+# Under --pair-ceiling: per round, the two one-thread runs made at once (not rows of the table).
+side_by_side = []
+if cfg.get("pair_ceiling") == "1":
+    side_by_side = [(vfio_run(r, "vfio-mc-pair-a"), vfio_run(r, "vfio-mc-pair-b")) for r in range(1, runs + 1)]
+    for i, (a, b) in enumerate(side_by_side, 1):
+        for run in (a, b):
+            if run["failure"]:
+                problems.append(f"--pair-ceiling run {i}: {run['failure']}")
 if os.path.exists(os.path.join(work, "spin.1.out")):
     tools[SPIN] = [spin_run(r) for r in range(1, runs + 1)]
 if os.path.exists(os.path.join(work, "rumur.1.out")):
@@ -588,6 +627,16 @@ for group in ([vfio_rows, peer_rows] if symmetry else [vfio_rows + peer_rows]):
 if symmetry and vfio_rows and peer_rows:
     print("symmetry run: vfio-mc explores the reduced state space, SPIN and Rumur the full one; those counts are not compared")
 
+def trip(name, r, suffix=""):
+    """The core round trip (ns) measured before (or, with suffix "-after", after) run r of NAME, if any."""
+    path = os.path.join(work, f"{name}.{r}.rt{suffix}")
+    if os.path.exists(path) and re.fullmatch(r"\d+", open(path).read().strip()):
+        return int(open(path).read().strip())
+    return None
+
+# A round trip below this (ns) before and after a two-thread run: the CPUs stayed near each other through it.
+NEAR_NS = 150
+
 def ceiling_seconds(threads, kind=""):
     values = []
     for r in range(1, runs + 1):
@@ -606,7 +655,40 @@ if ONE in rows and v:
              if usable(o["seconds"]) and usable(t["seconds"]) and not o["failure"] and not t["failure"]]
     print(f"vfio-mc speed-up, --threads {cfg['threads']} over --threads 1 (medians of {runs} alternating runs): "
           f"{ratio(v['sps'], rows[ONE]['sps'])} states/s; per pair of runs (seconds): "
-          + (", ".join(f"{x:.2f}x" for x in pairs) or "-"))
+          + (", ".join(f"{x:.2f}x" for x in pairs) or "-")
+          + (f"; the median of the pairs' ratios {med(pairs):.2f}x" if pairs else ""))
+    # The host places the two virtual CPUs near each other (a shared last-level cache) or far, and may move them
+    # during a run: the pairs split by the round trips measured before and after the two-thread run.
+    by_run = {r: o["seconds"] / t["seconds"] for r, (o, t) in enumerate(zip(tools[ONE], tools[VFIO]), 1)
+              if usable(o["seconds"]) and usable(t["seconds"]) and not o["failure"] and not t["failure"]}
+    stayed_near = {r for r in by_run
+                   if all(x is not None and x < NEAR_NS for x in (trip("vfio-mc", r), trip("vfio-mc", r, "-after")))}
+    if any(trip("vfio-mc", r) is not None for r in by_run):
+        near = [x for r, x in by_run.items() if r in stayed_near]
+        other = [x for r, x in by_run.items() if r not in stayed_near]
+        print(f"pairs whose two-thread run had the CPUs near before and after it (round trip under {NEAR_NS} ns): "
+              f"{len(near)} of {len(by_run)}" + (f", median {med(near):.2f}x" if near else "")
+              + (f"; the other {len(other)}: median {med(other):.2f}x" if other else ""))
+    if side_by_side:
+        # The same search twice at once, against the pair's one-thread run alone: what the host gave this
+        # workload on two CPUs in the same minutes, with nothing shared between the two searches.
+        states = tools[ONE][0]["states"]
+        for i, (a, b) in enumerate(side_by_side, 1):
+            for run in (a, b):
+                if not run["failure"] and run["states"] != states:
+                    problems.append(f"--pair-ceiling run {i}: {fmt_int(run['states'])} states, one thread alone "
+                                    f"{fmt_int(states)}")
+        both = [(o["seconds"], (a["seconds"] + b["seconds"]) / 2)
+                for o, (a, b) in zip(tools[ONE], side_by_side) if usable(o["seconds"]) and usable(a["seconds"])
+                and usable(b["seconds"])]
+        ceilings = [2 * alone / together for alone, together in both]
+        if ceilings:
+            shares = [p / c for p, c in zip(pairs, ceilings)] if len(pairs) == len(ceilings) else []
+            print(f"the workload's ceiling for two threads (two one-thread runs at once before each pair, twice the "
+                  f"one-thread time over their mean; medians {med([x for x, _ in both]):.2f} s alone, "
+                  f"{med([y for _, y in both]):.2f} s at once): {med(ceilings):.2f}x"
+                  + (f"; each pair's speed-up is {100 * med(shares):.0f}% of its ceiling (median)" if shares else "")
+                  + "; per pair: " + ", ".join(f"{c:.2f}x" for c in ceilings))
     for kind, how in (("", "no lookahead"), ("ahead-", f"each slot prefetched {cfg.get('ceiling_ahead')} inserts ahead")):
         one, two = ceiling_seconds(1, kind), ceiling_seconds(2, kind)
         if one and two:
@@ -635,17 +717,15 @@ if v and not symmetry and not v["failed"] and v["states"] != int(cfg["expected"]
           " (was the model changed? the formula assumes it as written)")
 trips = {}
 for name in ("vfio-mc", "vfio-mc-base"):
-    values = []
-    for r in range(1, runs + 1):
-        path = os.path.join(work, f"{name}.{r}.rt")
-        if os.path.exists(path) and re.fullmatch(r"\d+", open(path).read().strip()):
-            values.append(int(open(path).read().strip()))
+    values = [(trip(name, r), trip(name, r, "-after")) for r in range(1, runs + 1)]
+    values = [(a, b) for a, b in values if a is not None]
     if values:
         trips[name] = values
 if trips:
     # Near: the two CPUs share a last-level cache (about 55 ns on the benchmark machine); far: they do not.
-    print("core-to-core round trip before each run of more than one thread (ns, in run order; about 55 near, "
-          "350 far): " + "; ".join(f"{name} {' '.join(map(str, values))}" for name, values in trips.items()))
+    print("core-to-core round trip before and after each run of more than one thread (ns, in run order; about 55 "
+          "near, 350 far): " + "; ".join(f"{name} " + " ".join(f"{a}/{'-' if b is None else b}" for a, b in values)
+                                        for name, values in trips.items()))
 print(f"logs: {work}")
 
 if problems:
