@@ -1,10 +1,10 @@
 /// One worker's table of the distinct successors of the chunks it expanded one after another in a parallel
-/// round: it lists a chunk's first occurrences (as `SuccessorBatch.findFirstOccurrences` does with the chunk's
-/// own table) and leaves out the states that an earlier chunk of the run holds. Such a state has a copy with a
+/// round: it lists a chunk's first occurrences (as `SuccessorBatch.findFirstOccurrences` does with one chunk's
+/// table) and leaves out the states that an earlier chunk of the run holds. Such a state has a copy with a
 /// smaller key in that chunk, so its copies here are never a new state's first discovery: the claim phase would
 /// only find the earlier copy's claim, or the stored state that copy finds, through the shared index. Same
 /// states, order and findings either way; a search that records its successor graph keeps every first copy (the
-/// graph needs each one's stored number), and uses the chunk's own table.
+/// graph needs each one's stored number), and lists each chunk alone, in this worker's `OccurrenceTable`.
 ///
 /// Why: on a deep, narrow model the successors of neighbouring chunks overlap (deep K=70: every state but the
 /// first of a level has up to four parents, most of them in the same or the next chunk). There, on two threads,
@@ -18,8 +18,8 @@
 /// The run ends, and the table is emptied, at a new round, at a chunk that does not follow the last one (the
 /// other worker took the one between), and when the chunk's successors might take the table past load 1/2. A
 /// chunk with more successors than an eighth of `maximumSlots` (8,192: deep's chunks have 8,192, p2p-scale's
-/// about 32,000) uses its own table: the table would hold too few of them to reach back a chunk or two, and a
-/// larger one would leave the second-level cache, where each lookup costs a miss.
+/// about 32,000) is listed alone, in this worker's `OccurrenceTable`: the table would hold too few of them to
+/// reach back a chunk or two, and a larger one would leave the second-level cache, where each lookup costs a miss.
 final class NeighbourRepeats {
     /// The most slots the table has: 8 bytes each, 512 KB in all.
     static let maximumSlots = 1 << 16
@@ -36,6 +36,8 @@ final class NeighbourRepeats {
     private var lastChunk = -1
     /// The words of each chunk in the table, by its number in the round.
     private let chunkWords: UnsafeMutablePointer<UnsafeMutablePointer<UInt64>>
+    /// The table lent to the chunks that list their first occurrences alone (see `OccurrenceTable`).
+    private let occurrences = OccurrenceTable()
     /// Totals over the search: first occurrences listed through the table, and successors left out because an
     /// earlier chunk holds their state (every copy counted).
     private(set) var listed = 0
@@ -60,7 +62,7 @@ final class NeighbourRepeats {
         let batch = chunks[chunks.startIndex + chunk].batch
         let count = batch.count
         if batch.recordsTargets || 8 * count > Self.maximumSlots {
-            batch.findFirstOccurrences()
+            batch.findFirstOccurrences(in: occurrences)
             lastChunk = -1
             return
         }

@@ -25,9 +25,8 @@ final class SuccessorBatch {
     }
     private var firstOf: UnsafeMutablePointer<Int32>
     private var stored: UnsafeMutablePointer<Int32>
-    /// The open-addressing table of `findFirstOccurrences()` (position + 1, 0 empty), and its slot count.
-    private var seen: UnsafeMutablePointer<Int32>
-    private var seenCapacity = 0
+    /// The table of `findFirstOccurrences()` when the caller lends none.
+    private let ownTable = OccurrenceTable()
     private let trailingPadding = CacheLinePadding()
 
     init(wordCount: Int) {
@@ -39,7 +38,6 @@ final class SuccessorBatch {
         firsts = .allocate(capacity: capacity)
         firstOf = .allocate(capacity: 1)
         stored = .allocate(capacity: 1)
-        seen = .allocate(capacity: 1)
     }
 
     /// Sizes `firstOf` and `stored` for the batch's capacity while `recordsTargets` is on (else one element each).
@@ -59,7 +57,6 @@ final class SuccessorBatch {
         firsts.deallocate()
         firstOf.deallocate()
         stored.deallocate()
-        seen.deallocate()
     }
 
     /// Empties the batch.
@@ -111,31 +108,27 @@ final class SuccessorBatch {
     /// Lists in `firsts` the position of the first occurrence of each distinct state of the batch, in order.
     /// A later copy of a state would only find the state its first copy stored (or found), so inserting the
     /// first occurrences in order stores the same states, numbered the same, with the same parents: the one-
-    /// thread search skips the table lookups (cache misses in a large store) of the repeats. Its own table
-    /// lives in the cache.
-    func findFirstOccurrences() {
+    /// thread search skips the table lookups (cache misses in a large store) of the repeats. The table (the
+    /// batch's own unless the caller lends one, `OccurrenceTable`) lives in the cache.
+    func findFirstOccurrences(in table: OccurrenceTable? = nil) {
         // Two copies of the loop, so that the search that records nothing has no test of the flag in it. Each in a
         // function of its own: with both inlined into this one, deep K=70 took 1.5% longer on one thread
         // (`farm-bench -n 11`, 1.012-1.026 in three builds; with the recording copy left out, 1.000).
-        if recordsTargets { findFirstOccurrencesRecordingRepeats() } else { findFirstOccurrencesOnly() }
+        let table = table ?? ownTable
+        if recordsTargets { findFirstOccurrencesRecordingRepeats(table) } else { findFirstOccurrencesOnly(table) }
     }
 
     @inline(never)
-    private func findFirstOccurrencesOnly() { findFirstOccurrences(recording: false) }
+    private func findFirstOccurrencesOnly(_ table: OccurrenceTable) { findFirstOccurrences(table, recording: false) }
 
     @inline(never)
-    private func findFirstOccurrencesRecordingRepeats() { findFirstOccurrences(recording: true) }
+    private func findFirstOccurrencesRecordingRepeats(_ table: OccurrenceTable) { findFirstOccurrences(table, recording: true) }
 
     @inline(__always)
-    private func findFirstOccurrences(recording: Bool) {
+    private func findFirstOccurrences(_ table: OccurrenceTable, recording: Bool) {
         var slots = 16
         while slots < 2 * count { slots *= 2 }
-        if slots > seenCapacity {
-            seen.deallocate()
-            seen = .allocate(capacity: slots)
-            seenCapacity = slots
-        }
-        seen.update(repeating: 0, count: slots)
+        let seen = table.emptied(slots)
         let mask = slots - 1
         firstCount = 0
         for k in 0..<count {
@@ -208,5 +201,30 @@ final class SuccessorBatch {
         firsts = .allocate(capacity: bigger)
         capacity = bigger
         allocateTargets()
+    }
+}
+
+/// The open-addressing table through which `SuccessorBatch.findFirstOccurrences` lists a batch's first occurrences
+/// (position + 1, 0 empty). Each batch has one; a worker of the parallel search lends its own to every chunk it
+/// lists that way (`NeighbourRepeats`), so that the table it empties and probes is the one it used for the chunk
+/// before, still in its cache, as the one-thread search's single batch's is, instead of a table per chunk of the
+/// round, each last touched a round earlier (256 KB for a chunk of p2p-scale's 32,000 successors).
+final class OccurrenceTable {
+    private var slots: UnsafeMutablePointer<Int32>
+    private var capacity = 0
+
+    init() { slots = .allocate(capacity: 1) }
+
+    deinit { slots.deallocate() }
+
+    /// The table's first `count` slots, all empty (grown to that size first).
+    func emptied(_ count: Int) -> UnsafeMutablePointer<Int32> {
+        if count > capacity {
+            slots.deallocate()
+            slots = .allocate(capacity: count)
+            capacity = count
+        }
+        slots.update(repeating: 0, count: count)
+        return slots
     }
 }

@@ -83,6 +83,27 @@ import Testing
         #expect(table.dropped == 0)
     }
 
+    /// Large chunks listed one after another by one worker share its `OccurrenceTable`: each lists exactly what
+    /// its own table lists, whatever the chunk before left in the worker's (a larger chunk first, so that the
+    /// second sees a table bigger than it needs, full of the first one's entries).
+    @Test func largeChunksShareTheWorkersTableAndListAsAlone() {
+        let minimum = NeighbourRepeats.maximumSlots / 8 + 1
+        let first = (0..<UInt64(3 * minimum)).map { $0 % 7_001 }
+        let second = (0..<UInt64(minimum)).map { ($0 * 3) % 4_999 + 6_000 }
+        let round = Self.chunks([first, second, first])
+        let alone = Self.chunks([first, second])
+        for chunk in alone { chunk.batch.findFirstOccurrences() }
+        let table = NeighbourRepeats()
+        for chunk in 0..<3 { table.listFirstOccurrences(chunk: chunk, of: round, serial: 1) }
+        #expect(Self.firsts(round[0]) == Self.firsts(alone[0]))
+        #expect(Self.firsts(round[1]) == Self.firsts(alone[1]))
+        #expect(Self.firsts(round[2]) == Self.firsts(alone[0]))
+        #expect(round[0].batch.firstCount == 7_001)
+        // 3 k mod 4,999 takes every value below 4,999 (3 and 4,999 are coprime), and the chunk has more than 4,999.
+        #expect(round[1].batch.firstCount == 4_999)
+        #expect(table.dropped == 0)
+    }
+
     /// Four counters, like Benchmarks/deep.vmc: every state but the first of a level has up to four parents, in
     /// the same or neighbouring chunks.
     static let grid = """
