@@ -651,16 +651,16 @@ def ceiling_seconds(threads, kind=""):
 
 if ONE in rows and v:
     speedup = v["sps"] / rows[ONE]["sps"] if usable(v["sps"]) and usable(rows[ONE]["sps"]) else None
-    pairs = [o["seconds"] / t["seconds"] for o, t in zip(tools[ONE], tools[VFIO])
-             if usable(o["seconds"]) and usable(t["seconds"]) and not o["failure"] and not t["failure"]]
+    # Each pair's ratio, by its run number (the pairs whose two runs both finished and were timed).
+    by_run = {r: o["seconds"] / t["seconds"] for r, (o, t) in enumerate(zip(tools[ONE], tools[VFIO]), 1)
+              if usable(o["seconds"]) and usable(t["seconds"]) and not o["failure"] and not t["failure"]}
+    pairs = list(by_run.values())
     print(f"vfio-mc speed-up, --threads {cfg['threads']} over --threads 1 (medians of {runs} alternating runs): "
           f"{ratio(v['sps'], rows[ONE]['sps'])} states/s; per pair of runs (seconds): "
           + (", ".join(f"{x:.2f}x" for x in pairs) or "-")
           + (f"; the median of the pairs' ratios {med(pairs):.2f}x" if pairs else ""))
     # The host places the two virtual CPUs near each other (a shared last-level cache) or far, and may move them
     # during a run: the pairs split by the round trips measured before and after the two-thread run.
-    by_run = {r: o["seconds"] / t["seconds"] for r, (o, t) in enumerate(zip(tools[ONE], tools[VFIO]), 1)
-              if usable(o["seconds"]) and usable(t["seconds"]) and not o["failure"] and not t["failure"]}
     stayed_near = {r for r in by_run
                    if all(x is not None and x < NEAR_NS for x in (trip("vfio-mc", r), trip("vfio-mc", r, "-after")))}
     if any(trip("vfio-mc", r) is not None for r in by_run):
@@ -678,17 +678,18 @@ if ONE in rows and v:
                 if not run["failure"] and run["states"] != states:
                     problems.append(f"--pair-ceiling run {i}: {fmt_int(run['states'])} states, one thread alone "
                                     f"{fmt_int(states)}")
-        both = [(o["seconds"], (a["seconds"] + b["seconds"]) / 2)
-                for o, (a, b) in zip(tools[ONE], side_by_side) if usable(o["seconds"]) and usable(a["seconds"])
-                and usable(b["seconds"])]
-        ceilings = [2 * alone / together for alone, together in both]
+        # By run number: the one-thread run alone, and the mean of the two made at once before it.
+        both = {r: (o["seconds"], (a["seconds"] + b["seconds"]) / 2)
+                for r, (o, (a, b)) in enumerate(zip(tools[ONE], side_by_side), 1)
+                if usable(o["seconds"]) and usable(a["seconds"]) and usable(b["seconds"])}
+        ceilings = {r: 2 * alone / together for r, (alone, together) in both.items()}
         if ceilings:
-            shares = [p / c for p, c in zip(pairs, ceilings)] if len(pairs) == len(ceilings) else []
+            shares = [by_run[r] / c for r, c in ceilings.items() if r in by_run]
             print(f"the workload's ceiling for two threads (two one-thread runs at once before each pair, twice the "
-                  f"one-thread time over their mean; medians {med([x for x, _ in both]):.2f} s alone, "
-                  f"{med([y for _, y in both]):.2f} s at once): {med(ceilings):.2f}x"
+                  f"one-thread time over their mean; medians {med([x for x, _ in both.values()]):.2f} s alone, "
+                  f"{med([y for _, y in both.values()]):.2f} s at once): {med(list(ceilings.values())):.2f}x"
                   + (f"; each pair's speed-up is {100 * med(shares):.0f}% of its ceiling (median)" if shares else "")
-                  + "; per pair: " + ", ".join(f"{c:.2f}x" for c in ceilings))
+                  + "; per pair: " + ", ".join(f"{c:.2f}x" for c in ceilings.values()))
     for kind, how in (("", "no lookahead"), ("ahead-", f"each slot prefetched {cfg.get('ceiling_ahead')} inserts ahead")):
         one, two = ceiling_seconds(1, kind), ceiling_seconds(2, kind)
         if one and two:
