@@ -364,17 +364,14 @@ run_vfio() {
 # two-thread search of this model can gain in the same minutes.
 run_pair_ceiling() {
   local name pids=() failed=0 p
-  echo "run.sh: run $r/$RUNS: two runs of $VFIO check --const $PARAM=$N ${VFIO_ARGS_ONE[*]} at once" >&2
+  echo "run.sh: run $r/$RUNS: the next two runs at once" >&2
+  # run_vfio in a background subshell: its own check of the exit status ends that subshell, seen by wait.
   for name in vfio-mc-pair-a vfio-mc-pair-b; do
-    (cd "$ROOT" && exec /usr/bin/time -v "$VFIO" check --json --const "$PARAM=$N" "${VFIO_ARGS_ONE[@]}" \
-        "Benchmarks/$(basename "$MODEL_VMC")" >"$WORK/$name.$r.json" 2>"$WORK/$name.$r.time") &
+    run_vfio "$VFIO" "$name.$r" "${VFIO_ARGS_ONE[@]}" &
     pids+=("$!")
   done
   for p in "${pids[@]}"; do wait "$p" || failed=$?; done
-  if (( failed != 0 )); then
-    tail -20 "$WORK/vfio-mc-pair-a.$r.time" "$WORK/vfio-mc-pair-b.$r.time" >&2
-    die "a one-thread run of --pair-ceiling exited with $failed (see $WORK/vfio-mc-pair-*.$r.json)"
-  fi
+  (( failed == 0 )) || die "a one-thread run of --pair-ceiling failed (see $WORK/vfio-mc-pair-*.$r.json)"
 }
 
 for ((r = 1; r <= RUNS; r++)); do
