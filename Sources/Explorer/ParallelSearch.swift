@@ -23,8 +23,8 @@ extension ExplicitExplorer {
     static let maximumChunksPerRound = 1 << 11
 
     /// Breadth-first search on several threads, in rounds of up to `options.parallelChunksPerRound` chunks of the
-    /// frontier. Each round runs four parallel phases on the threads of a `PhasePool`, each over the round's
-    /// chunks:
+    /// frontier, across the end of a level (`LevelCursor`). Each round runs four parallel phases on the threads of
+    /// a `PhasePool`, each over the round's chunks:
     ///
     /// 1. expand the chunk's states into its buffer, and list the first copy of each distinct successor in it
     ///    (as the one-thread search does before it inserts a chunk), leaving out those that the chunks just before
@@ -67,70 +67,59 @@ extension ExplicitExplorer {
         var pacer = RoundPacer(pattern: options.parallelRounds == .always ? [.parallel] : options.roundModePattern)
         defer { (parallelRounds, sequentialRounds) = (pacer.parallelRounds, pacer.sequentialRounds) }
         var roundSerial = 0
-        var levelStart = 0
-        var levelEnd = store.count
+        // Rounds run on across the end of a level (`LevelCursor`).
+        var levels = LevelCursor(initialStates: store.count)
         var nextProgress = startTime + options.progressInterval
-        while levelStart < levelEnd {
-            var roundStart = levelStart
-            while roundStart < levelEnd {
-                let roundEnd = min(levelEnd, roundStart + parallelChunkStates * chunksPerRound)
-                let chunkCount = (roundEnd - roundStart + parallelChunkStates - 1) / parallelChunkStates
-                let round = chunks[0..<chunkCount]
-                let mode = pacer.nextMode(measurable: chunkCount == chunksPerRound)
-                let started = DispatchTime.now().uptimeNanoseconds
-                let capacity = store.capacity
-                let transitionsBefore = transitions
-                switch mode {
-                case .parallel:
-                    let chunkStates = parallelChunkStates
-                    roundSerial += 1
-                    let serial = roundSerial
-                    pool.run(chunkCount, assignment: .owned) { chunk, worker in
-                        let first = roundStart + chunk * chunkStates
-                        self.expandChunk(first..<min(roundEnd, first + chunkStates), into: round[chunk], worker: worker,
-                                         listsFirstOccurrences: false)
-                        if !round[chunk].abandoned {
-                            worker.neighbourRepeats.listFirstOccurrences(chunk: chunk, of: round, serial: serial)
-                        }
+        while levels.hasStates(stored: store.count) {
+            let ranges = levels.roundChunks(stored: store.count, chunkStates: parallelChunkStates, chunks: chunksPerRound)
+            let round = chunks[0..<ranges.count]
+            let states = ranges.reduce(0) { $0 + $1.count }
+            let mode = pacer.nextMode(measurable: ranges.count == chunksPerRound)
+            let started = DispatchTime.now().uptimeNanoseconds
+            let capacity = store.capacity
+            let transitionsBefore = transitions
+            switch mode {
+            case .parallel:
+                roundSerial += 1
+                let serial = roundSerial
+                pool.run(ranges.count, assignment: .owned) { chunk, worker in
+                    self.expandChunk(ranges[chunk], into: round[chunk], worker: worker, listsFirstOccurrences: false)
+                    if !round[chunk].abandoned {
+                        worker.neighbourRepeats.listFirstOccurrences(chunk: chunk, of: round, serial: serial)
                     }
-                    guard insertRound(round, pool: pool, threads: workers.count, stateChecks: stateChecks) else { return }
-                case .sequential:
-                    guard runRoundSequentially(roundStart..<roundEnd, chunk: chunks[0], worker: workers[0],
-                                               stateChecks: stateChecks) else { return }
                 }
-                pacer.record(mode, nanoseconds: DispatchTime.now().uptimeNanoseconds - started,
-                             work: roundEnd - roundStart + transitions - transitionsBefore,
-                             measured: chunkCount == chunksPerRound && store.capacity == capacity)
-                if let library = pollNativeCompile() {
-                    // Between rounds every helper waits in the pool, and the next phase's publication orders
-                    // this write before their next expansion.
-                    for worker in workers { worker.machine.useNative(library) }
-                }
-                roundStart = roundEnd
-                guard continueAfterBatch(progress: progress, nextProgress: &nextProgress) else { return }
+                guard insertRound(round, pool: pool, threads: workers.count, stateChecks: stateChecks, levels: &levels) else { return }
+            case .sequential:
+                guard runRoundSequentially(ranges, chunk: chunks[0], worker: workers[0], stateChecks: stateChecks,
+                                           levels: &levels) else { return }
             }
-            levelStart = levelEnd
-            levelEnd = store.count
-            if levelEnd > levelStart { depth += 1 }
+            pacer.record(mode, nanoseconds: DispatchTime.now().uptimeNanoseconds - started,
+                         work: states + transitions - transitionsBefore,
+                         measured: ranges.count == chunksPerRound && store.capacity == capacity)
+            if let library = pollNativeCompile() {
+                // Between rounds every helper waits in the pool, and the next phase's publication orders
+                // this write before their next expansion.
+                for worker in workers { worker.machine.useNative(library) }
+            }
+            guard continueAfterBatch(progress: progress, nextProgress: &nextProgress) else { return }
         }
     }
 
     /// A round on the calling thread alone (`RoundPacer.Mode.sequential`): chunk by chunk, expanded with the
     /// caller's worker as a parallel phase would expand it, then inserted as the one-thread search inserts a
     /// chunk. The helpers wait in the pool meanwhile. False when a limit stops the search.
-    private func runRoundSequentially(_ states: Range<Int>, chunk: RoundChunk, worker: RoundWorker, stateChecks: [StateCheck]) -> Bool {
-        var first = states.lowerBound
-        while first < states.upperBound {
-            let end = min(states.upperBound, first + parallelChunkStates)
-            expandChunk(first..<end, into: chunk, worker: worker)
+    private func runRoundSequentially(_ ranges: [Range<Int>], chunk: RoundChunk, worker: RoundWorker, stateChecks: [StateCheck],
+                                      levels: inout LevelCursor) -> Bool {
+        for states in ranges {
+            expandChunk(states, into: chunk, worker: worker)
             if chunk.abandoned {
                 _ = timeIsUp()
                 return false
             }
             mergeExpansion(of: chunk)
             guard insertFirstOccurrences(chunk.batch, stateChecks) else { return false }
-            recordedGraph?.append(chunk.batch, expanding: first..<end)
-            first = end
+            recordedGraph?.append(chunk.batch, expanding: states)
+            if levels.finished(states, stored: store.count) { depth += 1 }
         }
         return true
     }
@@ -181,7 +170,8 @@ extension ExplicitExplorer {
     }
 
     /// Phases 2 to 4 and the merge. False when a limit stops the search.
-    private func insertRound(_ round: ArraySlice<RoundChunk>, pool: PhasePool, threads: Int, stateChecks: [StateCheck]) -> Bool {
+    private func insertRound(_ round: ArraySlice<RoundChunk>, pool: PhasePool, threads: Int, stateChecks: [StateCheck],
+                             levels: inout LevelCursor) -> Bool {
         if round.contains(where: \.abandoned) {
             _ = timeIsUp()
             return false
@@ -197,6 +187,7 @@ extension ExplicitExplorer {
                 mergeExpansion(of: chunk)
                 guard insertFirstOccurrences(chunk.batch, stateChecks) else { return false }
                 recordedGraph?.append(chunk.batch, expanding: chunk.states)
+                if levels.finished(chunk.states, stored: store.count) { depth += 1 }
             }
             return true
         }
@@ -288,6 +279,7 @@ extension ExplicitExplorer {
             }
             mergeStateEvents(chunk.events)
             recordedGraph?.append(chunk.batch, expanding: chunk.states)
+            if levels.finished(chunk.states, stored: chunk.base + chunk.firstDiscoveries.count) { depth += 1 }
         }
         return true
     }

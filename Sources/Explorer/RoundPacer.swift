@@ -70,7 +70,7 @@ struct RoundPacer {
     }
 
     /// The mode of the next round; `measurable` is false for a round whose time cannot be compared with a full
-    /// round's (fewer chunks than a round holds: the end of a level), which runs in the mode in use and neither
+    /// round's (fewer chunks than a round holds: a frontier narrower than a round, or the search's end), which runs in the mode in use and neither
     /// counts nor is measured.
     mutating func nextMode(measurable: Bool = true) -> Mode {
         if !pattern.isEmpty {

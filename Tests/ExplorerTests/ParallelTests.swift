@@ -189,6 +189,26 @@ import Testing
         }
     }
 
+    /// Rounds run on across the end of a level (`LevelCursor`) with the one-thread search's chunks: a state limit
+    /// every 53 states where the levels shrink (from about 29,000 states on, the next level has fewer stored
+    /// states than a round of 16 chunks of 64 has room for) stops both searches in the same chunk, with the same
+    /// transitions counted and the same depth. A round that took the next level's stored states up to the last, as
+    /// a shorter chunk where the one-thread search has a whole one, makes this fail.
+    @Test func stateLimitsAcrossLevelsStopWhereTheOneThreadSearchStops() throws {
+        let system = try buildSystem(Self.mixed)
+        for limit in stride(from: 28_000, to: 32_800, by: 53) {
+            var options = ExplorerOptions()
+            options.chunkStates = 64
+            options.budget.maxStates = limit
+            let one = ExplicitExplorer(system: system, options: options, file: "test.vmc").check()
+            options.threads = 2
+            options.parallelChunksPerRound = 16
+            options.roundModePattern = [.parallel]
+            let many = ExplicitExplorer(system: system, options: options, file: "test.vmc").check()
+            Self.assertSameRun(many, one, threads: 2)
+        }
+    }
+
     @Test(arguments: [256, 1], [[RoundPacer.Mode.parallel], [.sequential]])
     func parallelSearchStopsBeforeGrowingPastTheMemoryLimit(chunksPerRound: Int, pattern: [RoundPacer.Mode]) throws {
         var options = ExplorerOptions()
