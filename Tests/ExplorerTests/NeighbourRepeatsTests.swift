@@ -24,6 +24,13 @@ import Testing
         (0..<chunk.batch.firstCount).map { chunk.batch.state(Int(chunk.batch.firsts[$0]))[0] }
     }
 
+    /// Where two listings first differ (their lengths when one is a prefix of the other), or nil when they are
+    /// equal: a failure names the place instead of printing thousands of states.
+    static func firstDifference(_ a: [UInt64], _ b: [UInt64]) -> String? {
+        if let index = (0..<min(a.count, b.count)).first(where: { a[$0] != b[$0] }) { return "at \(index): \(a[index]) against \(b[index])" }
+        return a.count == b.count ? nil : "\(a.count) states against \(b.count)"
+    }
+
     static let contents: [[UInt64]] = [[5, 9, 5, 12, 40], [7, 12, 7, 3, 5, 41, 9, 100], [3, 41, 8, 7, 8], [5, 8, 200]]
 
     @Test func leavesOutWhatTheChunksBeforeHoldAndKeepsTheOrder() {
@@ -95,9 +102,9 @@ import Testing
         for chunk in alone { chunk.batch.findFirstOccurrences() }
         let table = NeighbourRepeats()
         for chunk in 0..<3 { table.listFirstOccurrences(chunk: chunk, of: round, serial: 1) }
-        #expect(Self.firsts(round[0]) == Self.firsts(alone[0]))
-        #expect(Self.firsts(round[1]) == Self.firsts(alone[1]))
-        #expect(Self.firsts(round[2]) == Self.firsts(alone[0]))
+        #expect(Self.firstDifference(Self.firsts(round[0]), Self.firsts(alone[0])) == nil)
+        #expect(Self.firstDifference(Self.firsts(round[1]), Self.firsts(alone[1])) == nil)
+        #expect(Self.firstDifference(Self.firsts(round[2]), Self.firsts(alone[0])) == nil)
         #expect(round[0].batch.firstCount == 7_001)
         // 3 k mod 4,999 takes every value below 4,999 (3 and 4,999 are coprime), and the chunk has more than 4,999.
         #expect(round[1].batch.firstCount == 4_999)
