@@ -33,6 +33,10 @@ Usage: Benchmarks/run.sh [options]
       --pair-ceiling      under --speedup with --threads 2, the workload's own ceiling: before each pair, two
                           one-thread vfio-mc runs at once (the same search twice, nothing shared); the ceiling is
                           twice the pair's one-thread time over their mean (adds two searches' time per pair)
+      --own-work          under --speedup with --threads 2, the two-thread search's own work: per pair, that
+                          search with every round on the threads (--parallel-rounds always) and the one-thread
+                          search, both pinned to one CPU (taskset -c 0): their user times compared, with nothing
+                          shared across cores and no host placement (adds two searches' time per pair)
       --ncore K           SPIN: compile pan with -DNCORE=K (multi-core search; default 1: sequential pan)
       --tools LIST        any of spin,rumur,vfio-mc (default all three); with one tool there is no comparison
       --symmetry          p2p only: vfio-mc on p2p-scale-sym.vmc (scalarset devices, symmetry reduction on),
@@ -63,6 +67,8 @@ SPIN_TIMEOUT=""; SPIN_MAY_FAIL=0; WORK=""; SPEEDUP=0; BASELINE=""; RUMUR_THREADS
 CEILING_INSERTS=50000000
 CEILING_AHEAD=32
 PAIR_CEILING=0
+OWN_WORK=0
+PREFIX=()
 
 die() { echo "run.sh: error: $*" >&2; exit 1; }
 need_arg() { [[ $# -ge 2 && -n "$2" ]] || die "$1 needs a value"; }
@@ -78,6 +84,7 @@ while [[ $# -gt 0 ]]; do
     --threads) need_arg "$@"; THREADS=$2; shift 2 ;;
     --speedup) SPEEDUP=1; shift ;;
     --pair-ceiling) PAIR_CEILING=1; shift ;;
+    --own-work) OWN_WORK=1; shift ;;
     --ceiling-inserts) need_arg "$@"; CEILING_INSERTS=$2; shift 2 ;;
     --ceiling-ahead) need_arg "$@"; CEILING_AHEAD=$2; shift 2 ;;
     --ncore) need_arg "$@"; NCORE=$2; shift 2 ;;
@@ -127,6 +134,10 @@ if (( SPEEDUP )); then
 fi
 if (( PAIR_CEILING )); then
   (( SPEEDUP )) && [[ "$THREADS" == 2 ]] || die "--pair-ceiling needs --speedup and --threads 2"
+fi
+if (( OWN_WORK )); then
+  (( SPEEDUP )) && [[ "$THREADS" == 2 ]] || die "--own-work needs --speedup and --threads 2"
+  command -v taskset >/dev/null || die "--own-work needs taskset (util-linux)"
 fi
 isint "$CEILING_INSERTS" && { (( CEILING_INSERTS == 0 )) || (( CEILING_INSERTS >= 4 && CEILING_INSERTS <= 1099511627776 )); } \
   || die "--ceiling-inserts must be 0 or a whole number from 4 to 2^40"
@@ -292,6 +303,7 @@ CPU=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)
   echo "ceiling_inserts=$CEILING_INSERTS"
   echo "ceiling_ahead=$CEILING_AHEAD"
   echo "pair_ceiling=$PAIR_CEILING"
+  echo "own_work=$OWN_WORK"
 } >"$WORK/config.txt"
 
 # The core-to-core round trip (Benchmarks/core-latency.c), measured before each vfio-mc run of more than one
@@ -346,7 +358,7 @@ run_vfio() {
   if [[ -n "$PROBE" && " $* " != *" --threads 1 "* ]]; then "$PROBE" >"$WORK/$name.rt" 2>/dev/null || rm -f "$WORK/$name.rt"; fi
   echo "run.sh: run $r/$RUNS: $bin check --const $PARAM=$N${*:+ $*} $(basename "$MODEL_VMC")" >&2
   set +e
-  (cd "$ROOT" && /usr/bin/time -v "$bin" check --json --const "$PARAM=$N" "$@" \
+  (cd "$ROOT" && /usr/bin/time -v "${PREFIX[@]}" "$bin" check --json --const "$PARAM=$N" "$@" \
       "Benchmarks/$(basename "$MODEL_VMC")" >"$WORK/$name.json" 2>"$WORK/$name.time")
   local rc=$?
   set -e
@@ -374,10 +386,22 @@ run_pair_ceiling() {
   (( failed == 0 )) || die "a one-thread run of --pair-ceiling failed (see $WORK/vfio-mc-pair-*.$r.json)"
 }
 
+# run_own_work: the two-thread search (every round on the threads) and the one-thread search, one after the other,
+# both pinned to one CPU, writing $WORK/vfio-mc-cpu0-2t.$r.json and vfio-mc-cpu0-1t.$r.json (with .time); dies unless
+# both exit 0. On one CPU the two threads share no line across cores and the host's placement does not matter: their
+# user time over the one-thread search's is the design's own extra work.
+run_own_work() {
+  PREFIX=(taskset -c 0)
+  run_vfio "$VFIO" "vfio-mc-cpu0-2t.$r" "${VFIO_ARGS[@]}" --parallel-rounds always
+  run_vfio "$VFIO" "vfio-mc-cpu0-1t.$r" "${VFIO_ARGS_ONE[@]}"
+  PREFIX=()
+}
+
 for ((r = 1; r <= RUNS; r++)); do
   if (( RUN_VFIO )); then
     [[ -n "$CEILING" ]] && run_ceiling
     (( PAIR_CEILING )) && run_pair_ceiling
+    (( OWN_WORK )) && run_own_work
     (( SPEEDUP )) && run_vfio "$VFIO" "vfio-mc-1t.$r" "${VFIO_ARGS_ONE[@]}"
     run_vfio "$VFIO" "vfio-mc.$r" "${VFIO_ARGS[@]}"
     if [[ -n "$BASELINE" ]]; then run_vfio "$BASELINE" "vfio-mc-base.$r" "${VFIO_ARGS[@]}"; fi
@@ -422,6 +446,10 @@ def peak_rss(path):
     if not m:
         sys.exit(f"run.sh: error: no peak RSS in {path}")
     return int(m.group(1)) * 1024
+
+def user_time(path):
+    m = re.search(r"User time \(seconds\): ([\d.]+)", open(path).read())
+    return float(m.group(1)) if m else float("nan")
 
 def wall(path):
     m = re.search(r"Elapsed \(wall clock\) time \(h:mm:ss or m:ss\): (?:(\d+):)?(\d+):([\d.]+)", open(path).read())
@@ -470,7 +498,8 @@ def vfio_run(r, name="vfio-mc"):
            "reported_sps": m.get("statesPerSecond"), "reported_bps": m.get("bytesPerState"),
            "reported_peak": m.get("peakMemoryBytes"), "transitions": m.get("transitions"),
            "depth": m.get("depth"), "reductions": m.get("reductions"),
-           "rounds": m.get("rounds", 0), "one_thread_rounds": m.get("roundsOnOneThread", 0), "failure": ""}
+           "rounds": m.get("rounds", 0), "one_thread_rounds": m.get("roundsOnOneThread", 0), "failure": "",
+           "user": user_time(os.path.join(work, f"{name}.{r}.time"))}
     if m.get("complete") is False:
         run["failure"] = f"incomplete search (stopReason {m.get('stopReason')})"
     return run
@@ -513,6 +542,17 @@ if cfg.get("pair_ceiling") == "1":
         for run in (a, b):
             if run["failure"]:
                 problems.append(f"--pair-ceiling run {i}: {run['failure']}")
+# Under --own-work: per round, the two-thread and the one-thread search on one CPU (not rows of the table).
+own_work = []
+if cfg.get("own_work") == "1":
+    own_work = [(vfio_run(r, "vfio-mc-cpu0-2t"), vfio_run(r, "vfio-mc-cpu0-1t")) for r in range(1, runs + 1)]
+    for i, (two, one) in enumerate(own_work, 1):
+        for run in (two, one):
+            if run["failure"]:
+                problems.append(f"--own-work run {i}: {run['failure']}")
+        if not two["failure"] and not one["failure"] and two["states"] != one["states"]:
+            problems.append(f"--own-work run {i}: {fmt_int(two['states'])} states on two threads, "
+                            f"{fmt_int(one['states'])} on one")
 if os.path.exists(os.path.join(work, "spin.1.out")):
     tools[SPIN] = [spin_run(r) for r in range(1, runs + 1)]
 if os.path.exists(os.path.join(work, "rumur.1.out")):
@@ -687,6 +727,19 @@ if ONE in rows and v:
                   f"{med([y for _, y in both.values()]):.2f} s at once): {med(list(ceilings.values())):.2f}x"
                   + (f"; each pair's speed-up is {100 * med(shares):.0f}% of its ceiling (median)" if shares else "")
                   + "; per pair: " + ", ".join(f"{c:.2f}x" for c in ceilings.values()))
+    if own_work:
+        # Both searches on one CPU: no line shared across cores, no placement; what the two-thread search's user time
+        # exceeds the one-thread search's by is its own work (and its threads' spinning at each phase's end).
+        users = [(two["user"], one["user"]) for two, one in own_work
+                 if usable(two["user"]) and usable(one["user"]) and not two["failure"] and not one["failure"]]
+        if users:
+            work_ratio = med([a for a, _ in users]) / med([b for _, b in users])
+            bound = (f"; at the workload's ceiling ({med(list(ceilings.values())):.2f}x) that allows about "
+                     f"{med(list(ceilings.values())) / work_ratio:.2f}x") if side_by_side and ceilings else ""
+            print(f"the two-thread search's own work (both searches pinned to one CPU, every round on the threads; "
+                  f"user time, medians {med([a for a, _ in users]):.2f} s on two threads, "
+                  f"{med([b for _, b in users]):.2f} s on one): {work_ratio:.2f}x the one-thread search's{bound}; "
+                  "per pair: " + ", ".join(f"{a / b:.2f}x" for a, b in users))
     for kind, how in (("", "no lookahead"), ("ahead-", f"each slot prefetched {cfg.get('ceiling_ahead')} inserts ahead")):
         one, two = ceiling_seconds(1, kind), ceiling_seconds(2, kind)
         if one and two:
