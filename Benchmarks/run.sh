@@ -551,8 +551,7 @@ if cfg.get("own_work") == "1":
             if run["failure"]:
                 problems.append(f"--own-work run {i}: {run['failure']}")
         if not two["failure"] and not one["failure"] and two["states"] != one["states"]:
-            problems.append(f"--own-work run {i}: {fmt_int(two['states'])} states on two threads, "
-                            f"{fmt_int(one['states'])} on one")
+            problems.append(f"--own-work run {i}: {two['states']:,} states on two threads, {one['states']:,} on one")
 if os.path.exists(os.path.join(work, "spin.1.out")):
     tools[SPIN] = [spin_run(r) for r in range(1, runs + 1)]
 if os.path.exists(os.path.join(work, "rumur.1.out")):
