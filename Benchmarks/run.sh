@@ -534,24 +534,22 @@ if cfg.get("baseline"):
     tools[BASE] = [vfio_run(r, "vfio-mc-base") for r in range(1, runs + 1)]
 if cfg.get("speedup") == "1":
     tools[ONE] = [vfio_run(r, "vfio-mc-1t") for r in range(1, runs + 1)]
-# Under --pair-ceiling: per round, the two one-thread runs made at once (not rows of the table).
-side_by_side = []
-if cfg.get("pair_ceiling") == "1":
-    side_by_side = [(vfio_run(r, "vfio-mc-pair-a"), vfio_run(r, "vfio-mc-pair-b")) for r in range(1, runs + 1)]
-    for i, (a, b) in enumerate(side_by_side, 1):
-        for run in (a, b):
-            if run["failure"]:
-                problems.append(f"--pair-ceiling run {i}: {run['failure']}")
-# Under --own-work: per round, the two-thread and the one-thread search on one CPU (not rows of the table).
-own_work = []
-if cfg.get("own_work") == "1":
-    own_work = [(vfio_run(r, "vfio-mc-cpu0-2t"), vfio_run(r, "vfio-mc-cpu0-1t")) for r in range(1, runs + 1)]
-    for i, (two, one) in enumerate(own_work, 1):
-        for run in (two, one):
-            if run["failure"]:
-                problems.append(f"--own-work run {i}: {run['failure']}")
-        if not two["failure"] and not one["failure"] and two["states"] != one["states"]:
-            problems.append(f"--own-work run {i}: {two['states']:,} states on two threads, {one['states']:,} on one")
+def extra_runs(option, names):
+    """Per round, the vfio-mc runs an option adds beside the pair (not rows of the table), each failure a problem."""
+    if cfg.get(option.strip("-").replace("-", "_")) != "1":
+        return []
+    rounds = [tuple(vfio_run(r, name) for name in names) for r in range(1, runs + 1)]
+    for i, group in enumerate(rounds, 1):
+        problems.extend(f"{option} run {i}: {run['failure']}" for run in group if run["failure"])
+    return rounds
+
+# Under --pair-ceiling: the two one-thread runs made at once; under --own-work: the two-thread and the one-thread
+# search on one CPU.
+side_by_side = extra_runs("--pair-ceiling", ("vfio-mc-pair-a", "vfio-mc-pair-b"))
+own_work = extra_runs("--own-work", ("vfio-mc-cpu0-2t", "vfio-mc-cpu0-1t"))
+for i, (two, one) in enumerate(own_work, 1):
+    if not two["failure"] and not one["failure"] and two["states"] != one["states"]:
+        problems.append(f"--own-work run {i}: {two['states']:,} states on two threads, {one['states']:,} on one")
 if os.path.exists(os.path.join(work, "spin.1.out")):
     tools[SPIN] = [spin_run(r) for r in range(1, runs + 1)]
 if os.path.exists(os.path.join(work, "rumur.1.out")):
