@@ -335,10 +335,11 @@ extension ExplicitExplorer {
                 let entry = vmc_load_acquire_u32(slots + slot)
                 var takesOver = false
                 if entry & provisional != 0 {
-                    let (claimChunk, claimPosition) = RoundTables.split(entry & ~provisional)
-                    takesOver = Self.equal(tables.words[claimChunk] + claimPosition * wordCount, state, wordCount)
+                    let claim = entry & ~provisional
+                    takesOver = Self.equal(tables.claimedWords(claim, wordCount: wordCount), state, wordCount)
                     if takesOver {
-                        vmc_atomic_min_u32(tables.minKeys[claimChunk] + claimPosition, UInt32(chunkIndex) << 20 | UInt32(position))
+                        let (claimChunk, claimIndex) = RoundTables.split(claim)
+                        vmc_atomic_min_u32(tables.minKeys[claimChunk] + claimIndex, UInt32(chunkIndex) << 20 | UInt32(position))
                     }
                 } else if entry != 0, store.entryMatches(entry, hash, state) {
                     break
@@ -406,8 +407,8 @@ extension ExplicitExplorer {
 
     /// Phase 2: inserts the first copy of each distinct successor of one chunk into the shared index (a later
     /// copy in the same chunk has a larger key, so it can never be a first discovery). Each claims an empty
-    /// slot, or lowers the key of an equal candidate's claim, or recognises a state stored in an earlier round;
-    /// its `owner` says which.
+    /// slot, or lowers the key of an equal candidate's claim, or recognises a state stored before; the first
+    /// two are listed (`RoundChunk.listed`), and their `owner` says which.
     ///
     /// In blocks of `claimBlock` candidates: first every probe of the block with plain loads, which either
     /// settles the candidate (a state stored before, or an equal candidate's claim) or stops at an empty slot;
@@ -420,6 +421,7 @@ extension ExplicitExplorer {
         let batch = chunk.batch
         let count = batch.firstCount
         let hashes = batch.hashes
+        let listed = chunk.listed
         let minKey = chunk.minKey
         let slotOf = chunk.slotOf
         let owner = chunk.owner
@@ -428,9 +430,12 @@ extension ExplicitExplorer {
         let firsts = batch.firsts
         let pending = RoundChunk.pendingClaim
         let recording = batch.recordsTargets
+        let chunkKey = UInt32(chunkIndex) << 20
+        var listedCount = 0
         var blockStart = 0
         while blockStart < count {
             let blockEnd = min(count, blockStart + Self.claimBlock)
+            let blockListed = listedCount
             var unsettled = 0
             for k in blockStart..<blockEnd {
                 if k + Self.slotPrefetchDistance < count { store.prefetchSlot(hashes[Int(firsts[k + Self.slotPrefetchDistance])]) }
@@ -438,39 +443,44 @@ extension ExplicitExplorer {
                     store.prefetchCandidateConcurrently(hashes[Int(firsts[k + Self.candidatePrefetchDistance])])
                 }
                 let position = Int(firsts[k])
-                let key = UInt32(chunkIndex) << 20 | UInt32(position)
                 let hash = hashes[position]
-                let (settled, slot) = probe(from: store.homeSlot(hash), batch.state(position), hash: hash, key: key,
-                                            tables: tables, wordCount: wordCount)
+                // The key the candidate has if it is listed (it only lowers another claim's key if it is).
+                let (settled, slot) = probe(from: store.homeSlot(hash), batch.state(position), hash: hash,
+                                            key: chunkKey | UInt32(listedCount), tables: tables, wordCount: wordCount)
+                if settled == RoundChunk.storedBefore {
+                    if recording { batch.setTarget(position, store.stateIndex(slots[slot])) }
+                    continue
+                }
+                listed[listedCount] = UInt32(truncatingIfNeeded: position)
                 if let settled {
-                    owner[position] = settled
-                    if settled == RoundChunk.storedBefore, recording { batch.setTarget(position, store.stateIndex(slots[slot])) }
+                    owner[listedCount] = settled
                 } else {
-                    owner[position] = pending
-                    slotOf[position] = UInt32(truncatingIfNeeded: slot)
+                    owner[listedCount] = pending
+                    slotOf[listedCount] = UInt32(truncatingIfNeeded: slot)
                     unsettled += 1
                 }
+                listedCount += 1
             }
             if unsettled > 0 {
-                for k in blockStart..<blockEnd {
-                    let position = Int(firsts[k])
-                    guard owner[position] == pending else { continue }
-                    let key = UInt32(chunkIndex) << 20 | UInt32(position)
+                for index in blockListed..<listedCount where owner[index] == pending {
+                    let key = chunkKey | UInt32(index)
+                    let position = Int(listed[index])
                     let hash = hashes[position]
                     let state = batch.state(position)
-                    var slot = Int(slotOf[position])
+                    var slot = Int(slotOf[index])
                     while true {
-                        // Published by the compare-exchange (release): whoever finds the claim sees these.
-                        minKey[position] = key
-                        slotOf[position] = UInt32(truncatingIfNeeded: slot)
+                        // Published by the compare-exchange (release): whoever finds the claim sees these and the
+                        // candidate's place in the list.
+                        minKey[index] = key
+                        slotOf[index] = UInt32(truncatingIfNeeded: slot)
                         if vmc_compare_exchange_u32(slots + slot, 0, provisional | key) {
-                            owner[position] = key
+                            owner[index] = key
                             break
                         }
                         // Another candidate took the slot since the probe: go on probing from it.
                         let (settled, next) = probe(from: slot, state, hash: hash, key: key, tables: tables, wordCount: wordCount)
                         if let settled {
-                            owner[position] = settled
+                            owner[index] = settled
                             if settled == RoundChunk.storedBefore, recording { batch.setTarget(position, store.stateIndex(slots[next])) }
                             break
                         }
@@ -480,6 +490,7 @@ extension ExplicitExplorer {
             }
             blockStart = blockEnd
         }
+        chunk.listedCount = listedCount
     }
 
     /// Candidates probed before their block's compare-exchanges: enough for the probes' misses to overlap, few
@@ -502,11 +513,13 @@ extension ExplicitExplorer {
                 if store.entryMatches(entry, hash, state) { return (RoundChunk.storedBefore, slot) }
             } else {
                 let claim = entry & ~provisional
-                let (claimChunk, claimPosition) = RoundTables.split(claim)
-                if Self.equal(tables.words[claimChunk] + claimPosition * wordCount, state, wordCount) {
+                if Self.equal(tables.claimedWords(claim, wordCount: wordCount), state, wordCount) {
                     // The claim's smallest key is at most its own: only an earlier candidate can lower it (and
                     // the other chunk's line is not touched otherwise).
-                    if key < claim { vmc_atomic_min_u32(tables.minKeys[claimChunk] + claimPosition, key) }
+                    if key < claim {
+                        let (claimChunk, claimIndex) = RoundTables.split(claim)
+                        vmc_atomic_min_u32(tables.minKeys[claimChunk] + claimIndex, key)
+                    }
                     return (claim, slot)
                 }
             }
@@ -514,21 +527,23 @@ extension ExplicitExplorer {
         }
     }
 
-    /// Phase 3: the positions of the chunk's candidates that are the first discovery of a new state.
+    /// Phase 3: the positions of the chunk's candidates that are the first discovery of a new state, and the
+    /// slots their claims hold.
     private static func listFirstDiscoveries(chunk chunkIndex: Int, of round: ArraySlice<RoundChunk>, tables: RoundTables) {
         let chunk = round[round.startIndex + chunkIndex]
         let owner = chunk.owner
-        let firsts = chunk.batch.firsts
-        for k in 0..<chunk.batch.firstCount {
-            let position = Int(firsts[k])
-            let claim = owner[position]
-            let key = UInt32(chunkIndex) << 20 | UInt32(position)
+        let listed = chunk.listed
+        let discoverySlots = chunk.discoverySlots
+        for index in 0..<chunk.listedCount {
+            let claim = owner[index]
+            let key = UInt32(chunkIndex) << 20 | UInt32(index)
             // A claim's smallest key is at most the claim's own: an owner with a smaller key rules the candidate
             // out without reading the other chunk's line.
             if claim == RoundChunk.storedBefore || claim < key { continue }
-            let (claimChunk, claimPosition) = RoundTables.split(claim)
-            if tables.minKeys[claimChunk][claimPosition] == key {
-                chunk.firstDiscoveries.append(Int32(position))
+            let (claimChunk, claimIndex) = RoundTables.split(claim)
+            if tables.minKeys[claimChunk][claimIndex] == key {
+                discoverySlots[chunk.firstDiscoveries.count] = tables.slots[claimChunk][claimIndex]
+                chunk.firstDiscoveries.append(Int32(listed[index]))
             }
         }
     }
@@ -539,7 +554,7 @@ extension ExplicitExplorer {
     private func storeFirstDiscoveries(of chunk: RoundChunk, below end: Int, tables: RoundTables, checks: [StateCheck],
                                        machine: Machine) {
         let batch = chunk.batch
-        let owner = chunk.owner
+        let discoverySlots = chunk.discoverySlots
         var index = chunk.base
         var previousParent = chunk.previousParent
         var recorder = StateEventRecorder(checks: checks)
@@ -550,15 +565,13 @@ extension ExplicitExplorer {
         for k in 0..<max(0, count) {
             if k + Self.slotPrefetchDistance < count {
                 // The claimed slot was last touched in the claim phase, long evicted: start the write's miss early.
-                let (claimChunk, claimPosition) = RoundTables.split(owner[Int(firsts[k + Self.slotPrefetchDistance])])
-                vmc_prefetch(slots + Int(tables.slots[claimChunk][claimPosition]))
+                vmc_prefetch(slots + Int(discoverySlots[k + Self.slotPrefetchDistance]))
             }
             let position = Int(firsts[k])
-            let (claimChunk, claimPosition) = RoundTables.split(owner[position])
             let state = batch.state(position)
             let parent = batch.parents[position]
             store.writeClaimed(at: index, state, hash: batch.hashes[position], parent: parent, previousParent: previousParent,
-                               action: batch.actions[position], slot: Int(tables.slots[claimChunk][claimPosition])) {
+                               action: batch.actions[position], slot: Int(discoverySlots[k])) {
                 chunk.parentEscapes.append($0)
             }
             previousParent = parent
@@ -577,14 +590,13 @@ extension ExplicitExplorer {
         let chunk = round[round.startIndex + chunkIndex]
         let batch = chunk.batch
         let owner = chunk.owner
-        let firsts = batch.firsts
-        for k in 0..<batch.firstCount {
-            let position = Int(firsts[k])
-            let claim = owner[position]
+        let listed = chunk.listed
+        for index in 0..<chunk.listedCount {
+            let claim = owner[index]
             if claim == RoundChunk.storedBefore { continue }
-            let (claimChunk, claimPosition) = RoundTables.split(claim)
-            let (firstChunk, firstPosition) = RoundTables.split(tables.minKeys[claimChunk][claimPosition])
-            batch.setTarget(position, Int(tables.targets[firstChunk][firstPosition]))
+            let (claimChunk, claimIndex) = RoundTables.split(claim)
+            let (firstChunk, firstIndex) = RoundTables.split(tables.minKeys[claimChunk][claimIndex])
+            batch.setTarget(Int(listed[index]), Int(tables.targets[firstChunk][Int(tables.positions[firstChunk][firstIndex])]))
         }
     }
 

@@ -15,21 +15,37 @@ struct StateCheckEvent {
 
 /// The successors of one chunk of frontier states in a parallel round, and what the round learnt about them.
 ///
-/// A candidate's key is `chunk << 20 | position`: the order in which the one-thread search meets it.
+/// A claimed chunk lists, in position order, the candidates its claims did not find stored before the round
+/// (`listed`); a listed candidate's key is `chunk << 20 | its place in the list`, which orders the round's
+/// candidates as the one-thread search meets them (a lead's candidate keeps `chunk << 20 | position`, and every
+/// lead chunk comes before every claimed one).
+///
+/// Why a list instead of arrays by position: a candidate found stored needs no record, and on p2p-scale N=6 77% of
+/// those the claims probe are (on deep K=70 nearly none, its candidates being nearly all new). Arrays by position
+/// were written for every candidate (and, for the claims, at positions spread over most of their lines), cache
+/// lines the one-thread search never touches: one more such array made the one-thread search about 3% slower on
+/// p2p-scale N=6, and the two-thread search does 2-3% less work with the list (Benchmarks/README.md, "Two
+/// threads: the claims' records").
 final class RoundChunk {
-    /// `owner` of a candidate equal to a state stored in an earlier round.
+    /// `owner` of a listed candidate that turned out equal to a state stored before (after a failed claim).
     static let storedBefore = UInt32.max
     /// `owner` of a candidate between its probe and its claim in phase 2 (keys stay below the provisional bit).
     static let pendingClaim = UInt32.max - 1
 
     private let leadingPadding = CacheLinePadding()
     let batch: SuccessorBatch
-    /// Per candidate that claimed a hash slot: the smallest key of the candidates equal to it.
+    /// Per listed candidate: its position in the batch.
+    private(set) var listed: UnsafeMutablePointer<UInt32>
+    /// Listed candidates.
+    var listedCount = 0
+    /// Per listed candidate that claimed a hash slot: the smallest key of the candidates equal to it.
     private(set) var minKey: UnsafeMutablePointer<UInt32>
-    /// Per candidate that claimed a hash slot: the slot (the index never has more than 2^32 slots).
+    /// Per listed candidate that claimed a hash slot: the slot (the index never has more than 2^32 slots).
     private(set) var slotOf: UnsafeMutablePointer<UInt32>
-    /// Per candidate: the key of the claim it resolved to (its own when it claimed), or `storedBefore`.
+    /// Per listed candidate: the key of the claim it resolved to (its own when it claimed), or `storedBefore`.
     private(set) var owner: UnsafeMutablePointer<UInt32>
+    /// Per first discovery of a claimed chunk (as `firstDiscoveries`): the slot its claim holds.
+    private(set) var discoverySlots: UnsafeMutablePointer<UInt32>
     private var keyCapacity = 0
     /// Positions of the candidates that are the first discovery of a new state, in order.
     var firstDiscoveries: [Int32] = []
@@ -53,15 +69,19 @@ final class RoundChunk {
 
     init(wordCount: Int) {
         batch = SuccessorBatch(wordCount: wordCount)
+        listed = .allocate(capacity: 1)
         minKey = .allocate(capacity: 1)
         slotOf = .allocate(capacity: 1)
         owner = .allocate(capacity: 1)
+        discoverySlots = .allocate(capacity: 1)
     }
 
     deinit {
+        listed.deallocate()
         minKey.deallocate()
         slotOf.deallocate()
         owner.deallocate()
+        discoverySlots.deallocate()
     }
 
     /// Empties the chunk before its states are expanded.
@@ -77,14 +97,19 @@ final class RoundChunk {
 
     /// Sizes the per-candidate arrays for the batch.
     func prepareKeys() {
+        listedCount = 0
         guard keyCapacity < batch.count else { return }
+        listed.deallocate()
         minKey.deallocate()
         slotOf.deallocate()
         owner.deallocate()
+        discoverySlots.deallocate()
         keyCapacity = max(batch.count, keyCapacity * 2)
+        listed = .allocate(capacity: keyCapacity)
         minKey = .allocate(capacity: keyCapacity)
         slotOf = .allocate(capacity: keyCapacity)
         owner = .allocate(capacity: keyCapacity)
+        discoverySlots = .allocate(capacity: keyCapacity)
     }
 }
 
@@ -114,6 +139,8 @@ final class RoundWorker {
 /// without reference counting.
 struct RoundTables {
     let words: UnsafeMutablePointer<UnsafeMutablePointer<UInt64>>
+    /// Each chunk's `listed`: the position of a listed candidate.
+    let positions: UnsafeMutablePointer<UnsafeMutablePointer<UInt32>>
     let minKeys: UnsafeMutablePointer<UnsafeMutablePointer<UInt32>>
     let slots: UnsafeMutablePointer<UnsafeMutablePointer<UInt32>>
     /// Each chunk's stored numbers of its first occurrences, when the search records its successor graph
@@ -124,11 +151,13 @@ struct RoundTables {
     init(_ chunks: ArraySlice<RoundChunk>) {
         count = chunks.count
         words = .allocate(capacity: max(1, count))
+        positions = .allocate(capacity: max(1, count))
         minKeys = .allocate(capacity: max(1, count))
         slots = .allocate(capacity: max(1, count))
         targets = .allocate(capacity: max(1, count))
         for (offset, chunk) in chunks.enumerated() {
             words[offset] = chunk.batch.words
+            positions[offset] = chunk.listed
             minKeys[offset] = chunk.minKey
             slots[offset] = chunk.slotOf
             targets[offset] = chunk.batch.storedTargets
@@ -137,14 +166,22 @@ struct RoundTables {
 
     func deallocate() {
         words.deallocate()
+        positions.deallocate()
         minKeys.deallocate()
         slots.deallocate()
         targets.deallocate()
     }
 
-    /// The chunk and position a key names.
+    /// The chunk and the place in its list (`RoundChunk.listed`) a claim's key names.
     @inline(__always)
-    static func split(_ key: UInt32) -> (chunk: Int, position: Int) { (Int(key >> 20), Int(key & 0xFFFFF)) }
+    static func split(_ key: UInt32) -> (chunk: Int, index: Int) { (Int(key >> 20), Int(key & 0xFFFFF)) }
+
+    /// The words of the candidate whose claim has key `key`.
+    @inline(__always)
+    func claimedWords(_ key: UInt32, wordCount: Int) -> UnsafeMutablePointer<UInt64> {
+        let (chunk, index) = Self.split(key)
+        return words[chunk] + Int(positions[chunk][index]) &* wordCount
+    }
 }
 
 /// Shares out a round's chunks in its phase 2 when a lead inserts the first ones (`insertAsLead`): the lead takes
