@@ -35,8 +35,9 @@ Usage: Benchmarks/run.sh [options]
                           twice the pair's one-thread time over their mean (adds two searches' time per pair)
       --own-work          under --speedup with --threads 2, the two-thread search's own work: per pair, that
                           search with every round on the threads (--parallel-rounds always) and the one-thread
-                          search, both pinned to one CPU (taskset -c 0): their user times compared, with nothing
-                          shared across cores and no host placement (adds two searches' time per pair)
+                          search at once, each pinned to its own CPU (taskset; the CPUs swap from pair to pair):
+                          their user times compared, with nothing shared across cores and no host placement
+                          (adds about one two-thread search's user time per pair)
       --ncore K           SPIN: compile pan with -DNCORE=K (multi-core search; default 1: sequential pan)
       --tools LIST        any of spin,rumur,vfio-mc (default all three); with one tool there is no comparison
       --symmetry          p2p only: vfio-mc on p2p-scale-sym.vmc (scalarset devices, symmetry reduction on),
@@ -138,6 +139,7 @@ fi
 if (( OWN_WORK )); then
   (( SPEEDUP )) && [[ "$THREADS" == 2 ]] || die "--own-work needs --speedup and --threads 2"
   command -v taskset >/dev/null || die "--own-work needs taskset (util-linux)"
+  (( $(nproc) >= 2 )) || die "--own-work needs two CPUs (it runs its two searches at once, one on each)"
 fi
 isint "$CEILING_INSERTS" && { (( CEILING_INSERTS == 0 )) || (( CEILING_INSERTS >= 4 && CEILING_INSERTS <= 1099511627776 )); } \
   || die "--ceiling-inserts must be 0 or a whole number from 4 to 2^40"
@@ -386,15 +388,25 @@ run_pair_ceiling() {
   (( failed == 0 )) || die "a one-thread run of --pair-ceiling failed (see $WORK/vfio-mc-pair-*.$r.json)"
 }
 
-# run_own_work: the two-thread search (every round on the threads) and the one-thread search, one after the other,
-# both pinned to one CPU, writing $WORK/vfio-mc-cpu0-2t.$r.json and vfio-mc-cpu0-1t.$r.json (with .time); dies unless
-# both exit 0. On one CPU the two threads share no line across cores and the host's placement does not matter: their
-# user time over the one-thread search's is the design's own extra work.
+# run_own_work: the two-thread search (every round on the threads) and the one-thread search at once, each pinned to
+# its own CPU (the CPUs swap from pair to pair), writing $WORK/vfio-mc-own-2t.$r.json and vfio-mc-own-1t.$r.json (with
+# .time); dies unless both exit 0. On one CPU the two threads share no line across cores and the host's placement
+# does not matter: their user time over the one-thread search's is the design's own extra work. Run at once, the two
+# share the host's minute and each other's memory traffic, so that their ratio moves by 2-3% where runs one after
+# the other moved by up to 10% (Benchmarks/README.md, "Two threads: the claims' records").
 run_own_work() {
-  PREFIX=(taskset -c 0)
-  run_vfio "$VFIO" "vfio-mc-cpu0-2t.$r" "${VFIO_ARGS[@]}" --parallel-rounds always
-  run_vfio "$VFIO" "vfio-mc-cpu0-1t.$r" "${VFIO_ARGS_ONE[@]}"
+  local two=$(( r % 2 )) pids=() failed=0 p
+  echo "run.sh: run $r/$RUNS: the next two runs at once, on CPUs $two and $(( 1 - two ))" >&2
+  # run_vfio in a background subshell (as in run_pair_ceiling); each takes PREFIX as it is when it starts.
+  PREFIX=(taskset -c "$two")
+  run_vfio "$VFIO" "vfio-mc-own-2t.$r" "${VFIO_ARGS[@]}" --parallel-rounds always &
+  pids+=("$!")
+  PREFIX=(taskset -c "$(( 1 - two ))")
+  run_vfio "$VFIO" "vfio-mc-own-1t.$r" "${VFIO_ARGS_ONE[@]}" &
+  pids+=("$!")
   PREFIX=()
+  for p in "${pids[@]}"; do wait "$p" || failed=$?; done
+  (( failed == 0 )) || die "a run of --own-work failed (see $WORK/vfio-mc-own-*.$r.json)"
 }
 
 for ((r = 1; r <= RUNS; r++)); do
@@ -544,9 +556,9 @@ def extra_runs(option, names):
     return rounds
 
 # Under --pair-ceiling: the two one-thread runs made at once; under --own-work: the two-thread and the one-thread
-# search on one CPU.
+# search at once, each on one CPU.
 side_by_side = extra_runs("--pair-ceiling", ("vfio-mc-pair-a", "vfio-mc-pair-b"))
-own_work = extra_runs("--own-work", ("vfio-mc-cpu0-2t", "vfio-mc-cpu0-1t"))
+own_work = extra_runs("--own-work", ("vfio-mc-own-2t", "vfio-mc-own-1t"))
 for i, (two, one) in enumerate(own_work, 1):
     if not two["failure"] and not one["failure"] and two["states"] != one["states"]:
         problems.append(f"--own-work run {i}: {two['states']:,} states on two threads, {one['states']:,} on one")
@@ -725,7 +737,7 @@ if ONE in rows and v:
                   + (f"; each pair's speed-up is {100 * med(shares):.0f}% of its ceiling (median)" if shares else "")
                   + "; per pair: " + ", ".join(f"{c:.2f}x" for c in ceilings.values()))
     if own_work:
-        # Both searches on one CPU: no line shared across cores, no placement; what the two-thread search's user time
+        # Each search on one CPU: no line shared across cores, no placement; what the two-thread search's user time
         # exceeds the one-thread search's by is its own work (and its threads' spinning at each phase's end).
         users = [(two["user"], one["user"]) for two, one in own_work
                  if usable(two["user"]) and usable(one["user"]) and not two["failure"] and not one["failure"]]
@@ -733,7 +745,7 @@ if ONE in rows and v:
             work_ratio = med([a for a, _ in users]) / med([b for _, b in users])
             bound = (f"; at the workload's ceiling ({med(list(ceilings.values())):.2f}x) that allows about "
                      f"{med(list(ceilings.values())) / work_ratio:.2f}x") if side_by_side and ceilings else ""
-            print(f"the two-thread search's own work (both searches pinned to one CPU, every round on the threads; "
+            print(f"the two-thread search's own work (each search pinned to one CPU, both at once, every round on the threads; "
                   f"user time, medians {med([a for a, _ in users]):.2f} s on two threads, "
                   f"{med([b for _, b in users]):.2f} s on one): {work_ratio:.2f}x the one-thread search's{bound}; "
                   "per pair: " + ", ".join(f"{a / b:.2f}x" for a, b in users))
