@@ -372,20 +372,30 @@ run_vfio() {
   if [[ -f "$WORK/$name.rt" ]]; then "$PROBE" >"$WORK/$name.rt-after" 2>/dev/null || rm -f "$WORK/$name.rt-after"; fi
 }
 
+# run_at_once NAME [ARGS...]: starts run_vfio "$VFIO" NAME ARGS... in a background subshell (its own check of the exit
+# status ends that subshell, seen by wait), with PREFIX as it is now. wait_at_once WHAT waits for every run started
+# since the last wait and dies, naming WHAT, unless all exited 0.
+AT_ONCE=()
+run_at_once() {
+  run_vfio "$VFIO" "$@" &
+  AT_ONCE+=("$!")
+}
+wait_at_once() {
+  local p failed=0
+  for p in "${AT_ONCE[@]}"; do wait "$p" || failed=$?; done
+  AT_ONCE=()
+  (( failed == 0 )) || die "$1"
+}
+
 # run_pair_ceiling: two one-thread vfio-mc runs started at once, writing $WORK/vfio-mc-pair-a.$r.json and
 # vfio-mc-pair-b.$r.json (with .time); dies unless both exit 0. The same search twice shares nothing but the host:
 # the caches, the memory and whatever the host gives the two virtual CPUs together, which bounds what any
 # two-thread search of this model can gain in the same minutes.
 run_pair_ceiling() {
-  local name pids=() failed=0 p
+  local name
   echo "run.sh: run $r/$RUNS: the next two runs at once" >&2
-  # run_vfio in a background subshell: its own check of the exit status ends that subshell, seen by wait.
-  for name in vfio-mc-pair-a vfio-mc-pair-b; do
-    run_vfio "$VFIO" "$name.$r" "${VFIO_ARGS_ONE[@]}" &
-    pids+=("$!")
-  done
-  for p in "${pids[@]}"; do wait "$p" || failed=$?; done
-  (( failed == 0 )) || die "a one-thread run of --pair-ceiling failed (see $WORK/vfio-mc-pair-*.$r.json)"
+  for name in vfio-mc-pair-a vfio-mc-pair-b; do run_at_once "$name.$r" "${VFIO_ARGS_ONE[@]}"; done
+  wait_at_once "a one-thread run of --pair-ceiling failed (see $WORK/vfio-mc-pair-*.$r.json)"
 }
 
 # run_own_work: the two-thread search (every round on the threads) and the one-thread search at once, each pinned to
@@ -395,18 +405,14 @@ run_pair_ceiling() {
 # share the host's minute and each other's memory traffic, so that their ratio moves by 2-3% where runs one after
 # the other moved by up to 10% (Benchmarks/README.md, "Two threads: the claims' records").
 run_own_work() {
-  local two=$(( r % 2 )) pids=() failed=0 p
+  local two=$(( r % 2 ))
   echo "run.sh: run $r/$RUNS: the next two runs at once, on CPUs $two and $(( 1 - two ))" >&2
-  # run_vfio in a background subshell (as in run_pair_ceiling); each takes PREFIX as it is when it starts.
   PREFIX=(taskset -c "$two")
-  run_vfio "$VFIO" "vfio-mc-own-2t.$r" "${VFIO_ARGS[@]}" --parallel-rounds always &
-  pids+=("$!")
+  run_at_once "vfio-mc-own-2t.$r" "${VFIO_ARGS[@]}" --parallel-rounds always
   PREFIX=(taskset -c "$(( 1 - two ))")
-  run_vfio "$VFIO" "vfio-mc-own-1t.$r" "${VFIO_ARGS_ONE[@]}" &
-  pids+=("$!")
+  run_at_once "vfio-mc-own-1t.$r" "${VFIO_ARGS_ONE[@]}"
   PREFIX=()
-  for p in "${pids[@]}"; do wait "$p" || failed=$?; done
-  (( failed == 0 )) || die "a run of --own-work failed (see $WORK/vfio-mc-own-*.$r.json)"
+  wait_at_once "a run of --own-work failed (see $WORK/vfio-mc-own-*.$r.json)"
 }
 
 for ((r = 1; r <= RUNS; r++)); do
