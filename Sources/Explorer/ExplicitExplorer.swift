@@ -57,6 +57,8 @@ public final class ExplicitExplorer: CheckingEngine {
     /// Chunks that the parallel search's round leads inserted, and claims they took over (`insertAsLead`), for
     /// tests and measurements.
     var ledChunks = 0
+    /// Rounds of the parallel search expanded while the round before was inserted (`RoundAhead`).
+    var roundsExpandedAhead = 0
     var leadTakeovers = 0
     var stopReason: StopReason?
     var startTime = 0.0

@@ -55,6 +55,9 @@ public struct ExplorerOptions: Sendable {
     /// claimed the rest, so that it takes over every claim of a state its chunks hold (`insertAsLead`); by
     /// default the lead and the claims run at once and meet where they meet.
     var leadChunksAfterClaims: Int?
+    /// Tests and measurements: whether the parallel search expands the next round while a led round is inserted
+    /// (`RoundAhead`); off, every round is expanded in a phase of its own.
+    var expandsAhead = true
 
     /// Default options: no limits.
     public init() {}

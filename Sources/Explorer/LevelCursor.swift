@@ -30,10 +30,16 @@ struct LevelCursor {
     /// The chunks of the next round: up to `chunks` ranges, one after the other from `next`, of the `stored` states
     /// stored so far: `chunkStates` states each, the last of a level ending where the level ends, and of the level
     /// after it only whole chunks (its end is not known yet). Not empty while `hasStates(stored:)`.
-    func roundChunks(stored: Int, chunkStates: Int, chunks: Int) -> [Range<Int>] {
+    ///
+    /// With `start`, the end of the round before (whose chunks are not finished yet): the round after it, of the
+    /// same `stored` states, which the parallel search expands while it inserts that round
+    /// (`ExplicitExplorer.exploreInParallel`). Its chunks are the ones `roundChunks` gives once that round is
+    /// finished, as long as they are `chunks` whole ones: a level that ends inside them ended before the round
+    /// before was taken (`levelEnd`), and past it they take only whole chunks of states stored already.
+    func roundChunks(from start: Int? = nil, stored: Int, chunkStates: Int, chunks: Int) -> [Range<Int>] {
         var ranges: [Range<Int>] = []
         ranges.reserveCapacity(chunks)
-        var start = next
+        var start = start ?? next
         while ranges.count < chunks {
             let end: Int
             if start < levelEnd {

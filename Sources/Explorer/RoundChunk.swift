@@ -184,9 +184,19 @@ struct RoundTables {
     }
 }
 
+/// The round after the one being inserted, which the threads expand while they insert it
+/// (`ExplicitExplorer.insertRound`): its chunks' states, the chunks it is expanded into (the search's second set),
+/// and its round number (`NeighbourRepeats`).
+struct RoundAhead {
+    let ranges: [Range<Int>]
+    let chunks: ArraySlice<RoundChunk>
+    let serial: Int
+}
+
 /// Shares out a round's chunks in its phase 2 when a lead inserts the first ones (`insertAsLead`): the lead takes
 /// chunks from the front, the other threads from the back, until they meet, so that however the two kinds of work
-/// compare in cost, no thread waits for another. The lead alone writes `next`, `previousParent` and `takeovers`,
+/// compare in cost, no thread waits for another (and the next round's chunks, when they are expanded ahead,
+/// the same way). The lead alone writes `next`, `previousParent` and `takeovers`,
 /// and the caller reads them after the phase.
 final class RoundCursor: @unchecked Sendable {
     /// The front (low 32 bits) and the back (high 32 bits), on a cache line of its own.

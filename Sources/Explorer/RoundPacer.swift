@@ -90,6 +90,15 @@ struct RoundPacer {
         return mode
     }
 
+    /// Whether the round after the one `nextMode` gave last will run on all threads whatever that round's record
+    /// says (a measurable one; `nextMode` then gives `.parallel`): the parallel search expands such a round while
+    /// it inserts the one before (`ExplicitExplorer.exploreInParallel`). False when a probe may start or is under way.
+    func nextRoundIsParallel() -> Bool {
+        if !pattern.isEmpty { return pattern[rounds % pattern.count] == .parallel }
+        // `record` lowers `untilProbe` by one at most and starts nothing while no probe runs.
+        return current == .parallel && probeLeft == 0 && untilProbe >= 2
+    }
+
     private mutating func count(_ mode: Mode) {
         if mode == .parallel { parallelRounds += 1 } else { sequentialRounds += 1 }
     }

@@ -82,6 +82,32 @@ import Testing
         #expect(perLevel == 18)
     }
 
+    /// The round after a round, taken before that round is finished and of the states stored before it
+    /// (`roundChunks(from:)`: the parallel search expands it while it inserts the round before): whenever it is a
+    /// whole round, it is the round the cursor gives once the round before is finished.
+    @Test(arguments: shapes, [1, 64, 2_048])
+    func aWholeRoundAheadIsTheNextRound(sizes: [Int], chunkStates: Int) {
+        let levels = Levels(sizes: sizes)
+        var whole = 0
+        for chunksPerRound in [1, 3, 16] {
+            var cursor = LevelCursor(initialStates: sizes[0])
+            var stored = sizes[0]
+            while cursor.hasStates(stored: stored) {
+                let round = cursor.roundChunks(stored: stored, chunkStates: chunkStates, chunks: chunksPerRound)
+                guard let last = round.last else { break }
+                let ahead = cursor.roundChunks(from: last.upperBound, stored: stored, chunkStates: chunkStates, chunks: chunksPerRound)
+                for chunk in round { _ = cursor.finished(chunk, stored: levels.stored(afterExpanding: chunk.upperBound)) }
+                stored = levels.stored(afterExpanding: last.upperBound)
+                if ahead.count == chunksPerRound {
+                    whole += 1
+                    #expect(ahead == cursor.roundChunks(stored: stored, chunkStates: chunkStates, chunks: chunksPerRound))
+                }
+            }
+        }
+        // Levels of thousands of states hold several rounds of 64-state chunks, so some rounds ahead are whole.
+        if chunkStates == 64 && sizes.max() ?? 0 > 4_000 { #expect(whole > 0) }
+    }
+
     /// The end of the next level is not known while the current one is expanded, so a round takes only whole
     /// chunks of it: a shorter one could differ from the one-thread search's chunk.
     @Test func takesOnlyWholeChunksOfTheNextLevel() {
