@@ -23,6 +23,36 @@ import Testing
         #expect(pacer.current == .parallel)
     }
 
+    /// `nextRoundIsParallel` promises a round on the threads (the search expands it ahead): whenever it says so after
+    /// `nextMode`, the next `nextMode` gives `.parallel`, whatever the round in between recorded; it says so for most
+    /// rounds while the threads stay faster, and not while one thread is in use.
+    @Test func theRoundItPromisesToTheThreadsRunsThere() {
+        let cases: [(parallel: UInt64, sequential: UInt64)] = [(10, 10), (5, 10), (14, 10)]
+        for costs in cases {
+            var pacer = RoundPacer()
+            var promised = 0
+            var promise = false
+            for _ in 0..<600 {
+                let mode = pacer.nextMode()
+                if promise { #expect(mode == .parallel) }
+                promise = pacer.nextRoundIsParallel()
+                if promise { promised += 1 }
+                if promise { #expect(mode == .parallel && pacer.current == .parallel) }
+                pacer.record(mode, nanoseconds: (mode == .parallel ? costs.parallel : costs.sequential) * 1_000, work: 1_000)
+            }
+            if costs.parallel < costs.sequential { #expect(promised > 500) }
+            if costs.parallel > costs.sequential { #expect(promised < 20) }
+        }
+        // A test pattern promises exactly its next mode.
+        var pattern = RoundPacer(pattern: [.parallel, .parallel, .sequential])
+        var promises: [Bool] = []
+        for _ in 0..<6 {
+            _ = pattern.nextMode()
+            promises.append(pattern.nextRoundIsParallel())
+        }
+        #expect(promises == [true, false, true, true, false, true])
+    }
+
     @Test func switchesToOneThreadWhenItIsFaster() {
         var pacer = RoundPacer()
         let modes = Self.run(&pacer, rounds: 40) { $0 == .parallel ? 14 : 10 }
