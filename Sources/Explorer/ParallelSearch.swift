@@ -111,7 +111,7 @@ extension ExplicitExplorer {
                 }
                 var aheadDone = false
                 guard insertRound(round, pool: pool, threads: workers.count, stateChecks: stateChecks, levels: &levels,
-                                  ahead: ahead, expandedAhead: &aheadDone) else { return }
+                                  ahead: ahead, aheadExpanded: &aheadDone) else { return }
                 if let ahead, aheadDone {
                     expandedAhead = ahead.ranges
                     swap(&chunks, &spareChunks)
@@ -209,14 +209,14 @@ extension ExplicitExplorer {
 
     /// Phases 2 to 4 and the merge. False when a limit stops the search.
     ///
-    /// With `ahead`, a round that leads also expands the next round's chunks meanwhile (`expandedAhead` then
+    /// With `ahead`, a round that leads also expands the next round's chunks meanwhile (`aheadExpanded` then
     /// becomes true): the threads that claim expand it from the front before they claim, and the lead, once it
     /// met the claims, from the back. Why: a claimed chunk costs more than a led one (the claims' records, phases
     /// 3 and 4, a second write of each claimed slot), and the next round's expansion, which is work of the one-thread
     /// search, moves the meeting point back: on p2p-scale N=6 the lead then inserts 68% of the chunks instead of
     /// 47%, on deep K=70 66% instead of 41% (docs/explorer.md, "The next round, expanded ahead").
     private func insertRound(_ round: ArraySlice<RoundChunk>, pool: PhasePool, threads: Int, stateChecks: [StateCheck],
-                             levels: inout LevelCursor, ahead: RoundAhead? = nil, expandedAhead: inout Bool) -> Bool {
+                             levels: inout LevelCursor, ahead: RoundAhead?, aheadExpanded: inout Bool) -> Bool {
         if round.contains(where: \.abandoned) {
             _ = timeIsUp()
             return false
@@ -264,7 +264,7 @@ extension ExplicitExplorer {
                 pool.run(1) { _, worker in lead(worker) }
             } else {
                 // The next round's chunks, expanded from the front by the claiming threads, from the back by the lead.
-                let expansion = ahead.map { RoundCursor(chunks: $0.ranges.count, next: 0, previousParent: 0) }
+                let expansion = ahead.map { ChunkEnds(chunks: $0.ranges.count) }
                 pool.run(threads, assignment: .owned) { item, worker in
                     if item == 0 {
                         lead(worker)
@@ -282,7 +282,7 @@ extension ExplicitExplorer {
                         while let chunk = cursor.takeBack() { self.claimSlots(chunk: chunk, of: round, tables: tables) }
                     }
                 }
-                expandedAhead = ahead != nil
+                aheadExpanded = ahead != nil
             }
             led = cursor.front
             (next, previousParent) = (cursor.next, cursor.previousParent)

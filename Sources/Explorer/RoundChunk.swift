@@ -193,38 +193,29 @@ struct RoundAhead {
     let serial: Int
 }
 
-/// Shares out a round's chunks in its phase 2 when a lead inserts the first ones (`insertAsLead`): the lead takes
-/// chunks from the front, the other threads from the back, until they meet, so that however the two kinds of work
-/// compare in cost, no thread waits for another (and the next round's chunks, when they are expanded ahead,
-/// the same way). The lead alone writes `next`, `previousParent` and `takeovers`,
-/// and the caller reads them after the phase.
-final class RoundCursor: @unchecked Sendable {
+/// Shares out a round's chunks between two kinds of work, one taking them from the front and the other from the
+/// back until the two ends meet, so that however the two compare in cost, no thread waits for another: the lead and
+/// the claims in phase 2 (`RoundCursor`), and the expansion of the next round meanwhile (`RoundAhead`: the claiming
+/// threads from the front, the lead from the back).
+class ChunkEnds: @unchecked Sendable {
     /// The front (low 32 bits) and the back (high 32 bits), on a cache line of its own.
     private let cell: UnsafeMutablePointer<Int64>
-    /// The number the lead gives its next new state.
-    var next: Int
-    /// The parent of state `next - 1`.
-    var previousParent: UInt32
-    /// Claims the lead took over (for tests and measurements).
-    var takeovers = 0
 
-    init(chunks: Int, next: Int, previousParent: UInt32) {
+    init(chunks: Int) {
         cell = .allocate(capacity: 16)
         cell.initialize(repeating: 0, count: 16)
         cell[8] = Int64(chunks) << 32
-        self.next = next
-        self.previousParent = previousParent
     }
 
     deinit { cell.deallocate() }
 
-    /// The chunks the lead took: `0..<front`.
+    /// The chunks taken from the front: `0..<front`.
     var front: Int { Int(vmc_load_acquire_i64(cell + 8) & 0xFFFF_FFFF) }
 
-    /// The lead's next chunk, or nil when the two ends met.
+    /// The next chunk from the front, or nil when the two ends met.
     func takeFront() -> Int? { take(fromBack: false) }
 
-    /// The next chunk to claim, from the back, or nil when the two ends met.
+    /// The next chunk from the back, or nil when the two ends met.
     func takeBack() -> Int? { take(fromBack: true) }
 
     private func take(fromBack: Bool) -> Int? {
@@ -235,5 +226,23 @@ final class RoundCursor: @unchecked Sendable {
             let (taken, next) = fromBack ? (back - 1, (back - 1) << 32 | front) : (front, value + 1)
             if vmc_compare_exchange_i64(cell + 8, value, next) { return Int(taken) }
         }
+    }
+}
+
+/// Phase 2's chunks when a lead inserts the first ones (`insertAsLead`): the lead takes them from the front, the
+/// claims from the back. The lead alone writes `next`, `previousParent` and `takeovers`, and the caller reads them
+/// after the phase.
+final class RoundCursor: ChunkEnds, @unchecked Sendable {
+    /// The number the lead gives its next new state.
+    var next: Int
+    /// The parent of state `next - 1`.
+    var previousParent: UInt32
+    /// Claims the lead took over (for tests and measurements).
+    var takeovers = 0
+
+    init(chunks: Int, next: Int, previousParent: UInt32) {
+        self.next = next
+        self.previousParent = previousParent
+        super.init(chunks: chunks)
     }
 }
