@@ -361,6 +361,13 @@ extension ExplicitExplorer {
     /// Why: a claimed slot is written twice, by the claim and again when phase 4 numbers its state, long after the
     /// claim's line left the cache; the lead's states, like the one-thread search's, cost one write of the slot
     /// they are found empty in, and need neither phase 3 nor phase 4.
+    ///
+    /// In blocks of `claimBlock` candidates, as the claims: first every probe of the block with plain loads, then
+    /// the columns of the block's new states, then their entries (a compare-exchange each, or a claim's slot taken
+    /// over). The lead's compare-exchange waits for the stores before it, the new state's columns among them: one
+    /// inside the probe loop waited for each state's columns in turn; here the first of a block waits for them all
+    /// at once. Two threads on p2p-scale N=6 took 0.95 of the wall and of the work they took with it
+    /// (Benchmarks/README.md, "Two threads: the lead's blocks").
     private func insertAsLead(chunk chunkIndex: Int, of round: ArraySlice<RoundChunk>, tables: RoundTables,
                               cursor: RoundCursor, checks: [StateCheck], machine: Machine) {
         let slots = store.rawSlots
@@ -376,59 +383,89 @@ extension ExplicitExplorer {
         chunk.base = index
         chunk.previousParent = previousParent
         var recorder = StateEventRecorder(checks: checks)
-        for k in 0..<count {
-            if k + Self.slotPrefetchDistance < count { store.prefetchSlot(hashes[Int(firsts[k + Self.slotPrefetchDistance])]) }
-            if k + Self.candidatePrefetchDistance < count {
-                store.prefetchCandidateConcurrently(hashes[Int(firsts[k + Self.candidatePrefetchDistance])])
-            }
-            let position = Int(firsts[k])
-            let hash = hashes[position]
-            let state = batch.state(position)
-            let parent = batch.parents[position]
-            var slot = store.homeSlot(hash)
-            // Set once the probe finds an empty slot or an equal claim, and never cleared: only the lead stores
-            // states, so a state it found new cannot turn up stored (its columns are written once, here).
-            var isNew = false
-            while true {
-                let entry = vmc_load_acquire_u32(slots + slot)
-                var takesOver = false
-                if entry & provisional != 0 {
-                    let claim = entry & ~provisional
-                    takesOver = Self.equal(tables.claimedWords(claim, wordCount: wordCount), state, wordCount)
-                    if takesOver {
-                        let (claimChunk, claimIndex) = RoundTables.split(claim)
-                        vmc_atomic_min_u32(tables.minKeys[claimChunk] + claimIndex, UInt32(chunkIndex) << 20 | UInt32(position))
-                    }
-                } else if entry != 0, store.entryMatches(entry, hash, state) {
-                    break
+        // Per candidate of the block: the slot its probe stopped at (an empty one, or an equal claim's), or -1 for
+        // a state stored before the round.
+        let stops = UnsafeMutablePointer<Int>.allocate(capacity: Self.claimBlock)
+        defer { stops.deallocate() }
+        var blockStart = 0
+        while blockStart < count {
+            let blockEnd = min(count, blockStart + Self.claimBlock)
+            for k in blockStart..<blockEnd {
+                if k + Self.slotPrefetchDistance < count { store.prefetchSlot(hashes[Int(firsts[k + Self.slotPrefetchDistance])]) }
+                if k + Self.candidatePrefetchDistance < count {
+                    store.prefetchCandidateConcurrently(hashes[Int(firsts[k + Self.candidatePrefetchDistance])])
                 }
-                if entry == 0 || takesOver {
-                    if !isNew {
-                        store.writeColumns(at: index, state, parent: parent, previousParent: previousParent,
-                                           action: batch.actions[position]) { chunk.parentEscapes.append($0) }
-                        isNew = true
-                    }
-                    if takesOver {
-                        // Only the lead writes a claimed slot during the phase (the claims only fill empty ones).
-                        vmc_store_release_u32(slots + slot, store.entry(index, hash))
-                        cursor.takeovers += 1
-                        break
-                    }
-                    // Published by the compare-exchange (release): whoever finds the entry sees the state's words.
-                    if vmc_compare_exchange_u32(slots + slot, 0, store.entry(index, hash)) { break }
-                    // Another thread claimed the slot since the load: look at it again.
-                    continue
-                }
-                slot = store.nextSlot(slot)
+                let position = Int(firsts[k])
+                stops[k - blockStart] = leadProbe(from: store.homeSlot(hashes[position]), batch.state(position), hash: hashes[position],
+                                                  tables: tables, wordCount: wordCount) ?? -1
             }
-            guard isNew else { continue }
-            chunk.firstDiscoveries.append(Int32(position))
-            previousParent = parent
-            if !checks.isEmpty { recorder.check(state, index: index, machine: machine, into: &chunk.events) }
-            index += 1
+            // Every candidate of the block not stored before is new, and the lead's: only the lead stores states,
+            // the block's candidates are distinct, and an equal claim is taken over. So the block's new states are
+            // numbered in order, and their columns written, before any entry publishes one.
+            var number = index
+            for k in blockStart..<blockEnd where stops[k - blockStart] >= 0 {
+                let position = Int(firsts[k])
+                let parent = batch.parents[position]
+                store.writeColumns(at: number, batch.state(position), parent: parent, previousParent: previousParent,
+                                   action: batch.actions[position]) { chunk.parentEscapes.append($0) }
+                previousParent = parent
+                number += 1
+            }
+            for k in blockStart..<blockEnd where stops[k - blockStart] >= 0 {
+                let position = Int(firsts[k])
+                let hash = hashes[position]
+                let state = batch.state(position)
+                let entry = store.entry(index, hash)
+                var slot = stops[k - blockStart]
+                while true {
+                    let found = vmc_load_acquire_u32(slots + slot)
+                    if found == 0 {
+                        // Published by the compare-exchange (release): whoever finds the entry sees the state's words.
+                        if vmc_compare_exchange_u32(slots + slot, 0, entry) { break }
+                        // Taken since the probe (by a claim, or by an earlier candidate of the block): look at it again.
+                        continue
+                    }
+                    if found & provisional != 0 {
+                        let claim = found & ~provisional
+                        if Self.equal(tables.claimedWords(claim, wordCount: wordCount), state, wordCount) {
+                            // Only the lead writes a claimed slot during the phase (the claims only fill empty ones).
+                            let (claimChunk, claimIndex) = RoundTables.split(claim)
+                            vmc_atomic_min_u32(tables.minKeys[claimChunk] + claimIndex, UInt32(chunkIndex) << 20 | UInt32(position))
+                            vmc_store_release_u32(slots + slot, entry)
+                            cursor.takeovers += 1
+                            break
+                        }
+                    }
+                    slot = store.nextSlot(slot)
+                }
+                chunk.firstDiscoveries.append(Int32(position))
+                if !checks.isEmpty { recorder.check(state, index: index, machine: machine, into: &chunk.events) }
+                index += 1
+            }
+            blockStart = blockEnd
         }
         cursor.next = index
         cursor.previousParent = previousParent
+    }
+
+    /// The lead's probe for a candidate, with plain (acquire) loads: nil for a state stored before the round, else
+    /// the first empty slot or the slot of an equal candidate's claim.
+    @inline(__always)
+    private func leadProbe(from start: Int, _ state: UnsafePointer<UInt64>, hash: UInt64, tables: RoundTables,
+                           wordCount: Int) -> Int? {
+        let slots = store.rawSlots
+        let provisional = StateStore.provisionalBit
+        var slot = start
+        while true {
+            let entry = vmc_load_acquire_u32(slots + slot)
+            if entry == 0 { return slot }
+            if entry & provisional == 0 {
+                if store.entryMatches(entry, hash, state) { return nil }
+            } else if Self.equal(tables.claimedWords(entry & ~provisional, wordCount: wordCount), state, wordCount) {
+                return slot
+            }
+            slot = store.nextSlot(slot)
+        }
     }
 
     /// Phases 2 and 3 over the round.
