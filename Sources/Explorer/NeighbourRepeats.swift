@@ -16,26 +16,36 @@
 /// neighbours' own tables after the chunk's, three lookups in all, and gained 0.919.
 ///
 /// The run ends, and the table is emptied, at a new round, at a chunk that does not follow the last one (the
-/// other worker took the one between), and when the chunk's successors might take the table past load 1/2. A
+/// other worker took the one between), after `maximumRun` chunks, and when the chunk's successors might take the
+/// table past load 1/2. Entries of 4 bytes (a chunk's place in the run instead of its number in the round, a tag
+/// of 15 bits instead of 32) keep the table at 256 KB: with 8-byte entries (512 KB, half of a core's second-level
+/// cache) deep K=70's two threads did about 5% more work (`perf`: the listing 1,149 samples against 945, the whole
+/// run 8,441 against 7,859; Benchmarks/README.md, "Two threads: `NeighbourRepeats` in 4-byte entries"). A
 /// chunk with more successors than an eighth of `maximumSlots` (8,192: deep's chunks have 8,192, p2p-scale's
 /// about 32,000) is listed alone, in this worker's `OccurrenceTable`: the table would hold too few of them to
 /// reach back a chunk or two, and a larger one would leave the second-level cache, where each lookup costs a miss.
 final class NeighbourRepeats {
-    /// The most slots the table has: 8 bytes each, 512 KB in all.
+    /// The most slots the table has: 4 bytes each, 256 KB in all.
     static let maximumSlots = 1 << 16
+    /// The most chunks the table holds at once (their place in the run takes 3 bits of an entry).
+    static let maximumRun = 8
 
-    /// Entries: the low 32 bits of the state's hash, above the chunk's number in the round (11 bits), above the
-    /// position + 1 in the chunk (21 bits, far more than the `maximumSlots / 8` successors of a chunk the table
-    /// takes); 0 is empty.
-    private let entries: UnsafeMutablePointer<UInt64>
+    /// Entries: the low 15 bits of the state's hash, above the chunk's place in the run (3 bits), above the
+    /// position + 1 in the chunk (14 bits: a chunk the table takes has at most `maximumSlots / 8` successors, 8,192);
+    /// 0 is empty. The slot comes from the hash's high bits, so the tag rules out other states' slots nearly always
+    /// without reading their words.
+    private let entries: UnsafeMutablePointer<UInt32>
     private var mask = 0
     /// Entries in the table.
     private var used = 0
-    /// The round (`serial`) of the chunks in the table, and the last of them.
+    /// The round (`serial`) of the chunks in the table, the first of them, and the last.
     private var round = -1
+    private var runStart = 0
     private var lastChunk = -1
-    /// The words of each chunk in the table, by its number in the round.
+    /// The words of each chunk in the table, by its place in the run.
     private let chunkWords: UnsafeMutablePointer<UnsafeMutablePointer<UInt64>>
+    /// What `chunkWords` holds for a place no chunk has taken yet (never read).
+    private let noWords = UnsafeMutablePointer<UInt64>.allocate(capacity: 1)
     /// The table lent to the chunks that list their first occurrences alone (see `OccurrenceTable`).
     private let occurrences = OccurrenceTable()
     /// Totals over the search: first occurrences listed through the table, and successors left out because an
@@ -46,14 +56,15 @@ final class NeighbourRepeats {
     init() {
         entries = .allocate(capacity: Self.maximumSlots)
         entries.initialize(repeating: 0, count: Self.maximumSlots)
-        chunkWords = .allocate(capacity: ExplicitExplorer.maximumChunksPerRound)
+        chunkWords = .allocate(capacity: Self.maximumRun)
         // Read only for the chunks in the table, each set when it enters.
-        chunkWords.initialize(repeating: entries, count: ExplicitExplorer.maximumChunksPerRound)
+        chunkWords.initialize(repeating: noWords, count: Self.maximumRun)
     }
 
     deinit {
         entries.deallocate()
         chunkWords.deallocate()
+        noWords.deallocate()
     }
 
     /// Lists the first occurrences of chunk `chunk` of `chunks` (round number `serial`), which this worker has
@@ -66,7 +77,8 @@ final class NeighbourRepeats {
             lastChunk = -1
             return
         }
-        if round != serial || chunk != lastChunk + 1 || lastChunk < 0 || 2 * (used + count) > mask + 1 {
+        if round != serial || chunk != lastChunk + 1 || lastChunk < 0 || chunk - runStart >= Self.maximumRun
+            || 2 * (used + count) > mask + 1 {
             // Room for this chunk and at least three more as large, at load 1/2.
             var slots = 16
             while slots < 8 * count { slots *= 2 }
@@ -75,10 +87,11 @@ final class NeighbourRepeats {
             mask = slots - 1
             used = 0
             round = serial
+            runStart = chunk
         }
         lastChunk = chunk
-        chunkWords[chunk] = batch.words
-        let (firsts, held) = list(batch, chunk: chunk)
+        chunkWords[chunk - runStart] = batch.words
+        let (firsts, held) = list(batch, place: chunk - runStart)
         used += firsts
         listed += firsts
         dropped += held
@@ -86,27 +99,27 @@ final class NeighbourRepeats {
 
     /// Lists the batch's first occurrences through the table, entering the new ones; returns how many it listed,
     /// and how many successors it left out as copies of a state an earlier chunk holds.
-    private func list(_ batch: SuccessorBatch, chunk: Int) -> (Int, Int) {
+    private func list(_ batch: SuccessorBatch, place: Int) -> (Int, Int) {
         let wordCount = batch.wordCount
         let words = batch.words
         let hashes = batch.hashes
         let firsts = batch.firsts
-        let chunkBits = UInt64(chunk) << 21
+        let chunkBits = UInt32(place) << 14
         var listed = 0
         var held = 0
         for k in 0..<batch.count {
             let hash = hashes[k]
-            let tag = UInt64(truncatingIfNeeded: UInt32(truncatingIfNeeded: hash)) << 32
+            let tag = UInt32(truncatingIfNeeded: hash) << 17
             let state = words + k * wordCount
             // The high bits, as the chunk's own table: the store's index takes its home slot from the product.
             var slot = Int(truncatingIfNeeded: hash >> 40) & mask
-            var found: UInt64 = 0
+            var found: UInt32 = 0
             while true {
                 let entry = entries[slot]
                 if entry == 0 { break }
-                if entry & 0xFFFF_FFFF_0000_0000 == tag {
-                    let other = chunkWords[Int(truncatingIfNeeded: (entry >> 21) & 0x7FF)]
-                        + (Int(truncatingIfNeeded: entry & 0x1F_FFFF) - 1) * wordCount
+                if entry & 0xFFFE_0000 == tag {
+                    let other = chunkWords[Int(truncatingIfNeeded: (entry >> 14) & 7)]
+                        + (Int(truncatingIfNeeded: entry & 0x3FFF) - 1) * wordCount
                     if Self.equal(other, state, wordCount) {
                         found = entry
                         break
@@ -115,10 +128,10 @@ final class NeighbourRepeats {
                 slot = (slot + 1) & mask
             }
             if found == 0 {
-                entries[slot] = tag | chunkBits | UInt64(k + 1)
+                entries[slot] = tag | chunkBits | UInt32(k + 1)
                 firsts[listed] = Int32(k)
                 listed += 1
-            } else if found & 0xFFFF_FFFF_FFE0_0000 != tag | chunkBits {
+            } else if found & 0xFFFF_C000 != tag | chunkBits {
                 // A state an earlier chunk holds (else a repeat within this chunk).
                 held += 1
             }

@@ -78,6 +78,37 @@ import Testing
         #expect(Array(UnsafeBufferPointer(start: kept, count: 2)) == [2, 2])
     }
 
+    /// A run holds at most `maximumRun` chunks (an entry names a chunk by its place in the run): the chunk after
+    /// them starts an empty table and lists again what they hold.
+    @Test func aRunHoldsAtMostMaximumRunChunks() {
+        let run = NeighbourRepeats.maximumRun
+        let round = Self.chunks((0..<(run + 2)).map { [100, UInt64($0 + 1)] })
+        let table = NeighbourRepeats()
+        // A round before with a chunk of 1,000 states: the table (which never shrinks) then has room for all ten.
+        table.listFirstOccurrences(chunk: 0, of: Self.chunks([(0..<1_000).map { UInt64($0) + 5_000 }]), serial: 0)
+        for chunk in 0..<(run + 2) { table.listFirstOccurrences(chunk: chunk, of: round, serial: 1) }
+        #expect(Self.firsts(round[0]) == [100, 1])
+        for chunk in 1..<run { #expect(Self.firsts(round[chunk]) == [UInt64(chunk + 1)]) }
+        #expect(Self.firsts(round[run]) == [100, UInt64(run + 1)])
+        #expect(Self.firsts(round[run + 1]) == [UInt64(run + 2)])
+        #expect(table.dropped == run)
+    }
+
+    /// The largest chunks the table takes (`maximumSlots / 8` successors): a state at a chunk's last position is
+    /// found from the next chunk, and a repeat at the last position within a chunk is dropped as a repeat.
+    @Test func theLargestChunksTheTableTakesReachTheirLastPositions() {
+        let size = NeighbourRepeats.maximumSlots / 8
+        let first = (0..<UInt64(size)).map { $0 }
+        let second = (0..<UInt64(size - 2)).map { $0 + 1_000_000 } + [UInt64(size - 1), 1_000_000 + UInt64(size - 3)]
+        let round = Self.chunks([first, second])
+        let table = NeighbourRepeats()
+        for chunk in 0..<2 { table.listFirstOccurrences(chunk: chunk, of: round, serial: 1) }
+        #expect(round[0].batch.firstCount == size)
+        #expect(Self.firstDifference(Self.firsts(round[1]), (0..<UInt64(size - 2)).map { $0 + 1_000_000 }) == nil)
+        // Only the copy of the first chunk's last state counts as held by an earlier chunk.
+        #expect(table.dropped == 1)
+    }
+
     /// A chunk with more successors than the table takes uses its own table (and ends the run of chunks).
     @Test func aLargeChunkListsItsOwnFirstOccurrences() {
         let large = (0..<UInt64(NeighbourRepeats.maximumSlots / 8 + 1)).map { $0 % 5_000 }
