@@ -366,7 +366,7 @@ extension ExplicitExplorer {
     /// the columns of the block's new states, then their entries (a compare-exchange each, or a claim's slot taken
     /// over). The lead's compare-exchange waits for the stores before it, the new state's columns among them: one
     /// inside the probe loop waited for each state's columns in turn; here the first of a block waits for them all
-    /// at once. Two threads on p2p-scale N=6 took 0.95 of the wall and of the work they took with it
+    /// at once. Two threads on p2p-scale N=6 took 0.95 of the wall, and of the work, they took before
     /// (Benchmarks/README.md, "Two threads: the lead's blocks").
     private func insertAsLead(chunk chunkIndex: Int, of round: ArraySlice<RoundChunk>, tables: RoundTables,
                               cursor: RoundCursor, checks: [StateCheck], machine: Machine) {
